@@ -1,0 +1,397 @@
+"""Places and organisations in news text, merged across spellings.
+
+Two sources of mentions:
+
+* gazetteers in ``data/places.txt`` and ``data/organisations.txt`` (countries with their
+  demonyms and abbreviations, cities, states, regions, well-known bodies, companies and
+  outlets), compiled once at import into a single prefix-trie regex so that one C-level
+  scan finds every known surface form, longest first;
+* a general pattern for organisations that are not listed: a run of capitalised words
+  ending in an organisation word (``... Ministry``, ``... University``, ``... Times``) or an
+  organisation word followed by ``of`` + a name (``Ministry of Defence``), plus acronyms
+  the article defines itself (``Islamic State (ISIS)``).
+
+People are not this module's business: names glued to ambiguous place words ("Jim Jordan")
+are skipped, and nothing here guesses person names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "EntityMention",
+    "canonical_place",
+    "find_entities",
+    "is_organisation",
+    "place_country",
+    "place_kind",
+]
+
+_DATA_DIR = Path(__file__).with_name("data")
+
+
+@dataclass(slots=True)
+class EntityMention:
+    """One mention: ``text[start:end]`` is the surface form, ``canonical`` the merged name."""
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+    kind: str  # "place" | "organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What a gazetteer alias stands for."""
+
+    canonical: str
+    kind: str  # "place" | "organisation" | "skip"
+    subkind: str  # place: country/city/state/region; organisation: "org"
+    country: str | None  # country a city lies in / a government body speaks for
+    ambiguous: bool = False
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _split_aliases(field: str) -> list[str]:
+    return [a.strip() for a in field.split(",") if a.strip()]
+
+
+def _load() -> tuple[dict[str, _Entry], dict[str, _Entry]]:
+    """Read the gazetteers: alias -> entry, and canonical -> entry (places and orgs)."""
+    alias_map: dict[str, _Entry] = {}
+    canon_map: dict[str, _Entry] = {}
+
+    def add(alias: str, entry: _Entry) -> None:
+        ambiguous = alias.startswith("?")
+        alias = alias.lstrip("?").strip()
+        if not alias:
+            return
+        if ambiguous:
+            entry = _Entry(entry.canonical, entry.kind, entry.subkind, entry.country, True)
+        # First definition wins: the files list the most common sense first.
+        alias_map.setdefault(alias, entry)
+
+    for raw in (_DATA_DIR / "places.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        parts += [""] * (4 - len(parts))
+        subkind, canonical, aliases, country = parts[0], parts[1], parts[2], parts[3]
+        ambiguous_canon = canonical.startswith("?")
+        canonical = canonical.lstrip("?")
+        kind = "skip" if subkind == "skip" else "place"
+        entry = _Entry(canonical, kind, subkind, country or None)
+        if kind == "place":
+            canon_map.setdefault(canonical, entry)
+        add(("?" if ambiguous_canon else "") + canonical, entry)
+        for alias in _split_aliases(aliases):
+            add(alias, entry)
+
+    for raw in (_DATA_DIR / "organisations.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        parts += [""] * (3 - len(parts))
+        canonical, aliases, country = parts[0], parts[1], parts[2]
+        entry = _Entry(canonical, "organisation", "org", country or None)
+        canon_map.setdefault(canonical, entry)
+        add(canonical, entry)
+        for alias in _split_aliases(aliases):
+            add(alias, entry)
+    return alias_map, canon_map
+
+
+def _trie_regex(words: list[str]) -> str:
+    """A regex alternation factored as a prefix trie: fast to scan, longest match first."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        optional = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if optional:
+            if len(branches) == 1 and len(body) > 1:
+                body = "(?:" + body + ")"
+            return body + "?"
+        return body
+
+    return build(trie)
+
+
+_ALIASES, _CANON = _load()
+_LOWER_PLACES: dict[str, str] = {}
+for _alias, _entry in _ALIASES.items():
+    if _entry.kind == "place":
+        _LOWER_PLACES.setdefault(_alias.casefold(), _entry.canonical)
+for _name, _entry in _CANON.items():
+    if _entry.kind == "place":
+        _LOWER_PLACES[_name.casefold()] = _entry.canonical
+_LOWER_ORGS: dict[str, str] = {
+    a.casefold(): e.canonical for a, e in _ALIASES.items() if e.kind == "organisation"
+}
+
+# Word boundaries by hand: an alias such as "U.S." ends in a dot, so ``\b`` does not fit.
+_GAZETTEER_RE = re.compile(
+    r"(?<![\w&])(?:" + _trie_regex(sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w&])"
+)
+
+_ORG_WORDS = (
+    "Ministry|Department|Dept\\.|Agency|Party|Council|Committee|Commission|University|"
+    "Institute|Institution|Bank|Inc\\.?|Corp\\.?|Corporation|Company|Co\\.|Ltd\\.?|LLC|Group|"
+    "News|Times|Post|Journal|Tribune|Herald|Gazette|Press|Review|Magazine|Network|Networks|"
+    "Association|Foundation|Federation|Union|Court|Office|Bureau|Service|Services|Authority|"
+    "Organization|Organisation|Fund|Center|Centre|Board|Administration|Assembly|Parliament|"
+    "Army|Navy|Force|Forces|Guard|Police|Church|College|School|Hospital|Airlines|Airways|"
+    "Motors|Industries|Holdings|Partners|Systems|Technologies|Coalition|Alliance|Movement|"
+    "Caucus|Club|Society|Exchange|Reserve|Academy|Trust|Brigade|Brigades|Command|Corps|"
+    "Conference|Congress|Cabinet|Senate|Secretariat|Directorate|Inspectorate|Team|Studios|"
+    "Pictures|Media|Communications|Broadcasting|Channel|Radio|Television|TV|Observer|"
+    "Guardian|Telegraph|Express|Independent|Mail|Monitor|Chronicle|Daily|Weekly|Institute"
+)
+_CAP = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*\.?"
+_LINK = r"(?:of|for|and|on|the|de|du|des|la|le|al|el)"
+# "Russian Defense Ministry", "Center for American Progress", "Bank of England".
+_GENERIC_ORG_RE = re.compile(
+    r"(?<![\w.&'’])"
+    r"(?:(?:" + _CAP + r"[ \t]+(?:" + _LINK + r"[ \t]+){0,2}){1,5}(?:" + _ORG_WORDS + r")"
+    r"|(?:" + _ORG_WORDS + r"))"
+    r"(?![\w&])"
+    r"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?"
+    + _CAP
+    + r"(?:[ \t]+(?:and[ \t]+)?"
+    + _CAP
+    + r"){0,3})?"
+)
+_ACRONYM_DEF_RE = re.compile(r"[ \t]*\((?:the[ \t]+)?([A-Z][A-Za-z&]{1,7})\)")
+_ACRONYM_RE = re.compile(r"(?<![\w&])[A-Z][A-Z&]{1,7}s?(?![\w&])")
+
+# Capitalised words that start sentences or headings, never part of a name.
+_STOP_CAPS = frozenset(
+    """The A An In On At To From For Of By With Without And But Or Nor So Yet If When While
+    After Before As Since Until Though Although Because Where Whether Which Who Whom Whose
+    What How Why This That These Those There Here Their His Her Its Our Your My We They He She
+    It I You Meanwhile Also However Still Then Now Yesterday Today Tomorrow Last Next Every
+    Each Some Many Most Several Both Either Neither No Not Only Even Just Under Over About
+    Against Among Between During Through Across Into Onto Upon Like Unlike Per Via Amid Despite
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December Mr Mrs Ms Dr Sen Rep Gov President
+    Former Then-President Secretary Minister Chairman Speaker Leader Senator Governor Mayor
+    Said Says Asked According Why Who Top New Old Big All More Less One Two Three First Second
+    Third Federal National State""".split()
+)
+# Leading words of a generic organisation that may stay (they are part of real names).
+_KEEP_LEADING = frozenset({"Federal", "National", "State", "New", "First", "Top"})
+
+
+def _is_title_case_line(text: str, pos: int) -> bool:
+    """True if ``pos`` sits on a short Title Case line (a headline), where capitals mean little."""
+    ls = text.rfind("\n", 0, pos) + 1
+    le = text.find("\n", pos)
+    if le < 0:
+        le = len(text)
+    if le - ls > 250:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text[ls:le]) if len(w) > 3]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)
+
+
+def _prev_word(text: str, start: int) -> str:
+    i = start - 1
+    if i < 0 or text[i] not in " \t":
+        return ""
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    j = i
+    while j >= 0 and (text[j].isalnum() or text[j] in "'’.-"):
+        j -= 1
+    return text[j + 1 : i + 1]
+
+
+def _next_word(text: str, end: int) -> str:
+    if end >= len(text) or text[end] not in " \t":
+        return ""
+    i = end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    j = i
+    while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
+        j += 1
+    return text[i:j]
+
+
+def _looks_like_name_part(word: str) -> bool:
+    return bool(word) and word[0].isupper() and word.rstrip(".") not in _STOP_CAPS
+
+
+def _clean_generic(surface: str, offset: int) -> tuple[str, int] | None:
+    """Drop sentence-start words from a generic organisation; None if nothing real is left."""
+    tokens = surface.split()
+    start = offset
+    while len(tokens) > 1 and (
+        tokens[0] in _STOP_CAPS and tokens[0] not in _KEEP_LEADING or tokens[0].islower()
+    ):
+        start = surface.index(tokens[1], start - offset) + offset
+        surface = surface[start - offset :]
+        offset = start
+        tokens = tokens[1:]
+    if len(tokens) < 2 or tokens[-1] in {"of", "for", "on", "and"}:
+        return None
+    words = [t for t in tokens if t[0].isupper()]
+    if len(words) < 2:
+        return None
+    if tokens[-1] == "Administration" and len(words) < 3:
+        return None  # "Trump Administration": a government, not a named body
+    return surface, start
+
+
+def find_entities(text: str, start: int = 0, end: int | None = None) -> list[EntityMention]:
+    """Places and organisations in ``text[start:end]`` with offsets into ``text``, sorted."""
+    if not text:
+        return []
+    n = len(text)
+    end = n if end is None else max(0, min(end, n))
+    start = max(0, min(start, end))
+    mentions: list[EntityMention] = []
+    covered: list[tuple[int, int]] = []
+
+    for m in _GAZETTEER_RE.finditer(text, start, end):
+        surface = m.group()
+        entry = _ALIASES.get(surface)
+        if entry is None:
+            continue
+        s, e = m.span()
+        if entry.kind == "skip":
+            covered.append((s, e))
+            continue
+        if entry.ambiguous and (
+            _looks_like_name_part(_prev_word(text, s)) or _looks_like_name_part(_next_word(text, e))
+        ):
+            continue
+        if (
+            surface.isupper()
+            and len(surface) <= 3
+            and (_prev_word(text, s).isupper() or _next_word(text, e).isupper())
+        ):
+            continue  # "LET US GO": all-capitals running text
+        mentions.append(EntityMention(s, e, surface, entry.canonical, entry.kind))
+        covered.append((s, e))
+
+    local_acronyms: dict[str, str] = {}
+    for m in _GENERIC_ORG_RE.finditer(text, start, end):
+        s, e = m.span()
+        if any(cs < e and s < ce for cs, ce in covered):
+            # Overlaps a gazetteer hit; accept only a strictly longer name around it.
+            inner = [(cs, ce) for cs, ce in covered if cs < e and s < ce]
+            if not all(s <= cs and ce <= e and (ce - cs) < (e - s) for cs, ce in inner):
+                continue
+            if any(
+                _ALIASES[text[cs:ce]].kind == "place" and cs == s and ce == e for cs, ce in inner
+            ):
+                continue
+        cleaned = _clean_generic(m.group(), s)
+        if cleaned is None:
+            continue
+        surface, s = cleaned
+        if _is_title_case_line(text, s):
+            continue
+        inner = [(cs, ce) for cs, ce in covered if s <= cs and ce <= e]
+        if inner:
+            # "Russian Defense Ministry" replaces the bare "Russian" place hit inside it?
+            # No: keep both; the demonym still says where. Only drop identical spans.
+            pass
+        canonical = _LOWER_ORGS.get(surface.casefold(), surface)
+        mentions.append(EntityMention(s, e, surface, canonical, "organisation"))
+        covered.append((s, e))
+        d = _ACRONYM_DEF_RE.match(text, e, min(end, e + 14))
+        if d:
+            local_acronyms[d.group(1)] = canonical
+
+    for mention in list(mentions):
+        if mention.kind != "organisation":
+            continue
+        d = _ACRONYM_DEF_RE.match(text, mention.end, min(end, mention.end + 14))
+        if d and d.group(1) not in _ALIASES:
+            local_acronyms[d.group(1)] = mention.canonical
+
+    if local_acronyms:
+        for m in _ACRONYM_RE.finditer(text, start, end):
+            word = m.group()
+            canonical = local_acronyms.get(word) or local_acronyms.get(word[:-1])
+            if canonical is None:
+                continue
+            s, e = m.span()
+            if any(cs < e and s < ce for cs, ce in covered):
+                continue
+            mentions.append(EntityMention(s, e, word, canonical, "organisation"))
+            covered.append((s, e))
+
+    mentions.sort(key=lambda x: (x.start, -x.end))
+    return mentions
+
+
+def _strip_the(name: str) -> str:
+    name = " ".join(name.split())
+    if name[:4].lower() == "the ":
+        name = name[4:]
+    return name
+
+
+def is_organisation(name: str) -> bool:
+    """True for known or organisation-shaped names ("the Pentagon", "Fox News", "Reuters")."""
+    if not name or not name.strip():
+        return False
+    bare = _strip_the(name)
+    entry = _ALIASES.get(bare)
+    if entry is not None:
+        return entry.kind == "organisation"
+    if bare.casefold() in _LOWER_ORGS:
+        return True
+    if bare.casefold() in _LOWER_PLACES:
+        return False
+    m = _GENERIC_ORG_RE.fullmatch(bare)
+    return m is not None and _clean_generic(bare, 0) is not None
+
+
+def canonical_place(name: str) -> str | None:
+    """The merged place name for a spelling ("Ukrainian" -> "Ukraine"), or None if unknown."""
+    if not name or not name.strip():
+        return None
+    bare = _strip_the(name).rstrip("’'s") if name.endswith(("'s", "’s")) else _strip_the(name)
+    entry = _ALIASES.get(bare)
+    if entry is not None:
+        return entry.canonical if entry.kind == "place" else None
+    return _LOWER_PLACES.get(bare.casefold())
+
+
+def place_kind(name: str) -> str | None:
+    """country / city / state / region for a canonical place name (None if unknown)."""
+    entry = _CANON.get(name)
+    return entry.subkind if entry is not None and entry.kind == "place" else None
+
+
+def place_country(name: str) -> str | None:
+    """The country a place lies in, or the government an organisation speaks for."""
+    entry = _CANON.get(name)
+    if entry is None:
+        return None
+    if entry.kind == "place" and entry.subkind == "country":
+        return entry.canonical
+    return entry.country
