@@ -1,0 +1,142 @@
+"""The ``newsbot`` command line: run, console, ask, ingest, parse.
+
+Errors a user can fix (a bad setting, a broken database file) end in one line and exit code 2,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure_logging
+from bot.store import StoreError
+
+log = logging.getLogger("newsbot")
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.token:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: starting the local console chat on the sample articles.",
+            file=sys.stderr,
+        )
+        return cmd_console(settings, args)
+    from telegram import Update
+
+    from bot.application import build_application
+    from bot.services import Services
+
+    services = Services.start(settings)
+    try:
+        application = build_application(services, token=settings.token)
+        log.info(
+            "polling %s for updates", settings.api_base_url.split("://", 1)[-1].split("/", 1)[0]
+        )
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    run_console(settings)
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import ask
+
+    ask(settings, " ".join(args.message))
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ingest import ingest_paths
+    from bot.store import Store
+
+    store = Store.open(settings.db_path)
+    try:
+        report = ingest_paths(store, [Path(p) for p in args.paths])
+    finally:
+        store.close()
+    for name, reason in report.failed:
+        print(f"skipped {name}: {reason}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.ingest import IngestError, read_article_file
+    from bot.parsing import parse_article
+
+    failed = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            text = read_article_file(path)
+        except (IngestError, OSError) as error:
+            print(f"skipped {name}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+            failed += 1
+            continue
+        parsed = parse_article(text)
+        if args.json:
+            print(json.dumps(parsed.to_json(path.stem), ensure_ascii=False))
+        else:
+            print(f"{path.stem}: {parsed.title}")
+            for quote in parsed.quotes:
+                print(f"  [{quote.kind}] {quote.speaker or '?'}: {quote.text[:100]}")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the console chat when no token is set)")
+    sub.add_parser("console", help="chat with the bot in this terminal")
+    ask = sub.add_parser("ask", help="send one message to the bot and print the reply")
+    ask.add_argument("message", nargs="+")
+    ingest = sub.add_parser("ingest", help="add article files or folders (.txt, .md)")
+    ingest.add_argument("paths", nargs="+")
+    parse = sub.add_parser("parse", help="print what the parser understands of article files")
+    parse.add_argument("files", nargs="+")
+    parse.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "console": cmd_console,
+    "ask": cmd_ask,
+    "ingest": cmd_ingest,
+    "parse": cmd_parse,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"newsbot: configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.token)
+    try:
+        return COMMANDS[command](settings, args)
+    except StoreError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Telegram HTML: escaping, the pieces every reply is built from, and splitting at 4096.
+
+Every piece of user or article text goes through :func:`esc`; replies are lists of
+self-contained blocks so a long answer splits between blocks, never inside a tag.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from html.parser import HTMLParser
+
+MAX_MESSAGE_CHARS = 4096
+MAX_QUOTE_CHARS = 700
+
+
+def esc(text: object) -> str:
+    """Escape for Telegram HTML (only &, <, > are special outside attributes)."""
+    return html.escape(str(text), quote=False)
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten at a word boundary with an ellipsis; limits are in characters of plain text."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def highlight(text: str, span: tuple[int, int] | None, limit: int = MAX_QUOTE_CHARS) -> str:
+    """Escaped ``text`` with ``span`` in bold, trimmed around the span when too long."""
+    if span is None or span[0] >= span[1]:
+        return esc(clip(text, limit))
+    start, end = span
+    if len(text) > limit:
+        room = max(limit - (end - start), 40) // 2
+        lo, hi = max(0, start - room), min(len(text), end + room)
+        prefix = "…" if lo > 0 else ""
+        suffix = "…" if hi < len(text) else ""
+        text, start, end = (
+            prefix + text[lo:hi] + suffix,
+            start - lo + len(prefix),
+            end - lo + len(prefix),
+        )
+        if end - start > limit:
+            end = start + limit
+    return f"{esc(text[:start])}<b>{esc(text[start:end])}</b>{esc(text[end:])}"
+
+
+def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit under ``limit`` each.
+
+    The limit counts visible characters (Telegram measures text after entity parsing), and a
+    block longer than the limit on its own is cut to plain text so it can never be refused.
+    """
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for block in blocks:
+        visible = visible_length(block)
+        if visible > limit:
+            block = esc(clip(html_to_text(block), limit - 10))
+            visible = visible_length(block)
+        extra = visible + (2 if current else 0)
+        if current and size + extra > limit:
+            messages.append("\n\n".join(current))
+            current, size = [], 0
+            extra = visible
+        current.append(block)
+        size += extra
+    if current:
+        messages.append("\n\n".join(current))
+    return messages
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(fragment: str) -> int:
+    """Characters Telegram counts: tags removed, entities decoded."""
+    return len(html.unescape(_TAG.sub("", fragment)))
+
+
+class _TextRenderer(HTMLParser):
+    """HTML to what a reader sees, for the console chat."""
+
+    def __init__(self, bold: tuple[str, str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.bold = bold
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"b", "strong"}:
+            self.parts.append(self.bold[0])
+        elif tag == "a":
+            self.href = dict(attrs).get("href")
+        elif tag == "blockquote":
+            self.parts.append("│ ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"b", "strong"}:
+            self.parts.append(self.bold[1])
+        elif tag == "a" and self.href:
+            self.parts.append(f" ({self.href})")
+            self.href = None
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(fragment: str, bold: tuple[str, str] = ("", "")) -> str:
+    renderer = _TextRenderer(bold)
+    renderer.feed(fragment)
+    renderer.close()
+    return "".join(renderer.parts)
+
+
+def button_rows(
+    buttons: Sequence[tuple[str, str]], per_row: int = 2
+) -> list[list[tuple[str, str]]]:
+    """Lay (label, data) pairs out in rows of ``per_row``."""
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]

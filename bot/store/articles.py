@@ -1,0 +1,296 @@
+"""Articles and everything parsed out of them: paragraphs, people, quotes, entities, topics.
+
+An article is saved in one transaction: a crash half-way leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.parsing.model import ParsedArticle
+from bot.parsing.topics import normalise_topic
+
+_SENTENCE_END = re.compile(r"(?<=[.!?][\"”’]?)\s+(?=[\"“A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    article_id: int
+    status: str  # "added" | "updated" | "unchanged"
+
+
+def summarise(parsed: ParsedArticle, max_chars: int = 320) -> str:
+    """One or two lead sentences: the first paragraph that is not a heading."""
+    for paragraph in parsed.paragraphs:
+        text = " ".join(paragraph.text.split())
+        if len(text) < 40:
+            continue
+        sentences = _SENTENCE_END.split(text)
+        summary = sentences[0]
+        for sentence in sentences[1:]:
+            if len(summary) + len(sentence) + 1 > max_chars or len(summary) > 120:
+                break
+            summary += " " + sentence
+        return summary if len(summary) <= max_chars else summary[: max_chars - 1].rstrip() + "…"
+    return parsed.title
+
+
+def topic_key(name: str) -> str:
+    return normalise_topic(name).casefold()
+
+
+def person_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+class ArticleStore:
+    """Reads and writes articles; every query the bot needs lives here, named for its use."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def save(
+        self,
+        parsed: ParsedArticle,
+        *,
+        slug: str,
+        content_hash: str,
+        text: str,
+        path: str | None = None,
+    ) -> SaveResult:
+        """Insert or replace the article called ``slug``; unchanged content is left alone."""
+        existing = self.db.execute(
+            "select id, content_hash from articles where slug = ?", [slug]
+        ).fetchone()
+        if existing and existing[1] == content_hash:
+            return SaveResult(existing[0], "unchanged")
+        body = text[parsed.body_start :]
+        row: dict[str, Any] = {
+            "slug": slug,
+            "title": parsed.title or slug,
+            "date": parsed.date,
+            "source": parsed.source,
+            "url": parsed.url,
+            "path": path,
+            "content_hash": content_hash,
+            "sample": int(parsed.sample),
+            "summary": summarise(parsed),
+            "body": body,
+            "n_quotes": sum(1 for q in parsed.quotes if q.kind != "indirect"),
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with self.db.conn:
+            if existing:
+                article_id = existing[0]
+                self._delete_children(article_id)
+                self.db["articles"].update(article_id, row)
+            else:
+                article_id = self.db["articles"].insert(row).last_pk
+            self._save_children(article_id, parsed)
+        return SaveResult(article_id, "updated" if existing else "added")
+
+    def _delete_children(self, article_id: int) -> None:
+        for table in (
+            "paragraphs",
+            "quotes",
+            "article_people",
+            "article_entities",
+            "article_topics",
+        ):
+            self.db.execute(f"delete from {table} where article_id = ?", [article_id])
+
+    def _person_id(self, name: str, role: str | None) -> int:
+        key = person_key(name)
+        row = self.db.execute("select id, role from people where key = ?", [key]).fetchone()
+        if row:
+            if role and not row[1]:
+                self.db.execute("update people set role = ? where id = ?", [role, row[0]])
+            return row[0]
+        return self.db["people"].insert({"name": name, "key": key, "role": role}).last_pk
+
+    def _save_children(self, article_id: int, parsed: ParsedArticle) -> None:
+        self.db["paragraphs"].insert_all(
+            {"article_id": article_id, "idx": p.index, "section": p.section, "text": p.text}
+            for p in parsed.paragraphs
+        )
+        person_ids: dict[str, int] = {}
+        for person in parsed.people:
+            pid = self._person_id(person.name, person.role)
+            person_ids[person_key(person.name)] = pid
+            self.db["article_people"].upsert(
+                {
+                    "article_id": article_id,
+                    "person_id": pid,
+                    "role": person.role,
+                    "mentions": person.mentions,
+                },
+                pk=("article_id", "person_id"),
+            )
+        self.db["quotes"].insert_all(
+            {
+                "article_id": article_id,
+                "person_id": person_ids.get(person_key(q.speaker)) if q.speaker else None,
+                "speaker": q.speaker,
+                "speaker_role": q.speaker_role,
+                "text": q.text,
+                "cue": q.cue,
+                "kind": q.kind,
+                "start": q.start,
+                "end": q.end,
+                "paragraph": q.paragraph,
+            }
+            for q in parsed.quotes
+        )
+        for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
+            for name in dict.fromkeys(names):
+                entity = self.db["entities"].lookup({"kind": kind, "name": name})
+                self.db["article_entities"].insert(
+                    {"article_id": article_id, "entity_id": entity},
+                    pk=("article_id", "entity_id"),
+                    ignore=True,
+                )
+        for rank, name in enumerate(dict.fromkeys(map(normalise_topic, parsed.topics))):
+            key = name.casefold()
+            row = self.db.execute("select id from topics where key = ?", [key]).fetchone()
+            topic_id = (
+                row[0] if row else self.db["topics"].insert({"name": name, "key": key}).last_pk
+            )
+            self.db["article_topics"].insert(
+                {"article_id": article_id, "topic_id": topic_id, "rank": rank},
+                pk=("article_id", "topic_id"),
+                ignore=True,
+            )
+
+    def delete(self, article_id: int) -> None:
+        """Remove an article with its quotes, links and paragraphs (used by retention)."""
+        with self.db.conn:
+            self._delete_children(article_id)
+            self.db.execute("delete from articles where id = ?", [article_id])
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.db.execute("select count(*) from articles").fetchone()[0]
+
+    def get(self, article_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from articles where id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def by_slug(self, slug: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from articles where slug = ?", [slug]))
+        return rows[0] if rows else None
+
+    def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "select id, slug, title, date, source, summary, n_quotes from articles "
+                "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
+                "limit ? offset ?",
+                [limit, offset],
+            )
+        )
+
+    def topics_of(self, article_id: int) -> list[str]:
+        return [
+            row[0]
+            for row in self.db.execute(
+                "select t.name from article_topics at join topics t on t.id = at.topic_id "
+                "where at.article_id = ? order by at.rank",
+                [article_id],
+            )
+        ]
+
+    def quotes_of_article(self, article_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("select * from quotes where article_id = ? order by start", [article_id])
+        )
+
+    def quote(self, quote_id: int) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "select q.*, a.title, a.date, a.slug from quotes q "
+                "join articles a on a.id = q.article_id where q.id = ?",
+                [quote_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def quotes_by_person(self, person_id: int, limit: int = 5, offset: int = 0) -> list[dict]:
+        return list(
+            self.db.query(
+                "select q.*, a.title, a.date from quotes q join articles a on a.id = q.article_id "
+                "where q.person_id = ? order by (q.kind = 'indirect'), a.date desc, q.id "
+                "limit ? offset ?",
+                [person_id, limit, offset],
+            )
+        )
+
+    def person(self, person_id: int) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "select p.*, (select count(*) from quotes q where q.person_id = p.id) as n_quotes "
+                "from people p where p.id = ?",
+                [person_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def most_quoted_people(self, limit: int = 10) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "select p.id, p.name, p.role, count(q.id) as n_quotes from people p "
+                "join quotes q on q.person_id = p.id group by p.id "
+                "order by n_quotes desc, p.name limit ?",
+                [limit],
+            )
+        )
+
+    def topic_counts(self, limit: int = 20) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "select t.id, t.name, count(*) as n_articles from topics t "
+                "join article_topics at on at.topic_id = t.id group by t.id "
+                "order by n_articles desc, t.name limit ?",
+                [limit],
+            )
+        )
+
+    def topic(self, topic_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from topics where id = ?", [topic_id]))
+        return rows[0] if rows else None
+
+    def articles_on_topic(self, topic_id: int, limit: int = 5, offset: int = 0) -> list[dict]:
+        return list(
+            self.db.query(
+                "select a.id, a.slug, a.title, a.date, a.source, a.summary, a.n_quotes "
+                "from article_topics at join articles a on a.id = at.article_id "
+                "where at.topic_id = ? order by a.date desc, a.id desc limit ? offset ?",
+                [topic_id, limit, offset],
+            )
+        )
+
+    def count_on_topic(self, topic_id: int) -> int:
+        return self.db.execute(
+            "select count(*) from article_topics where topic_id = ?", [topic_id]
+        ).fetchone()[0]
+
+    def iter_quotes(self) -> Iterator[tuple[int, str, str | None]]:
+        """(id, text, speaker) of every quote: the search index is built from this."""
+        yield from self.db.execute("select id, text, speaker from quotes order by id")
+
+    def iter_people(self) -> Iterator[tuple[int, str]]:
+        yield from self.db.execute("select id, name from people order by id")
+
+    def iter_topics(self) -> Iterator[tuple[int, str]]:
+        yield from self.db.execute("select id, name from topics order by id")
+
+    def iter_articles(self) -> Iterator[tuple[int, str, str]]:
+        yield from self.db.execute("select id, title, coalesce(summary, '') from articles")

@@ -1,0 +1,125 @@
+"""The database schema as numbered migrations, so an old file upgrades in place.
+
+Each migration runs once, in order, inside a transaction; ``meta.schema_version`` records
+the last one applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _v1_articles_and_chats(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": int,
+            "slug": str,
+            "title": str,
+            "date": str,
+            "source": str,
+            "url": str,
+            "path": str,
+            "content_hash": str,
+            "sample": int,
+            "summary": str,
+            "body": str,
+            "n_quotes": int,
+            "ingested_at": str,
+        },
+        pk="id",
+        not_null={"slug", "title", "content_hash", "ingested_at"},
+        defaults={"sample": 0, "n_quotes": 0},
+    )
+    db["articles"].create_index(["slug"], unique=True)
+    db["articles"].create_index(["date"])
+    db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
+    db["paragraphs"].create(
+        {"article_id": int, "idx": int, "section": str, "text": str},
+        pk=("article_id", "idx"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["people"].create(
+        {"id": int, "name": str, "key": str, "role": str}, pk="id", not_null={"name", "key"}
+    )
+    db["people"].create_index(["key"], unique=True)
+    db["article_people"].create(
+        {"article_id": int, "person_id": int, "role": str, "mentions": int},
+        pk=("article_id", "person_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("person_id", "people", "id")],
+    )
+    db["article_people"].create_index(["person_id"])
+    db["quotes"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "person_id": int,
+            "speaker": str,
+            "speaker_role": str,
+            "text": str,
+            "cue": str,
+            "kind": str,
+            "start": int,
+            "end": int,
+            "paragraph": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("person_id", "people", "id")],
+    )
+    db["quotes"].create_index(["article_id"])
+    db["quotes"].create_index(["person_id"])
+    db["entities"].create({"id": int, "name": str, "kind": str}, pk="id", not_null={"name", "kind"})
+    db["entities"].create_index(["kind", "name"], unique=True)
+    db["article_entities"].create(
+        {"article_id": int, "entity_id": int},
+        pk=("article_id", "entity_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("entity_id", "entities", "id")],
+    )
+    db["article_entities"].create_index(["entity_id"])
+    db["topics"].create({"id": int, "name": str, "key": str}, pk="id", not_null={"name", "key"})
+    db["topics"].create_index(["key"], unique=True)
+    db["article_topics"].create(
+        {"article_id": int, "topic_id": int, "rank": int},
+        pk=("article_id", "topic_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("topic_id", "topics", "id")],
+    )
+    db["article_topics"].create_index(["topic_id"])
+    db["chats"].create(
+        {
+            "id": int,
+            "type": str,
+            "username": str,
+            "first_name": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="id",
+    )
+
+
+Migration = Callable[[Database], None]
+
+#: Append new migrations at the end; never edit one that has shipped.
+MIGRATIONS: list[Migration] = [_v1_articles_and_chats]
+
+
+def schema_version(db: Database) -> int:
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database) -> int:
+    """Apply every migration newer than the file's version; returns the resulting version."""
+    if "meta" not in db.table_names():
+        db["meta"].create({"key": str, "value": str}, pk="key")
+    current = schema_version(db)
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number <= current:
+            continue
+        with db.conn:
+            migration(db)
+            db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")
+    return len(MIGRATIONS)

@@ -1,0 +1,75 @@
+"""How quotes, people, topics and articles look in a reply (Telegram HTML blocks).
+
+Shared by the chat handlers and the daily briefing so a quote reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render import clip, esc, highlight
+
+
+def speaker_line(quote: dict[str, Any]) -> str:
+    name = quote.get("speaker")
+    if not name:
+        return "🗣 <i>Speaker not named in the article</i>"
+    role = quote.get("speaker_role")
+    return f"🗣 <b>{esc(name)}</b>" + (f", <i>{esc(role)}</i>" if role else "")
+
+
+def source_line(article: dict[str, Any]) -> str:
+    parts = [f"📰 {esc(clip(article.get('title') or 'Untitled', 200))}"]
+    if article.get("date"):
+        parts.append(esc(article["date"]))
+    if article.get("source"):
+        parts.append(esc(article["source"]))
+    return " · ".join(parts)
+
+
+def quote_text(quote: dict[str, Any], span: tuple[int, int] | None = None) -> str:
+    body = highlight(quote["text"], span)
+    if quote.get("kind") == "indirect":
+        return f"{body} <i>(reported speech)</i>"
+    return f"“{body}”"
+
+
+def quote_block(quote: dict[str, Any], span: tuple[int, int] | None = None) -> str:
+    """Speaker, the quote (matched words bold), and where it was said."""
+    return "\n".join([speaker_line(quote), quote_text(quote, span), source_line(quote)])
+
+
+def article_line(article: dict[str, Any], index: int | None = None) -> str:
+    number = f"{index}. " if index is not None else ""
+    meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
+    quotes = article.get("n_quotes") or 0
+    tail = f" · {quotes} quote{'s' if quotes != 1 else ''}" if quotes else ""
+    head = f"{number}<b>{esc(clip(article['title'], 200))}</b>"
+    return head + (f"\n{meta}{tail}" if meta or tail else "")
+
+
+def article_block(
+    article: dict[str, Any], topics: list[str], quotes: list[dict[str, Any]], max_quotes: int = 3
+) -> str:
+    """A readable summary of one article: headline, lead, topics and its main quotes."""
+    lines = [f"<b>{esc(clip(article['title'], 250))}</b>"]
+    meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
+    if meta:
+        lines.append(meta)
+    if article.get("summary"):
+        lines.append("")
+        lines.append(esc(clip(article["summary"], 600)))
+    direct = [q for q in quotes if q.get("kind") != "indirect"]
+    if direct:
+        lines.append("")
+        for quote in direct[:max_quotes]:
+            who = esc(quote.get("speaker") or "unnamed speaker")
+            lines.append(f"“{esc(clip(quote['text'], 300))}” — <i>{who}</i>")
+    if topics:
+        lines.append("")
+        lines.append("🏷 " + ", ".join(esc(t) for t in topics))
+    if article.get("url"):
+        lines.append(
+            f'<a href="{esc(article["url"]).replace(chr(34), "&quot;")}">Read the original</a>'
+        )
+    return "\n".join(lines)

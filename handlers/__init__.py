@@ -1,0 +1,66 @@
+"""The Telegram command handlers, registered on an Application in one place.
+
+Order matters within a group: specific commands and buttons first, catch-alls last.
+"""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import articles, fallback, quotes, start, topics, who_said
+
+BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.COMMANDS]
+
+
+def register(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, fallback.track_chat), group=-1)
+    application.add_handler(CommandHandler("start", start.start))
+    application.add_handler(CommandHandler("help", start.help_command))
+    application.add_handler(CommandHandler(["who", "whosaid"], who_said.who_said))
+    application.add_handler(
+        MessageHandler(filters.TEXT & filters.Regex(r"(?i)^\s*who\s+said\b"), who_said.who_said)
+    )
+    application.add_handler(CommandHandler("quotes", quotes.quotes))
+    application.add_handler(CommandHandler("topics", topics.topics))
+    application.add_handler(CommandHandler("search", articles.search))
+    application.add_handler(CommandHandler("latest", articles.latest))
+    application.add_handler(CommandHandler("article", articles.article))
+    application.add_handler(
+        CallbackQueryHandler(who_said.more_quotes, pattern=f"^{who_said.MORE_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(quotes.person_button, pattern=f"^{quotes.PERSON_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(topics.topic_button, pattern=f"^{topics.TOPIC_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(articles.article_button, pattern=f"^{articles.ARTICLE_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(articles.latest_button, pattern=f"^{articles.LATEST_PREFIX}")
+    )
+    # Feature modules register here, before the catch-alls.
+    add_fallbacks(application)
+    application.add_error_handler(fallback.on_error)
+
+
+def add_fallbacks(application: Application, group: int = 0) -> None:
+    """Catch-alls: registered last in the group, so every real handler is tried first."""
+    application.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command), group=group)
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.plain_text), group=group
+    )
+    application.add_handler(CallbackQueryHandler(fallback.stale_button), group=group)
+    application.add_handler(
+        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, fallback.other_message),
+        group=group,
+    )

@@ -1,0 +1,40 @@
+"""/start and /help: what the bot does and every command with an example."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.render import esc
+from handlers.common import reply, services
+
+#: (command, menu description, example shown in /help). Also sent with setMyCommands.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("who", "Who said it? /who said <words>", "/who said last ones to hang up"),
+    ("quotes", "What a person said: /quotes <name>", "/quotes ushakov"),
+    ("topics", "Browse topics: /topics [name]", "/topics ukraine"),
+    ("search", "Find articles: /search <words>", "/search air defense"),
+    ("latest", "The newest articles", "/latest"),
+    ("article", "Read an article's summary: /article <id>", "/article 1"),
+    ("help", "How to use this bot", "/help"),
+]
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await help_command(update, context)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    count = services(context).store.articles.count()
+    name = update.effective_user.first_name if update.effective_user else None
+    greeting = f"Hi {esc(name)}! " if name else "Hi! "
+    intro = (
+        f"{greeting}I read the news and remember <b>who said what</b>. "
+        f"I know {count} article{'s' if count != 1 else ''} right now.\n"
+        "Typos are fine: I match words loosely."
+    )
+    lines = [
+        f"{esc(example)} — {esc(description.split(':')[0])}" for _, description, example in COMMANDS
+    ]
+    lines.append("You can also just ask: <i>who said the idea is hanging in the air?</i>")
+    await reply(update, [intro, "<b>Commands</b>\n" + "\n".join(lines)])

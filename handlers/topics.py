@@ -1,0 +1,70 @@
+"""/topics: the main topics as buttons; /topics <name>: the articles on the closest topic."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.render import clip, esc
+from bot.views import article_line
+from handlers.articles import ARTICLE_PREFIX
+from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+
+PAGE = 5
+TOPIC_PREFIX = "tp:"
+
+
+def topic_page(svc, topic_id: int, offset: int = 0) -> tuple[list[str], list | None]:
+    topic = svc.store.articles.topic(topic_id)
+    if topic is None:
+        return ["That topic is gone; try /topics again."], None
+    total = svc.store.articles.count_on_topic(topic_id)
+    articles = svc.store.articles.articles_on_topic(topic_id, limit=PAGE, offset=offset)
+    header = f"🏷 <b>{esc(topic['name'])}</b> — {total} article{'s' if total != 1 else ''}"
+    blocks = [header, "\n\n".join(article_line(a, offset + i + 1) for i, a in enumerate(articles))]
+    rows = [[(clip(a["title"], 40), f"{ARTICLE_PREFIX}{a['id']}")] for a in articles]
+    if offset + PAGE < total:
+        rows.append([("More", f"{TOPIC_PREFIX}{topic_id}:{offset + PAGE}")])
+    return blocks, rows
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    name = argument_text(update)[:MAX_QUERY_CHARS]
+    if not name:
+        counts = svc.store.articles.topic_counts(limit=16)
+        if not counts:
+            await reply(update, ["I have no topics yet: no articles have been read."])
+            return
+        buttons = [
+            (f"{clip(t['name'], 24)} ({t['n_articles']})", f"{TOPIC_PREFIX}{t['id']}:0")
+            for t in counts
+        ]
+        await reply(
+            update,
+            [
+                "<b>Main topics</b> — tap one to see its articles, or type <code>/topics ukraine</code>."
+            ],
+            [buttons[i : i + 2] for i in range(0, len(buttons), 2)],
+        )
+        return
+    hits = svc.search.topics(name, limit=3)
+    if not hits:
+        near = svc.search.topics(name, limit=3, cutoff=40)
+        tip = ("\nClosest topics: " + ", ".join(esc(h.name) for h in near)) if near else ""
+        await reply(
+            update, [f"No topic matches “{esc(clip(name, 80))}”.{tip}\nSee all with /topics."]
+        )
+        return
+    blocks, buttons = topic_page(svc, hits[0].id)
+    await reply(update, blocks, buttons)
+
+
+async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    payload = (update.callback_query.data or "")[len(TOPIC_PREFIX) :]
+    topic_id, _, offset = payload.partition(":")
+    if not topic_id.isdigit() or not (offset or "0").isdigit():
+        await answer_button(update, ["That button has expired."])
+        return
+    blocks, buttons = topic_page(services(context), int(topic_id), int(offset or 0))
+    await answer_button(update, blocks, buttons)

@@ -1,0 +1,99 @@
+"""/who said <words>: the quotes that best match, with the speaker and the story.
+
+"More" buttons carry the ids of the next quotes, so they still work after a restart and no
+per-chat state is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.render import clip, esc
+from bot.views import quote_block
+from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+
+PAGE = 3
+MAX_RESULTS = 9
+_LEADING_SAID = re.compile(r"^\s*(?:who\s+)?said\b[\s:,-]*", re.IGNORECASE)
+_PLAIN_WHO_SAID = re.compile(r"^\s*who\s+said\b", re.IGNORECASE)
+MORE_PREFIX = "qs:"
+
+
+def query_from(update: Update) -> str:
+    """The phrase after '/who said', '/whosaid', '/who' or a plain 'who said …?'."""
+    text = argument_text(update)
+    text = _LEADING_SAID.sub("", text)
+    return text.strip().strip("?!.").strip().strip("\"'“”«»„")
+
+
+async def who_said(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = query_from(update)
+    if not query:
+        await reply(
+            update,
+            [
+                "Tell me some words of the quote, for example:\n<code>/who said last ones to hang up</code>"
+            ],
+        )
+        return
+    notes = []
+    if len(query) > MAX_QUERY_CHARS:
+        query = query[:MAX_QUERY_CHARS]
+        notes.append(
+            f"<i>That was long, so I searched for the first {MAX_QUERY_CHARS} characters.</i>"
+        )
+    svc = services(context)
+    hits = svc.search.who_said(query, limit=MAX_RESULTS)
+    if not hits:
+        await reply(update, [*notes, *not_found(svc, query)])
+        return
+    blocks = list(notes)
+    for hit in hits[:PAGE]:
+        quote = svc.store.articles.quote(hit.quote_id)
+        if quote:
+            blocks.append(quote_block(quote, hit.highlight))
+    rest = [hit.quote_id for hit in hits[PAGE:]]
+    await reply(update, blocks, more_button(rest))
+
+
+def not_found(svc, query: str) -> list[str]:
+    blocks = [f"I found nobody who said “{esc(clip(query, 120))}”."]
+    near = svc.search.closest_quotes(query, limit=3)
+    if near:
+        lines = ["Did you mean one of these?"]
+        for hit in near:
+            quote = svc.store.articles.quote(hit.quote_id)
+            if quote:
+                who = esc(quote.get("speaker") or "unnamed")
+                lines.append(f"• “{esc(clip(quote['text'], 90))}” — {who}")
+        blocks.append("\n".join(lines))
+    else:
+        blocks.append("Try a few distinctive words from the quote, or /quotes &lt;name&gt;.")
+    return blocks
+
+
+def more_button(quote_ids: list[int]) -> list[list[tuple[str, str]]] | None:
+    """A 'More' button whose data lists the next page of quote ids (≤ 64 bytes)."""
+    if not quote_ids:
+        return None
+    data = MORE_PREFIX
+    page = quote_ids[:PAGE]
+    while page and len((data + ",".join(map(str, page))).encode()) > 64:
+        page = page[:-1]
+    remaining = len(quote_ids)
+    return [[(f"More ({remaining})", data + ",".join(map(str, page)))]] if page else None
+
+
+async def more_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Button: show the quotes whose ids the button carries."""
+    svc = services(context)
+    payload = (update.callback_query.data or "")[len(MORE_PREFIX) :]
+    ids = [int(part) for part in payload.split(",") if part.isdigit()][:PAGE]
+    quotes = [q for q in (svc.store.articles.quote(i) for i in ids) if q]
+    if not quotes:
+        await answer_button(update, ["Those results are no longer available; please search again."])
+        return
+    await answer_button(update, [quote_block(q) for q in quotes])
