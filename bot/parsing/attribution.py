@@ -1,0 +1,587 @@
+"""Speaker finding: for each quoted segment, who said it and with which cue.
+
+Works on the tokens around a quote, in the order a reader checks them:
+
+1. after the quote, in the same sentence: ``"...," X said`` / ``"...," said X, the ...``;
+2. before it, in the same sentence: ``X said: "..."``, ``As X noted, "..."``,
+   ``according to X``, a ``Name:`` label;
+3. the dash line under a blockquote: ``— Name, role``;
+4. the context: the other half of a split quote, a quote continuing the previous
+   paragraph's speaker, or the subject of a reporting verb in the sentence before.
+
+The noun phrase found is then resolved: a name to the full name of a known person, a
+pronoun to the nearest fitting person before it, a role noun (``the aide``) to the person
+holding that role, an organisation to its name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.parsing import cues
+from bot.parsing.model import Paragraph
+from bot.parsing.people import TITLE_LIKE, People, clean_tokens
+from bot.parsing.quotes import Segment
+from bot.parsing.tokens import SENT_END, tokenize
+
+Tok = tuple[int, int, str]
+
+QMARKS = frozenset({'"', "“", "”", "''", "„", "«", "»"})
+DASHES = frozenset({"—", "–", "-", "--"})
+_DETERMINERS = frozenset(
+    """the a an his her their its this that these those one some another any each every
+    our my your several two three many""".split()
+)
+_SKIP_BETWEEN = frozenset(
+    """also later then again previously recently once has had have would will could may
+    might should was is were are also further repeatedly frequently often never first
+    initially subsequently famously reportedly apparently simply just only even flatly
+    quickly not n't has've 've 'd today yesterday tonight earlier last this on
+    monday tuesday wednesday thursday friday saturday sunday morning afternoon evening
+    night week month year recently already still always once twice himself herself
+    privately publicly bluntly""".split()
+)
+_PREPOSITIONS = frozenset(
+    """of for in on at to from by with about as into over under against between among
+    during after before since until through via per like than without within""".split()
+)
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_LY = re.compile(r"[a-z]+ly$")
+_NAME_TOKEN = re.compile(r"(?:[A-Z][\w’'\-]*|[A-Z]\.|(?:[A-Z]\.){2,})$")
+_PARTICLES = frozenset(
+    {"de", "van", "von", "der", "den", "la", "le", "da", "du", "del", "bin", "ibn", "al"}
+)
+_POSS = re.compile(r"['’]s?$")
+
+
+@dataclass(slots=True)
+class NP:
+    """A noun phrase found next to a reporting verb."""
+
+    kind: str  # "name" | "pron" | "noun"
+    text: str
+    start: int
+    end: int
+    name: str | None = None  # a proper name inside a common-noun phrase
+    head: str | None = None  # head word for common nouns / pronouns
+
+
+@dataclass(slots=True)
+class Attribution:
+    """The speaker found for a segment and where the evidence was."""
+
+    speaker: str | None
+    role: str | None = None
+    cue: str | None = None
+    how: str = ""
+    person: int | None = None
+    cue_start: int | None = None
+
+
+def _is_cap(w: str) -> bool:
+    return bool(_NAME_TOKEN.match(w)) and w.lower() not in cues.NON_NAME_WORDS
+
+
+def _is_verb(w: str) -> bool:
+    return w.lower() in cues.REPORTING_FORMS
+
+
+def _skip_word(w: str) -> bool:
+    wl = w.lower()
+    return wl in _SKIP_BETWEEN or (bool(_LY.match(wl)) and wl not in cues.REPORTING_FORMS)
+
+
+class Attributor:
+    """Finds speakers for all segments of one article."""
+
+    def __init__(
+        self,
+        text: str,
+        paragraphs: list[Paragraph],
+        segments: list[Segment],
+        people: People,
+        is_org: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.text = text
+        self.paras = paragraphs
+        self.segments = segments
+        self.people = people
+        self.is_org = is_org
+        self._toks: dict[int, list[Tok]] = {}
+        self._masks: dict[int, list[bool]] = {}
+        self.results: list[Attribution] = []
+
+    # -- tokens ------------------------------------------------------------------
+    def toks(self, pi: int) -> list[Tok]:
+        t = self._toks.get(pi)
+        if t is None:
+            p = self.paras[pi]
+            t = tokenize(self.text, p.start, p.end)
+            self._toks[pi] = t
+        return t
+
+    @staticmethod
+    def _index_at(toks: list[Tok], pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        lo, hi = 0, len(toks)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if toks[mid][0] < pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    # -- noun phrases ------------------------------------------------------------
+    def _np_back(self, toks: list[Tok], j: int, lo: int) -> NP | None:
+        """The noun phrase ending at token ``j`` (inclusive), not before ``lo``."""
+        if j < lo:
+            return None
+        w = toks[j][2]
+        wl = w.lower()
+        if wl == ")":
+            k = j
+            while k > lo and toks[k][2] != "(":
+                k -= 1
+            if k <= lo or j - k > 12:
+                return None
+            return self._np_back(toks, k - 1, lo)
+        if wl in cues.SUBJECT_PRONOUNS:
+            return NP("pron", w, toks[j][0], toks[j][1], head=wl)
+        if _is_cap(w) or (w[:1].isupper() and wl.rstrip(".") in TITLE_LIKE):
+            k = j
+            while k - 1 >= lo:
+                pw = toks[k - 1][2]
+                pwl = pw.lower()
+                if _is_cap(pw) and not _POSS.search(pw):
+                    k -= 1
+                elif pwl in _PARTICLES and k - 2 >= lo and _is_cap(toks[k - 2][2]):
+                    k -= 1
+                elif pw[:1].isupper() and pwl in TITLE_LIKE:
+                    k -= 1
+                else:
+                    break
+            name = self.text[toks[k][0] : toks[j][1]]
+            return NP("name", name, toks[k][0], toks[j][1])
+        if w[:1].islower() and wl not in _PREPOSITIONS and wl not in _RELATIVE and w.isalpha():
+            # common noun phrase: back to a determiner
+            k = j
+            name = None
+            while k - 1 >= lo and j - k < 6:
+                pw = toks[k - 1][2]
+                pwl = pw.lower()
+                if pwl in _DETERMINERS:
+                    k -= 1
+                    break
+                if pwl in _PREPOSITIONS or pwl in _RELATIVE or not pw[0].isalnum():
+                    break
+                if _is_verb(pw) or pwl in {"and", "or", "but", "is", "was", "are", "were"}:
+                    break
+                k -= 1
+                if _is_cap(pw) and name is None:
+                    name = _POSS.sub("", pw)
+            if name:
+                # widen to the whole capitalised run ("Hillary Clinton's campaign")
+                caps = [t[2] for t in toks[k : j + 1] if _is_cap(t[2])]
+                run = []
+                for t in toks[k:j]:
+                    if _is_cap(t[2]):
+                        run.append(_POSS.sub("", t[2]))
+                        if _POSS.search(t[2]):
+                            break
+                    elif run:
+                        break
+                name = " ".join(run) if run else name
+                _ = caps
+            return NP("noun", self.text[toks[k][0] : toks[j][1]], toks[k][0], toks[j][1],
+                      name=name, head=wl)
+        return None
+
+    def _np_fwd(self, toks: list[Tok], i: int, hi: int) -> tuple[NP | None, int]:
+        """The noun phrase starting at token ``i``; returns it and the index after it."""
+        if i >= hi:
+            return None, i
+        w = toks[i][2]
+        wl = w.lower()
+        if wl in cues.SUBJECT_PRONOUNS:
+            return NP("pron", w, toks[i][0], toks[i][1], head=wl), i + 1
+        k = i
+        last_cap_run: tuple[int, int] | None = None
+        run_start = None
+        head = None
+        while k < hi and k - i < 10:
+            t = toks[k][2]
+            tl = t.lower()
+            if _is_cap(t) or (t[:1].isupper() and tl.rstrip(".") in TITLE_LIKE):
+                if run_start is None:
+                    run_start = k
+                last_cap_run = (run_start, k)
+                if _POSS.search(t) and k + 1 < hi and not _is_cap(toks[k + 1][2]):
+                    run_start = None  # "Trump's campaign": the name is a modifier
+                k += 1
+                continue
+            if tl in _PARTICLES and run_start is not None:
+                k += 1
+                continue
+            run_start = None
+            if k == i and tl in _DETERMINERS:
+                k += 1
+                continue
+            if (
+                t[:1].islower()
+                and t.isalpha()
+                and tl not in _PREPOSITIONS
+                and tl not in _RELATIVE
+                and not _is_verb(t)
+                and tl not in {"and", "or", "but", "is", "was", "has", "had", "who"}
+            ):
+                head = tl
+                k += 1
+                continue
+            break
+        if k == i:
+            return None, i
+        text = self.text[toks[i][0] : toks[k - 1][1]]
+        if last_cap_run is not None and last_cap_run[1] == k - 1:
+            a, b = last_cap_run
+            name = self.text[toks[a][0] : toks[b][1]]
+            return NP("name", name, toks[a][0], toks[b][1]), k
+        name = None
+        if last_cap_run is not None:
+            a, b = last_cap_run
+            name = _POSS.sub("", self.text[toks[a][0] : toks[b][1]])
+        if head is None:
+            return None, i
+        return NP("noun", text, toks[i][0], toks[k - 1][1], name=name, head=head), k
+
+    # -- resolution --------------------------------------------------------------
+    def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
+        """Speaker name, role and person id for a noun phrase at ``pos``."""
+        ppl = self.people
+        if np.kind == "name":
+            toks = clean_tokens(np.text)
+            if not toks:
+                return None, None, None
+            name = " ".join(toks)
+            m = ppl.at(np.start, np.end)
+            pid = m.person if m is not None else ppl.lookup(name)
+            if pid is not None:
+                rec = ppl.persons[pid]
+                return rec.name, rec.role, pid
+            if name.lower().startswith("the "):
+                name = name[4:]
+            return name, None, None
+        if np.kind == "pron":
+            return self._pronoun(np.head or "", pos)
+        # common noun phrase
+        if np.head in cues.ROLE_NOUNS:
+            pid = self._role_person(np.head or "", pos, np.name)
+            if pid is not None:
+                rec = ppl.persons[pid]
+                return rec.name, rec.role, pid
+        if np.name:
+            pid = ppl.lookup(np.name)
+            if pid is not None:
+                rec = ppl.persons[pid]
+                return rec.name, None, pid
+            return np.name, None, None
+        return None, None, None
+
+    def _pronoun(self, pron: str, pos: int) -> tuple[str | None, str | None, int | None]:
+        if pron in {"he", "she"}:
+            want = "m" if pron == "he" else "f"
+            ppl = self.people
+            i = ppl.before(pos) - 1
+            seen = 0
+            while i >= 0 and seen < 40:
+                m = ppl.mentions[i]
+                i -= 1
+                if m.in_quote or m.start < pos - 3000:
+                    if m.start < pos - 3000:
+                        break
+                    continue
+                seen += 1
+                rec = ppl.persons[m.person]
+                if rec.gender is not None and rec.gender != want:
+                    continue
+                if not rec.is_person and rec.gender is None:
+                    continue
+                return rec.name, rec.role, m.person
+        return None, None, None
+
+    def _role_person(self, head: str, pos: int, name: str | None) -> int | None:
+        ppl = self.people
+        i = ppl.before(pos) - 1
+        while i >= 0:
+            m = ppl.mentions[i]
+            i -= 1
+            rec = ppl.persons[m.person]
+            role = (rec.role or "").lower()
+            title = (m.title or "").lower()
+            if head in role.split() or head == title.rstrip("."):
+                return m.person
+        return None
+
+    # -- patterns ----------------------------------------------------------------
+    def _after(self, toks: list[Tok], i: int, hi: int) -> tuple[NP, int] | None:
+        """``"...," X said`` / ``"...," said X`` starting at token ``i``."""
+        # skip punctuation right after the closing mark
+        while i < hi and toks[i][2] in {",", "—", "–", "-", "--"}:
+            i += 1
+        if i >= hi:
+            return None
+        w = toks[i][2]
+        wl = w.lower()
+        if wl == "according" and i + 1 < hi and toks[i + 1][2] == "to":
+            np, _ = self._np_fwd(toks, i + 2, hi)
+            return (np, i) if np else None
+        if _is_verb(w) and cues.REPORTING_FORMS[wl] not in cues.WEAK_REPORTING:
+            np, _ = self._np_fwd(toks, i + 1, hi)
+            if np is None:
+                return None
+            return np, i
+        np, k = self._np_fwd(toks, i, hi)
+        if np is None:
+            return None
+        # adverbs / auxiliaries between subject and verb
+        k0 = k
+        while k < hi and k - k0 < 4 and _skip_word(toks[k][2]):
+            k += 1
+        if k < hi and toks[k][2] == "(":
+            while k < hi and toks[k][2] != ")":
+                k += 1
+            k += 1
+        if k < hi and _is_verb(toks[k][2]):
+            return np, k
+        if k < hi and toks[k][2] == ",":
+            # appositive: "X, a former adviser ..., wrote"
+            k2 = k + 1
+            while k2 < hi and k2 - k < 40:
+                t = toks[k2][2]
+                if t in SENT_END or t in QMARKS:
+                    return None
+                if _is_verb(t):
+                    p = k2 - 1
+                    while p > k and _skip_word(toks[p][2]):
+                        p -= 1
+                    if toks[p][2] == "," and not t.endswith("ing"):
+                        return np, k2
+                k2 += 1
+        return None
+
+    def _before(
+        self, toks: list[Tok], lo: int, j: int
+    ) -> tuple[NP, int] | None:
+        """``X said: "..."`` within tokens ``[lo, j)`` (``j`` is the opening mark)."""
+        # "according to X, "...""
+        for k in range(j - 1, lo - 1, -1):
+            w = toks[k][2]
+            wl = w.lower()
+            if wl == "according" and k + 1 < j and toks[k + 1][2] == "to":
+                np, _ = self._np_fwd(toks, k + 2, j)
+                if np is not None:
+                    return np, k
+            if _is_verb(w):
+                np = self._subject(toks, lo, k)
+                if np is not None:
+                    return np, k
+                if k + 1 < j and _is_verb(w) and cues.REPORTING_FORMS[wl] in cues.SAY_LIKE:
+                    # "Said Trump: "..."" / "..., writes Smith, "...""
+                    np2, _ = self._np_fwd(toks, k + 1, j)
+                    if np2 is not None and np2.kind == "name":
+                        return np2, k
+                # "adding that" after ", X said, ...": keep looking left
+                if wl.endswith("ing"):
+                    continue
+                return None
+        # a "Name:" label right before the quote
+        if j - 1 >= lo and toks[j - 1][2] == ":":
+            np = self._np_back(toks, j - 2, lo)
+            if np is not None and np.kind == "name":
+                return np, j - 1
+        return None
+
+    def _subject(self, toks: list[Tok], lo: int, v: int) -> NP | None:
+        """Subject of the verb at ``v``: the noun phrase before it (skipping asides)."""
+        j = v - 1
+        while j >= lo and _skip_word(toks[j][2]):
+            j -= 1
+        if j < lo:
+            return None
+        w = toks[j][2]
+        if w == "to" or w.lower() in {"and", "or"}:
+            return None
+        if w == ",":
+            # appositive or relative clause: "X, a former adviser, said"
+            commas = [k for k in range(lo, j) if toks[k][2] == ","]
+            for c in commas:
+                nxt = toks[c + 1][2] if c + 1 < j else ""
+                nl = nxt.lower()
+                if nl in _DETERMINERS or nl in _RELATIVE or nl == "whose" or (
+                    nxt[:1].islower() and nl not in _PREPOSITIONS
+                ) or _POSS.search(nxt) or nl in TITLE_LIKE:
+                    np = self._np_back(toks, c - 1, lo)
+                    if np is not None:
+                        return np
+            return None
+        if w.lower() in _RELATIVE:
+            # "X, who said"
+            k = j - 1
+            if k >= lo and toks[k][2] == ",":
+                k -= 1
+            return self._np_back(toks, k, lo)
+        np = self._np_back(toks, j, lo)
+        return np
+
+    # -- driver ------------------------------------------------------------------
+    def run(self) -> list[Attribution]:
+        out: list[Attribution] = []
+        segs = self.segments
+        for si, seg in enumerate(segs):
+            out.append(self._attribute(si, seg, out))
+        self.results = out
+        return out
+
+    def _attribute(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
+        text = self.text
+        segs = self.segments
+        # after the quote, same sentence
+        if seg.close_mark is not None:
+            toks = self.toks(seg.end_para)
+            i = self._index_at(toks, seg.close_mark)
+            hi = len(toks)
+            nxt = segs[si + 1] if si + 1 < len(segs) else None
+            if nxt is not None and nxt.para == seg.end_para:
+                hi = self._index_at(toks, nxt.open_mark)
+            ends_sentence = bool(text[seg.start : seg.end].rstrip()[-1:] in ".!?")
+            if i < hi:
+                first = toks[i][2]
+                starts_new = ends_sentence and first[:1].isupper() and first.lower() in (
+                    cues.SUBJECT_PRONOUNS | {"the", "a", "an", "but", "and"}
+                )
+                if not starts_new:
+                    found = self._after(toks, i, hi)
+                    if found is not None:
+                        np, v = found
+                        a = self._make(np, toks[v], "after")
+                        if a.speaker:
+                            return a
+        # before the quote, same sentence
+        toks = self.toks(seg.para)
+        j = self._index_at(toks, seg.open_mark)
+        lo = self._sentence_start(toks, j, si)
+        if lo < j:
+            found = self._before(toks, lo, j)
+            if found is not None:
+                np, v = found
+                a = self._make(np, toks[v], "before")
+                if a.speaker:
+                    return a
+                if np.kind != "name":
+                    return a
+        # dash line under a blockquote
+        if seg.close_mark is not None and seg.end_para + 1 < len(self.paras):
+            p = self.paras[seg.end_para + 1]
+            if p.text[:1] in "—–-" and text[seg.close_mark : self.paras[seg.end_para].end].strip() == "":
+                ptoks = self.toks(seg.end_para + 1)
+                k = 0
+                while k < len(ptoks) and ptoks[k][2] in DASHES:
+                    k += 1
+                np, _ = self._np_fwd(ptoks, k, len(ptoks))
+                if np is not None:
+                    a = self._make(np, ptoks[0], "dash")
+                    if a.speaker:
+                        return a
+        # the sentence before, in the same paragraph: "He emphasized that ... "...""
+        if lo >= j:
+            a = self._sentence_speaker(seg.para, lo)
+            if a is not None:
+                return a
+        # context: split quote / continuation
+        prev = done[si - 1] if si > 0 else None
+        pseg = segs[si - 1] if si > 0 else None
+        if prev is not None and pseg is not None and prev.speaker:
+            if pseg.end_para == seg.para and lo >= j:
+                return Attribution(prev.speaker, prev.role, prev.cue, "split", prev.person)
+        if lo >= j and j == 0 and seg.para > 0:
+            ptoks = self.toks(seg.para - 1)
+            a = self._sentence_speaker(seg.para - 1, len(ptoks))
+            if a is not None:
+                return a
+            if prev is not None and pseg is not None and prev.speaker:
+                if pseg.end_para == seg.para - 1:
+                    return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)
+        return Attribution(None)
+
+    def _sentence_speaker(self, pi: int, end: int) -> Attribution | None:
+        """Speaker of the reporting verb in the sentence ending before token ``end``."""
+        toks = self.toks(pi)
+        mask = self.mask(pi)
+        if end <= 0:
+            return None
+        k = end - 1
+        # skip the sentence-final punctuation
+        while k >= 0 and toks[k][2] in SENT_END:
+            k -= 1
+        lo = k
+        while lo > 0 and end - lo < 80:
+            w = toks[lo - 1][2]
+            if w in SENT_END and not mask[lo - 1]:
+                break
+            lo -= 1
+        for v in range(lo, end):
+            if mask[v] or not _is_verb(toks[v][2]):
+                continue
+            if cues.REPORTING_FORMS[toks[v][2].lower()] in cues.WEAK_REPORTING:
+                continue
+            np = self._subject(toks, lo, v)
+            if np is not None and not any(mask[lo:v]):
+                a = self._make(np, toks[v], "previous")
+                if a.speaker:
+                    return a
+        return None
+
+    def mask(self, pi: int) -> list[bool]:
+        """Per token of paragraph ``pi``: inside a quotation (marks included)?"""
+        m = self._masks.get(pi)
+        if m is None:
+            toks = self.toks(pi)
+            m = [False] * len(toks)
+            for seg in self.segments:
+                if seg.end_para < pi or seg.para > pi:
+                    continue
+                a = seg.open_mark
+                b = seg.close_mark if seg.close_mark is not None else self.paras[seg.end_para].end
+                i = self._index_at(toks, a)
+                while i < len(toks) and toks[i][0] < b:
+                    m[i] = True
+                    i += 1
+            self._masks[pi] = m
+        return m
+
+    def _para_starts_with(self, seg: Segment) -> bool:
+        return seg.open_mark == self.paras[seg.para].start
+
+    def _sentence_start(self, toks: list[Tok], j: int, si: int) -> int:
+        """First token of the sentence holding token ``j`` (stops at the previous quote)."""
+        seg = self.segments[si]
+        lo_pos = self.paras[seg.para].start
+        if si > 0:
+            prev = self.segments[si - 1]
+            if prev.end_para == seg.para and prev.close_mark is not None:
+                lo_pos = max(lo_pos, prev.close_mark)
+        k = j - 1
+        while k >= 0 and toks[k][0] >= lo_pos:
+            w = toks[k][2]
+            if w in SENT_END and k + 1 < len(toks):
+                nw = toks[k + 1][2]
+                if nw[:1].isupper() or nw in QMARKS:
+                    return k + 1
+            k -= 1
+        return k + 1
+
+    def _make(self, np: NP, verb: Tok, how: str) -> Attribution:
+        speaker, role, pid = self.resolve(np, np.start)
+        return Attribution(speaker, role, verb[2], how, pid, verb[0])

@@ -1,0 +1,205 @@
+"""Word lists the parser reasons with: reporting verbs, titles, role nouns, pronouns, names.
+
+Kept as plain Python sets built once at import (lookups are the hot path). The lists are
+general English newswriting vocabulary, not tuned to any particular article.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+# Verbs that introduce what someone said or wrote, as base forms. Inflections are
+# generated below; irregular past forms are listed in _IRREGULAR.
+_REPORTING_BASES = """
+say tell add note stress emphasize emphasise warn deflect phrase insist call write tweet
+argue explain claim declare state announce assert contend maintain acknowledge admit
+concede confirm deny recall remark reply respond retort answer ask joke quip complain
+lament predict promise vow pledge suggest observe continue conclude agree boast brag
+charge counter criticize criticise exclaim muse offer opine post recount reiterate
+reassure reason report reveal scoff snap sneer tease testify urge wonder whisper mutter
+caution concur describe dismiss elaborate grumble hint inform mock proclaim protest rail
+rant recommend remind repeat scold sigh speculate summarize summarise swear tout
+underscore text email e-mail message blast slam accuse praise deride lambaste thunder
+shout yell scream cry fume gush marvel concede advise allege affirm attest begin
+comment disclose divulge estimate emphasise echo guess highlight interject lecture
+mention narrate notify object plead point pronounce propose query question quote read
+rebut recollect reflect rejoin relate relay retort second chide chime demand command
+acknowledge theorize theorise shrug tweet retweet insist cheer applaud boast fret
+worry gripe bemoan decry denounce condemn chastise rebuke assail hail welcome
+explain clarify conclude counsel crow declare opine surmise venture volunteer
+"""
+
+_IRREGULAR = {
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "writing", "written"),
+    "swear": ("swears", "swore", "swearing", "sworn"),
+    "read": ("reads", "read", "reading"),
+    "begin": ("begins", "began", "beginning", "begun"),
+    "cry": ("cries", "cried", "crying"),
+    "reply": ("replies", "replied", "replying"),
+    "deny": ("denies", "denied", "denying"),
+    "query": ("queries", "queried", "querying"),
+    "testify": ("testifies", "testified", "testifying"),
+    "notify": ("notifies", "notified", "notifying"),
+    "clarify": ("clarifies", "clarified", "clarifying"),
+    "worry": ("worries", "worried", "worrying"),
+    "snap": ("snaps", "snapped", "snapping"),
+    "quip": ("quips", "quipped", "quipping"),
+    "brag": ("brags", "bragged", "bragging"),
+    "rebut": ("rebuts", "rebutted", "rebutting"),
+    "fret": ("frets", "fretted", "fretting"),
+    "admit": ("admits", "admitted", "admitting"),
+    "plead": ("pleads", "pleaded", "pleading", "pled"),
+    "put": ("puts", "put", "putting"),
+    "shrug": ("shrugs", "shrugged", "shrugging"),
+    "e-mail": ("e-mails", "e-mailed", "e-mailing"),
+    "rail": ("rails", "railed", "railing"),
+}
+
+
+def _inflect(base: str) -> tuple[str, ...]:
+    if base in _IRREGULAR:
+        return (base, *_IRREGULAR[base])
+    if base.endswith("e"):
+        return (base, base + "s", base + "d", base[:-1] + "ing")
+    if base.endswith(("s", "sh", "ch", "x")):
+        return (base, base + "es", base + "ed", base + "ing")
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return (base, base[:-1] + "ies", base[:-1] + "ied", base + "ing")
+    return (base, base + "s", base + "ed", base + "ing")
+
+
+REPORTING_BASES: frozenset[str] = frozenset(_REPORTING_BASES.split())
+# word form -> base form
+REPORTING_FORMS: dict[str, str] = {}
+for _b in sorted(REPORTING_BASES | set(_IRREGULAR)):
+    for _f in _inflect(_b):
+        REPORTING_FORMS.setdefault(_f, _b)
+
+# Verbs that are reporting verbs only in some uses; they need the speech to follow
+# directly ("called it "...""), so post-quote inversion ("..." called X) is not trusted.
+WEAK_REPORTING = frozenset(
+    """call point question second read offer welcome hail echo cheer applaud continue
+    begin post message text email e-mail relay object reflect counter charge""".split()
+)
+# Verbs that strongly mark speech in either position.
+SAY_LIKE = frozenset(
+    """say tell add write tweet note explain insist argue declare ask reply respond
+    answer continue stress emphasize emphasise warn joke quip conclude recall remark
+    concede admit acknowledge state claim announce predict complain observe retort
+    scoff muse exclaim boast offer counter caution suggest confirm deny""".split()
+)
+
+# Reporting nouns: "in a statement", "told ... in an interview".
+REPORTING_NOUNS = frozenset(
+    """statement interview tweet tweets post posts email e-mail letter memo speech
+    remarks comments comment op-ed column editorial release blog essay article book
+    op-ed news conference press conference briefing report message
+    """.split()
+)
+
+# Verbs that take a that-clause of reported speech (indirect quotes).
+INDIRECT_VERBS = frozenset(
+    """say tell add note stress emphasize emphasise warn insist argue explain claim
+    declare announce assert contend maintain acknowledge admit concede confirm deny
+    reiterate inform report reveal predict promise vow pledge suggest recall remind
+    reassure agree complain allege caution testify write tweet""".split()
+)
+
+# Honorifics and office titles that can stand before a name.
+TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sen sen. senator rep rep.
+    representative congressman congresswoman gov gov. governor lt lt. president
+    vice-president secretary gen gen. general col col. colonel maj maj. major capt
+    capt. captain sgt sgt. cmdr adm adm. admiral judge justice chief mayor speaker
+    chairman chairwoman chair minister ambassador pres pres. sec sec. atty atty.
+    attorney hon hon. rev rev. reverend father sister brother pope king queen prince
+    princess sheikh ayatollah cardinal bishop rabbi imam lord lady sir dame
+    commissioner councilman councilwoman councilmember superintendent sheriff
+    detective officer sergeant lieutenant coach director ceo chancellor premier
+    spokesman spokeswoman spokesperson aide adviser advisor strategist pollster
+    leader""".split()
+)
+# Titles that mark a person (used for gender and person-ness).
+MALE_TITLES = frozenset({"mr", "mr.", "king", "prince", "sir", "lord", "father", "brother"})
+FEMALE_TITLES = frozenset(
+    {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "sister"}
+)
+PERSON_TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. sen sen. senator rep rep. gov gov. governor
+    congressman congresswoman president secretary judge justice mayor lt. gen. col.
+    maj. capt. sgt. adm. rev. reverend sheriff prof. professor ambassador speaker
+    chairman chairwoman""".split()
+)
+
+# Common nouns naming a person by what they do: "the aide", "a spokeswoman".
+ROLE_NOUNS = frozenset(
+    """aide adviser advisor spokesman spokeswoman spokesperson official officials
+    president senator congressman congresswoman governor mayor secretary minister
+    ambassador director chairman chairwoman chair chief candidate nominee
+    strategist pollster analyst economist lawyer attorney judge justice leader
+    representative rep lawmaker legislator commissioner sheriff officer detective
+    professor expert researcher historian scholar author writer columnist reporter
+    editor anchor host commentator critic donor supporter voter activist organizer
+    manager consultant operative staffer veteran general colonel admiral captain
+    businessman businesswoman executive ceo founder investor banker prosecutor
+    spokesman diplomat negotiator envoy speaker whip chairman resident witness
+    woman man mother father son daughter wife husband teacher student doctor
+    physician nurse priest pastor rabbi imam bishop owner president-elect
+    front-runner frontrunner challenger incumbent opponent rival billionaire
+    mogul""".split()
+)
+
+PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
+PRONOUNS_FEMALE = frozenset({"she", "her", "hers", "herself"})
+PRONOUNS_PLURAL = frozenset({"they", "them", "their", "themselves", "we", "us", "our"})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you"})
+
+# Capitalised words that start sentences or name times, never people.
+NON_NAME_WORDS = frozenset(
+    """the a an and but or nor so yet for in on at to of from by with without as if when
+    while after before since until because although though this that these those it its
+    he she they we i you his her their our my your there here then now what who whom whose
+    which where why how all any each every some no not one two three four five six seven
+    eight nine ten first last next new many much more most other another such both either
+    neither also still just only even yet however meanwhile moreover furthermore instead
+    otherwise indeed thus hence therefore perhaps maybe also later earlier today tonight
+    yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr
+    is are was were be been being has have had do does did will would can could should
+    shall might must let yes no okay ok please thank thanks well oh
+    according asked said says told like unlike despite during among amid within into
+    over under about above below against between through throughout upon via per
+    abstract full text update photo video watch read related editor note
+    democrat democrats republican republicans gop american americans
+    """.split()
+)
+
+COMPANY_WORDS = frozenset(
+    """campaign committee party house senate congress department ministry agency office
+    administration council court commission association institute foundation group
+    times post news journal network company corporation inc corp llc university
+    college school board bureau service union center centre organization
+    organisation fund bank pac""".split()
+)
+
+
+@cache
+def _names(filename: str) -> frozenset[str]:
+    data = resources.files("bot.parsing").joinpath("data", filename).read_text("utf-8")
+    return frozenset(
+        w.strip().lower() for w in data.split() if w.strip() and not w.startswith("#")
+    )
+
+
+def male_first_names() -> frozenset[str]:
+    """Common male given names (lower case), for pronoun agreement."""
+    return _names("first_names_male.txt")
+
+
+def female_first_names() -> frozenset[str]:
+    """Common female given names (lower case), for pronoun agreement."""
+    return _names("first_names_female.txt")

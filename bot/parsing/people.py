@@ -1,0 +1,362 @@
+"""People: who is named in an article, under which full name, with which role and gender.
+
+A person is found from a run of capitalised words that looks like a personal name (a
+known given name, a title such as ``Sen.`` or ``Mr.``, a middle initial) and is then
+recognised again by surname (``Ushakov``), by full name, or by the role they were
+introduced with (``the aide``). Mentions are kept in text order so that pronouns and
+role nouns can be resolved to the nearest fitting person before them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from bot.parsing import cues
+
+_NAME_TOKEN = r"(?:Mc|Mac|O['’]|D['’]|L['’])?[A-Z][\w]*(?:[-'’][A-Z]\w*)*"
+_INITIAL = r"[A-Z]\."
+_PARTICLE = r"(?:de|van|von|der|den|la|le|da|du|del|della|bin|ibn|al|el|ben|dos|di)"
+_ABBR_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Prof|Rev|Adm|Maj|Atty|Sec|Pres|Hon|Cmdr|Gov)\."
+_SUFFIX = r"(?:,?[ \u00a0]+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
+NAME_RUN = re.compile(
+    rf"(?<![\w’'\-.])(?:{_ABBR_TITLE}|{_NAME_TOKEN}|{_INITIAL})"
+    rf"(?:[ \u00a0]+(?:{_PARTICLE}[ \-])?(?:{_ABBR_TITLE}|{_NAME_TOKEN}|{_INITIAL}))*"
+    rf"{_SUFFIX}?"
+)
+_TOKEN_SPLIT = re.compile(r"[ \u00a0]+")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+TITLE_LIKE = cues.TITLES | frozenset({"vice", "first", "former", "deputy", "acting", "lady"})
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    """A person known in this article."""
+
+    name: str
+    tokens: tuple[str, ...]
+    gender: str | None = None  # "m" | "f" | None
+    role: str | None = None
+    role_rank: int = 0  # 2: appositive/dash role, 1: role before the name
+    mentions: int = 0
+    first: int = 0  # offset of the first mention
+    is_person: bool = True
+
+    @property
+    def surname(self) -> str:
+        toks = [t for t in self.tokens if t.lower().rstrip(".") not in _SUFFIXES]
+        return toks[-1] if toks else self.tokens[-1]
+
+
+@dataclass(slots=True)
+class Mention:
+    """A name (or surname) in the text that refers to ``person``."""
+
+    start: int
+    end: int
+    person: int
+    title: str | None = None  # title word(s) right before the name
+    in_quote: bool = False  # said inside a quotation (not a narrative mention)
+
+
+@dataclass(slots=True)
+class People:
+    """All persons and their mentions, with lookups used by attribution."""
+
+    persons: list[PersonRecord] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    by_key: dict[str, int] = field(default_factory=dict)
+
+    def at(self, start: int, end: int) -> Mention | None:
+        """The mention overlapping ``[start, end)``, if any (the last one)."""
+        i = bisect.bisect_left(self.starts, end) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.end <= start:
+                return None
+            if m.start < end:
+                return m
+            i -= 1
+        return None
+
+    def before(self, pos: int) -> int:
+        """Index just past the last mention that starts before ``pos``."""
+        return bisect.bisect_left(self.starts, pos)
+
+    def lookup(self, name: str) -> int | None:
+        """Resolve a written name (full, surname, first name) to a known person."""
+        toks = clean_tokens(name)
+        if not toks:
+            return None
+        key = " ".join(t.lower() for t in toks)
+        if key in self.by_key:
+            return self.by_key[key]
+        last = toks[-1].lower()
+        return self.by_key.get(last)
+
+
+def clean_tokens(name: str) -> list[str]:
+    """Name tokens without titles, possessive and suffixes (``Sen. Ted Cruz's`` -> Ted Cruz)."""
+    toks = [t for t in _TOKEN_SPLIT.split(name.strip()) if t]
+    if toks:
+        toks[-1] = _POSSESSIVE.sub("", toks[-1])
+    while toks and (toks[0].lower() in TITLE_LIKE or toks[0].lower() in cues.NON_NAME_WORDS):
+        toks.pop(0)
+    while toks and toks[-1].lower().rstrip(",") in _SUFFIXES:
+        toks.pop()
+    return [t for t in toks if t]
+
+
+def gender_of_first(first: str) -> str | None:
+    """Gender guessed from a given name, None when unknown or ambiguous."""
+    f = first.lower()
+    m = f in cues.male_first_names()
+    w = f in cues.female_first_names()
+    if m and not w:
+        return "m"
+    if w and not m:
+        return "f"
+    return None
+
+
+_ROLE_AFTER = re.compile(r",[ \u00a0]+([\w’'][^,;:.!?()\"“”\n]{2,120}?)(?=[,.;:!?)\"“”\n]|$|\s—)")
+_ROLE_PRE_WORDS = frozenset(
+    """former presidential senior top chief deputy assistant acting then longtime
+    campaign press communications national political foreign domestic defense
+    republican democratic independent conservative liberal progressive white house
+    state federal vice executive managing general lead principal special economic
+    policy legal media digital data finance deputy""".split()
+)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_WORD_BACK = re.compile(r"([\w.’'\-]+)[ \u00a0]*$")
+
+
+class PeopleFinder:
+    """Builds :class:`People` for one text."""
+
+    def __init__(self, text: str, is_org: object | None = None) -> None:
+        self.text = text
+        self.people = People()
+        self._is_org = is_org
+
+    # -- roles -------------------------------------------------------------------
+    def _role_before(self, start: int, title: str | None) -> str | None:
+        """``Russian President`` / ``Putin's aide`` / ``Democratic presidential candidate``."""
+        words: list[str] = []
+        pos = start
+        text = self.text
+        has_role = bool(title)
+        for _ in range(6):
+            m = _WORD_BACK.search(text, max(0, pos - 40), pos)
+            if not m:
+                break
+            w = m.group(1)
+            wl = w.lower().rstrip(".")
+            base = _POSSESSIVE.sub("", wl)
+            if wl in cues.ROLE_NOUNS or wl in cues.TITLES or w.lower() in cues.TITLES:
+                has_role = True
+            elif wl in _ROLE_PRE_WORDS or (
+                w[0].isupper() and wl not in cues.NON_NAME_WORDS
+            ) or base != wl:
+                pass
+            else:
+                break
+            words.append(w)
+            pos = m.start()
+            if base != wl:  # "Putin's aide": a possessive opens the phrase
+                break
+        if not has_role or not words:
+            return None
+        words.reverse()
+        role = " ".join(words)
+        if title and not role.endswith(title):
+            role = f"{role} {title}"
+        return role
+
+    def _role_after(self, end: int) -> str | None:
+        """``Yuri Ushakov, aide to the President of Russia``: an appositive with a role noun."""
+        m = _ROLE_AFTER.match(self.text, end, min(len(self.text), end + 160))
+        if not m:
+            return None
+        role = m.group(1).strip()
+        words = role.split()
+        head = [w.lower().strip("’'s") for w in words[:6]]
+        if not any(w in cues.ROLE_NOUNS or w in cues.TITLES for w in head):
+            return None
+        if words[0].lower() in {"who", "which", "whose"}:
+            return None
+        return _ARTICLE.sub("", role)
+
+    # -- main --------------------------------------------------------------------
+    def find(self, spans: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> People:
+        """Find people in the given text spans; names inside ``quoted`` count but are marked."""
+        text = self.text
+        ppl = self.people
+        pending: list[tuple[int, int, list[str], str | None]] = []
+        for s, e in spans:
+            for m in NAME_RUN.finditer(text, s, e):
+                raw = m.group()
+                toks = _TOKEN_SPLIT.split(raw)
+                # drop leading sentence words / titles, remember the title
+                offs = []
+                p = m.start()
+                for t in toks:
+                    q = text.find(t, p)
+                    offs.append(q)
+                    p = q + len(t)
+                i = 0
+                title_words: list[str] = []
+                while i < len(toks):
+                    tl = toks[i].lower()
+                    if tl in TITLE_LIKE:
+                        title_words.append(toks[i])
+                        i += 1
+                    elif tl in cues.NON_NAME_WORDS or tl.rstrip(".") in cues.NON_NAME_WORDS:
+                        title_words = []
+                        i += 1
+                    else:
+                        break
+                # cut at the last title inside the run ("Ohio Gov. John Kasich")
+                for j in range(len(toks) - 1, i, -1):
+                    if toks[j].lower() in cues.PERSON_TITLES and j + 1 < len(toks):
+                        title_words = [toks[j]]
+                        i = j + 1
+                        break
+                # a known first name after non-names ("State John Kerry")
+                for j in range(i, len(toks) - 1):
+                    if gender_of_first(toks[j]) and j > i and toks[j + 1][0].isupper():
+                        title_words = []
+                        i = j
+                        break
+                if i >= len(toks):
+                    continue
+                name_toks = toks[i:]
+                # stop at a non-name word inside the run ("Trump Monday")
+                for j, t in enumerate(name_toks):
+                    if j and t.lower() in cues.NON_NAME_WORDS:
+                        name_toks = name_toks[:j]
+                        break
+                start = offs[i]
+                last = name_toks[-1]
+                end = offs[i + len(name_toks) - 1] + len(last)
+                stripped = _POSSESSIVE.sub("", last)
+                if stripped != last:
+                    end -= len(last) - len(stripped)
+                    name_toks[-1] = stripped
+                if not stripped:
+                    continue
+                title = " ".join(title_words) if title_words else None
+                pending.append((start, end, name_toks, title))
+        self._register(pending, quoted)
+        return ppl
+
+    def _is_person_like(self, toks: list[str], title: str | None) -> str | None:
+        """'yes' when clearly a person, 'maybe' for a bare multiword name, None if not."""
+        if title and title.split()[-1].lower() in cues.PERSON_TITLES:
+            return "yes"
+        if len(toks) >= 2 and gender_of_first(toks[0]):
+            return "yes"
+        if len(toks) >= 3 and re.fullmatch(_INITIAL, toks[1]):
+            return "yes"
+        if any(t.isupper() and len(t) > 1 for t in toks):
+            return None  # acronyms: FBI, GOP, CNN
+        if len(toks) >= 2 and all(t[0].isupper() for t in toks):
+            return "maybe"
+        return None
+
+    def _register(
+        self, pending: list[tuple[int, int, list[str], str | None]], quoted: list[tuple[int, int]]
+    ) -> None:
+        ppl = self.people
+        non_person = self._is_org
+        # pass 1: full names that clearly name a person, so surnames can find them
+        for start, _end, toks, title in pending:
+            if len(toks) < 2:
+                continue
+            key = " ".join(t.lower() for t in toks)
+            if key in ppl.by_key or self._is_person_like(toks, title) != "yes":
+                continue
+            self._new_person(toks, title, start, True)
+        # pass 2: every mention in order; unknown names become tentative persons
+        for start, end, toks, title in pending:
+            key = " ".join(t.lower() for t in toks)
+            pid = ppl.by_key.get(key)
+            if pid is None and len(toks) >= 2:
+                # "Hillary Clinton" for "Hillary Rodham Clinton"
+                pid = ppl.by_key.get(f"{toks[0].lower()} {toks[-1].lower()}")
+            if pid is None:
+                kind = self._is_person_like(toks, title)
+                if kind is None and len(toks) == 1 and _plain_word(toks[0]):
+                    kind = "maybe"
+                if kind is None:
+                    continue
+                if kind == "maybe" and non_person is not None and non_person(" ".join(toks)):  # type: ignore[operator]
+                    continue
+                if any(t.lower() in cues.COMPANY_WORDS for t in toks):
+                    continue
+                pid = self._new_person(toks, title, start, kind == "yes")
+            rec = ppl.persons[pid]
+            if title:
+                tl = title.split()[-1].lower()
+                if rec.gender is None:
+                    if tl in cues.MALE_TITLES:
+                        rec.gender = "m"
+                    elif tl in cues.FEMALE_TITLES:
+                        rec.gender = "f"
+                if tl in cues.PERSON_TITLES:
+                    rec.is_person = True
+            rec.mentions += 1
+            inq = _inside(quoted, start)
+            if not inq:
+                if rec.role_rank < 2:
+                    role = self._role_after(end)
+                    if role:
+                        rec.role, rec.role_rank = role, 2
+                if rec.role_rank < 1:
+                    role = self._role_before(start, title)
+                    if role:
+                        rec.role, rec.role_rank = role, 1
+            ppl.mentions.append(Mention(start, end, pid, title, inq))
+        ppl.mentions.sort(key=lambda m: m.start)
+        ppl.starts = [m.start for m in ppl.mentions]
+
+    def _new_person(self, toks: list[str], title: str | None, start: int, sure: bool) -> int:
+        ppl = self.people
+        gender = None
+        if title:
+            tl = title.split()[-1].lower()
+            if tl in cues.MALE_TITLES:
+                gender = "m"
+            elif tl in cues.FEMALE_TITLES:
+                gender = "f"
+        if gender is None and len(toks) >= 2:
+            gender = gender_of_first(toks[0])
+        pid = len(ppl.persons)
+        ppl.persons.append(
+            PersonRecord(" ".join(toks), tuple(toks), gender, first=start, is_person=sure)
+        )
+        ppl.by_key[" ".join(t.lower() for t in toks)] = pid
+        if len(toks) >= 2:
+            ppl.by_key.setdefault(toks[-1].lower(), pid)
+            ppl.by_key.setdefault(f"{toks[0].lower()} {toks[-1].lower()}", pid)
+        return pid
+
+
+def _plain_word(tok: str) -> bool:
+    """A capitalised word that could be a surname (not an acronym or sentence word)."""
+    return (
+        len(tok) > 1
+        and not tok.isupper()
+        and tok.lower() not in cues.NON_NAME_WORDS
+        and tok.lower() not in TITLE_LIKE
+        and not tok.endswith(".")
+    )
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    i = bisect.bisect_right(spans, (pos, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]

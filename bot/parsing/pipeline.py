@@ -1,0 +1,108 @@
+"""``parse_article``: runs the parsing steps in order and assembles a :class:`ParsedArticle`."""
+
+from __future__ import annotations
+
+
+
+from bot.parsing.attribution import Attribution, Attributor
+from bot.parsing.entities import canonical_place, find_entities, is_organisation
+from bot.parsing.model import ParsedArticle, Person, Quote
+from bot.parsing.people import PeopleFinder
+from bot.parsing.quotes import Segment, segment_quotes
+from bot.parsing.reported import find_reported
+from bot.parsing.structure import parse_layout
+from bot.parsing.topics import extract_topics
+
+_PARTIAL_MAX_WORDS = 3
+
+
+def _not_a_person(name: str) -> bool:
+    return is_organisation(name) or canonical_place(name) is not None
+
+
+def _kind(text: str, seg: Segment) -> str:
+    """``partial`` for a few words woven into the reporter's sentence, else ``direct``."""
+    words = text[seg.start : seg.end].split()
+    if len(words) < _PARTIAL_MAX_WORDS:
+        return "partial"
+    return "direct"
+
+
+def _clean(text: object) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return text
+
+
+def parse_article(text: str) -> ParsedArticle:
+    """Parse one article's decoded text (offsets in the result index into ``text``)."""
+    text = _clean(text)
+    layout = parse_layout(text)
+    art = ParsedArticle(
+        title=layout.title,
+        body_start=layout.body_start,
+        date=layout.date,
+        source=layout.source,
+        url=layout.url,
+        sample=layout.sample,
+        paragraphs=layout.paragraphs,
+    )
+    if not layout.paragraphs:
+        return art
+    segments = segment_quotes(text, layout.paragraphs)
+    quoted = [(s.start, s.end) for s in segments]
+    spans = [(p.start, p.end) for p in layout.paragraphs]
+    if layout.title_span is not None:
+        spans.insert(0, layout.title_span)
+    people = PeopleFinder(text, _not_a_person).find(spans, quoted)
+    attributions = Attributor(text, layout.paragraphs, segments, people, is_organisation).run()
+
+    quotes: list[Quote] = []
+    for seg, attr in zip(segments, attributions, strict=True):
+        quotes.append(_quote(text, seg, attr))
+    for rq in find_reported(text, layout.paragraphs, quoted, people):
+        quotes.append(rq)
+    quotes.sort(key=lambda q: q.start)
+    art.quotes = quotes
+
+    # entities from the body
+    places: dict[str, None] = {}
+    orgs: dict[str, None] = {}
+    for ent in find_entities(text, layout.body_start):
+        (places if ent.kind == "place" else orgs).setdefault(ent.canonical, None)
+    art.places = list(places)
+    art.organisations = list(orgs)
+
+    speakers = {q.speaker for q in quotes if q.speaker}
+    persons = []
+    for rec in people.persons:
+        if rec.mentions <= 0:
+            continue
+        if not rec.is_person and rec.name not in speakers and rec.gender is None:
+            continue
+        if rec.name in orgs or rec.name in places:
+            continue
+        persons.append(Person(rec.name, rec.role, rec.mentions))
+    art.people = persons
+    body = text[layout.body_start :]
+    art.topics = extract_topics(layout.title, body, art.places, art.organisations,
+                                [p.name for p in persons])
+    return art
+
+
+def _quote(text: str, seg: Segment, attr: Attribution) -> Quote:
+    return Quote(
+        start=seg.start,
+        end=seg.end,
+        text=text[seg.start : seg.end],
+        speaker=attr.speaker,
+        speaker_role=attr.role,
+        cue=attr.cue,
+        kind=_kind(text, seg),  # type: ignore[arg-type]
+        paragraph=seg.para,
+    )
+
+
+

@@ -1,0 +1,139 @@
+"""Quote-mark segmentation: which stretches of the text sit between quotation marks.
+
+Works on paragraphs (so one stray mark can never swallow the rest of an article) with a
+small state machine. Straight marks and the NYT-style ``''`` are ambiguous; whether they
+open or close is read from the neighbouring characters, the same way a reader does.
+A quote still open at the end of a paragraph continues when the next paragraph opens
+with a quote mark, and is otherwise closed at the paragraph end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.parsing.model import Paragraph
+
+# '' first so the pair wins over a lone apostrophe
+_MARK = re.compile(r"''|[“”\"„«»]|<[^<>\n]{0,400}>")
+_SINGLE = re.compile(r"[‘’']")
+_OPENERS = frozenset("“„«")
+_CLOSERS = frozenset("”»")
+_LEFT_OPEN = frozenset(" \t\n([{—–-/\u00a0:")
+_RIGHT_CLOSE = frozenset(" \t\n.,;:!?)]}—–-…\u00a0'’")
+
+OPEN, CLOSE, EITHER = 1, 2, 3
+
+
+@dataclass(slots=True)
+class Segment:
+    """Text between quote marks; ``start``/``end`` exclude the marks and outer spaces."""
+
+    start: int
+    end: int
+    open_mark: int  # offset of the opening mark
+    close_mark: int | None  # offset just after the closing mark (None: closed by paragraph end)
+    para: int  # paragraph index where it opens
+    end_para: int  # paragraph index where it closes
+    mark: str = '"'
+
+
+def _mark_type(mark: str, left: str, right: str) -> int:
+    """Opening or closing, judged from the characters around the mark."""
+    left_open = left == "" or left in _LEFT_OPEN
+    right_close = right == "" or right in _RIGHT_CLOSE
+    if mark in _OPENERS:
+        # a curly opener used as a closer: word before, space after
+        # a curly opener typed where a closer belongs: text before, space after
+        return EITHER if not left_open and right_close else OPEN
+    if mark in _CLOSERS:
+        if left_open and not right_close:
+            return EITHER
+        return CLOSE
+    if left_open and not right_close:
+        return OPEN
+    if right_close and not left_open:
+        return CLOSE
+    return EITHER
+
+
+def _marks(text: str, start: int, end: int) -> list[tuple[int, int, int, str]]:
+    """(position, length, type, mark) of every double quote mark in ``text[start:end]``."""
+    out: list[tuple[int, int, int, str]] = []
+    for m in _MARK.finditer(text, start, end):
+        mark = m.group()
+        if mark[0] == "<":
+            continue  # markup such as <tweet author="..."> is not prose
+        p = m.start()
+        left = text[p - 1] if p > start else ""
+        q = m.end()
+        right = text[q] if q < end else ""
+        out.append((p, len(mark), _mark_type(mark, left, right), mark))
+    return out
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
+    """All quoted segments of the given paragraphs, in text order."""
+    segments: list[Segment] = []
+    open_at: tuple[int, int, int, str] | None = None  # (mark pos, mark len, para, mark)
+    depth = 0
+    n = len(paragraphs)
+    for pi, para in enumerate(paragraphs):
+        marks = _marks(text, para.start, para.end)
+        skip_first = False
+        if open_at is not None:
+            # continuing a multi-paragraph quote: the re-opening mark is not a new quote
+            if marks and marks[0][0] == para.start and marks[0][2] != CLOSE:
+                skip_first = True
+            else:  # pragma: no cover - handled at the end of the previous paragraph
+                open_at = None
+        for i, (pos, ln, kind, mark) in enumerate(marks):
+            if skip_first and i == 0:
+                continue
+            if open_at is None:
+                if kind != CLOSE or mark in _CLOSERS:
+                    # a closer with nothing open is read as a (mis-typed) opener
+                    open_at = (pos, ln, pi, mark)
+                    depth = 0
+                continue
+            if kind == OPEN and mark in _OPENERS and open_at[3] in _OPENERS:
+                depth += 1  # a curly quote nested in a curly quote
+                continue
+            if kind == OPEN:
+                # a fresh opener while open: the earlier mark was stray; restart here
+                if open_at[2] == pi:
+                    open_at = (pos, ln, pi, mark)
+                    depth = 0
+                    continue
+            if depth > 0:
+                depth -= 1
+                continue
+            s, e = _trimmed(text, open_at[0] + open_at[1], pos)
+            if e > s:
+                segments.append(Segment(s, e, open_at[0], pos + ln, open_at[2], pi, open_at[3]))
+            open_at = None
+        if open_at is not None:
+            nxt = paragraphs[pi + 1] if pi + 1 < n else None
+            if nxt is not None:
+                first = _MARK.match(text, nxt.start)
+                if first and first.group()[0] != "<":
+                    continue  # multi-paragraph quote
+            s, e = _trimmed(text, open_at[0] + open_at[1], para.end)
+            if e > s:
+                segments.append(Segment(s, e, open_at[0], None, open_at[2], pi, open_at[3]))
+            open_at = None
+            depth = 0
+    return segments
+
+
+def has_single_quotes(text: str) -> bool:
+    """Whether single marks appear at all (cheap pre-check for nested quotes)."""
+    return _SINGLE.search(text) is not None
