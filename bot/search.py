@@ -7,25 +7,32 @@ message costs one rapidfuzz pass and no parsing.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from bot.store import Store
 
-_QUOTE_MARKS = str.maketrans({c: '"' for c in "“”„‟«»″"} | {c: "'" for c in "‘’‚‛′`"})
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """One character to one character: lower case without accents, punctuation to a space."""
+    if not ch.isalnum():
+        return " "
+    base = unicodedata.normalize("NFKD", ch)[0].lower()
+    return base if len(base) == 1 and base.isalnum() else ch
+
+
 def fold(text: str) -> str:
-    """Lower-case, punctuation to spaces, *same length* as the input so offsets carry over."""
-    out = []
-    for ch in text.translate(_QUOTE_MARKS):
-        low = ch.lower()
-        out.append(low if ch.isalnum() and len(low) == 1 else (" " if not ch.isalnum() else ch))
-    return "".join(out)
+    """Lower-case, accents and punctuation folded, *same length* as the input so offsets of a
+    match in the folded text are offsets in the original."""
+    return "".join(map(_fold_char, text))
 
 
 def squash(text: str) -> str:

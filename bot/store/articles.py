@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 
-_SENTENCE_END = re.compile(r"(?<=[.!?][\"”’]?)\s+(?=[\"“A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“A-Z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +87,23 @@ class ArticleStore:
             "n_quotes": sum(1 for q in parsed.quotes if q.kind != "indirect"),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
+        # which would make a half-saved article visible after a crash.
         with self.db.conn:
             if existing:
                 article_id = existing[0]
                 self._delete_children(article_id)
-                self.db["articles"].update(article_id, row)
+                columns = ", ".join(f"{name} = ?" for name in row)
+                self.db.execute(
+                    f"update articles set {columns} where id = ?", [*row.values(), article_id]
+                )
             else:
-                article_id = self.db["articles"].insert(row).last_pk
+                names = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                cursor = self.db.execute(
+                    f"insert into articles ({names}) values ({marks})", list(row.values())
+                )
+                article_id = cursor.lastrowid
             self._save_children(article_id, parsed)
         return SaveResult(article_id, "updated" if existing else "added")
 
@@ -107,66 +117,81 @@ class ArticleStore:
         ):
             self.db.execute(f"delete from {table} where article_id = ?", [article_id])
 
-    def _person_id(self, name: str, role: str | None) -> int:
-        key = person_key(name)
-        row = self.db.execute("select id, role from people where key = ?", [key]).fetchone()
+    def _id_for(self, table: str, key_column: str, key: str, values: dict[str, Any]) -> int:
+        """Id of the row whose ``key_column`` is ``key``, inserting ``values`` when missing."""
+        row = self.db.execute(f"select id from {table} where {key_column} = ?", [key]).fetchone()
         if row:
-            if role and not row[1]:
-                self.db.execute("update people set role = ? where id = ?", [role, row[0]])
             return row[0]
-        return self.db["people"].insert({"name": name, "key": key, "role": role}).last_pk
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.db.execute(
+            f"insert into {table} ({names}) values ({marks})", list(values.values())
+        )
+        return cursor.lastrowid
 
     def _save_children(self, article_id: int, parsed: ParsedArticle) -> None:
-        self.db["paragraphs"].insert_all(
-            {"article_id": article_id, "idx": p.index, "section": p.section, "text": p.text}
-            for p in parsed.paragraphs
+        execute, many = self.db.execute, self.db.conn.executemany
+        many(
+            "insert into paragraphs (article_id, idx, section, text) values (?, ?, ?, ?)",
+            [(article_id, p.index, p.section, p.text) for p in parsed.paragraphs],
         )
         person_ids: dict[str, int] = {}
         for person in parsed.people:
-            pid = self._person_id(person.name, person.role)
-            person_ids[person_key(person.name)] = pid
-            self.db["article_people"].upsert(
-                {
-                    "article_id": article_id,
-                    "person_id": pid,
-                    "role": person.role,
-                    "mentions": person.mentions,
-                },
-                pk=("article_id", "person_id"),
+            key = person_key(person.name)
+            pid = self._id_for(
+                "people", "key", key, {"name": person.name, "key": key, "role": person.role}
             )
-        self.db["quotes"].insert_all(
-            {
-                "article_id": article_id,
-                "person_id": person_ids.get(person_key(q.speaker)) if q.speaker else None,
-                "speaker": q.speaker,
-                "speaker_role": q.speaker_role,
-                "text": q.text,
-                "cue": q.cue,
-                "kind": q.kind,
-                "start": q.start,
-                "end": q.end,
-                "paragraph": q.paragraph,
-            }
-            for q in parsed.quotes
+            if person.role:
+                execute(
+                    "update people set role = ? where id = ? and role is null", [person.role, pid]
+                )
+            person_ids[key] = pid
+            execute(
+                "insert or replace into article_people (article_id, person_id, role, mentions) "
+                "values (?, ?, ?, ?)",
+                [article_id, pid, person.role, person.mentions],
+            )
+        many(
+            "insert into quotes (article_id, person_id, speaker, speaker_role, text, cue, kind, "
+            "start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    person_ids.get(person_key(q.speaker)) if q.speaker else None,
+                    q.speaker,
+                    q.speaker_role,
+                    q.text,
+                    q.cue,
+                    q.kind,
+                    q.start,
+                    q.end,
+                    q.paragraph,
+                )
+                for q in parsed.quotes
+            ],
         )
         for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
             for name in dict.fromkeys(names):
-                entity = self.db["entities"].lookup({"kind": kind, "name": name})
-                self.db["article_entities"].insert(
-                    {"article_id": article_id, "entity_id": entity},
-                    pk=("article_id", "entity_id"),
-                    ignore=True,
+                row = execute(
+                    "select id from entities where kind = ? and name = ?", [kind, name]
+                ).fetchone()
+                entity_id = (
+                    row[0]
+                    if row
+                    else execute(
+                        "insert into entities (kind, name) values (?, ?)", [kind, name]
+                    ).lastrowid
+                )
+                execute(
+                    "insert or ignore into article_entities (article_id, entity_id) values (?, ?)",
+                    [article_id, entity_id],
                 )
         for rank, name in enumerate(dict.fromkeys(map(normalise_topic, parsed.topics))):
             key = name.casefold()
-            row = self.db.execute("select id from topics where key = ?", [key]).fetchone()
-            topic_id = (
-                row[0] if row else self.db["topics"].insert({"name": name, "key": key}).last_pk
-            )
-            self.db["article_topics"].insert(
-                {"article_id": article_id, "topic_id": topic_id, "rank": rank},
-                pk=("article_id", "topic_id"),
-                ignore=True,
+            topic_id = self._id_for("topics", "key", key, {"name": name, "key": key})
+            execute(
+                "insert or ignore into article_topics (article_id, topic_id, rank) values (?, ?, ?)",
+                [article_id, topic_id, rank],
             )
 
     def delete(self, article_id: int) -> None:

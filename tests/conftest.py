@@ -1,0 +1,63 @@
+"""Shared fixtures: a fresh SQLite file per test, settings pointing at it, hand-built articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.parsing.model import ParsedArticle, Paragraph, Person, Quote
+from bot.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "newsbot.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    opened = Store.open(db_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(db_path=db_path, seeds_dir=SEEDS)
+
+
+def make_article(
+    title: str = "Leaders talk peace",
+    quotes: list[tuple[str, str | None]] | None = None,
+    topics: list[str] | None = None,
+    people: list[tuple[str, str | None]] | None = None,
+    date: str | None = "2025-07-03",
+) -> ParsedArticle:
+    """A ParsedArticle built by hand, so store and search tests do not depend on the parser."""
+    quotes = quotes or []
+    body = "\n".join(f"“{text}” said {speaker}." for text, speaker in quotes) or "No quotes."
+    paragraphs = [
+        Paragraph(index=0, start=len(title) + 1, end=len(title) + 1 + len(body), text=body)
+    ]
+    offset = len(title) + 1
+    parsed_quotes = []
+    for text, speaker in quotes:
+        start = body.index(text) + offset
+        parsed_quotes.append(Quote(start=start, end=start + len(text), text=text, speaker=speaker))
+    return ParsedArticle(
+        title=title,
+        body_start=len(title) + 1,
+        date=date,
+        paragraphs=paragraphs,
+        quotes=parsed_quotes,
+        people=[Person(name=n, role=r) for n, r in (people or [])],
+        topics=topics or [],
+        places=["Ukraine"],
+        organisations=["Pentagon"],
+    )

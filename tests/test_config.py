@@ -1,0 +1,86 @@
+"""Settings: defaults, every variable, and one-line errors that name the setting."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import OFFICIAL_API_BASE_URL, ConfigError, load_settings
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk12"
+
+
+def test_defaults_without_any_setting() -> None:
+    settings = load_settings({}, env_file=None)
+    assert settings.token is None
+    assert settings.api_base_url == OFFICIAL_API_BASE_URL
+    assert settings.digest_time == time(8, 0)
+    assert settings.admins == frozenset()
+
+
+def test_every_variable_is_read() -> None:
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/",
+            "NEWSBOT_DB": "x/news.db",
+            "NEWSBOT_SEEDS": "articles",
+            "NEWSBOT_ADMINS": "1, 22,333",
+            "NEWSBOT_TIMEZONE": "Europe/Berlin",
+            "NEWSBOT_DIGEST_TIME": "7:30",
+            "NEWSBOT_CATCHUP_HOURS": "1.5",
+            "LOG_LEVEL": "debug",
+        },
+        env_file=None,
+    )
+    assert settings.token == TOKEN
+    assert settings.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.api_file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.db_path == Path("x/news.db")
+    assert settings.admins == {1, 22, 333}
+    assert str(settings.timezone) == "Europe/Berlin"
+    assert settings.digest_time == time(7, 30)
+    assert settings.catchup_hours == 1.5
+    assert settings.log_level == "DEBUG"
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("NEWSBOT_TIMEZONE=Asia/Tokyo\nNEWSBOT_DIGEST_TIME=06:15\n")
+    settings = load_settings({"NEWSBOT_DIGEST_TIME": "09:00"}, env_file=env)
+    assert str(settings.timezone) == "Asia/Tokyo"
+    assert settings.digest_time == time(9, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEWSBOT_TIMEZONE", "Mars/Olympus"),
+        ("NEWSBOT_DIGEST_TIME", "25:00"),
+        ("NEWSBOT_DIGEST_TIME", "8pm"),
+        ("NEWSBOT_ADMINS", "alice,bob"),
+        ("NEWSBOT_CATCHUP_HOURS", "-1"),
+        ("LOG_LEVEL", "LOUD"),
+        ("TELEGRAM_API_BASE_URL", "ftp://example"),
+    ],
+)
+def test_malformed_setting_names_itself(name: str, value: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings({name: value}, env_file=None)
+    assert name in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_malformed_token_is_rejected_without_echoing_it() -> None:
+    secret = "12345:short-secret"
+    with pytest.raises(ConfigError) as error:
+        load_settings({"TELEGRAM_BOT_TOKEN": secret}, env_file=None)
+    assert "TELEGRAM_BOT_TOKEN" in str(error.value)
+    assert secret not in str(error.value)
+
+
+def test_token_is_not_in_repr() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=None)
+    assert TOKEN not in repr(settings)

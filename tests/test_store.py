@@ -1,0 +1,125 @@
+"""The SQLite store: saving, replacing, reading back, migrations, and broken files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, StoreError
+from bot.store.schema import MIGRATIONS, schema_version
+from tests.conftest import make_article
+
+
+def test_new_database_is_migrated_to_the_latest_version(store: Store) -> None:
+    assert schema_version(store.db) == len(MIGRATIONS)
+    assert {"articles", "quotes", "people", "topics", "chats"} <= set(store.db.table_names())
+
+
+def test_database_uses_wal_journal(store: Store) -> None:
+    assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_saved_article_reads_back_with_quotes_people_and_topics(store: Store) -> None:
+    parsed = make_article(
+        quotes=[("The idea is hanging in the air.", "Yuri Ushakov")],
+        people=[("Yuri Ushakov", "aide to the President of Russia")],
+        topics=["Ukraine", "ceasefire"],
+    )
+    result = store.articles.save(parsed, slug="a1", content_hash="h1", text="x" * 200)
+    assert result.status == "added"
+    article = store.articles.get(result.article_id)
+    assert article["title"] == "Leaders talk peace"
+    assert article["n_quotes"] == 1
+    quotes = store.articles.quotes_of_article(result.article_id)
+    assert quotes[0]["speaker"] == "Yuri Ushakov"
+    assert quotes[0]["person_id"] is not None
+    person = store.articles.person(quotes[0]["person_id"])
+    assert person["role"] == "aide to the President of Russia"
+    assert store.articles.topics_of(result.article_id) == ["Ukraine", "Ceasefire"]
+
+
+def test_unchanged_content_is_not_rewritten(store: Store) -> None:
+    parsed = make_article(quotes=[("One two three four.", "Ann Lee")])
+    first = store.articles.save(parsed, slug="a1", content_hash="same", text="t")
+    second = store.articles.save(parsed, slug="a1", content_hash="same", text="t")
+    assert second.status == "unchanged"
+    assert second.article_id == first.article_id
+    assert store.db.execute("select count(*) from quotes").fetchone()[0] == 1
+
+
+def test_edited_content_replaces_the_articles_rows(store: Store) -> None:
+    store.articles.save(
+        make_article(quotes=[("Old words here.", "Ann Lee")]),
+        slug="a1",
+        content_hash="v1",
+        text="t",
+    )
+    result = store.articles.save(
+        make_article(title="New title", quotes=[("New words here now.", "Bob Ray")]),
+        slug="a1",
+        content_hash="v2",
+        text="t",
+    )
+    assert result.status == "updated"
+    assert store.articles.count() == 1
+    texts = [q["text"] for q in store.articles.quotes_of_article(result.article_id)]
+    assert texts == ["New words here now."]
+
+
+def test_same_topic_in_two_articles_counts_once(store: Store) -> None:
+    store.articles.save(make_article(topics=["Ukraine"]), slug="a", content_hash="1", text="t")
+    store.articles.save(make_article(topics=["ukraine"]), slug="b", content_hash="2", text="t")
+    counts = store.articles.topic_counts()
+    assert [(c["name"], c["n_articles"]) for c in counts] == [("Ukraine", 2)]
+
+
+def test_deleting_an_article_removes_its_quotes_and_links(store: Store) -> None:
+    result = store.articles.save(
+        make_article(quotes=[("Words to delete soon.", "Ann Lee")], topics=["Energy"]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    store.articles.delete(result.article_id)
+    for table in ("articles", "quotes", "article_topics", "paragraphs", "article_entities"):
+        assert store.db.execute(f"select count(*) from {table}").fetchone()[0] == 0
+
+
+def test_reopening_keeps_data(db_path: Path) -> None:
+    first = Store.open(db_path)
+    first.articles.save(make_article(), slug="a", content_hash="1", text="t")
+    first.close()
+    again = Store.open(db_path)
+    assert again.articles.count() == 1
+    again.close()
+
+
+def test_corrupt_file_gives_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError) as error:
+        Store.open(broken)
+    assert str(broken) in str(error.value)
+
+
+def test_failed_save_leaves_previous_version(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.articles.save(
+        make_article(quotes=[("Keep these words please.", "Ann Lee")]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk full")
+
+    monkeypatch.setattr(store.articles, "_save_children", explode)
+    with pytest.raises(sqlite3.OperationalError):
+        store.articles.save(
+            make_article(quotes=[("Other words.", "Bob")]), slug="a", content_hash="2", text="t"
+        )
+    quotes = store.db.execute("select text from quotes").fetchall()
+    assert quotes == [("Keep these words please.",)]
+    assert store.articles.by_slug("a")["content_hash"] == "1"
