@@ -9,8 +9,9 @@ from sqlite_utils import Database
 from bot.store.articles import ArticleStore, SaveResult
 from bot.store.chats import ChatStore
 from bot.store.connection import StoreError, open_database
+from bot.store.feeds import FeedStore
 
-__all__ = ["ArticleStore", "ChatStore", "SaveResult", "Store", "StoreError"]
+__all__ = ["ArticleStore", "ChatStore", "FeedStore", "SaveResult", "Store", "StoreError"]
 
 
 class Store:
@@ -20,6 +21,7 @@ class Store:
         self.db = db
         self.articles = ArticleStore(db)
         self.chats = ChatStore(db)
+        self.feeds = FeedStore(db)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:

@@ -98,10 +98,16 @@ def _v1_articles_and_chats(db: Database) -> None:
     )
 
 
+def _v2_feeds_and_sources(db: Database) -> None:
+    from bot.store.feeds import create_feed_tables
+
+    create_feed_tables(db)
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
-MIGRATIONS: list[Migration] = [_v1_articles_and_chats]
+MIGRATIONS: list[Migration] = [_v1_articles_and_chats, _v2_feeds_and_sources]
 
 
 def schema_version(db: Database) -> int:

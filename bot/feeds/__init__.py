@@ -1,0 +1,1 @@
+"""News from the web: fetching, feed polling, page extraction, de-duplication, retention."""

@@ -1,0 +1,269 @@
+"""Fetching feeds and pages from the web, safely.
+
+Every request has timeouts, an honest User-Agent, a size cap enforced while streaming, a
+redirect limit checked hop by hop (each hop must be http/https and, when the admin setting
+asks for it, must not resolve to a private, loopback or link-local address). Every failure
+is a :class:`FetchError` whose message names the URL and the reason in one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import ipaddress
+import re
+import socket
+from dataclasses import dataclass
+from importlib import metadata
+
+import httpx
+
+from bot.config import Settings
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("newsbot")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+#: Says who we are: sites can recognise, rate-limit or block the bot instead of guessing.
+USER_AGENT = f"newsbot/{_version()} (self-hosted Telegram news briefing bot; python-httpx)"
+
+
+class FetchError(Exception):
+    """A URL could not be fetched; ``str()`` is one line: the URL and the reason."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """Limits for outgoing requests (built from :class:`Settings`; tests shorten them)."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    block_private: bool = True
+    timeout: float = 15.0
+    total_timeout: float = 60.0
+    max_redirects: int = 5
+    user_agent: str = USER_AGENT
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FetchPolicy:
+        return cls(
+            max_bytes=settings.max_page_bytes, block_private=settings.block_private_addresses
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """A successful response (``status`` 200-299, or 304 for a conditional request)."""
+
+    url: str
+    status: int
+    content: bytes
+    content_type: str
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        return decode_body(self.content, self.charset)
+
+
+def decode_body(content: bytes, charset: str | None = None) -> str:
+    """Bytes to text: BOM, declared charset, in-document declaration, UTF-8, then cp1252.
+
+    Old sites still serve windows-1251/1252 or latin-1 pages, often with a wrong header, so a
+    declaration that does not decode cleanly is skipped rather than trusted.
+    """
+    if content.startswith(codecs.BOM_UTF8):
+        return content[3:].decode("utf-8", errors="replace")
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if content.startswith(bom):
+            return content[2:].decode(name, errors="replace")
+    head = content[:4096]
+    candidates = [charset]
+    for pattern in (_XML_ENCODING, _META_CHARSET):
+        if match := pattern.search(head):
+            candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates += ["utf-8", "cp1252"]
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            return content.decode(codecs.lookup(name).name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return content.decode("latin-1")
+
+
+def _media_type(header: str | None) -> tuple[str, str | None]:
+    """``text/html; charset=UTF-8`` -> (``text/html``, ``UTF-8``)."""
+    if not header:
+        return "", None
+    mime, _, params = header.partition(";")
+    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", params, re.I)
+    return mime.strip().lower(), match.group(1) if match else None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+async def check_destination(url: httpx.URL, policy: FetchPolicy) -> None:
+    """Refuse non-http(s) URLs, and private addresses when the policy says so."""
+    shown = str(url)
+    if url.scheme not in ("http", "https"):
+        raise FetchError(shown, f"only http and https URLs are allowed, not {url.scheme!r}")
+    if not url.host:
+        raise FetchError(shown, "the URL has no host name")
+    if not policy.block_private:
+        return
+    try:
+        addresses = await _resolve(url.host, url.port or (443 if url.scheme == "https" else 80))
+    except (OSError, UnicodeError) as error:
+        raise FetchError(shown, f"cannot resolve host {url.host!r} ({error})") from None
+    for raw in addresses:
+        address = ipaddress.ip_address(raw.split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global:
+            raise FetchError(
+                shown,
+                f"{url.host} is a private or local address ({address}); "
+                "NEWSBOT_BLOCK_PRIVATE_ADDRESSES forbids it",
+            )
+
+
+def parse_url(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise FetchError(url, f"not a valid URL ({error})") from None
+    if parsed.scheme not in ("http", "https"):
+        raise FetchError(url, "only http and https URLs are allowed")
+    if not parsed.host:
+        raise FetchError(url, "the URL has no host name")
+    return parsed
+
+
+async def _read_capped(response: httpx.Response, url: str, limit: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(
+            url,
+            f"response is too large ({_megabytes(int(declared))}, "
+            f"limit {_megabytes(limit)}, NEWSBOT_MAX_PAGE_BYTES)",
+        )
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in response.aiter_bytes():
+        total += len(chunk)
+        if total > limit:
+            raise FetchError(
+                url,
+                f"response is larger than the {_megabytes(limit)} limit (NEWSBOT_MAX_PAGE_BYTES)",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _describe(error: httpx.HTTPError) -> str:
+    if isinstance(error, httpx.TimeoutException):
+        return "timed out connecting" if isinstance(error, httpx.ConnectTimeout) else "timed out"
+    if isinstance(error, httpx.ConnectError):
+        detail = str(error) or type(error).__name__
+        return f"unreachable ({detail})"
+    if isinstance(error, httpx.TooManyRedirects):
+        return "too many redirects"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+async def fetch(
+    url: str,
+    policy: FetchPolicy,
+    *,
+    accept: str = PAGE_ACCEPT,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """GET ``url`` within ``policy``; conditional when ``etag``/``last_modified`` are given."""
+    try:
+        async with asyncio.timeout(policy.total_timeout):
+            return await _fetch(url, policy, accept, etag, last_modified)
+    except TimeoutError:
+        raise FetchError(url, f"timed out after {policy.total_timeout:g} s") from None
+
+
+async def _fetch(
+    url: str, policy: FetchPolicy, accept: str, etag: str | None, last_modified: str | None
+) -> FetchResult:
+    headers = {"User-Agent": policy.user_agent, "Accept": accept}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    current = parse_url(url)
+    seen = {str(current)}
+    timeout = httpx.Timeout(policy.timeout)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        for _ in range(policy.max_redirects + 1):
+            await check_destination(current, policy)
+            try:
+                async with client.stream("GET", current, headers=headers) as response:
+                    if response.status_code in _REDIRECTS and "location" in response.headers:
+                        target = current.join(response.headers["location"])
+                        if str(target) in seen:
+                            raise FetchError(url, f"redirect loop at {target}")
+                        seen.add(str(target))
+                        current = target
+                        continue
+                    return await _result(response, str(current), url, policy)
+            except httpx.HTTPError as error:
+                raise FetchError(url, _describe(error)) from None
+        raise FetchError(url, f"too many redirects (more than {policy.max_redirects})")
+
+
+async def _result(
+    response: httpx.Response, final_url: str, url: str, policy: FetchPolicy
+) -> FetchResult:
+    status = response.status_code
+    if status != 304 and not 200 <= status < 300:
+        phrase = f" {response.reason_phrase}" if response.reason_phrase else ""
+        raise FetchError(url, f"HTTP {status}{phrase}")
+    content = b"" if status == 304 else await _read_capped(response, url, policy.max_bytes)
+    mime, charset = _media_type(response.headers.get("content-type"))
+    return FetchResult(
+        url=final_url,
+        status=status,
+        content=content,
+        content_type=mime,
+        charset=charset,
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+    )
