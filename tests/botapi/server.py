@@ -25,6 +25,7 @@ import itertools
 import json
 import math
 import re
+import select
 import socket
 import threading
 import time
@@ -220,7 +221,9 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, OSError):
             self.close_connection = True
             return
-        status, content_type, payload = self.server.owner._dispatch(
+        owner = self.server.owner
+        owner._local.connection = self.connection
+        status, content_type, payload = owner._dispatch(
             self.command, self.path, dict(self.headers.items()), body
         )
         try:
@@ -326,6 +329,7 @@ class BotApiServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        self._local = threading.local()
         self._stopping = False
         self._seq = itertools.count(1)
         # bot-visible state
@@ -642,7 +646,9 @@ class BotApiServer:
             "date": int(self._clock()),
             "chat": dict(chat),
         }
-        if chat_type != "channel":
+        if chat_type == "channel":
+            message["sender_chat"] = dict(chat)
+        else:
             message["from"] = self._user(user_id, first_name)
         return message
 
@@ -844,7 +850,9 @@ class BotApiServer:
             return _json_response(ApiError(404, "Not Found").payload(), 404)
         token, method_raw = match.groups()
         if token != self.token:
-            return _json_response(ApiError(401, "Unauthorized").payload(), 401)
+            unauthorized = ApiError(401, "Unauthorized", kind="token")
+            self._record(method_raw, {}, unauthorized, "", violation=True)
+            return _json_response(unauthorized.payload(), 401)
         content_type = next(
             (v for k, v in headers.items() if k.lower() == "content-type"), ""
         ).split(";")[0]
@@ -923,7 +931,7 @@ class BotApiServer:
                     injected=injected,
                 )
             )
-            if err is not None and violation:
+            if err is not None and violation and err.kind != "abandoned_poll":
                 self._violations.append(Violation(method, err.description, err.kind, params))
             self._changed.notify_all()
 
@@ -1237,11 +1245,14 @@ class BotApiServer:
                 if self._updates or self._stopping or time.monotonic() >= deadline:
                     return copy.deepcopy(self._updates[:limit])
                 if self._poll_generation != generation:
+                    # PTB cancels its long poll on shutdown and sends a final
+                    # getUpdates(timeout=0); the abandoned request is no real conflict.
+                    gone = _client_gone(getattr(self._local, "connection", None))
                     raise ApiError(
                         409,
                         "Conflict: terminated by other getUpdates request; make sure that "
                         "only one bot instance is running",
-                        kind="conflict",
+                        kind="abandoned_poll" if gone else "conflict",
                     )
                 self._changed.wait(max(0.0, deadline - time.monotonic()))
 
@@ -1444,6 +1455,32 @@ class BotApiServer:
             self._deliver("sendDocument", params, message)
             return copy.deepcopy(message)
 
+    def _copy_or_forward(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """forwardMessage/copyMessage: a new delivered message with the source's content."""
+        source_chat = self._resolve_chat(params["from_chat_id"])
+        source = self._messages.get((source_chat["id"], params["message_id"]))
+        if source is None:
+            what = "forward" if method == "forwardMessage" else "copy"
+            raise bad_request(f"message to {what} not found", kind="state")
+        message = self._new_bot_message(params, method)
+        for key in _COPIED_CONTENT:
+            if key in source:
+                message[key] = copy.deepcopy(source[key])
+        if method == "forwardMessage":
+            sender = source.get("from")
+            origin = (
+                {"type": "user", "sender_user": sender}
+                if sender
+                else {"type": "channel", "chat": source["chat"], "message_id": source["message_id"]}
+            )
+            message["forward_origin"] = {**origin, "date": source["date"]}
+        else:
+            self._media_caption(params, message)
+        self._deliver(method, params, message)
+        if method == "copyMessage":
+            return {"message_id": message["message_id"]}
+        return copy.deepcopy(message)
+
     def _generic(self, method: str, params: dict[str, Any]) -> Any:
         """Any other spec method: validated already; answer plausibly so PTB can parse it.
 
@@ -1460,14 +1497,29 @@ class BotApiServer:
                 stored["edit_date"] = int(self._clock())
                 self._record_edit(method, params, stored)
                 return copy.deepcopy(stored)
+            if method in ("forwardMessage", "copyMessage"):
+                return self._copy_or_forward(method, params)
             if "Message" in returns and "chat_id" in params:
                 message = self._new_bot_message(params, method)
                 self._media_caption(params, message)
                 self._deliver(method, params, message)
                 return copy.deepcopy(message)
-            if returns == ["MessageId"] and "chat_id" in params:
-                chat = self._resolve_chat(params["chat_id"])
-                return {"message_id": self._new_message_id(chat["id"])}
+        return True
+
+
+_COPIED_CONTENT = ("text", "entities", "caption", "caption_entities", "document", "photo")
+
+
+def _client_gone(conn: socket.socket | None) -> bool:
+    """True if the peer closed this connection (readable with EOF)."""
+    if conn is None:
+        return False
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        if not readable:
+            return False
+        return conn.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
         return True
 
 

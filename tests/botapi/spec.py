@@ -104,6 +104,9 @@ _CACHE: dict[str, ApiSpec] = {}
 
 def load_spec(path: str | os.PathLike[str] | None = None) -> ApiSpec:
     """Load (and cache) the spec: explicit path, $NEWSBOT_BOT_API_SPEC, shared copy, vendored gz."""
+    env = os.environ.get(SPEC_ENV)
+    if path is None and env and not Path(env).is_file():
+        raise FileNotFoundError(f"${SPEC_ENV} points to a missing file: {env}")
     candidates = [Path(path)] if path is not None else spec_path_candidates()
     for candidate in candidates:
         if candidate.is_file():
