@@ -32,7 +32,7 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     name = argument_text(update)[:MAX_QUERY_CHARS]
     if not name:
-        counts = svc.store.articles.topic_counts(limit=16)
+        counts = svc.store.articles.topic_counts(limit=24)
         if not counts:
             await reply(update, ["I have no topics yet: no articles have been read."])
             return

@@ -10,6 +10,8 @@ from bot.config import Settings
 from bot.parsing.model import ParsedArticle, Paragraph, Person, Quote
 from bot.store import Store
 
+pytest_plugins = ["tests.botapi.pytest_plugin"]
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"

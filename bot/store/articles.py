@@ -283,7 +283,7 @@ class ArticleStore:
             self.db.query(
                 "select t.id, t.name, count(*) as n_articles from topics t "
                 "join article_topics at on at.topic_id = t.id group by t.id "
-                "order by n_articles desc, t.name limit ?",
+                "order by n_articles desc, avg(at.rank), t.name limit ?",
                 [limit],
             )
         )
