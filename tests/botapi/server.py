@@ -30,6 +30,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -1390,7 +1391,7 @@ class BotApiServer:
         n = next(self._file_counter)
         suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
         stored = _StoredFile(
-            file_id=f"BQACAgIAAxkBAAI{n:06d}{abs(hash(filename)) % 10**6:06d}",
+            file_id=f"BQACAgIAAxkBAAI{n:06d}{zlib.crc32(filename.encode()) % 10**6:06d}",
             file_unique_id=f"AgAD{n:06d}",
             file_path=f"{folder}/file_{n}.{suffix}",
             data=data,
@@ -1559,14 +1560,6 @@ def _json_response(payload: dict[str, Any], status: int) -> tuple[int, str, byte
     return status, "application/json", json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
-    """Poll ``condition`` until true (for tests outside the server's own helpers)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            raise TimeoutError("condition not met")
-        time.sleep(0.005)
-
-
 def format_violations(violations: Iterable[Violation]) -> str:
+    """One violation per line, for assertion messages."""
     return "\n".join(f"  - {v}" for v in violations)
