@@ -23,7 +23,8 @@ log = logging.getLogger("newsbot")
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.token:
         print(
-            "TELEGRAM_BOT_TOKEN is not set: starting the local console chat on the sample articles.",
+            "TELEGRAM_BOT_TOKEN is not set: "
+            "starting the local console chat on the sample articles.",
             file=sys.stderr,
         )
         return cmd_console(settings, args)

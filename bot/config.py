@@ -35,7 +35,7 @@ class Settings:
     db_path: Path = Path("var/newsbot.db")
     seeds_dir: Path = Path("seeds")
     admins: frozenset[int] = frozenset()
-    timezone: ZoneInfo = ZoneInfo("UTC")
+    timezone: ZoneInfo = ZoneInfo("UTC")  # noqa: RUF009 - immutable, safe to share
     digest_time: time = time(8, 0)
     catchup_hours: float = 3.0
     feed_interval_minutes: int = 30

@@ -31,7 +31,8 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         update,
         [
             "I answer questions about the news I have read. Try "
-            "<code>/who said last ones to hang up</code>, /topics or /latest — /help lists everything."
+            "<code>/who said last ones to hang up</code>, /topics or /latest — "
+            "/help lists everything."
         ],
     )
 

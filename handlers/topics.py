@@ -43,7 +43,8 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(
             update,
             [
-                "<b>Main topics</b> — tap one to see its articles, or type <code>/topics ukraine</code>."
+                "<b>Main topics</b> — tap one to see its articles, "
+                "or type <code>/topics ukraine</code>."
             ],
             [buttons[i : i + 2] for i in range(0, len(buttons), 2)],
         )

@@ -35,7 +35,8 @@ async def who_said(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(
             update,
             [
-                "Tell me some words of the quote, for example:\n<code>/who said last ones to hang up</code>"
+                "Tell me some words of the quote, for example:\n"
+                "<code>/who said last ones to hang up</code>"
             ],
         )
         return

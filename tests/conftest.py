@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.parsing.model import ParsedArticle, Paragraph, Person, Quote
+from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote
 from bot.store import Store
 
 pytest_plugins = ["tests.botapi.pytest_plugin"]

@@ -10,7 +10,8 @@ from tests.conftest import make_article
 
 QUOTES = [
     (
-        "It's hard even for me to say who hung up first. What I know is, the last ones to hang up were the interpreters.",
+        "It's hard even for me to say who hung up first. "
+        "What I know is, the last ones to hang up were the interpreters.",
         "Yuri Ushakov",
     ),
     ("the idea is hanging in the air.", "Yuri Ushakov"),
