@@ -9,6 +9,9 @@ from typing import Any
 
 from bot.render import clip, esc, highlight
 
+#: Some archives have no headline, so the "title" is a whole lead sentence: keep lists scannable.
+TITLE_CHARS = 110
+
 
 def speaker_line(quote: dict[str, Any]) -> str:
     name = quote.get("speaker")
@@ -19,7 +22,7 @@ def speaker_line(quote: dict[str, Any]) -> str:
 
 
 def source_line(article: dict[str, Any]) -> str:
-    parts = [f"📰 {esc(clip(article.get('title') or 'Untitled', 200))}"]
+    parts = [f"📰 {esc(clip(article.get('title') or 'Untitled', TITLE_CHARS))}"]
     if article.get("date"):
         parts.append(esc(article["date"]))
     if article.get("source"):
@@ -44,7 +47,7 @@ def article_line(article: dict[str, Any], index: int | None = None) -> str:
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
     quotes = article.get("n_quotes") or 0
     tail = f" · {quotes} quote{'s' if quotes != 1 else ''}" if quotes else ""
-    head = f"{number}<b>{esc(clip(article['title'], 200))}</b>"
+    head = f"{number}<b>{esc(clip(article['title'], TITLE_CHARS))}</b>"
     return head + (f"\n{meta}{tail}" if meta or tail else "")
 
 
@@ -56,7 +59,8 @@ def article_block(
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
     if meta:
         lines.append(meta)
-    if article.get("summary"):
+    summary = article.get("summary") or ""
+    if summary and " ".join(summary.split()) != " ".join(article["title"].split()):
         lines.append("")
         lines.append(esc(clip(article["summary"], 600)))
     direct = [q for q in quotes if q.get("kind") != "indirect"]
