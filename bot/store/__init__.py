@@ -9,9 +9,20 @@ from sqlite_utils import Database
 from bot.store.articles import ArticleStore, SaveResult
 from bot.store.chats import ChatStore
 from bot.store.connection import StoreError, open_database
+from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
+from bot.store.subscriptions import SubscriptionStore
 
-__all__ = ["ArticleStore", "ChatStore", "FeedStore", "SaveResult", "Store", "StoreError"]
+__all__ = [
+    "ArticleStore",
+    "ChatStore",
+    "DeliveryStore",
+    "FeedStore",
+    "SaveResult",
+    "Store",
+    "StoreError",
+    "SubscriptionStore",
+]
 
 
 class Store:
@@ -22,6 +33,8 @@ class Store:
         self.articles = ArticleStore(db)
         self.chats = ChatStore(db)
         self.feeds = FeedStore(db)
+        self.subscriptions = SubscriptionStore(db)
+        self.deliveries = DeliveryStore(db)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:

@@ -104,10 +104,20 @@ def _v2_feeds_and_sources(db: Database) -> None:
     create_feed_tables(db)
 
 
+def _v3_subscriptions_and_deliveries(db: Database) -> None:
+    from bot.store.subscriptions import create_subscription_tables
+
+    create_subscription_tables(db)
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
-MIGRATIONS: list[Migration] = [_v1_articles_and_chats, _v2_feeds_and_sources]
+MIGRATIONS: list[Migration] = [
+    _v1_articles_and_chats,
+    _v2_feeds_and_sources,
+    _v3_subscriptions_and_deliveries,
+]
 
 
 def schema_version(db: Database) -> int:
