@@ -194,14 +194,40 @@ class FeedStore:
         feed_id: int | None = None,
         author: str | None = None,
     ) -> bool:
-        """Link an article to one more place it was seen; False when already linked."""
+        """Link an article to one more place it was seen; False when already linked.
+
+        The article's ``source`` line then lists every source name ("A, B"), so every view
+        of the article shows where it was reported.
+        """
         with self.db.conn:
             cursor = self.db.execute(
                 "insert or ignore into article_sources "
                 "(article_id, url, source, author, feed_id, seen_at) values (?, ?, ?, ?, ?, ?)",
                 [article_id, url or "", source or "", author, feed_id, now_iso()],
             )
-        return cursor.rowcount > 0
+            added = cursor.rowcount > 0
+            if added:
+                self._refresh_source_line(article_id)
+        return added
+
+    def refresh_source_line(self, article_id: int) -> None:
+        """Re-list every source on the article after it was re-ingested."""
+        with self.db.conn:
+            self._refresh_source_line(article_id)
+
+    def _refresh_source_line(self, article_id: int) -> None:
+        names = [
+            row[0]
+            for row in self.db.execute(
+                "select source from article_sources where article_id = ? and source != '' "
+                "group by source order by min(id)",
+                [article_id],
+            )
+        ]
+        if names:
+            self.db.execute(
+                "update articles set source = ? where id = ?", [", ".join(names), article_id]
+            )
 
     def sources_of(self, article_id: int) -> list[dict[str, Any]]:
         return self._rows(

@@ -1,0 +1,238 @@
+"""Polling RSS/Atom feeds: conditional requests, new entries -> pages -> articles.
+
+Each feed is handled on its own: a failing feed is logged in one line, counted, and retried
+with exponential back-off, while the others carry on. Each new entry is fetched and stored
+in its own transaction; an entry that keeps failing is given up after a few attempts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import hashlib
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+
+from bot.feeds.fetch import FEED_ACCEPT, FetchError, FetchPolicy, FetchResult, fetch
+from bot.feeds.intake import store_page
+from bot.feeds.pages import PageArticle, extract_article, fetch_page
+from bot.ingest import IngestError
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+#: New entries read per feed per poll (the rest wait for the next poll).
+MAX_ENTRIES_PER_POLL = 30
+#: An entry whose page failed this many times is skipped from then on.
+MAX_ENTRY_ATTEMPTS = 3
+#: Longest wait between retries of a failing feed.
+MAX_BACKOFF = timedelta(hours=24)
+#: Feeds polled at the same time.
+CONCURRENT_FEEDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """What a feed says about itself (checked when a feed is added)."""
+
+    url: str
+    title: str | None
+    entries: int
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    """One feed's poll: ``error`` set when the feed itself failed."""
+
+    feed_id: int
+    name: str
+    error: str | None = None
+    not_modified: bool = False
+    stored: dict[str, int] = field(default_factory=dict)
+    failed_entries: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(self.stored.get(k) for k in ("added", "updated", "merged"))
+
+
+def parse_feed(result: FetchResult, url: str) -> Any:
+    """feedparser on the downloaded bytes; refuses anything that is not RSS or Atom."""
+    parsed = feedparser.parse(
+        result.content,
+        response_headers={"content-type": result.content_type or "application/xml"},
+    )
+    if not parsed.version and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        detail = f" ({str(reason).splitlines()[0]})" if reason else ""
+        raise FetchError(url, f"not an RSS or Atom feed{detail}")
+    return parsed
+
+
+async def probe_feed(url: str, policy: FetchPolicy) -> FeedInfo:
+    """Download and parse a feed once, to check a URL before it is added."""
+    result = await fetch(url, policy, accept=FEED_ACCEPT)
+    parsed = await asyncio.to_thread(parse_feed, result, url)
+    return FeedInfo(url=result.url, title=parsed.feed.get("title"), entries=len(parsed.entries))
+
+
+def entry_key(entry: Any) -> str:
+    """A stable identity for an entry: its id, else its link, else a hash of its title."""
+    key = entry.get("id") or entry.get("link")
+    if key:
+        return str(key)
+    return "title:" + hashlib.sha256(str(entry.get("title", "")).encode()).hexdigest()[:16]
+
+
+def entry_time(entry: Any) -> datetime | None:
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    return datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
+
+
+def entry_html(entry: Any) -> str:
+    """The entry's own full text, when the feed carries it (``content:encoded``, Atom content)."""
+    for content in entry.get("content") or []:
+        if content.get("value"):
+            return str(content["value"])
+    return str(entry.get("summary") or "")
+
+
+def backoff(interval: timedelta, failures: int) -> timedelta:
+    """Wait before retrying a feed that failed ``failures`` times in a row: 1, 2, 4... polls."""
+    return min(interval * (2 ** max(failures - 1, 0)), MAX_BACKOFF)
+
+
+class FeedPoller:
+    """Polls the store's feeds and stores what is new."""
+
+    def __init__(
+        self,
+        store: Store,
+        policy: FetchPolicy,
+        *,
+        interval: timedelta = timedelta(minutes=30),
+        max_age: timedelta | None = None,
+    ) -> None:
+        self.store = store
+        self.policy = policy
+        self.interval = interval
+        self.max_age = max_age
+
+    async def poll_due(self) -> list[PollOutcome]:
+        """Poll every feed that is due (healthy, or past its back-off)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        feeds = self.store.feeds.due(now)
+        gate = asyncio.Semaphore(CONCURRENT_FEEDS)
+
+        async def one(feed: dict[str, Any]) -> PollOutcome:
+            async with gate:
+                return await self.poll(feed)
+
+        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
+
+    async def poll(self, feed: dict[str, Any]) -> PollOutcome:
+        name = str(feed.get("title") or feed["url"])
+        outcome = PollOutcome(feed_id=int(feed["id"]), name=name)
+        try:
+            result = await fetch(
+                feed["url"],
+                self.policy,
+                accept=FEED_ACCEPT,
+                etag=feed.get("etag"),
+                last_modified=feed.get("last_modified"),
+            )
+            if result.not_modified:
+                self.store.feeds.record_not_modified(outcome.feed_id)
+                outcome.not_modified = True
+                return outcome
+            parsed = await asyncio.to_thread(parse_feed, result, feed["url"])
+        except FetchError as error:
+            self._failed(feed, outcome, str(error))
+            return outcome
+        title = parsed.feed.get("title") or None
+        outcome.name = str(title or name)
+        await self._read_entries(parsed.entries, feed, outcome)
+        self.store.feeds.record_success(
+            outcome.feed_id, title=title, etag=result.etag, last_modified=result.last_modified
+        )
+        log.info(
+            "feed %s: %s%s",
+            outcome.name,
+            ", ".join(f"{n} {status}" for status, n in sorted(outcome.stored.items()))
+            or "nothing new",
+            f", {outcome.failed_entries} failed" if outcome.failed_entries else "",
+        )
+        return outcome
+
+    def _failed(self, feed: dict[str, Any], outcome: PollOutcome, reason: str) -> None:
+        failures = int(feed.get("failures") or 0) + 1
+        retry = datetime.now(UTC) + backoff(self.interval, failures)
+        self.store.feeds.record_failure(
+            outcome.feed_id, reason, retry.isoformat(timespec="seconds")
+        )
+        outcome.error = reason
+        log.warning(
+            "feed %s failed (%d in a row, next try after %s): %s",
+            outcome.name,
+            failures,
+            retry.strftime("%Y-%m-%d %H:%M UTC"),
+            reason,
+        )
+
+    def _is_new(self, feed_id: int, key: str) -> bool:
+        seen = self.store.feeds.entry(feed_id, key)
+        return seen is None or (
+            seen["article_id"] is None and int(seen["attempts"]) < MAX_ENTRY_ATTEMPTS
+        )
+
+    async def _read_entries(
+        self, entries: list[Any], feed: dict[str, Any], outcome: PollOutcome
+    ) -> None:
+        cutoff = datetime.now(UTC) - self.max_age if self.max_age else None
+        fresh = [e for e in entries if self._is_new(outcome.feed_id, entry_key(e))]
+        for entry in fresh[:MAX_ENTRIES_PER_POLL]:
+            key, link = entry_key(entry), entry.get("link")
+            published = entry_time(entry)
+            if cutoff and published and published < cutoff:
+                self.store.feeds.record_entry(
+                    outcome.feed_id, key, url=link, error="older than the retention period"
+                )
+                continue
+            try:
+                page = await self._page(entry, published)
+                stored = store_page(self.store, page, source=outcome.name, feed_id=outcome.feed_id)
+            except (FetchError, IngestError) as error:
+                reason = str(error) if isinstance(error, FetchError) else f"{link}: {error}"
+                self.store.feeds.record_entry(outcome.feed_id, key, url=link, error=reason)
+                outcome.failed_entries += 1
+                log.warning("feed %s: entry skipped: %s", outcome.name, reason)
+                continue
+            self.store.feeds.record_entry(
+                outcome.feed_id, key, url=link, article_id=stored.article_id
+            )
+            outcome.stored[stored.status] = outcome.stored.get(stored.status, 0) + 1
+
+    async def _page(self, entry: Any, published: datetime | None) -> PageArticle:
+        """The entry's page; its text in the feed when the page cannot be read."""
+        link = entry.get("link")
+        title = entry.get("title")
+        if not link:
+            raise IngestError("the entry has no link")
+        try:
+            page = await fetch_page(link, self.policy, title_hint=title)
+        except (FetchError, IngestError) as error:
+            inline = entry_html(entry)
+            if len(inline) < 200:
+                raise
+            try:
+                page = await asyncio.to_thread(extract_article, inline, link, title_hint=title)
+            except IngestError:
+                raise error from None
+            log.info("feed entry %s: using the text in the feed (%s)", link, error)
+        if page.date is None and published is not None:
+            page = replace(page, date=published.date().isoformat())
+        return page
