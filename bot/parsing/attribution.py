@@ -16,13 +16,14 @@ holding that role, an organisation to its name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.parsing import cues
 from bot.parsing.model import Paragraph
-from bot.parsing.people import TITLE_LIKE, People, clean_tokens
+from bot.parsing.people import TITLE_LIKE, Mention, People, clean_tokens
 from bot.parsing.quotes import Segment
 from bot.parsing.tokens import SENT_END, tokenize
 
@@ -54,6 +55,7 @@ _PARTICLES = frozenset(
     {"de", "van", "von", "der", "den", "la", "le", "da", "du", "del", "bin", "ibn", "al"}
 )
 _POSS = re.compile(r"['’]s?$")
+_PREV_WORD = re.compile(r"(\w+)\W*$")
 
 
 @dataclass(slots=True)
@@ -78,6 +80,7 @@ class Attribution:
     how: str = ""
     person: int | None = None
     cue_start: int | None = None
+    np_kind: str | None = None
 
 
 def _is_cap(w: str) -> bool:
@@ -111,6 +114,8 @@ class Attributor:
         self.is_org = is_org
         self._toks: dict[int, list[Tok]] = {}
         self._masks: dict[int, list[bool]] = {}
+        self._sents: dict[int, list[tuple[int, int]]] = {}
+        self._para_starts = [p.start for p in paragraphs]
         self.results: list[Attribution] = []
 
     # -- tokens ------------------------------------------------------------------
@@ -195,8 +200,14 @@ class Attributor:
                         break
                 name = " ".join(run) if run else name
                 _ = caps
-            return NP("noun", self.text[toks[k][0] : toks[j][1]], toks[k][0], toks[j][1],
-                      name=name, head=wl)
+            return NP(
+                "noun",
+                self.text[toks[k][0] : toks[j][1]],
+                toks[k][0],
+                toks[j][1],
+                name=name,
+                head=wl,
+            )
         return None
 
     def _np_fwd(self, toks: list[Tok], i: int, hi: int) -> tuple[NP | None, int]:
@@ -290,26 +301,99 @@ class Attributor:
         return None, None, None
 
     def _pronoun(self, pron: str, pos: int) -> tuple[str | None, str | None, int | None]:
-        if pron in {"he", "she"}:
-            want = "m" if pron == "he" else "f"
-            ppl = self.people
-            i = ppl.before(pos) - 1
-            seen = 0
-            while i >= 0 and seen < 40:
+        """He/she: the first fitting person of the nearest sentence before (Hobbs-style).
+
+        News prose keeps its topic as the subject, so the leftmost fitting mention of the
+        previous sentence beats the nearest one (often an object or a name in passing).
+        """
+        if pron not in {"he", "she"}:
+            return None, None, None
+        want = "m" if pron == "he" else "f"
+        ppl = self.people
+        pi = bisect.bisect_right(self._para_starts, pos) - 1
+        if pi < 0:
+            return None, None, None
+        sents = self._sentences(pi)
+        si = bisect.bisect_right([s for s, _ in sents], pos) - 1
+        budget = 6
+        cur_pi, cur_si = pi, si - 1
+        while budget > 0 and cur_pi >= 0 and pi - cur_pi <= 3:
+            if cur_si < 0:
+                cur_pi -= 1
+                if cur_pi < 0:
+                    break
+                sents_p = self._sentences(cur_pi)
+                cur_si = len(sents_p) - 1
+                continue
+            ss, se = self._sentences(cur_pi)[cur_si]
+            budget -= 1
+            i = ppl.before(ss)
+            while i < len(ppl.mentions) and ppl.mentions[i].start < se:
                 m = ppl.mentions[i]
-                i -= 1
-                if m.in_quote or m.start < pos - 3000:
-                    if m.start < pos - 3000:
-                        break
-                    continue
-                seen += 1
+                i += 1
+                if self._fits(m, want) and not self._modifier(m):
+                    rec = ppl.persons[m.person]
+                    return rec.name, rec.role, m.person
+            cur_si -= 1
+        # nearest fitting mention as a last resort
+        i = ppl.before(pos) - 1
+        while i >= 0:
+            m = ppl.mentions[i]
+            i -= 1
+            if m.start < pos - 3000:
+                break
+            if self._fits(m, want):
                 rec = ppl.persons[m.person]
-                if rec.gender is not None and rec.gender != want:
-                    continue
-                if not rec.is_person and rec.gender is None:
-                    continue
                 return rec.name, rec.role, m.person
         return None, None, None
+
+    def _fits(self, m: Mention, want: str) -> bool:
+        if m.in_quote:
+            return False
+        rec = self.people.persons[m.person]
+        if rec.gender is not None:
+            return rec.gender == want
+        return rec.is_person or len(rec.tokens) >= 2
+
+    def _modifier(self, m: Mention) -> bool:
+        """Not a salient antecedent: after a preposition or determiner, or a possessive."""
+        text = self.text
+        if text.startswith(("'s", "’s"), m.end):
+            return True
+        p = m.start
+        if m.title:
+            p = max(0, text.rfind(m.title.split()[0], max(0, p - 40), p))
+        w = _PREV_WORD.search(text, max(0, p - 24), p)
+        if not w:
+            return False
+        wl = w.group(1).lower()
+        return wl in _PREPOSITIONS or wl in _DETERMINERS
+
+    def _sentences(self, pi: int) -> list[tuple[int, int]]:
+        """Sentence spans (character offsets) of paragraph ``pi``; quotations stay whole."""
+        sp = self._sents.get(pi)
+        if sp is not None:
+            return sp
+        toks = self.toks(pi)
+        mask = self.mask(pi)
+        para = self.paras[pi]
+        sp = []
+        start = para.start
+        n = len(toks)
+        for k in range(n - 1):
+            w = toks[k][2]
+            nw = toks[k + 1][2]
+            if not (nw[:1].isupper() or nw in QMARKS):
+                continue
+            if (w in SENT_END and not mask[k]) or (
+                w in QMARKS and mask[k] and k > 0 and toks[k - 1][2] in SENT_END
+                and not mask[k + 1]
+            ):
+                sp.append((start, toks[k][1]))
+                start = toks[k + 1][0]
+        sp.append((start, para.end))
+        self._sents[pi] = sp
+        return sp
 
     def _role_person(self, head: str, pos: int, name: str | None) -> int | None:
         ppl = self.people
@@ -371,36 +455,66 @@ class Attributor:
                 k2 += 1
         return None
 
-    def _before(
-        self, toks: list[Tok], lo: int, j: int
-    ) -> tuple[NP, int] | None:
-        """``X said: "..."`` within tokens ``[lo, j)`` (``j`` is the opening mark)."""
-        # "according to X, "...""
+    def _before(self, toks: list[Tok], mask: list[bool], lo: int, j: int) -> tuple[NP, int] | None:
+        """``X said: "..."`` within tokens ``[lo, j)`` (``j`` is the opening mark).
+
+        Quotations earlier in the sentence are skipped (``mask``), so the second half of
+        ``"A," he said, "B."`` and ``He called it "A" and "B"`` find the same verb.
+        """
+        ing: int | None = None
         for k in range(j - 1, lo - 1, -1):
+            if mask[k]:
+                continue
             w = toks[k][2]
             wl = w.lower()
             if wl == "according" and k + 1 < j and toks[k + 1][2] == "to":
                 np, _ = self._np_fwd(toks, k + 2, j)
                 if np is not None:
                     return np, k
-            if _is_verb(w):
-                np = self._subject(toks, lo, k)
-                if np is not None:
-                    return np, k
-                if k + 1 < j and _is_verb(w) and cues.REPORTING_FORMS[wl] in cues.SAY_LIKE:
-                    # "Said Trump: "..."" / "..., writes Smith, "...""
-                    np2, _ = self._np_fwd(toks, k + 1, j)
-                    if np2 is not None and np2.kind == "name":
-                        return np2, k
-                # "adding that" after ", X said, ...": keep looking left
-                if wl.endswith("ing"):
-                    continue
-                return None
+            if not _is_verb(w):
+                continue
+            if wl.endswith("ing"):
+                # "..., adding that" / "telling X that": the subject is further left
+                if ing is None:
+                    ing = k
+                continue
+            sub_lo = lo
+            for m in range(k - 1, lo - 1, -1):
+                if mask[m]:
+                    sub_lo = m + 1
+                    break
+            np = self._subject(toks, sub_lo, k)
+            if np is not None:
+                return np, k
+            if k + 1 < j and cues.REPORTING_FORMS[wl] in cues.SAY_LIKE:
+                # "Said Trump: "..."" / "..., writes Smith, "...""
+                np2, _ = self._np_fwd(toks, k + 1, j)
+                if np2 is not None and np2.kind == "name":
+                    return np2, k
+            return None
+        if ing is not None:
+            np = self._sentence_subject(toks, mask, lo, ing)
+            if np is not None:
+                return np, ing
         # a "Name:" label right before the quote
         if j - 1 >= lo and toks[j - 1][2] == ":":
             np = self._np_back(toks, j - 2, lo)
             if np is not None and np.kind == "name":
                 return np, j - 1
+        return None
+
+    def _sentence_subject(self, toks: list[Tok], mask: list[bool], lo: int, k: int) -> NP | None:
+        """The first name or pronoun opening the sentence (or its main clause)."""
+        starts = [lo]
+        for c in range(lo, min(k, lo + 14)):
+            if toks[c][2] == "," and not mask[c]:
+                starts.append(c + 1)
+        for st in starts:
+            if st >= k or mask[st]:
+                continue
+            np, _ = self._np_fwd(toks, st, k)
+            if np is not None and np.kind in {"name", "pron"}:
+                return np
         return None
 
     def _subject(self, toks: list[Tok], lo: int, v: int) -> NP | None:
@@ -419,9 +533,14 @@ class Attributor:
             for c in commas:
                 nxt = toks[c + 1][2] if c + 1 < j else ""
                 nl = nxt.lower()
-                if nl in _DETERMINERS or nl in _RELATIVE or nl == "whose" or (
-                    nxt[:1].islower() and nl not in _PREPOSITIONS
-                ) or _POSS.search(nxt) or nl in TITLE_LIKE:
+                if (
+                    nl in _DETERMINERS
+                    or nl in _RELATIVE
+                    or nl == "whose"
+                    or (nxt[:1].islower() and nl not in _PREPOSITIONS)
+                    or _POSS.search(nxt)
+                    or nl in TITLE_LIKE
+                ):
                     np = self._np_back(toks, c - 1, lo)
                     if np is not None:
                         return np
@@ -458,8 +577,10 @@ class Attributor:
             ends_sentence = bool(text[seg.start : seg.end].rstrip()[-1:] in ".!?")
             if i < hi:
                 first = toks[i][2]
-                starts_new = ends_sentence and first[:1].isupper() and first.lower() in (
-                    cues.SUBJECT_PRONOUNS | {"the", "a", "an", "but", "and"}
+                starts_new = (
+                    ends_sentence
+                    and first[:1].isupper()
+                    and first.lower() in (cues.SUBJECT_PRONOUNS | {"the", "a", "an", "but", "and"})
                 )
                 if not starts_new:
                     found = self._after(toks, i, hi)
@@ -470,10 +591,12 @@ class Attributor:
                             return a
         # before the quote, same sentence
         toks = self.toks(seg.para)
+        mask = self.mask(seg.para)
         j = self._index_at(toks, seg.open_mark)
-        lo = self._sentence_start(toks, j, si)
-        if lo < j:
-            found = self._before(toks, lo, j)
+        lo = self._sentence_start(toks, mask, j)
+        text_before = any(not mask[k] and toks[k][2][:1].isalnum() for k in range(lo, j))
+        if text_before:
+            found = self._before(toks, mask, lo, j)
             if found is not None:
                 np, v = found
                 a = self._make(np, toks[v], "before")
@@ -484,7 +607,10 @@ class Attributor:
         # dash line under a blockquote
         if seg.close_mark is not None and seg.end_para + 1 < len(self.paras):
             p = self.paras[seg.end_para + 1]
-            if p.text[:1] in "—–-" and text[seg.close_mark : self.paras[seg.end_para].end].strip() == "":
+            if (
+                p.text[:1] in "—–-"
+                and text[seg.close_mark : self.paras[seg.end_para].end].strip() == ""
+            ):
                 ptoks = self.toks(seg.end_para + 1)
                 k = 0
                 while k < len(ptoks) and ptoks[k][2] in DASHES:
@@ -495,7 +621,7 @@ class Attributor:
                     if a.speaker:
                         return a
         # the sentence before, in the same paragraph: "He emphasized that ... "...""
-        if lo >= j:
+        if not text_before:
             a = self._sentence_speaker(seg.para, lo)
             if a is not None:
                 return a
@@ -503,9 +629,9 @@ class Attributor:
         prev = done[si - 1] if si > 0 else None
         pseg = segs[si - 1] if si > 0 else None
         if prev is not None and pseg is not None and prev.speaker:
-            if pseg.end_para == seg.para and lo >= j:
+            if pseg.end_para == seg.para and not text_before:
                 return Attribution(prev.speaker, prev.role, prev.cue, "split", prev.person)
-        if lo >= j and j == 0 and seg.para > 0:
+        if not text_before and j == 0 and seg.para > 0:
             ptoks = self.toks(seg.para - 1)
             a = self._sentence_speaker(seg.para - 1, len(ptoks))
             if a is not None:
@@ -564,24 +690,29 @@ class Attributor:
     def _para_starts_with(self, seg: Segment) -> bool:
         return seg.open_mark == self.paras[seg.para].start
 
-    def _sentence_start(self, toks: list[Tok], j: int, si: int) -> int:
-        """First token of the sentence holding token ``j`` (stops at the previous quote)."""
-        seg = self.segments[si]
-        lo_pos = self.paras[seg.para].start
-        if si > 0:
-            prev = self.segments[si - 1]
-            if prev.end_para == seg.para and prev.close_mark is not None:
-                lo_pos = max(lo_pos, prev.close_mark)
+    def _sentence_start(self, toks: list[Tok], mask: list[bool], j: int) -> int:
+        """First token of the sentence holding token ``j`` (quotations inside are skipped)."""
         k = j - 1
-        while k >= 0 and toks[k][0] >= lo_pos:
+        n = len(toks)
+        floor = max(0, j - 150)
+        while k >= floor:
             w = toks[k][2]
-            if w in SENT_END and k + 1 < len(toks):
+            if k + 1 < n:
                 nw = toks[k + 1][2]
                 if nw[:1].isupper() or nw in QMARKS:
-                    return k + 1
+                    if w in SENT_END and not mask[k]:
+                        return k + 1
+                    if (
+                        w in QMARKS
+                        and mask[k]
+                        and k > 0
+                        and toks[k - 1][2] in SENT_END
+                        and not mask[k + 1]
+                    ):
+                        return k + 1
             k -= 1
-        return k + 1
+        return floor
 
     def _make(self, np: NP, verb: Tok, how: str) -> Attribution:
         speaker, role, pid = self.resolve(np, np.start)
-        return Attribution(speaker, role, verb[2], how, pid, verb[0])
+        return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind)

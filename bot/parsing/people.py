@@ -21,8 +21,8 @@ _PARTICLE = r"(?:de|van|von|der|den|la|le|da|du|del|della|bin|ibn|al|el|ben|dos|
 _ABBR_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Prof|Rev|Adm|Maj|Atty|Sec|Pres|Hon|Cmdr|Gov)\."
 _SUFFIX = r"(?:,?[ \u00a0]+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
 NAME_RUN = re.compile(
-    rf"(?<![\w’'\-.])(?:{_ABBR_TITLE}|{_NAME_TOKEN}|{_INITIAL})"
-    rf"(?:[ \u00a0]+(?:{_PARTICLE}[ \-])?(?:{_ABBR_TITLE}|{_NAME_TOKEN}|{_INITIAL}))*"
+    rf"(?<![\w’'\-.])(?:{_ABBR_TITLE}|{_INITIAL}|{_NAME_TOKEN})"
+    rf"(?:[ \u00a0]+(?:{_PARTICLE}[ \-])?(?:{_ABBR_TITLE}|{_INITIAL}|{_NAME_TOKEN}))*"
     rf"{_SUFFIX}?"
 )
 _TOKEN_SPLIT = re.compile(r"[ \u00a0]+")
@@ -159,9 +159,11 @@ class PeopleFinder:
             base = _POSSESSIVE.sub("", wl)
             if wl in cues.ROLE_NOUNS or wl in cues.TITLES or w.lower() in cues.TITLES:
                 has_role = True
-            elif wl in _ROLE_PRE_WORDS or (
-                w[0].isupper() and wl not in cues.NON_NAME_WORDS
-            ) or base != wl:
+            elif (
+                wl in _ROLE_PRE_WORDS
+                or (w[0].isupper() and wl not in cues.NON_NAME_WORDS)
+                or base != wl
+            ):
                 pass
             else:
                 break
@@ -320,6 +322,8 @@ class PeopleFinder:
                     role = self._role_before(start, title)
                     if role:
                         rec.role, rec.role_rank = role, 1
+                if rec.role_rank:
+                    rec.is_person = True
             ppl.mentions.append(Mention(start, end, pid, title, inq))
         ppl.mentions.sort(key=lambda m: m.start)
         ppl.starts = [m.start for m in ppl.mentions]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 
 
 from bot.parsing.attribution import Attribution, Attributor
-from bot.parsing.entities import canonical_place, find_entities, is_organisation
+from bot.parsing.entities import (
+    EntityMention,
+    canonical_place,
+    find_entities,
+    is_organisation,
+)
 from bot.parsing.model import ParsedArticle, Person, Quote
 from bot.parsing.people import PeopleFinder
 from bot.parsing.quotes import Segment, segment_quotes
@@ -13,11 +19,24 @@ from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
 from bot.parsing.topics import extract_topics
 
+log = logging.getLogger(__name__)
 _PARTIAL_MAX_WORDS = 3
 
 
 def _not_a_person(name: str) -> bool:
-    return is_organisation(name) or canonical_place(name) is not None
+    try:
+        return is_organisation(name) or canonical_place(name) is not None
+    except Exception:  # a gazetteer bug must not cost the quotes
+        log.exception("entity lookup failed for %r", name)
+        return False
+
+
+def _entities(text: str, start: int) -> list[EntityMention]:
+    try:
+        return find_entities(text, start)
+    except Exception:
+        log.exception("find_entities failed")
+        return []
 
 
 def _kind(text: str, seg: Segment) -> str:
@@ -70,7 +89,7 @@ def parse_article(text: str) -> ParsedArticle:
     # entities from the body
     places: dict[str, None] = {}
     orgs: dict[str, None] = {}
-    for ent in find_entities(text, layout.body_start):
+    for ent in _entities(text, layout.body_start):
         (places if ent.kind == "place" else orgs).setdefault(ent.canonical, None)
     art.places = list(places)
     art.organisations = list(orgs)
@@ -87,8 +106,9 @@ def parse_article(text: str) -> ParsedArticle:
         persons.append(Person(rec.name, rec.role, rec.mentions))
     art.people = persons
     body = text[layout.body_start :]
-    art.topics = extract_topics(layout.title, body, art.places, art.organisations,
-                                [p.name for p in persons])
+    art.topics = extract_topics(
+        layout.title, body, art.places, art.organisations, [p.name for p in persons]
+    )
     return art
 
 
@@ -103,6 +123,3 @@ def _quote(text: str, seg: Segment, attr: Attribution) -> Quote:
         kind=_kind(text, seg),  # type: ignore[arg-type]
         paragraph=seg.para,
     )
-
-
-
