@@ -88,7 +88,7 @@ class WebServer:
 
             def do_GET(self) -> None:
                 web.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}))
-                found = web.routes.get(self.path)
+                found = web.routes.get(self.path) or web.routes.get(self.path.split("?")[0])
                 route = found() if callable(found) else found
                 if route is None:
                     route = Route(status=404, body=b"not found", content_type="text/plain")
