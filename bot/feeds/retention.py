@@ -13,20 +13,25 @@ import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from sqlite_utils import Database
+
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-#: Names left without any article, and the link tables that keep them alive.
-_ORPHANS = (
-    (
-        "people",
-        "id not in (select person_id from article_people) "
-        "and id not in (select person_id from quotes where person_id is not null)",
-    ),
-    ("topics", "id not in (select topic_id from article_topics)"),
-    ("entities", "id not in (select entity_id from article_entities)"),
-)
+#: Tables of names that only matter while something refers to them.
+_NAMES = ("people", "topics", "entities")
+
+
+def _references(db: Database, table: str) -> list[tuple[str, str]]:
+    """(table, column) pairs holding a foreign key to ``table`` -- found from the schema, so
+    other features' links (a user following a topic) keep a name alive too."""
+    found = []
+    for other in db.table_names():
+        for key in db.execute(f"pragma foreign_key_list([{other}])").fetchall():
+            if key[2] == table:
+                found.append((other, key[3]))
+    return found
 
 
 def expired_articles(store: Store, days: int, now: datetime | None = None) -> list[int]:
@@ -56,10 +61,16 @@ def prune(store: Store, days: int, now: datetime | None = None) -> int:
 
 
 def _drop_orphans(store: Store) -> None:
-    for table, condition in _ORPHANS:
+    """Delete people, topics and organisations that nothing refers to any more."""
+    for table in _NAMES:
+        conditions = [
+            f"id not in (select [{column}] from [{other}] where [{column}] is not null)"
+            for other, column in _references(store.db, table)
+        ]
+        if not conditions:
+            continue
         try:
             with store.db.conn:
-                store.db.execute(f"delete from {table} where {condition}")
-        except sqlite3.IntegrityError as error:
-            # another feature (e.g. subscriptions to a topic) still refers to some of them
-            log.debug("retention: kept unused %s: %s", table, error)
+                store.db.execute(f"delete from {table} where " + " and ".join(conditions))
+        except sqlite3.DatabaseError as error:
+            log.warning("retention: could not remove unused %s: %s", table, error)
