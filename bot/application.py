@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.pacing import PacedRateLimiter, Pacer
+from bot.scheduling import start_briefings, stop_briefings
 from bot.services import Services
 from handlers import BOT_COMMANDS, register
 
@@ -24,6 +26,12 @@ async def _announce_commands(application: Application) -> None:
     """Set the command menu users see when they type '/'."""
     await application.bot.set_my_commands(BOT_COMMANDS)
     log.info("command menu set (%d commands)", len(BOT_COMMANDS))
+
+
+async def _on_start(application: Application) -> None:
+    """Start-up: the command menu, then the daily briefing jobs (rebuilt from SQLite)."""
+    await _announce_commands(application)
+    await start_briefings(application)
 
 
 def build_application(
@@ -40,15 +48,15 @@ def build_application(
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .post_init(_announce_commands)
+        .post_init(_on_start)
+        .post_stop(stop_briefings)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
+        # AIORateLimiter's equal, but a 429 for one chat does not pause every other send.
         builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=OVERALL_MAX_PER_SECOND, overall_time_period=1, max_retries=3
-            )
+            PacedRateLimiter(Pacer(OVERALL_MAX_PER_SECOND), max_retries=3)
         )
     application = builder.build()
     application.bot_data["services"] = services

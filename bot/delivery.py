@@ -1,0 +1,278 @@
+"""Sending daily briefings: once per (chat, day), inside Telegram's limits, through its errors.
+
+Each send goes: wait for a rate-limit slot -> claim the (chat, day) row in the delivery log ->
+call Telegram -> record the outcome. Claiming *after* the wait keeps the window in which a
+crash leaves a briefing in doubt down to one HTTP request (see ``bot.store.deliveries``).
+
+What Telegram answers decides what happens next:
+
+* 429 — the row is released as ``failed`` (nothing was delivered), this chat waits
+  ``retry_after`` and tries again; every other chat keeps going.
+* 5xx, or a connection that never reached Telegram — released as ``failed`` and retried with
+  exponential backoff; after the last attempt the row stays ``failed`` and the next catch-up
+  sweep (every few minutes, and at start-up) tries again while the briefing is still on time.
+* 403 — the user blocked the bot or is gone: ``blocked``, the subscription is deactivated until
+  they come back with /start or /subscribe.
+* A timeout *after* the request was sent is ambiguous: Telegram may have delivered it. Retrying
+  could send two briefings, so the row becomes ``unconfirmed`` and is not retried.
+
+A :class:`Deliverer` runs a small pool of workers over a queue, so a thousand jobs firing at
+08:00 become an orderly stream of 30 messages a second instead of a thousand waiting tasks,
+and interactive replies still find a free slot quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+import httpx
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.briefings import Briefing, briefing_for
+from bot.pacing import Pacer, retry_after_seconds
+from bot.store import Store
+from bot.store import deliveries as log_status
+from bot.store.subscriptions import BLOCKED
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    EMPTY = "empty"  # nothing new, subscriber chose silence
+    ALREADY = "already"  # someone else has (or had) this (chat, day)
+    INACTIVE = "inactive"  # unsubscribed, blocked or paused
+    FAILED = "failed"  # transient errors outlasted our retries; retried by the next sweep
+    BLOCKED = "blocked"
+    ERROR = "error"
+    UNCONFIRMED = "unconfirmed"
+    STOPPED = "stopped"  # the bot is shutting down; the next start catches up
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4  # per run, for 5xx and connection failures
+    backoff: float = 0.5  # first wait; doubles each time
+    max_backoff: float = 8.0
+    flood_waits: int = 6  # 429s waited out per run before giving up until the next sweep
+    read_timeout: float = 20.0  # long, because a read timeout leaves the briefing in doubt
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def request_may_have_arrived(error: NetworkError) -> bool:
+    """False when Telegram answered with an error or the connection was never made."""
+    cause = error.__cause__
+    if cause is None:
+        return False  # an HTTP error status: Telegram said it did not deliver
+    return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def keyboard(briefing: Briefing) -> InlineKeyboardMarkup | None:
+    if not briefing.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(text, callback_data=data) for text, data in row]
+            for row in briefing.buttons
+        ]
+    )
+
+
+class Deliverer:
+    """Delivers (chat, day) briefings through a bounded worker pool (see module doc)."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: Store,
+        pacer: Pacer,
+        *,
+        paced_args: bool,
+        policy: RetryPolicy | None = None,
+        workers: int = 24,
+        clock: Callable[[], datetime] = utc_now,
+        on_blocked: Callable[[int], None] | None = None,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.pacer = pacer
+        self.paced_args = paced_args  # the bot's rate limiter understands our Ticket
+        self.policy = policy or RetryPolicy()
+        self.max_workers = workers
+        self.clock = clock
+        self.on_blocked = on_blocked
+        self.run_id = uuid.uuid4().hex
+        self._queue: collections.deque[tuple[int, date]] = collections.deque()
+        self._pending: dict[tuple[int, date], asyncio.Future[Outcome]] = {}
+        self._workers: set[asyncio.Task[None]] = set()
+        self._stopping = False
+
+    # -- the queue ---------------------------------------------------------------------------
+
+    def submit(self, chat_id: int, day: date) -> asyncio.Future[Outcome]:
+        """Queue one briefing; asking twice for the same (chat, day) returns the same future."""
+        key = (chat_id, day)
+        if key in self._pending:
+            return self._pending[key]
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        if self._stopping:
+            future.set_result(Outcome.STOPPED)
+            return future
+        self._pending[key] = future
+        self._queue.append(key)
+        while len(self._workers) < min(self.max_workers, len(self._queue)):
+            task = asyncio.create_task(self._work(), name="briefing-delivery")
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
+        return future
+
+    async def fan_out(self, items: Iterable[tuple[int, date]]) -> collections.Counter[Outcome]:
+        """Deliver many briefings and count the outcomes."""
+        futures = [self.submit(chat_id, day) for chat_id, day in items]
+        return collections.Counter(await asyncio.gather(*futures))
+
+    @property
+    def busy(self) -> int:
+        return len(self._pending)
+
+    async def _work(self) -> None:
+        while self._queue and not self._stopping:
+            key = self._queue.popleft()
+            try:
+                outcome = await self.deliver(*key)
+            except Exception:
+                log.exception("delivering the briefing to chat %s failed", key[0])
+                outcome = Outcome.FAILED
+            future = self._pending.pop(key)
+            if not future.done():
+                future.set_result(outcome)
+
+    async def stop(self) -> None:
+        """Shut down gracefully: finish sends in flight, claim nothing new."""
+        self._stopping = True
+        if self._workers:
+            await asyncio.gather(*list(self._workers), return_exceptions=True)
+        self._resolve_pending(Outcome.STOPPED)
+
+    def abort(self) -> None:
+        """Stop at once, finishing nothing: what a crash leaves behind (tests recover from it)."""
+        self._stopping = True
+        for task in list(self._workers):
+            task.cancel()
+        self._resolve_pending(Outcome.STOPPED)
+
+    def _resolve_pending(self, outcome: Outcome) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_result(outcome)
+        self._pending.clear()
+        self._queue.clear()
+
+    # -- one briefing ------------------------------------------------------------------------
+
+    async def deliver(self, chat_id: int, day: date) -> Outcome:
+        """Send ``chat_id`` its briefing for ``day`` unless it is already dealt with."""
+        subscription = self.store.subscriptions.get(chat_id)
+        if subscription is None or not subscription.deliverable:
+            return Outcome.INACTIVE
+        if self.store.deliveries.is_done(chat_id, day):
+            return Outcome.ALREADY
+        briefing = briefing_for(self.store, chat_id, day, self.clock())
+        if briefing.empty and not subscription.send_empty:
+            return self._record_silence(chat_id, briefing)
+        attempts = flood_waits = 0
+        while True:
+            ticket = await self.pacer.acquire(chat_id)
+            if self._stopping:
+                ticket.refund()
+                return Outcome.STOPPED
+            claimed = self.store.deliveries.claim(
+                chat_id, day, self.run_id, briefing.window, len(briefing.stories), self.clock()
+            )
+            if not claimed:
+                ticket.refund()
+                return Outcome.ALREADY
+            try:
+                message = await self.bot.send_message(
+                    chat_id,
+                    briefing.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(briefing),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    read_timeout=self.policy.read_timeout,
+                    **({"rate_limit_args": ticket} if self.paced_args else {}),
+                )
+            except RetryAfter as error:
+                ticket.refund()
+                wait = retry_after_seconds(error)
+                self._finish(chat_id, day, log_status.FAILED, error=f"429: retry after {wait:g}s")
+                flood_waits += 1
+                if flood_waits > self.policy.flood_waits:
+                    return Outcome.FAILED
+                self.pacer.hold_chat(chat_id, wait)
+            except Forbidden as error:
+                ticket.refund()
+                self._finish(chat_id, day, log_status.BLOCKED, error=str(error))
+                self.store.subscriptions.deactivate(chat_id, BLOCKED, self.clock())
+                log.info("chat %s blocked the bot; subscription deactivated", chat_id)
+                if self.on_blocked is not None:
+                    self.on_blocked(chat_id)
+                return Outcome.BLOCKED
+            except BadRequest as error:
+                ticket.refund()
+                self._finish(chat_id, day, log_status.ERROR, error=str(error))
+                log.error("Telegram refused the briefing for chat %s: %s", chat_id, error)
+                return Outcome.ERROR
+            except NetworkError as error:
+                if request_may_have_arrived(error):
+                    self._finish(chat_id, day, log_status.UNCONFIRMED, error=repr(error))
+                    log.warning("briefing for chat %s may or may not have arrived", chat_id)
+                    return Outcome.UNCONFIRMED
+                ticket.refund()
+                self._finish(chat_id, day, log_status.FAILED, error=str(error))
+                attempts += 1
+                if attempts >= self.policy.attempts:
+                    return Outcome.FAILED
+                backoff = self.policy.backoff * 2 ** (attempts - 1)
+                await asyncio.sleep(min(backoff, self.policy.max_backoff))
+            except TelegramError as error:
+                ticket.refund()
+                self._finish(chat_id, day, log_status.ERROR, error=str(error))
+                return Outcome.ERROR
+            else:
+                self._finish(chat_id, day, log_status.SENT, message_id=message.message_id)
+                return Outcome.SENT
+
+    def _record_silence(self, chat_id: int, briefing: Briefing) -> Outcome:
+        now = self.clock()
+        if not self.store.deliveries.claim(
+            chat_id, briefing.day, self.run_id, briefing.window, 0, now
+        ):
+            return Outcome.ALREADY
+        self._finish(chat_id, briefing.day, log_status.EMPTY)
+        return Outcome.EMPTY
+
+    def _finish(
+        self,
+        chat_id: int,
+        day: date,
+        status: str,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.store.deliveries.finish(
+            chat_id, day, self.run_id, status, self.clock(), message_id=message_id, error=error
+        )

@@ -1,0 +1,160 @@
+"""Staying inside Telegram's flood limits: 30 messages per second overall, 1 per second per chat.
+
+One :class:`Pacer` is shared by everything the bot sends. It hands out *reserved send times*
+so that no sliding one-second window holds more than 30 sends (a leaky bucket, as in PTB's
+``AIORateLimiter``, lets a burst of 60 through in its first second). A call that Telegram
+refused did not count against its limit, so its slot is refunded.
+
+:class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies. Unlike
+``AIORateLimiter`` it waits out a 429 for *that request only*: one subscriber's flood answer
+never pauses everyone else. Daily-briefing sends reserve their slot themselves (so the delivery
+log is claimed only when the request is about to leave) and pass the :class:`Ticket` as
+``rate_limit_args``, which tells the limiter the call is already paced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+#: Telegram's documented broadcast limit is about 30 messages per second per bot.
+OVERALL_PER_SECOND = 30
+#: Sends to one private chat are spaced by this much; groups allow 20 a minute.
+PRIVATE_CHAT_INTERVAL = 1.0
+GROUP_CHAT_INTERVAL = 3.0
+#: Our window is a little longer than Telegram's second, for network jitter.
+WINDOW_MARGIN = 0.02
+
+
+@dataclass(eq=False, slots=True)
+class Ticket:
+    """A reserved send time; ``refund`` gives the slot back when the call had no effect."""
+
+    at: float
+    pacer: Pacer = field(repr=False)
+
+    def refund(self) -> None:
+        self.pacer._refund(self.at)
+
+
+class Pacer:
+    def __init__(
+        self,
+        per_second: int = OVERALL_PER_SECOND,
+        *,
+        margin: float = WINDOW_MARGIN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_second = per_second
+        self.window = 1.0 + margin
+        self._clock = clock
+        self._slots: collections.deque[float] = collections.deque()
+        self._chat_ready: dict[int | str, float] = {}
+
+    def _reserve(self, now: float) -> float:
+        """Earliest time >= now (and after every reservation) that keeps the window limit."""
+        while self._slots and self._slots[0] <= now - self.window:
+            self._slots.popleft()
+        at = now
+        if self._slots:
+            at = max(at, self._slots[-1])
+        if len(self._slots) >= self.per_second:
+            at = max(at, self._slots[-self.per_second] + self.window)
+        self._slots.append(at)
+        return at
+
+    def _refund(self, at: float) -> None:
+        # Already outside the window: nothing to give back.
+        with contextlib.suppress(ValueError):
+            self._slots.remove(at)
+
+    async def acquire(self, chat_id: int | str | None = None, *, per_chat: bool = True) -> Ticket:
+        """Wait for a send slot (and, with ``per_chat``, for this chat's spacing)."""
+        if per_chat and chat_id is not None:
+            while (wait := self._chat_ready.get(chat_id, 0.0) - self._clock()) > 0:
+                await asyncio.sleep(wait)
+        at = self._reserve(self._clock())
+        if per_chat and chat_id is not None:
+            self._chat_ready[chat_id] = at + chat_interval(chat_id)
+            if len(self._chat_ready) > 4096:
+                self._forget_old_chats()
+        if (wait := at - self._clock()) > 0:
+            await asyncio.sleep(wait)
+        return Ticket(at, self)
+
+    def hold_chat(self, chat_id: int | str, seconds: float) -> None:
+        """Keep this chat's next slot at least ``seconds`` away (after a 429 for it)."""
+        self._chat_ready[chat_id] = max(self._chat_ready.get(chat_id, 0.0), self._clock() + seconds)
+
+    def _forget_old_chats(self) -> None:
+        now = self._clock()
+        for chat_id in [c for c, ready in self._chat_ready.items() if ready <= now]:
+            del self._chat_ready[chat_id]
+
+
+def chat_interval(chat_id: int | str) -> float:
+    """Groups and channels (negative ids, @usernames) get Telegram's 20-per-minute spacing."""
+    is_private = isinstance(chat_id, int) and chat_id > 0
+    return PRIVATE_CHAT_INTERVAL if is_private else GROUP_CHAT_INTERVAL
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """``RetryAfter`` as float seconds across PTB's int/timedelta transition."""
+    value = getattr(error, "_retry_after", None)
+    if value is not None and hasattr(value, "total_seconds"):
+        return float(value.total_seconds())
+    return float(getattr(error, "retry_after", 1) or 1)
+
+
+class PacedRateLimiter(BaseRateLimiter[Ticket]):
+    """python-telegram-bot's rate limiter interface over a shared :class:`Pacer`."""
+
+    def __init__(self, pacer: Pacer | None = None, max_retries: int = 3) -> None:
+        self.pacer = pacer or Pacer()
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Ticket | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        if isinstance(rate_limit_args, Ticket) or chat_id is None:
+            return await callback(*args, **kwargs)
+        key: int | str = chat_id
+        with contextlib.suppress(TypeError, ValueError):
+            key = int(chat_id)
+        for attempt in range(self.max_retries + 1):
+            # Replies are interactive: only groups are spaced per chat (as AIORateLimiter does).
+            ticket = await self.pacer.acquire(key, per_chat=not (isinstance(key, int) and key > 0))
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                ticket.refund()
+                if attempt == self.max_retries:
+                    raise
+                wait = retry_after_seconds(error) + 0.1
+                log.info("%s hit a flood limit; retrying in %.1f s", endpoint, wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
