@@ -70,6 +70,8 @@ def _load() -> tuple[dict[str, _Entry], dict[str, _Entry]]:
     def add(alias: str, entry: _Entry) -> None:
         ambiguous = alias.startswith("?")
         alias = alias.lstrip("?").strip()
+        if alias.startswith("the "):
+            alias = alias[4:]  # "the" is never part of the mention
         if not alias:
             return
         if ambiguous:
@@ -146,8 +148,10 @@ _LOWER_ORGS: dict[str, str] = {
 }
 
 # Word boundaries by hand: an alias such as "U.S." ends in a dot, so ``\b`` does not fit.
+# No look-behind in front: a pattern that starts with the trie lets the regex engine skip
+# straight to possible first letters; the left boundary is checked on each hit instead.
 _GAZETTEER_RE = re.compile(
-    r"(?<![\w&])(?:" + _trie_regex(sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w&])"
+    r"(?:" + _trie_regex(sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w&])"
 )
 
 _ORG_WORDS = (
@@ -164,35 +168,28 @@ _ORG_WORDS = (
     "Guardian|Telegraph|Express|Independent|Mail|Monitor|Chronicle|Daily|Weekly|Institute"
 )
 _CAP = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*\.?"
-_LINK = r"(?:of|for|and|on|the|de|du|des|la|le|al|el)"
-# "Russian Defense Ministry", "Center for American Progress", "Bank of England".
-_GENERIC_ORG_RE = re.compile(
-    r"(?<![\w.&'’])"
-    r"(?:(?:" + _CAP + r"[ \t]+(?:" + _LINK + r"[ \t]+){0,2}){1,5}(?:" + _ORG_WORDS + r")"
-    r"|(?:" + _ORG_WORDS + r"))"
-    r"(?![\w&])"
-    r"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?"
+_ORG_WORD_RE = re.compile(r"(?:" + _ORG_WORDS + r")(?![\w&])")
+# "... of the Interior", "... for American Progress": a name after the organisation word.
+_ORG_TAIL_RE = re.compile(
+    r"[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?"
     + _CAP
     + r"(?:[ \t]+(?:and[ \t]+)?"
     + _CAP
-    + r"){0,3})?"
+    + r"){0,3}"
 )
+_LINKS = frozenset(
+    {"of", "for", "and", "on", "the", "de", "du", "des", "la", "le", "al", "el", "&"}
+)
+_WORD_CHARS = frozenset("&'’.-")
 _ACRONYM_DEF_RE = re.compile(r"[ \t]*\((?:the[ \t]+)?([A-Z][A-Za-z&]{1,7})\)")
 _ACRONYM_RE = re.compile(r"(?<![\w&])[A-Z][A-Z&]{1,7}s?(?![\w&])")
 
 # Capitalised words that start sentences or headings, never part of a name.
 _STOP_CAPS = frozenset(
-    """The A An In On At To From For Of By With Without And But Or Nor So Yet If When While
-    After Before As Since Until Though Although Because Where Whether Which Who Whom Whose
-    What How Why This That These Those There Here Their His Her Its Our Your My We They He She
-    It I You Meanwhile Also However Still Then Now Yesterday Today Tomorrow Last Next Every
-    Each Some Many Most Several Both Either Neither No Not Only Even Just Under Over About
-    Against Among Between During Through Across Into Onto Upon Like Unlike Per Via Amid Despite
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December Mr Mrs Ms Dr Sen Rep Gov President
-    Former Then-President Secretary Minister Chairman Speaker Leader Senator Governor Mayor
-    Said Says Asked According Why Who Top New Old Big All More Less One Two Three First Second
-    Third Federal National State""".split()
+    word
+    for line in (_DATA_DIR / "stopcaps.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
 )
 # Leading words of a generic organisation that may stay (they are part of real names).
 _KEEP_LEADING = frozenset({"Federal", "National", "State", "New", "First", "Top"})
@@ -246,7 +243,7 @@ def _clean_generic(surface: str, offset: int) -> tuple[str, int] | None:
     tokens = surface.split()
     start = offset
     while len(tokens) > 1 and (
-        tokens[0] in _STOP_CAPS and tokens[0] not in _KEEP_LEADING or tokens[0].islower()
+        (tokens[0] in _STOP_CAPS and tokens[0] not in _KEEP_LEADING) or tokens[0].islower()
     ):
         start = surface.index(tokens[1], start - offset) + offset
         surface = surface[start - offset :]
@@ -262,6 +259,60 @@ def _clean_generic(surface: str, offset: int) -> tuple[str, int] | None:
     return surface, start
 
 
+def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of organisation-shaped names: capitalised words up to an organisation word
+    ("Russian Defense Ministry"), optionally followed by "of"/"for" + a name."""
+    spans: list[tuple[int, int]] = []
+    last_end = start
+    for m in _ORG_WORD_RE.finditer(text, start, end):
+        kw_start, kw_end = m.span()
+        if kw_start < last_end or (kw_start > 0 and (text[kw_start - 1].isalnum())):
+            continue
+        # Walk left over capitalised words and a few link words, on the same line.
+        first = kw_start
+        i = kw_start
+        caps = links = 0
+        last_link = ""
+        while caps < 5 and i > start:
+            j = i
+            while j > start and text[j - 1] in " \t":
+                j -= 1
+            if j == i:
+                break
+            k = j
+            while k > start and (text[k - 1].isalnum() or text[k - 1] in _WORD_CHARS):
+                k -= 1
+            word = text[k:j]
+            if not word:
+                break
+            if word in _LINKS:
+                links += 1
+                if links > 2:
+                    break
+                last_link = word if first == kw_start else last_link
+                i = k
+                continue
+            if not word[0].isupper() or (word.endswith((".", ",")) and len(word) > 4):
+                break
+            caps += 1
+            links = 0
+            first = k
+            i = k
+        if first == kw_start:
+            last_link = ""
+        elif last_link in ("and", "&"):
+            continue  # "House and Senate": two bodies, not one name
+        span_end = kw_end
+        tail = _ORG_TAIL_RE.match(text, kw_end, end)
+        if tail:
+            span_end = tail.end()
+        elif first == kw_start:
+            continue
+        spans.append((first, span_end))
+        last_end = span_end
+    return spans
+
+
 def find_entities(text: str, start: int = 0, end: int | None = None) -> list[EntityMention]:
     """Places and organisations in ``text[start:end]`` with offsets into ``text``, sorted."""
     if not text:
@@ -270,14 +321,17 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> list[Ent
     end = n if end is None else max(0, min(end, n))
     start = max(0, min(start, end))
     mentions: list[EntityMention] = []
-    covered: list[tuple[int, int]] = []
+    covered: list[tuple[int, int]] = []  # every claimed span, skip-list hits included
+    mention_at: dict[int, int] = {}  # index in covered -> index in mentions
 
     for m in _GAZETTEER_RE.finditer(text, start, end):
+        s, e = m.span()
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_&"):
+            continue
         surface = m.group()
         entry = _ALIASES.get(surface)
         if entry is None:
             continue
-        s, e = m.span()
         if entry.kind == "skip":
             covered.append((s, e))
             continue
@@ -291,45 +345,44 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> list[Ent
             and (_prev_word(text, s).isupper() or _next_word(text, e).isupper())
         ):
             continue  # "LET US GO": all-capitals running text
+        mention_at[len(covered)] = len(mentions)
         mentions.append(EntityMention(s, e, surface, entry.canonical, entry.kind))
         covered.append((s, e))
 
-    local_acronyms: dict[str, str] = {}
-    for m in _GENERIC_ORG_RE.finditer(text, start, end):
-        s, e = m.span()
-        if any(cs < e and s < ce for cs, ce in covered):
-            # Overlaps a gazetteer hit; accept only a strictly longer name around it.
-            inner = [(cs, ce) for cs, ce in covered if cs < e and s < ce]
-            if not all(s <= cs and ce <= e and (ce - cs) < (e - s) for cs, ce in inner):
-                continue
-            if any(
-                _ALIASES[text[cs:ce]].kind == "place" and cs == s and ce == e for cs, ce in inner
-            ):
-                continue
-        cleaned = _clean_generic(m.group(), s)
+    dropped: set[int] = set()
+    for s, e in _generic_orgs(text, start, end):
+        inner = [i for i, (cs, ce) in enumerate(covered) if cs < e and s < ce]
+        # Overlapping a gazetteer hit: accept only a strictly longer name around it.
+        if any(not (s <= covered[i][0] and covered[i][1] <= e) for i in inner):
+            continue
+        if any(covered[i] == (s, e) for i in inner):
+            continue
+        cleaned = _clean_generic(text[s:e], s)
         if cleaned is None:
             continue
         surface, s = cleaned
         if _is_title_case_line(text, s):
             continue
-        inner = [(cs, ce) for cs, ce in covered if s <= cs and ce <= e]
-        if inner:
-            # "Russian Defense Ministry" replaces the bare "Russian" place hit inside it?
-            # No: keep both; the demonym still says where. Only drop identical spans.
-            pass
+        # "Ohio Republican Party" is not the Republican Party: drop organisation hits
+        # inside the longer name (places inside, as in "Russian Defense Ministry", stay).
+        dropped.update(
+            i for i in inner if i in mention_at and mentions[mention_at[i]].kind != "place"
+        )
         canonical = _LOWER_ORGS.get(surface.casefold(), surface)
+        mention_at[len(covered)] = len(mentions)
         mentions.append(EntityMention(s, e, surface, canonical, "organisation"))
         covered.append((s, e))
-        d = _ACRONYM_DEF_RE.match(text, e, min(end, e + 14))
-        if d:
-            local_acronyms[d.group(1)] = canonical
+    if dropped:
+        gone = {mention_at[i] for i in dropped}
+        mentions = [m for k, m in enumerate(mentions) if k not in gone]
 
-    for mention in list(mentions):
-        if mention.kind != "organisation":
-            continue
-        d = _ACRONYM_DEF_RE.match(text, mention.end, min(end, mention.end + 14))
-        if d and d.group(1) not in _ALIASES:
-            local_acronyms[d.group(1)] = mention.canonical
+    # Acronyms the article defines itself: "the Islamic Revolutionary Guard Corps (IRGC)".
+    local_acronyms: dict[str, str] = {}
+    for mention in mentions:
+        if mention.kind == "organisation":
+            d = _ACRONYM_DEF_RE.match(text, mention.end, min(end, mention.end + 14))
+            if d and d.group(1) not in _ALIASES:
+                local_acronyms[d.group(1)] = mention.canonical
 
     if local_acronyms:
         for m in _ACRONYM_RE.finditer(text, start, end):
@@ -366,8 +419,10 @@ def is_organisation(name: str) -> bool:
         return True
     if bare.casefold() in _LOWER_PLACES:
         return False
-    m = _GENERIC_ORG_RE.fullmatch(bare)
-    return m is not None and _clean_generic(bare, 0) is not None
+    spans = _generic_orgs(bare, 0, len(bare))
+    return any(s == 0 and e == len(bare) for s, e in spans) and (
+        _clean_generic(bare, 0) is not None
+    )
 
 
 def canonical_place(name: str) -> str | None:

@@ -1,18 +1,24 @@
 """Topics a reader would browse by: themes from a curated taxonomy, places, relations.
 
-The taxonomy lives in ``data/topics.txt`` (name, weight, phrase patterns). All patterns are
-compiled once into one case-insensitive regex with a named group per topic, so scoring an
-article is a single scan. Geographic topics come from prominent places (countries and
-regions, with cities counted toward their country), and bilateral relations from two
-countries that keep appearing in the same sentences.
+The taxonomy lives in ``data/topics.txt`` (name, weight, family, aliases, patterns). All
+patterns are compiled once into one case-insensitive regex with a named group per topic,
+so scoring an article's themes is a single C-level scan. Geographic topics come from
+prominent places (countries and regions; cities, states, government bodies and leaders
+introduced as "Russian President X" also count toward their country), and bilateral
+relations from two countries that keep turning up in the same sentences.
 """
 
 from __future__ import annotations
 
 import re
+import re._constants as _C
+import re._parser as _sre_parser
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.parsing.entities import (
+    EntityMention,
+    _trie_regex,
     canonical_place,
     find_entities,
     place_country,
@@ -24,75 +30,361 @@ __all__ = ["extract_topics", "normalise_topic", "topic_catalogue"]
 _DATA_DIR = Path(__file__).with_name("data")
 _MAX_TOPICS = 8
 _MIN_TOPICS = 3
-_REL_SUFFIX = " relations"
 _DASH = "–"
-_SHORT = {"United States": "US", "United Kingdom": "UK", "European Union": "EU"}
-_LONG = {v.casefold(): k for k, v in _SHORT.items()}
+_SHORT = {"United States": "US", "United Kingdom": "UK"}
+_LONG = {v.casefold(): k for k, v in _SHORT.items()} | {
+    "u.s.": "United States",
+    "usa": "United States",
+}
 
 
-def _load_taxonomy() -> tuple[list[tuple[str, float, list[str]]], dict[str, str]]:
-    """Topics with their weight and patterns; plus plain-word aliases for normalising."""
-    topics: list[tuple[str, float, list[str]]] = []
+@dataclass(frozen=True, slots=True)
+class _Topic:
+    name: str
+    weight: float
+    family: str
+    patterns: tuple[str, ...]
+
+
+def _load_taxonomy() -> tuple[list[_Topic], dict[str, str]]:
+    """Topics in file order, and casefolded alias -> canonical name for normalising."""
+    topics: list[_Topic] = []
     aliases: dict[str, str] = {}
     for raw in (_DATA_DIR / "topics.txt").read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        name, weight, patterns = (p.strip() for p in line.split("|", 2))
-        pats = [p.strip() for p in patterns.split(";") if p.strip()]
-        topics.append((name, float(weight), pats))
+        name, weight, family, alias_field, pattern_field = (p.strip() for p in line.split("|", 4))
+        patterns = tuple(p.strip() for p in pattern_field.split(";") if p.strip())
+        topics.append(_Topic(name, float(weight), family, patterns))
         aliases[name.casefold()] = name
-        for p in pats:
-            if re.fullmatch(r"[a-z][a-z '-]*", p):
-                aliases.setdefault(p.casefold(), name)
+        for alias in alias_field.split(","):
+            if alias.strip():
+                aliases.setdefault(alias.strip().casefold(), name)
     return topics, aliases
 
 
+def _expand(pattern: str, limit: int = 400) -> list[str] | None:
+    """All strings a simple pattern matches (alternations, optional parts, small classes).
+
+    None when the pattern is open-ended (``\\w+``, lookarounds): such patterns go to a
+    small fallback regex instead of the literal trie.
+    """
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except re.error:
+        return None
+    return _expand_items(list(parsed), limit)
+
+
+def _expand_items(items: list, limit: int) -> list[str] | None:
+    results = [""]
+    for op, av in items:
+        opts: list[str] | None
+        if op is _C.LITERAL:
+            opts = [chr(av)]
+        elif op is _C.IN:
+            opts = []
+            for cop, cav in av:
+                if cop is _C.LITERAL:
+                    opts.append(chr(cav))
+                elif cop is _C.RANGE and cav[1] - cav[0] < 30:
+                    opts.extend(chr(c) for c in range(cav[0], cav[1] + 1))
+                else:
+                    return None
+        elif op is _C.BRANCH:
+            opts = []
+            for alt in av[1]:
+                sub = _expand_items(list(alt), limit)
+                if sub is None:
+                    return None
+                opts.extend(sub)
+        elif op is _C.SUBPATTERN:
+            if av[1] or av[2]:
+                return None  # scoped flags: handled by the caller
+            opts = _expand_items(list(av[3]), limit)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[1] <= 2:
+            sub = _expand_items(list(av[2]), limit)
+            if sub is None:
+                return None
+            opts = []
+            for k in range(av[0], av[1] + 1):
+                combos = [""]
+                for _ in range(k):
+                    combos = [c + x for c in combos for x in sub]
+                opts.extend(combos)
+        else:
+            return None
+        if opts is None:
+            return None
+        results = [r + o for r in results for o in opts]
+        if len(results) > limit:
+            return None
+    return results
+
+
 _TAXONOMY, _TOPIC_ALIASES = _load_taxonomy()
-_TOPIC_NAMES = [name for name, _, _ in _TAXONOMY]
-_TOPIC_WEIGHT = {name: w for name, w, _ in _TAXONOMY}
-_TOPIC_RE = re.compile(
-    "|".join(
-        f"(?P<t{i}>" + r"\b(?:" + "|".join(pats) + r")\b)"
-        for i, (_, _, pats) in enumerate(_TAXONOMY)
-    ),
+_FAMILY = {t.name: t.family for t in _TAXONOMY}
+_WEIGHT = {t.name: t.weight for t in _TAXONOMY}
+_CASED_PATTERN_RE = re.compile(r"\(\?-i:(.*)\)")
+
+
+def _build_matchers() -> tuple[
+    re.Pattern[str],
+    dict[str, str],
+    re.Pattern[str],
+    dict[str, str],
+    re.Pattern[str] | None,
+    list[str],
+]:
+    """Literal tries for most patterns (lower-cased text / case-kept acronyms), and one
+    fallback regex for the few open-ended patterns. Built once at import."""
+    lower: dict[str, str] = {}
+    cased: dict[str, str] = {}
+    fallback: list[str] = []
+    fallback_topic: list[str] = []
+    for topic in _TAXONOMY:
+        for pattern in topic.patterns:
+            m = _CASED_PATTERN_RE.fullmatch(pattern)
+            target = cased if m else lower
+            words = _expand(m.group(1) if m else pattern)
+            if words is None:
+                fallback.append(pattern)
+                fallback_topic.append(topic.name)
+                continue
+            for word in words:
+                target.setdefault(word if m else word.lower(), topic.name)
+
+    def trie(words: dict[str, str], lead: str) -> re.Pattern[str]:
+        # No look-behind in front (it stops the engine skipping ahead); the left
+        # boundary is checked per hit in _theme_matches.
+        body = _trie_regex(sorted(words, key=len, reverse=True)) if words else "(?!)"
+        return re.compile(lead + r"(?:" + body + r")(?![\w-])")
+
+    fb = (
+        re.compile(
+            "|".join(f"(?P<f{i}>(?<![\\w-])(?:{p})(?![\\w-]))" for i, p in enumerate(fallback)),
+            re.IGNORECASE,
+        )
+        if fallback
+        else None
+    )
+    return trie(lower, r"\b"), lower, trie(cased, ""), cased, fb, fallback_topic
+
+
+(
+    _LOWER_RE,
+    _LOWER_TOPIC,
+    _CASED_RE,
+    _CASED_TOPIC,
+    _FALLBACK_RE,
+    _FALLBACK_TOPIC,
+) = _build_matchers()
+
+
+def _theme_matches(text: str) -> list[tuple[int, str, str]]:
+    """(position, topic, matched words) for every taxonomy phrase in ``text``."""
+    found: list[tuple[int, str, str]] = []
+    for rx, table, hay in (
+        (_LOWER_RE, _LOWER_TOPIC, text.lower()),
+        (_CASED_RE, _CASED_TOPIC, text),
+    ):
+        for m in rx.finditer(hay):
+            pos = m.start()
+            if pos and (hay[pos - 1].isalnum() or hay[pos - 1] in "-_"):
+                continue  # inside a word or a hyphenated compound
+            words = m.group()
+            found.append((pos, table[words], words))
+    if _FALLBACK_RE is not None:
+        for m in _FALLBACK_RE.finditer(text):
+            found.append((m.start(), _FALLBACK_TOPIC[int((m.lastgroup or "f0")[1:])], m.group()))
+    return found
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
+# "Russian President Vladimir Putin", "Ukraine's Foreign Minister Dmytro Kuleba".
+_LEADER_RE = re.compile(
+    r"(?:['’]s)?[ \t]+(?:(?:[Ff]ormer|[Aa]cting|[Dd]eputy|[Ff]irst)[ \t]+)?"
+    r"(?:President|Prime[ \t]+Minister|PM|Premier|Chancellor|[Ff]oreign[ \t]+Minister|"
+    r"[Dd]efen[cs]e[ \t]+Minister|Secretary[ \t]+of[ \t]+State|[Ll]eader|King|Queen|"
+    r"Crown[ \t]+Prince|Supreme[ \t]+Leader|Emir|[Aa]mbassador|[Ee]nvoy|[Ss]pokes(?:man|woman))"
+    r"[ \t]+((?:[A-Z][\w'’-]+[ \t]+){0,2}[A-Z][\w'’-]+)"
+)
+# "Russian officials", "the US government", "his US counterpart": a country acting.
+_ACTOR_RE = re.compile(
+    r"(?:['’]s)?[ \t]+(?:[\w-]+[ \t]+)?(?:government|officials?|authorities|regime|leaders?|"
+    r"leadership|president|prime[ \t]+minister|foreign[ \t]+minister|defen[cs]e[ \t]+minister|"
+    r"military|forces|troops|army|navy|diplomats?|ambassador|embassy|counterparts?|delegation|"
+    r"negotiators?|ministry|ministries|administration|side|envoys?|intelligence|lawmakers|"
+    r"parliament|sanctions|spokes(?:man|woman|person))(?![\w-])",
     re.IGNORECASE,
 )
-_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)]*\s+|\n+")
+_RELATION_RE = re.compile(
+    r"(.+?)\s*(?:[-–—/]|\band\b|\bvs?\.?)\s*(.+?)\s+(?:relations?|ties|relationship)",
+    re.IGNORECASE,
+)
 
 
 def _relation_name(a: str, b: str) -> str:
     """Canonical bilateral topic: short names, sorted, en dash ("Russia–US relations")."""
     names = sorted({_SHORT.get(a, a), _SHORT.get(b, b)}, key=str.casefold)
-    return _DASH.join(names) + _REL_SUFFIX
+    return _DASH.join(names) + " relations"
 
 
 def normalise_topic(name: str) -> str:
     """One display form per topic, so the store counts "ukraine"/"Ukrainian" once."""
-    clean = " ".join((name or "").replace("_", " ").split()).strip(" .,;:")
+    clean = " ".join((name or "").replace("_", " ").split()).strip(" .,;:!?\"'")
     if not clean:
         return ""
     folded = clean.casefold()
     if folded in _TOPIC_ALIASES:
         return _TOPIC_ALIASES[folded]
-    rel = re.fullmatch(r"(.+?)\s*(?:[-–—/]|\band\b)\s*(.+?)(?:\s+relations?|\s+ties)?", clean, re.I)
-    if rel and re.search(r"relations?|ties", clean, re.I):
+    rel = _RELATION_RE.fullmatch(clean)
+    if rel:
         a, b = rel.group(1), rel.group(2)
         pa = _LONG.get(a.casefold()) or canonical_place(a)
         pb = _LONG.get(b.casefold()) or canonical_place(b)
         if pa and pb and pa != pb:
             return _relation_name(pa, pb)
-    place = canonical_place(clean)
+    place = _LONG.get(folded) or canonical_place(clean)
     if place:
         return place
     if clean.isupper() and len(clean) <= 6:
-        return clean
+        return clean  # an acronym: "NATO"
+    if clean.islower() or clean.isupper():
+        clean = clean.lower()
     return clean[0].upper() + clean[1:]
 
 
 def topic_catalogue() -> list[str]:
     """Every theme the taxonomy knows (places and relations are open-ended, not listed)."""
-    return list(_TOPIC_NAMES)
+    return [t.name for t in _TAXONOMY]
+
+
+def _theme_scores(title: str, body: str) -> dict[str, float]:
+    """Taxonomy topics: weight x damped count of position-weighted matches, title bonus."""
+    raw: dict[str, float] = {}
+    n = max(len(body), 1)
+    for pos, name, words in _theme_matches(body):
+        # Early mentions (the lede) say more about the story than late ones, and a phrase
+        # ("affordable housing") more than a lone common word ("rent").
+        phrase = 1.0 if (" " in words or "-" in words) else 0.7
+        raw[name] = raw.get(name, 0.0) + phrase * (1.3 - 0.5 * pos / n)
+    scores = {name: _WEIGHT[name] * value**0.7 for name, value in raw.items()}
+    for _, name, _ in _theme_matches(title):
+        scores[name] = scores.get(name, 0.0) + 2.5 * _WEIGHT[name]
+    return scores
+
+
+def _sentence_bounds(text: str) -> list[int]:
+    return [m.end() for m in _SENTENCE_END_RE.finditer(text)] + [len(text) + 1]
+
+
+def _leaders(text: str, mentions: list[EntityMention]) -> dict[str, str]:
+    """Surnames of people introduced with their country's office ("Russian President X")."""
+    found: dict[str, str] = {}
+    for ment in mentions:
+        if ment.kind != "place" or place_kind(ment.canonical) != "country":
+            continue
+        m = _LEADER_RE.match(text, ment.end, min(len(text), ment.end + 80))
+        if m:
+            surname = m.group(1).split()[-1].rstrip("'’s")
+            if len(surname) > 2:
+                found.setdefault(surname, ment.canonical)
+    return found
+
+
+def _geo_scores(
+    title: str, body: str
+) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float], set[str]]:
+    """Place scores (own), country scores (with cities, bodies, leaders), pair strengths.
+
+    A pair of countries gains from every sentence naming both (split when a sentence
+    names many), and more when both countries' leaders are named together: that is the
+    "two governments interact" signal behind a bilateral-relations topic.
+    """
+    own: dict[str, float] = {}
+    country_score: dict[str, float] = {}
+    pairs: dict[tuple[str, str], float] = {}
+    actors: set[str] = set()
+    for text, is_title in ((title, True), (body, False)):
+        if not text:
+            continue
+        n = max(len(text), 1)
+        mentions = find_entities(text)
+        leaders = _leaders(text, mentions)
+        actors.update(leaders.values())
+        bounds = _sentence_bounds(text)
+        sentences: list[set[str]] = [set() for _ in bounds]
+        bi = 0
+        for ment in mentions:
+            while ment.start >= bounds[bi]:
+                bi += 1
+            kind = place_kind(ment.canonical) if ment.kind == "place" else "org"
+            country = place_country(ment.canonical)
+            if is_title:
+                gain = 4.0
+            else:
+                # First mention counts most; early mentions (the lede) more than late ones.
+                gain = (1.0 if ment.canonical in own else 1.8) * (1.3 - 0.5 * ment.start / n)
+            if kind != "org":
+                own[ment.canonical] = own.get(ment.canonical, 0.0) + gain
+            if kind == "org" and country:
+                actors.add(country)  # the Kremlin, the Pentagon: a government acting
+            elif kind == "country" and _ACTOR_RE.match(text, ment.end, ment.end + 40):
+                actors.add(ment.canonical)
+            if country:
+                share = 1.0 if kind == "country" else 0.4
+                country_score[country] = country_score.get(country, 0.0) + gain * share
+                sentences[bi].add(country)
+        weight = 3.0 if is_title else 1.0
+        start = 0
+        for i, sent in enumerate(sentences):
+            end = bounds[i]
+            if leaders:
+                chunk = text[start:end]
+                named = {c for s, c in leaders.items() if s in chunk}
+                sent |= named
+                if len(named) >= 2:
+                    for a, b in _pairs_of(named):
+                        pairs[(a, b)] = pairs.get((a, b), 0.0) + weight
+            start = end
+            if len(sent) >= 2:
+                share = weight / (len(sent) - 1)
+                for a, b in _pairs_of(sent):
+                    pairs[(a, b)] = pairs.get((a, b), 0.0) + share
+    return own, country_score, pairs, actors
+
+
+def _pairs_of(items: set[str]) -> list[tuple[str, str]]:
+    ordered = sorted(items)
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
+
+
+def _trim(ranked: list[tuple[str, float]], family_of: dict[str, str]) -> list[str]:
+    """Keep at most 8, dropping redundant topics first (a country already covered by a
+    higher-ranked relation, a theme whose family already has a better-ranked member)."""
+    names = [name for name, _ in ranked]
+    while len(names) > _MAX_TOPICS:
+        redundant = None
+        for idx in range(len(names) - 1, -1, -1):
+            name = names[idx]
+            higher = names[:idx]
+            fam = family_of.get(name)
+            if fam and any(family_of.get(h) == fam for h in higher):
+                redundant = idx
+                break
+            if place_kind(name) == "country" and any(
+                h.endswith(" relations") and _SHORT.get(name, name) in h.split(" ")[0].split(_DASH)
+                for h in higher
+            ):
+                redundant = idx
+                break
+        if redundant is None:
+            del names[_MAX_TOPICS:]
+        else:
+            del names[redundant]
+    return names
 
 
 def extract_topics(
@@ -102,82 +394,85 @@ def extract_topics(
     organisations: list[str],
     people: list[str],
 ) -> list[str]:
-    """3–8 topics, most central first: themes, prominent places and bilateral relations."""
+    """3–8 topics, most central first: themes, prominent places and bilateral relations.
+
+    ``places``/``organisations``/``people`` are what the parser already found; places
+    listed there but missed in the text scan still count as a weak geographic signal.
+    """
     title = title or ""
     body = body or ""
-    scores: dict[str, float] = {}
-    n = max(len(body), 1)
+    del organisations, people  # counted from the text itself, with positions
+    themes = _theme_scores(title, body)
+    title_places = {m.canonical for m in find_entities(title) if m.kind == "place"}
 
-    # Themes from the taxonomy: weight x position (early counts more), title bonus.
-    for m in _TOPIC_RE.finditer(body):
-        name = _TOPIC_NAMES[int(m.lastgroup[1:])]  # type: ignore[index]
-        pos_factor = 1.5 - m.start() / n
-        scores[name] = scores.get(name, 0.0) + _TOPIC_WEIGHT[name] * pos_factor
-    for m in _TOPIC_RE.finditer(title):
-        name = _TOPIC_NAMES[int(m.lastgroup[1:])]  # type: ignore[index]
-        scores[name] = scores.get(name, 0.0) + 3.0 * _TOPIC_WEIGHT[name]
-    themes = {k: v for k, v in scores.items() if v >= 1.2}
+    def title_has(place: str) -> bool:
+        return place in title_places
 
-    # Places: countries and regions; cities and government bodies count for their country.
-    place_score: dict[str, float] = {}
-    sentences_with: list[set[str]] = []
-    for text, bonus in ((title, 3.0), (body, 1.0)):
-        if not text:
-            continue
-        sent_start = 0
-        bounds = [m.end() for m in _SENTENCE_END_RE.finditer(text)] + [len(text)]
-        bi = 0
-        current: set[str] = set()
-        for ment in find_entities(text):
-            while bi < len(bounds) and ment.start >= bounds[bi]:
-                sentences_with.append(current)
-                current = set()
-                sent_start = bounds[bi]
-                bi += 1
-            del sent_start
-            sent_start = 0
-            country = place_country(ment.canonical)
-            kind = place_kind(ment.canonical) if ment.kind == "place" else None
-            if kind in ("country", "region"):
-                key = ment.canonical
-                place_score[key] = place_score.get(key, 0.0) + bonus
-            elif country and kind in ("city", "state"):
-                place_score[country] = place_score.get(country, 0.0) + 0.5 * bonus
-            if country:
-                current.add(country)
-        sentences_with.append(current)
+    own, _country_score, pairs, actors = _geo_scores(title, body)
+    for place in places:
+        own.setdefault(place, 0.5)
 
-    geo: dict[str, float] = {}
-    for place, s in place_score.items():
-        need = 4.0 if place == "United States" else 2.0
-        if s >= need:
-            geo[place] = s
-
-    pair_count: dict[tuple[str, str], int] = {}
-    for sent in sentences_with:
-        countries = sorted(sent)
-        for i, a in enumerate(countries):
-            for b in countries[i + 1 :]:
-                pair_count[(a, b)] = pair_count.get((a, b), 0) + 1
-    relations: dict[str, float] = {}
-    for (a, b), c in pair_count.items():
-        if c >= 2 and place_score.get(a, 0) >= 2 and place_score.get(b, 0) >= 2:
-            relations[_relation_name(a, b)] = 1.5 * c
-
-    ranked = sorted(
-        [*geo.items(), *relations.items(), *themes.items()], key=lambda kv: (-kv[1], kv[0])
+    # A single mention of a country is a topic in a foreign-affairs story (the seed's
+    # "developments in Syria were addressed"), colour in a domestic one.
+    international = any(
+        score >= 5.0 and place != "United States" and place_kind(place) in ("country", "region")
+        for place, score in own.items()
     )
-    out: list[str] = []
-    for name, _ in ranked:
-        if name not in out:
-            out.append(name)
-        if len(out) >= _MAX_TOPICS:
-            break
+    candidates: dict[str, float] = {}
+    local: list[tuple[str, float]] = []
+    single: list[tuple[str, float]] = []
+    for place, score in own.items():
+        kind = place_kind(place)
+        if place == "United States":
+            # The home country of most English-language news: a topic only when it is
+            # the story (in the title, or all over the text), not for every "American".
+            if score >= 10.0 or title_has(place):
+                candidates[place] = score
+        elif kind in ("country", "region"):
+            if score >= 2.8:
+                candidates[place] = score
+            elif international and score >= 1.6:
+                single.append((place, score))
+        elif kind in ("city", "state") and score >= 4.5:
+            local.append((place, score))
+    local.sort(key=lambda kv: (-kv[1], kv[0]))
+    candidates.update(local[:2])  # at most two cities/states: the rest is colour
+    single.sort(key=lambda kv: (-kv[1], kv[0]))
+    candidates.update(single[:2])
+    relations: list[tuple[str, float]] = []
+    for (a, b), strength in pairs.items():
+        if (
+            strength >= 1.5
+            and place_kind(a) == "country"
+            and place_kind(b) == "country"
+            and own.get(a, 0.0) >= 1.5
+            and own.get(b, 0.0) >= 1.5
+            and a in actors
+            and b in actors
+        ):
+            relations.append((_relation_name(a, b), 1.5 * strength))
+    relations.sort(key=lambda kv: (-kv[1], kv[0]))
+    for name, score in relations[:2]:
+        candidates[name] = score
+
+    # Themes: a real signal only (repeated, or one telling phrase); the runner-up of a
+    # family is discounted so the list covers different subjects.
+    seen_family: dict[str, int] = {}
+    top_theme = max(themes.values(), default=0.0)
+    for name, score in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])):
+        fam = _FAMILY[name]
+        k = seen_family.get(fam, 0)
+        seen_family[fam] = k + 1
+        adjusted = score * (0.6**k)
+        if adjusted >= max(1.6, 0.35 * top_theme):
+            candidates[name] = adjusted
+
+    ranked = sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0]))
+    out = _trim(ranked, _FAMILY)
     if len(out) < _MIN_TOPICS:
-        for name, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-            if name not in out:
+        for name, score in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])):
+            if name not in out and score >= 0.9:
                 out.append(name)
             if len(out) >= _MIN_TOPICS:
                 break
-    del places, organisations, people
     return out
