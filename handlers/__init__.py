@@ -15,7 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import articles, fallback, quotes, start, topics, who_said
+from handlers import articles, fallback, quotes, start, topics, upload, who_said
+from handlers import feeds as feed_commands
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.COMMANDS]
 
@@ -49,6 +50,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(articles.latest_button, pattern=f"^{articles.LATEST_PREFIX}")
     )
     # Feature modules register here, before the catch-alls.
+    feed_commands.register(application)
+    upload.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)
 

@@ -1,0 +1,126 @@
+"""Admin commands for news sources: /feeds, /addfeed URL, /removefeed ID.
+
+A feed is checked (downloaded and parsed) before it is added, so a typo or a web page that
+is not a feed is reported at once rather than failing silently later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.feeds.fetch import FetchError, FetchPolicy
+from bot.feeds.jobs import poll_feeds_job
+from bot.feeds.poller import probe_feed
+from bot.feeds.urls import normalise_url
+from bot.render import clip, esc
+from handlers.common import argument_text, reply, services
+
+ADMIN_ONLY = "Sorry, only the bot's admins can manage news feeds."
+
+
+async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+    """True for an admin; anyone else gets ``refusal`` (politely) and nothing happens."""
+    user = update.effective_user
+    if services(context).settings.is_admin(user.id if user else None):
+        return True
+    await reply(update, [refusal])
+    return False
+
+
+def feed_status(feed: dict[str, Any]) -> str:
+    """One line: healthy, not polled yet, or failing with the reason and the next try."""
+    if feed.get("failures"):
+        retry = str(feed.get("retry_at") or "")[:16].replace("T", " ")
+        reason = esc(clip(feed.get("last_error") or "", 200))
+        return f"⚠️ failing ({feed['failures']}× in a row): {reason}" + (
+            f" · next try {esc(retry)} UTC" if retry else ""
+        )
+    if not feed.get("last_checked"):
+        return "⏳ not polled yet"
+    checked = str(feed["last_checked"])[:16].replace("T", " ")
+    n = feed.get("n_articles") or 0
+    return f"✅ ok · {n} article{'s' if n != 1 else ''} · checked {esc(checked)} UTC"
+
+
+def feed_block(feed: dict[str, Any]) -> str:
+    title = feed.get("title") or feed["url"]
+    return "\n".join(
+        [f"<b>{feed['id']}.</b> {esc(clip(title, 100))}", esc(feed["url"]), feed_status(feed)]
+    )
+
+
+async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await is_admin(update, context, ADMIN_ONLY):
+        return
+    feeds = services(context).store.feeds.all()
+    if not feeds:
+        await reply(
+            update, ["No feeds yet. Add one with <code>/addfeed https://example.com/rss</code>."]
+        )
+        return
+    failing = sum(1 for f in feeds if f.get("failures"))
+    head = f"📡 <b>{len(feeds)} feed{'s' if len(feeds) != 1 else ''}</b>" + (
+        f" · {failing} failing" if failing else ""
+    )
+    await reply(update, [head, *(feed_block(f) for f in feeds)])
+
+
+async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await is_admin(update, context, ADMIN_ONLY):
+        return
+    url = argument_text(update)
+    if not url or " " in url:
+        await reply(
+            update, ["Which feed? For example: <code>/addfeed https://example.com/rss</code>"]
+        )
+        return
+    svc = services(context)
+    try:
+        info = await probe_feed(url, FetchPolicy.from_settings(svc.settings))
+    except FetchError as error:
+        await reply(update, [f"I could not add that feed: {esc(clip(str(error), 500))}"])
+        return
+    feed, created = svc.store.feeds.add(normalise_url(url), title=info.title)
+    name = esc(clip(feed.get("title") or feed["url"], 100))
+    if not created:
+        await reply(update, [f"I already follow that feed: <b>{feed['id']}.</b> {name}"])
+        return
+    if context.job_queue is not None:
+        context.job_queue.run_once(poll_feeds_job, when=1, name=f"feeds-now-{feed['id']}")
+    await reply(
+        update,
+        [
+            f"📡 Added feed <b>{feed['id']}.</b> {name} ({info.entries} entries now). "
+            "I'll read its new articles shortly, then every "
+            f"{svc.settings.feed_interval_minutes} minutes."
+        ],
+    )
+
+
+async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await is_admin(update, context, ADMIN_ONLY):
+        return
+    ref = argument_text(update)
+    store = services(context).store.feeds
+    feed = (
+        store.get(int(ref)) if ref.isdigit() else store.by_url(normalise_url(ref)) if ref else None
+    )
+    if feed is None:
+        hint = "See /feeds for the numbers." if ref else "For example: <code>/removefeed 2</code>"
+        await reply(update, [f"There is no such feed. {hint}"])
+        return
+    store.remove(int(feed["id"]))
+    name = esc(clip(feed.get("title") or feed["url"], 100))
+    await reply(
+        update,
+        [f"Removed feed <b>{feed['id']}.</b> {name}. Articles it brought stay until they age out."],
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("feeds", list_feeds))
+    application.add_handler(CommandHandler("addfeed", add_feed))
+    application.add_handler(CommandHandler("removefeed", remove_feed))
