@@ -11,6 +11,7 @@ import logging
 from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer
 from bot.scheduling import start_briefings, stop_briefings
 from bot.services import Services
@@ -61,4 +62,5 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = services
     register(application)
+    schedule_feed_jobs(application)
     return application
