@@ -88,7 +88,7 @@ def _is_cap(w: str) -> bool:
 
 
 def _is_verb(w: str) -> bool:
-    return w.lower() in cues.REPORTING_FORMS
+    return w in cues.REPORTING_FORMS
 
 
 def _skip_word(w: str) -> bool:
@@ -265,7 +265,15 @@ class Attributor:
             name = _POSS.sub("", self.text[toks[a][0] : toks[b][1]])
         if head is None:
             return None, i
-        return NP("noun", text, toks[i][0], toks[k - 1][1], name=name, head=head), k
+        end = toks[k - 1][1]
+        if name is None and k + 1 < hi and toks[k][2] in {"of", "for", "at", "to", "with"}:
+            # "master of ceremonies Asab Al-Tabchi", "a spokesman for Trump"
+            inner, e = self._np_fwd(toks, k + 1, hi)
+            if inner is not None and inner.kind == "name":
+                return inner, e
+            if inner is not None and inner.name:
+                name = inner.name
+        return NP("noun", text, toks[i][0], end, name=name, head=head), k
 
     # -- resolution --------------------------------------------------------------
     def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
@@ -409,7 +417,39 @@ class Attributor:
         return None
 
     # -- patterns ----------------------------------------------------------------
-    def _after(self, toks: list[Tok], i: int, hi: int) -> tuple[NP, int] | None:
+    def _after(
+        self, toks: list[Tok], mask: list[bool], i: int, hi: int, send: int
+    ) -> tuple[NP, int] | None:
+        """Attribution after a quote: right after it (``"...," X said``, ``said X``) up
+        to ``hi``, else a closing ``, X said`` / ``, said X`` clause before ``send``."""
+        found = self._after_immediate(toks, i, hi)
+        if found is not None:
+            return found
+        for k in range(i + 1, send):
+            if mask[k]:
+                continue
+            w = toks[k][2]
+            if not _is_verb(w) or w.endswith("ing"):
+                continue
+            if cues.REPORTING_FORMS[w.lower()] in cues.WEAK_REPORTING:
+                continue
+            p = k - 1
+            while p > i and _skip_word(toks[p][2]):
+                p -= 1
+            if toks[p][2] in {",", "—", "–"}:
+                np, _ = self._np_fwd(toks, k + 1, send)
+                if np is not None:
+                    return np, k
+                continue
+            np = self._np_back(toks, p, i)
+            if np is None or np.kind == "noun" and np.name is None and np.head not in cues.ROLE_NOUNS:
+                continue
+            q = self._index_at(toks, np.start) - 1
+            if q >= i and (toks[q][2] in {",", "—", "–"} or toks[q][2] in QMARKS):
+                return np, k
+        return None
+
+    def _after_immediate(self, toks: list[Tok], i: int, hi: int) -> tuple[NP, int] | None:
         """``"...," X said`` / ``"...," said X`` starting at token ``i``."""
         # skip punctuation right after the closing mark
         while i < hi and toks[i][2] in {",", "—", "–", "-", "--"}:
@@ -451,6 +491,11 @@ class Attributor:
                     while p > k and _skip_word(toks[p][2]):
                         p -= 1
                     if toks[p][2] == "," and not t.endswith("ing"):
+                        if np.kind == "noun":
+                            # "the assailant, John McGraw, told"
+                            inner, e = self._np_fwd(toks, k + 1, p)
+                            if inner is not None and inner.kind == "name" and e == p:
+                                return inner, k2
                         return np, k2
                 k2 += 1
         return None
@@ -462,6 +507,8 @@ class Attributor:
         ``"A," he said, "B."`` and ``He called it "A" and "B"`` find the same verb.
         """
         ing: int | None = None
+        weak: int | None = None
+        noun: tuple[NP, int] | None = None
         for k in range(j - 1, lo - 1, -1):
             if mask[k]:
                 continue
@@ -483,15 +530,31 @@ class Attributor:
                 if mask[m]:
                     sub_lo = m + 1
                     break
+            prev = toks[k - 1][2].lower() if k > sub_lo else ""
+            if prev in {"and", "but", "then"}:
+                # "X acknowledged ... and called it "...""
+                if weak is None:
+                    weak = k
+                continue
             np = self._subject(toks, sub_lo, k)
-            if np is not None:
+            if np is not None and (np.kind != "noun" or np.name or np.head in cues.ROLE_NOUNS):
                 return np, k
             if k + 1 < j and cues.REPORTING_FORMS[wl] in cues.SAY_LIKE:
                 # "Said Trump: "..."" / "..., writes Smith, "...""
                 np2, _ = self._np_fwd(toks, k + 1, j)
                 if np2 is not None and np2.kind == "name":
                     return np2, k
-            return None
+            if np is not None and noun is None:
+                noun = (np, k)
+        if noun is not None:
+            return noun
+        if weak is not None:
+            found = self._before(toks, mask, lo, weak)
+            if found is not None:
+                return found
+            np = self._sentence_subject(toks, mask, lo, weak)
+            if np is not None:
+                return np, weak
         if ing is not None:
             np = self._sentence_subject(toks, mask, lo, ing)
             if np is not None:
@@ -500,6 +563,10 @@ class Attributor:
         if j - 1 >= lo and toks[j - 1][2] == ":":
             np = self._np_back(toks, j - 2, lo)
             if np is not None and np.kind == "name":
+                return np, j - 1
+            # "Jeb Bush broke down what was wrong ...: "..."": the sentence's subject
+            np = self._sentence_subject(toks, mask, lo, j - 1)
+            if np is not None:
                 return np, j - 1
         return None
 
@@ -544,6 +611,12 @@ class Attributor:
                     np = self._np_back(toks, c - 1, lo)
                     if np is not None:
                         return np
+            # "Carson's business manager, Armstrong Williams, stated"
+            if commas:
+                c = commas[-1]
+                inner, e = self._np_fwd(toks, c + 1, j)
+                if inner is not None and inner.kind == "name" and e == j:
+                    return inner
             return None
         if w.lower() in _RELATIVE:
             # "X, who said"
@@ -570,10 +643,12 @@ class Attributor:
         if seg.close_mark is not None:
             toks = self.toks(seg.end_para)
             i = self._index_at(toks, seg.close_mark)
-            hi = len(toks)
+            emask = self.mask(seg.end_para)
+            send = self._sentence_end(toks, emask, i)
+            hi = send
             nxt = segs[si + 1] if si + 1 < len(segs) else None
             if nxt is not None and nxt.para == seg.end_para:
-                hi = self._index_at(toks, nxt.open_mark)
+                hi = min(hi, self._index_at(toks, nxt.open_mark))
             ends_sentence = bool(text[seg.start : seg.end].rstrip()[-1:] in ".!?")
             if i < hi:
                 first = toks[i][2]
@@ -583,7 +658,7 @@ class Attributor:
                     and first.lower() in (cues.SUBJECT_PRONOUNS | {"the", "a", "an", "but", "and"})
                 )
                 if not starts_new:
-                    found = self._after(toks, i, hi)
+                    found = self._after(toks, emask, i, hi, send)
                     if found is not None:
                         np, v = found
                         a = self._make(np, toks[v], "after")
@@ -712,6 +787,18 @@ class Attributor:
                         return k + 1
             k -= 1
         return floor
+
+    def _sentence_end(self, toks: list[Tok], mask: list[bool], i: int) -> int:
+        """Index just past the sentence that continues at token ``i``."""
+        n = len(toks)
+        for k in range(i, min(n, i + 120)):
+            if toks[k][2] in SENT_END and not mask[k]:
+                if k + 1 >= n:
+                    return n
+                nw = toks[k + 1][2]
+                if nw[:1].isupper() or nw in QMARKS:
+                    return k + 1
+        return min(n, i + 120)
 
     def _make(self, np: NP, verb: Tok, how: str) -> Attribution:
         speaker, role, pid = self.resolve(np, np.start)

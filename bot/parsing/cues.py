@@ -71,12 +71,35 @@ def _inflect(base: str) -> tuple[str, ...]:
     return (base, base + "s", base + "ed", base + "ing")
 
 
+# Past forms only: the bare forms are common nouns ("the press", "a gloat").
+_PAST_ONLY = """pressed gloated remembered interrupted intoned chirped huffed sniped jabbed
+taunted vented fumed seethed scolded cracked mused prodded persisted interjected pointed
+wrote chided"""
+
+# Bases that are more often nouns ("the state", "an email", "a report"): only their
+# past form counts as a reporting verb (plus the -s form where noted in _NOUNISH_S).
+_NOUNISH = """state email e-mail text message post tweet report comment answer quote claim
+call question offer counter charge object point echo cheer hint promise pledge vow remark
+protest joke blast slam praise lament rant boast brag mock demand command plead sigh cry
+shout yell scream whisper lecture mention rebuke welcome hail second read guess estimate
+highlight relay query reflect rejoin relate venture volunteer worry fret gripe crow caution
+counsel chime sneer scoff snap tease quip shrug retweet affirm reason release concern
+testify note respond reply witness""".split()
+_NOUNISH_S = frozenset({"notes"})
+
 REPORTING_BASES: frozenset[str] = frozenset(_REPORTING_BASES.split())
 # word form -> base form
 REPORTING_FORMS: dict[str, str] = {}
 for _b in sorted(REPORTING_BASES | set(_IRREGULAR)):
-    for _f in _inflect(_b):
+    _forms = _inflect(_b)
+    if _b in _NOUNISH:
+        _forms = tuple(f for f in _forms[2:3] if f != _b) + tuple(
+            f for f in _forms if f in _NOUNISH_S
+        )
+    for _f in _forms:
         REPORTING_FORMS.setdefault(_f, _b)
+for _f in _PAST_ONLY.split():
+    REPORTING_FORMS.setdefault(_f, _f)
 
 # Verbs that are reporting verbs only in some uses; they need the speech to follow
 # directly ("called it "...""), so post-quote inversion ("..." called X) is not trusted.
@@ -190,9 +213,7 @@ COMPANY_WORDS = frozenset(
 @cache
 def _names(filename: str) -> frozenset[str]:
     data = resources.files("bot.parsing").joinpath("data", filename).read_text("utf-8")
-    return frozenset(
-        w.strip().lower() for w in data.split() if w.strip() and not w.startswith("#")
-    )
+    return frozenset(w.strip().lower() for w in data.split() if w.strip() and not w.startswith("#"))
 
 
 def male_first_names() -> frozenset[str]:
