@@ -15,8 +15,9 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import articles, fallback, quotes, start, topics, upload, who_said
+from handlers import admin, articles, fallback, quotes, start, subscribe, topics, upload, who_said
 from handlers import feeds as feed_commands
+from handlers import settings as briefing_settings
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.COMMANDS]
 
@@ -52,6 +53,9 @@ def register(application: Application) -> None:
     # Feature modules register here, before the catch-alls.
     feed_commands.register(application)
     upload.register(application)
+    subscribe.register(application)
+    briefing_settings.register(application)
+    admin.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)
 

@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.render import esc
 from handlers.common import reply, services
+from handlers.subscribe import reactivate_on_start
 
 #: (command, menu description, example shown in /help). Also sent with setMyCommands.
 COMMANDS: list[tuple[str, str, str]] = [
@@ -16,12 +17,21 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("search", "Find articles: /search <words>", "/search air defense"),
     ("latest", "The newest articles", "/latest"),
     ("article", "Read an article's summary: /article <id>", "/article 1"),
+    ("subscribe", "Daily briefing: /subscribe [HH:MM] [timezone]", "/subscribe 07:30 berlin"),
+    ("brief", "Your briefing right now", "/brief"),
+    ("settings", "Briefing time, zone, topics, pause", "/settings"),
+    ("follow", "Follow a topic in briefings: /follow <topic>", "/follow ukraine"),
+    ("unfollow", "Stop following: /unfollow <topic>", "/unfollow ukraine"),
+    ("following", "Topics you follow", "/following"),
+    ("unsubscribe", "Stop the daily briefing", "/unsubscribe"),
     ("help", "How to use this bot", "/help"),
 ]
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await help_command(update, context)
+    # Back after blocking the bot: a subscription deactivated by the block resumes.
+    await reactivate_on_start(update, context)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,108 @@
+"""Admin commands for the daily briefing: /brief all and /stats (NEWSBOT_ADMINS only).
+
+Anyone else gets a polite refusal and nothing happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot import scheduling
+from bot.delivery import Deliverer, Outcome, utc_now
+from bot.store import Store
+from bot.store import deliveries as log_status
+from handlers.common import reply, services
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "Sorry, that command is only for the bot's admins."
+#: Background fan-outs started by /brief all, kept so they are not garbage-collected.
+_RUNNING: set[asyncio.Task[None]] = set()
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return services(context).settings.is_admin(user.id if user else None)
+
+
+def todays_briefings(store: Store, now: datetime) -> list[tuple[int, object]]:
+    """(chat, local date) for every active subscriber who has not had today's briefing."""
+    due = []
+    for subscription in store.subscriptions.deliverable():
+        day = now.astimezone(subscription.tzinfo).date()
+        if not store.deliveries.is_done(subscription.chat_id, day):
+            due.append((subscription.chat_id, day))
+    return due
+
+
+def outcome_summary(counts: Counter[Outcome]) -> str:
+    parts = [f"{counts[o]} {o.value}" for o in Outcome if counts[o]]
+    return ", ".join(parts) if parts else "nothing to do"
+
+
+async def brief_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_admin(update, context):
+        await reply(update, [REFUSAL])
+        return
+    sender = scheduling.deliverer(context.application)
+    if sender is None:
+        await reply(update, ["Briefings are not running in this mode (no delivery queue)."])
+        return
+    due = todays_briefings(services(context).store, utc_now())
+    if not due:
+        await reply(update, ["Every active subscriber already has today's briefing."])
+        return
+    await reply(
+        update,
+        [f"📤 Sending today's briefing to {len(due)} subscriber(s) who haven't had it yet…"],
+    )
+    task = asyncio.create_task(_report_when_done(update, sender, due))
+    _RUNNING.add(task)
+    task.add_done_callback(_RUNNING.discard)
+
+
+async def _report_when_done(update: Update, sender: Deliverer, due: list) -> None:
+    counts = await sender.fan_out(due)
+    try:
+        await reply(update, [f"✅ /brief all finished: {outcome_summary(counts)}."])
+    except Exception:  # the admin's chat may be gone; the outcome is in the log either way
+        log.warning("could not report /brief all: %s", outcome_summary(counts), exc_info=True)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_admin(update, context):
+        await reply(update, [REFUSAL])
+        return
+    store = services(context).store
+    subs = store.subscriptions.counts()
+    midnight = utc_now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = store.deliveries.counts_since(midnight)
+    failures = sum(
+        today.get(s, 0) for s in (log_status.FAILED, log_status.ERROR, log_status.UNCONFIRMED)
+    )
+    sender = scheduling.deliverer(context.application)
+    lines = [
+        "📊 <b>Stats</b>",
+        f"Subscribers: {subs['active']} active · {subs['paused']} paused · "
+        f"{subs['blocked']} blocked the bot · {subs['unsubscribed']} unsubscribed",
+        f"Deliveries today (UTC): {today.get(log_status.SENT, 0)} sent · "
+        f"{today.get(log_status.EMPTY, 0)} nothing new · {today.get(log_status.BLOCKED, 0)} "
+        f"blocked · {failures} failed",
+        f"Failures: {today.get(log_status.FAILED, 0)} to retry · "
+        f"{today.get(log_status.ERROR, 0)} refused · "
+        f"{today.get(log_status.UNCONFIRMED, 0)} unconfirmed (not re-sent)",
+        f"Articles: {store.articles.count()}",
+        f"Sending now: {sender.busy if sender else 0}",
+    ]
+    await reply(update, ["\n".join(lines)])
+
+
+def register(application: Application) -> None:
+    """/brief all is routed here by handlers.subscribe.brief; /stats is ours alone."""
+    application.add_handler(CommandHandler("stats", stats))

@@ -1,0 +1,196 @@
+"""/settings: the briefing's settings as an inline keyboard that edits its own message.
+
+Every button press redraws the same message (``editMessageText``), so the chat does not fill up
+with menus; only "send me one now" posts a new message — the briefing itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import scheduling
+from bot.delivery import utc_now
+from bot.render import clip, esc
+from bot.services import Services
+from handlers.common import Buttons, keyboard, reply, services
+from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
+
+log = logging.getLogger(__name__)
+
+PREFIX = "st:"
+TIMES = ["06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "12:00", "18:00", "20:00"]
+ZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Kyiv",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+]
+MAX_TOPIC_BUTTONS = 12
+
+
+def _main(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    subscription = svc.store.subscriptions.get(chat_id)
+    followed = [name for _, name in svc.store.subscriptions.followed(chat_id)]
+    topics = ", ".join(esc(n) for n in followed) if followed else "none yet"
+    if subscription is None or not subscription.active:
+        text = f"⚙️ <b>Daily briefing</b>\nYou're not subscribed.\nTopics you follow: {topics}"
+        default = svc.settings.digest_time.strftime("%H:%M")
+        return text, [
+            [(f"✅ Subscribe ({default})", f"{PREFIX}sub")],
+            [("🏷 Topics", f"{PREFIX}top")],
+        ]
+    if subscription.paused:
+        status = "⏸ paused"
+    else:
+        upcoming = scheduling.next_delivery(subscription, utc_now(), svc.store)
+        status = f"active · next {esc(local_moment(upcoming, subscription))}"
+    empty = "a short note" if subscription.send_empty else "nothing (stay silent)"
+    text = (
+        "⚙️ <b>Your briefing settings</b>\n"
+        f"Time: <b>{subscription.clock_text}</b> · {esc(subscription.tz)}\n"
+        f"Status: {status}\n"
+        f"On days with no news: {empty}\n"
+        f"Topics you follow: {topics}"
+    )
+    pause = (
+        ("▶️ Resume", f"{PREFIX}resume") if subscription.paused else ("⏸ Pause", f"{PREFIX}pause")
+    )
+    quiet = "🔔 Note on empty days" if not subscription.send_empty else "🔕 Silent on empty days"
+    return text, [
+        [("🕗 Time", f"{PREFIX}time"), ("🌍 Timezone", f"{PREFIX}tz")],
+        [("🏷 Topics", f"{PREFIX}top"), pause],
+        [(quiet, f"{PREFIX}empty")],
+        [("📨 Send me one now", f"{PREFIX}now")],
+    ]
+
+
+def _time_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    buttons = [(t, f"{PREFIX}t:{t.replace(':', '')}") for t in TIMES]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([("⬅️ Back", f"{PREFIX}home")])
+    return (
+        "🕗 <b>When should your briefing arrive?</b>\n"
+        "Any other time: type <code>/subscribe 07:45</code>.",
+        rows,
+    )
+
+
+def _zone_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    buttons = [(name, f"{PREFIX}z:{index}") for index, name in enumerate(ZONES)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([("⬅️ Back", f"{PREFIX}home")])
+    return (
+        "🌍 <b>Your timezone</b>\n"
+        "Not listed? Type <code>/subscribe 08:00 your city</code>, e.g. "
+        "<code>/subscribe 08:00 buenos aires</code> or <code>UTC+5:30</code>.",
+        rows,
+    )
+
+
+def _topic_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    followed = svc.store.subscriptions.followed(chat_id)
+    followed_ids = {topic_id for topic_id, _ in followed}
+    choices = list(followed)
+    for topic in svc.store.articles.topic_counts(limit=MAX_TOPIC_BUTTONS * 2):
+        if len(choices) >= MAX_TOPIC_BUTTONS:
+            break
+        if topic["id"] not in followed_ids:
+            choices.append((topic["id"], topic["name"]))
+    buttons = [
+        (("✅ " if topic_id in followed_ids else "") + clip(name, 28), f"{PREFIX}tp:{topic_id}")
+        for topic_id, name in choices
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([("⬅️ Back", f"{PREFIX}home")])
+    return (
+        "🏷 <b>Topics to follow</b>\nTap to follow or unfollow; followed topics lead your "
+        "briefing. Others: <code>/follow name</code>.",
+        rows,
+    )
+
+
+PAGES = {"home": _main, "time": _time_page, "tz": _zone_page, "top": _topic_page}
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        return
+    text, buttons = _main(services(context), chat_id)
+    await reply(update, [text], buttons)
+
+
+def _apply(svc: Services, chat_id: int, action: str) -> str:
+    """Carry out a button's change; returns the page to show next."""
+    now = utc_now()
+    store = svc.store.subscriptions
+    if action == "sub":
+        current = store.get(chat_id)
+        store.subscribe(
+            chat_id,
+            current.clock if current else svc.settings.digest_time,
+            current.tz if current else getattr(svc.settings.timezone, "key", "UTC"),
+            now,
+        )
+    elif action in ("pause", "resume"):
+        store.update(chat_id, now, paused=action == "pause")
+    elif action == "empty":
+        current = store.get(chat_id)
+        if current is not None:
+            store.update(chat_id, now, send_empty=not current.send_empty)
+    elif action.startswith("t:") and len(action) == 6 and action[2:].isdigit():
+        hours, minutes = int(action[2:4]), int(action[4:6])
+        if hours < 24 and minutes < 60:
+            store.update(chat_id, now, clock=time(hours, minutes))
+    elif action.startswith("z:") and action[2:].isdigit() and int(action[2:]) < len(ZONES):
+        store.update(chat_id, now, tz=ZONES[int(action[2:])])
+    elif action.startswith("tp:") and action[3:].isdigit():
+        topic_id = int(action[3:])
+        if not store.unfollow(chat_id, topic_id) and svc.store.articles.topic(topic_id):
+            store.follow(chat_id, topic_id, now)
+        return "top"
+    return "home"
+
+
+async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    chat_id = chat_id_of(update)
+    if query is None or chat_id is None:
+        return
+    action = (query.data or "")[len(PREFIX) :]
+    if action == "now":
+        await query.answer("Here it comes")
+        await send_briefing_now(update, context)
+        return
+    svc = services(context)
+    page = action if action in PAGES else _apply(svc, chat_id, action)
+    scheduling.reschedule(context.application, chat_id)
+    text, buttons = PAGES[page](svc, chat_id)
+    await query.answer()
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+        log.debug("settings message already shows this page")
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("settings", settings))
+    application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{PREFIX}"))

@@ -1,0 +1,244 @@
+"""/subscribe, /unsubscribe, /brief, /follow, /unfollow, /following: the daily briefing.
+
+Every change to a subscription goes through :func:`bot.scheduling.reschedule`, so the job that
+sends it matches the database the moment the reply goes out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from rapidfuzz import fuzz, process
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot import scheduling
+from bot.briefings import briefing_for
+from bot.config import parse_clock
+from bot.delivery import utc_now
+from bot.render import clip, esc
+from bot.services import Services
+from bot.store.subscriptions import Subscription
+from bot.timezones import Zone, resolve, suggestions, zone
+from handlers.common import MAX_QUERY_CHARS, argument_text, reply, services
+
+#: Words and shapes that are an attempt at a time, so they get a time correction.
+_TIMEISH = re.compile(
+    r"^(?:\d.*|.*:.*|.*\d\s*(?:am|pm)|tomorrow|today|tonight|noon|midnight|morning|evening|now)$",
+    re.IGNORECASE,
+)
+TIME_HELP = (
+    "Please give the time as 24-hour <b>HH:MM</b>, for example <code>/subscribe 08:00</code> "
+    "or <code>/subscribe 20:30 Europe/Berlin</code>."
+)
+
+
+def chat_id_of(update: Update) -> int | None:
+    return update.effective_chat.id if update.effective_chat else None
+
+
+def local_moment(moment: datetime, subscription: Subscription) -> str:
+    """'Thursday, 27 November at 08:00 CET' in the subscriber's own zone."""
+    local = moment.astimezone(subscription.tzinfo)
+    return f"{local:%A}, {local.day} {local:%B} at {local:%H:%M} {local.tzname()}"
+
+
+def next_line(svc: Services, subscription: Subscription) -> str:
+    upcoming = scheduling.next_delivery(subscription, utc_now(), svc.store)
+    return f"Next one: {esc(local_moment(upcoming, subscription))}."
+
+
+def parse_subscribe_args(text: str) -> tuple[time | None, Zone | None, str | None]:
+    """(time, zone, correction): a correction means the input was refused as a whole."""
+    words = text.split()
+    clock: time | None = None
+    if words and _TIMEISH.match(words[0]):
+        clock = parse_clock(words[0])
+        if clock is None:
+            return None, None, f"I can't read “{esc(clip(words[0], 30))}” as a time. {TIME_HELP}"
+        words = words[1:]
+    if not words:
+        return clock, None, None
+    typed = " ".join(words)
+    found = resolve(typed)
+    if found is None:
+        close = suggestions(typed)
+        hint = f" Did you mean {', '.join(esc(z) for z in close)}?" if close else ""
+        return (
+            None,
+            None,
+            f"I don't know the timezone “{esc(clip(typed, 40))}”.{hint} Use a name like "
+            "<code>Europe/Berlin</code>, an offset like <code>UTC+3</code>, or a city "
+            "like <code>new york</code>.",
+        )
+    return clock, found, None
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        return
+    clock, found, correction = parse_subscribe_args(argument_text(update)[:MAX_QUERY_CHARS])
+    if correction:
+        await reply(update, [correction])
+        return
+    current = svc.store.subscriptions.get(chat_id)
+    default_clock = current.clock if current else svc.settings.digest_time
+    default_tz = current.tz if current else getattr(svc.settings.timezone, "key", "UTC")
+    subscription = svc.store.subscriptions.subscribe(
+        chat_id, clock or default_clock, found.name if found else default_tz, utc_now()
+    )
+    scheduling.reschedule(context.application, chat_id)
+    verb = "You're subscribed" if current is None or not current.active else "Updated"
+    await reply(
+        update,
+        [
+            f"✅ {verb}: a briefing every day at <b>{subscription.clock_text}</b> "
+            f"({esc(subscription.tz)}).\n{next_line(svc, subscription)}",
+            "Change it any time with /settings, follow topics with /follow, "
+            "and stop with /unsubscribe.",
+        ],
+    )
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        return
+    stopped = svc.store.subscriptions.deactivate(chat_id, "unsubscribed", utc_now())
+    scheduling.reschedule(context.application, chat_id)
+    if stopped:
+        await reply(update, ["Done: no more daily briefings. /subscribe brings them back."])
+    else:
+        await reply(update, ["You're not subscribed. /subscribe starts a daily briefing."])
+
+
+async def reactivate_on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """/start after blocking the bot: the briefing resumes (an explicit unsubscribe stays)."""
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        return False
+    subscription = svc.store.subscriptions.reactivate_blocked(chat_id, utc_now())
+    if subscription is None:
+        return False
+    scheduling.reschedule(context.application, chat_id)
+    await reply(
+        update,
+        [
+            f"Welcome back! Your daily briefing at <b>{subscription.clock_text}</b> "
+            f"({esc(subscription.tz)}) is on again. {next_line(svc, subscription)}"
+        ],
+    )
+    return True
+
+
+async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/brief: this chat's briefing now, built exactly as the scheduled one; /brief all: admin."""
+    if argument_text(update).casefold() == "all":
+        from handlers.admin import brief_all
+
+        await brief_all(update, context)
+        return
+    await send_briefing_now(update, context)
+
+
+async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A preview: not logged as the day's delivery, so the scheduled one still comes."""
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        return
+    subscription = svc.store.subscriptions.get(chat_id)
+    now = utc_now()
+    tz = subscription.tzinfo if subscription else zone(getattr(svc.settings.timezone, "key", "UTC"))
+    briefing = briefing_for(svc.store, chat_id, now.astimezone(tz).date(), now)
+    blocks = [briefing.text]
+    if subscription is None or not subscription.active:
+        blocks.append("Get this every morning: /subscribe")
+    await reply(update, blocks, briefing.buttons)
+
+
+async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    name = argument_text(update)[:MAX_QUERY_CHARS]
+    if chat_id is None:
+        return
+    if not name:
+        await reply(
+            update, ["Which topic? For example <code>/follow ukraine</code>; /topics lists them."]
+        )
+        return
+    hits = svc.search.topics(name, limit=1)
+    if not hits:
+        near = svc.search.topics(name, limit=3, cutoff=40)
+        tip = f" Closest: {', '.join(esc(h.name) for h in near)}." if near else ""
+        await reply(update, [f"I don't know a topic like “{esc(clip(name, 60))}”.{tip}"])
+        return
+    topic = hits[0]
+    added = svc.store.subscriptions.follow(chat_id, topic.id, utc_now())
+    text = (
+        f"Following <b>{esc(topic.name)}</b>: your briefings put it first."
+        if added
+        else f"You already follow <b>{esc(topic.name)}</b>."
+    )
+    subscription = svc.store.subscriptions.get(chat_id)
+    if subscription is None or not subscription.active:
+        text += "\nStart a daily briefing with /subscribe."
+    await reply(update, [text])
+
+
+async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    name = argument_text(update)[:MAX_QUERY_CHARS]
+    if chat_id is None:
+        return
+    followed = svc.store.subscriptions.followed(chat_id)
+    if not followed:
+        await reply(update, ["You don't follow any topics. Try <code>/follow ukraine</code>."])
+        return
+    if not name:
+        await reply(update, ["Which topic? For example <code>/unfollow ukraine</code>."])
+        return
+    match = process.extractOne(
+        name.casefold(), [n.casefold() for _, n in followed], scorer=fuzz.WRatio, score_cutoff=70
+    )
+    if match is None:
+        names = ", ".join(esc(n) for _, n in followed)
+        await reply(update, [f"You don't follow “{esc(clip(name, 60))}”. You follow: {names}."])
+        return
+    topic_id, topic_name = followed[match[2]]
+    svc.store.subscriptions.unfollow(chat_id, topic_id)
+    await reply(update, [f"Stopped following <b>{esc(topic_name)}</b>."])
+
+
+async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        return
+    followed = svc.store.subscriptions.followed(chat_id)
+    if not followed:
+        await reply(
+            update,
+            ["You don't follow any topics yet. Try <code>/follow ukraine</code> or /topics."],
+        )
+        return
+    names = "\n".join(f"• {esc(name)}" for _, name in followed)
+    await reply(
+        update, [f"<b>Topics you follow</b>\n{names}", "Stop one with /unfollow &lt;topic&gt;."]
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("subscribe", subscribe))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe))
+    application.add_handler(CommandHandler("brief", brief))
+    application.add_handler(CommandHandler("follow", follow))
+    application.add_handler(CommandHandler("unfollow", unfollow))
+    application.add_handler(CommandHandler("following", following))
