@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.feeds.cli import add_feeds_parser, cmd_feeds
 from bot.logging_setup import configure_logging
 from bot.store import StoreError
 
@@ -60,12 +61,16 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.feeds.cli import ingest_urls, is_url
+    from bot.feeds.fetch import FetchPolicy
     from bot.ingest import ingest_paths
     from bot.store import Store
 
     store = Store.open(settings.db_path)
     try:
-        report = ingest_paths(store, [Path(p) for p in args.paths])
+        report = ingest_paths(store, [Path(p) for p in args.paths if not is_url(p)])
+        urls = [p for p in args.paths if is_url(p)]
+        ingest_urls(store, urls, FetchPolicy.from_settings(settings), report)
     finally:
         store.close()
     for name, reason in report.failed:
@@ -104,11 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="chat with the bot in this terminal")
     ask = sub.add_parser("ask", help="send one message to the bot and print the reply")
     ask.add_argument("message", nargs="+")
-    ingest = sub.add_parser("ingest", help="add article files or folders (.txt, .md)")
+    ingest = sub.add_parser("ingest", help="add article files, folders (.txt, .md) or web pages")
     ingest.add_argument("paths", nargs="+")
     parse = sub.add_parser("parse", help="print what the parser understands of article files")
     parse.add_argument("files", nargs="+")
     parse.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    add_feeds_parser(sub)
     return parser
 
 
@@ -118,6 +124,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "ask": cmd_ask,
     "ingest": cmd_ingest,
     "parse": cmd_parse,
+    "feeds": cmd_feeds,
 }
 
 

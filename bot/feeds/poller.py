@@ -67,9 +67,8 @@ def parse_feed(result: FetchResult, url: str) -> Any:
         response_headers={"content-type": result.content_type or "application/xml"},
     )
     if not parsed.version and not parsed.entries:
-        reason = parsed.get("bozo_exception")
-        detail = f" ({str(reason).splitlines()[0]})" if reason else ""
-        raise FetchError(url, f"not an RSS or Atom feed{detail}")
+        kind = result.content_type or "no content type"
+        raise FetchError(url, f"not an RSS or Atom feed (got {kind})")
     return parsed
 
 
