@@ -236,6 +236,8 @@ class Attributor:
             if tl in _PARTICLES and run_start is not None:
                 k += 1
                 continue
+            if run_start is not None and run_start == i:
+                break  # a bare name ends at the first lower-case word ("Carson took")
             run_start = None
             if k == i and tl in _DETERMINERS:
                 k += 1
@@ -679,6 +681,13 @@ class Attributor:
                     return a
                 if np.kind != "name":
                     return a
+            else:
+                # no reporting verb: a phrase woven into a sentence about its subject
+                np = self._sentence_subject(toks, mask, lo, j)
+                if np is not None:
+                    a = self._make(np, toks[j], "subject")
+                    if a.speaker:
+                        return a
         # dash line under a blockquote
         if seg.close_mark is not None and seg.end_para + 1 < len(self.paras):
             p = self.paras[seg.end_para + 1]

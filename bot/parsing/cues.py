@@ -25,7 +25,8 @@ shout yell scream cry fume gush marvel concede advise allege affirm attest begin
 comment disclose divulge estimate emphasise echo guess highlight interject lecture
 mention narrate notify object plead point pronounce propose query question quote read
 rebut recollect reflect rejoin relate relay retort second chide chime demand command
-acknowledge theorize theorise shrug tweet retweet insist cheer applaud boast fret
+acknowledge theorize theorise shrug tweet retweet insist bark grouse chant blame cite
+describe refer attack cheer applaud boast fret
 worry gripe bemoan decry denounce condemn chastise rebuke assail hail welcome
 explain clarify conclude counsel crow declare opine surmise venture volunteer
 """
@@ -56,6 +57,8 @@ _IRREGULAR = {
     "shrug": ("shrugs", "shrugged", "shrugging"),
     "e-mail": ("e-mails", "e-mailed", "e-mailing"),
     "rail": ("rails", "railed", "railing"),
+    "refer": ("refers", "referred", "referring"),
+    "chat": ("chats", "chatted", "chatting"),
 }
 
 
@@ -86,6 +89,11 @@ highlight relay query reflect rejoin relate venture volunteer worry fret gripe c
 counsel chime sneer scoff snap tease quip shrug retweet affirm reason release concern
 testify note respond reply witness""".split()
 _NOUNISH_S = frozenset({"notes"})
+_NOUN_ING = frozenset(
+    """reporting posting messaging texting reading offering seconding questioning
+    counseling charging meaning hearing briefing calling echoing relaying reasoning
+    releasing concerning pointing objecting reflecting answering commenting""".split()
+)
 
 REPORTING_BASES: frozenset[str] = frozenset(_REPORTING_BASES.split())
 # word form -> base form
@@ -93,7 +101,7 @@ REPORTING_FORMS: dict[str, str] = {}
 for _b in sorted(REPORTING_BASES | set(_IRREGULAR)):
     _forms = _inflect(_b)
     if _b in _NOUNISH:
-        _forms = tuple(f for f in _forms[2:3] if f != _b) + tuple(
+        _forms = tuple(f for f in _forms[2:4] if f != _b and f not in _NOUN_ING) + tuple(
             f for f in _forms if f in _NOUNISH_S
         )
     for _f in _forms:

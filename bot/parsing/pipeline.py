@@ -80,7 +80,10 @@ def parse_article(text: str) -> ParsedArticle:
 
     quotes: list[Quote] = []
     for seg, attr in zip(segments, attributions, strict=True):
-        quotes.append(_quote(text, seg, attr))
+        # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
+        # a statement the bot can answer "who said" with: leave it out.
+        if attr.speaker:
+            quotes.append(_quote(text, seg, attr))
     for rq in find_reported(text, layout.paragraphs, quoted, people):
         quotes.append(rq)
     quotes.sort(key=lambda q: q.start)
