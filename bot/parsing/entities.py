@@ -18,6 +18,8 @@ are skipped, and nothing here guesses person names.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,7 @@ __all__ = [
     "canonical_place",
     "find_entities",
     "is_organisation",
+    "mentions_in",
     "place_country",
     "place_kind",
 ]
@@ -207,7 +210,10 @@ def _is_title_case_line(text: str, pos: int) -> bool:
     if len(words) < 3:
         return False
     caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 0.75 * len(words)
+    # Headlines usually lack a full stop; a sentence needs near-total capitals to count.
+    line = text[ls:le].rstrip(" \t\r\"'”’")
+    need = 0.9 if line.endswith((".", "!", "?")) else 0.75
+    return caps >= need * len(words)
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -268,19 +274,26 @@ def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         kw_start, kw_end = m.span()
         if kw_start < last_end or (kw_start > 0 and (text[kw_start - 1].isalnum())):
             continue
+        if spans and last_end < kw_start <= last_end + 2 and not text[last_end:kw_start].strip(" "):
+            # "Acme Holdings Corporation": a second organisation word continues the name.
+            tail = _ORG_TAIL_RE.match(text, m.end(), end)
+            last_end = tail.end() if tail else m.end()
+            spans[-1] = (spans[-1][0], last_end)
+            continue
         # Walk left over capitalised words and a few link words, on the same line.
         first = kw_start
         i = kw_start
+        floor = max(start, last_end)  # never walk back into the previous name
         caps = links = 0
         last_link = ""
-        while caps < 5 and i > start:
+        while caps < 5 and i > floor:
             j = i
-            while j > start and text[j - 1] in " \t":
+            while j > floor and text[j - 1] in " \t":
                 j -= 1
             if j == i:
                 break
             k = j
-            while k > start and (text[k - 1].isalnum() or text[k - 1] in _WORD_CHARS):
+            while k > floor and (text[k - 1].isalnum() or text[k - 1] in _WORD_CHARS):
                 k -= 1
             word = text[k:j]
             if not word:
@@ -313,6 +326,11 @@ def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+# The last few calls, so extract_topics can reuse the parser's scan of the same body
+# instead of scanning it twice (bounded: memory stays flat however many articles pass).
+_RECENT: deque[tuple[str, int, int, list[EntityMention]]] = deque(maxlen=4)
+
+
 def find_entities(text: str, start: int = 0, end: int | None = None) -> list[EntityMention]:
     """Places and organisations in ``text[start:end]`` with offsets into ``text``, sorted."""
     if not text:
@@ -320,6 +338,32 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> list[Ent
     n = len(text)
     end = n if end is None else max(0, min(end, n))
     start = max(0, min(start, end))
+    mentions = _find(text, start, end)
+    _RECENT.append((text, start, end, list(mentions)))
+    return mentions
+
+
+def mentions_in(text: str) -> list[EntityMention]:
+    """find_entities(text), reusing a recent scan of a text that contains this one."""
+    size = len(text)
+    for whole, start, end, mentions in reversed(_RECENT):
+        if whole is text and start == 0 and end == size:
+            return mentions
+        if not (size <= len(whole) <= size + 8192):
+            continue
+        at = whole.find(text, start, end) if size else -1
+        if at < 0:
+            continue
+        stop = at + size
+        return [
+            EntityMention(m.start - at, m.end - at, m.text, m.canonical, m.kind)
+            for m in mentions
+            if at <= m.start and m.end <= stop
+        ]
+    return find_entities(text)
+
+
+def _find(text: str, start: int, end: int) -> list[EntityMention]:
     mentions: list[EntityMention] = []
     covered: list[tuple[int, int]] = []  # every claimed span, skip-list hits included
     mention_at: dict[int, int] = {}  # index in covered -> index in mentions
@@ -349,13 +393,17 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> list[Ent
         mentions.append(EntityMention(s, e, surface, entry.canonical, entry.kind))
         covered.append((s, e))
 
+    # Gazetteer hits do not overlap and come in order, so bisect finds those inside a
+    # generic name in O(log n): no quadratic blow-up on huge, name-dense texts.
+    gaz_starts = [cs for cs, _ in covered]
+    gaz_ends = [ce for _, ce in covered]
     dropped: set[int] = set()
     for s, e in _generic_orgs(text, start, end):
-        inner = [i for i, (cs, ce) in enumerate(covered) if cs < e and s < ce]
+        lo = bisect_right(gaz_ends, s)
+        hi = bisect_left(gaz_starts, e)
+        inner = range(lo, hi)
         # Overlapping a gazetteer hit: accept only a strictly longer name around it.
-        if any(not (s <= covered[i][0] and covered[i][1] <= e) for i in inner):
-            continue
-        if any(covered[i] == (s, e) for i in inner):
+        if any(covered[i][0] < s or covered[i][1] > e or covered[i] == (s, e) for i in inner):
             continue
         cleaned = _clean_generic(text[s:e], s)
         if cleaned is None:
@@ -369,12 +417,11 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> list[Ent
             i for i in inner if i in mention_at and mentions[mention_at[i]].kind != "place"
         )
         canonical = _LOWER_ORGS.get(surface.casefold(), surface)
-        mention_at[len(covered)] = len(mentions)
         mentions.append(EntityMention(s, e, surface, canonical, "organisation"))
-        covered.append((s, e))
     if dropped:
         gone = {mention_at[i] for i in dropped}
         mentions = [m for k, m in enumerate(mentions) if k not in gone]
+    mentions.sort(key=lambda x: (x.start, -x.end))
 
     # Acronyms the article defines itself: "the Islamic Revolutionary Guard Corps (IRGC)".
     local_acronyms: dict[str, str] = {}
@@ -385,18 +432,24 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> list[Ent
                 local_acronyms[d.group(1)] = mention.canonical
 
     if local_acronyms:
+        starts = [m.start for m in mentions]
+        ends = [m.end for m in mentions]
+        extra: list[EntityMention] = []
         for m in _ACRONYM_RE.finditer(text, start, end):
             word = m.group()
             canonical = local_acronyms.get(word) or local_acronyms.get(word[:-1])
             if canonical is None:
                 continue
             s, e = m.span()
-            if any(cs < e and s < ce for cs, ce in covered):
-                continue
-            mentions.append(EntityMention(s, e, word, canonical, "organisation"))
-            covered.append((s, e))
-
-    mentions.sort(key=lambda x: (x.start, -x.end))
+            k = bisect_right(starts, s)
+            if any(ends[j] > s for j in range(max(0, k - 3), k)) or (
+                k < len(starts) and starts[k] < e
+            ):
+                continue  # part of a longer mention
+            extra.append(EntityMention(s, e, word, canonical, "organisation"))
+        if extra:
+            mentions.extend(extra)
+            mentions.sort(key=lambda x: (x.start, -x.end))
     return mentions
 
 

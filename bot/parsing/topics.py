@@ -20,7 +20,7 @@ from bot.parsing.entities import (
     EntityMention,
     _trie_regex,
     canonical_place,
-    find_entities,
+    mentions_in,
     place_country,
     place_kind,
 )
@@ -201,7 +201,8 @@ def _theme_matches(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
+# Starts with a character class so the engine can skip ahead to candidate marks.
+_SENTENCE_END_RE = re.compile(r"[\n.!?](?:(?<=\n)|[.!?]*[\"'”’)\]]*(?=\s))")
 # "Russian President Vladimir Putin", "Ukraine's Foreign Minister Dmytro Kuleba".
 _LEADER_RE = re.compile(
     r"(?:['’]s)?[ \t]+(?:(?:[Ff]ormer|[Aa]cting|[Dd]eputy|[Ff]irst)[ \t]+)?"
@@ -311,7 +312,7 @@ def _geo_scores(
         if not text:
             continue
         n = max(len(text), 1)
-        mentions = find_entities(text)
+        mentions = mentions_in(text)
         leaders = _leaders(text, mentions)
         actors.update(leaders.values())
         bounds = _sentence_bounds(text)
@@ -363,7 +364,7 @@ def _pairs_of(items: set[str]) -> list[tuple[str, str]]:
 
 def _trim(ranked: list[tuple[str, float]], family_of: dict[str, str]) -> list[str]:
     """Keep at most 8, dropping redundant topics first (a country already covered by a
-    higher-ranked relation, a theme whose family already has a better-ranked member)."""
+    relation topic, a theme whose family already has a better-ranked member)."""
     names = [name for name, _ in ranked]
     while len(names) > _MAX_TOPICS:
         redundant = None
@@ -376,7 +377,7 @@ def _trim(ranked: list[tuple[str, float]], family_of: dict[str, str]) -> list[st
                 break
             if place_kind(name) == "country" and any(
                 h.endswith(" relations") and _SHORT.get(name, name) in h.split(" ")[0].split(_DASH)
-                for h in higher
+                for h in names
             ):
                 redundant = idx
                 break
@@ -403,7 +404,7 @@ def extract_topics(
     body = body or ""
     del organisations, people  # counted from the text itself, with positions
     themes = _theme_scores(title, body)
-    title_places = {m.canonical for m in find_entities(title) if m.kind == "place"}
+    title_places = {m.canonical for m in mentions_in(title) if m.kind == "place"}
 
     def title_has(place: str) -> bool:
         return place in title_places
@@ -426,7 +427,7 @@ def extract_topics(
         if place == "United States":
             # The home country of most English-language news: a topic only when it is
             # the story (in the title, or all over the text), not for every "American".
-            if score >= 10.0 or title_has(place):
+            if score >= 10.0 or (title_has(place) and score >= 6.0):
                 candidates[place] = score
         elif kind in ("country", "region"):
             if score >= 2.8:
