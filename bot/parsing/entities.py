@@ -173,17 +173,19 @@ _ORG_WORDS = (
 _CAP = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*\.?"
 _ORG_WORD_RE = re.compile(r"(?:" + _ORG_WORDS + r")(?![\w&])")
 # "... of the Interior", "... for American Progress": a name after the organisation word.
+_CAP_WORD = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*"  # no trailing dot: that ends a sentence
 _ORG_TAIL_RE = re.compile(
     r"[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?"
-    + _CAP
+    + _CAP_WORD
     + r"(?:[ \t]+(?:and[ \t]+)?"
-    + _CAP
+    + _CAP_WORD
     + r"){0,3}"
 )
 _LINKS = frozenset(
     {"of", "for", "and", "on", "the", "de", "du", "des", "la", "le", "al", "el", "&"}
 )
 _WORD_CHARS = frozenset("&'’.-")
+_ABBREVIATIONS = frozenset({"Inc", "Corp", "Co", "Ltd", "Dept", "Bros", "Assn", "Univ", "Jr", "St"})
 _ACRONYM_DEF_RE = re.compile(r"[ \t]*\((?:the[ \t]+)?([A-Z][A-Za-z&]{1,7})\)")
 _ACRONYM_RE = re.compile(r"(?<![\w&])[A-Z][A-Z&]{1,7}s?(?![\w&])")
 
@@ -321,6 +323,10 @@ def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
             span_end = tail.end()
         elif first == kw_start:
             continue
+        if text[span_end - 1] == ".":
+            last = text[first:span_end].rsplit(None, 1)[-1]
+            if last[:-1].rstrip(".") not in _ABBREVIATIONS and "." not in last[:-1]:
+                span_end -= 1  # a full stop, not part of "Inc." or "U.S."
         spans.append((first, span_end))
         last_end = span_end
     return spans
