@@ -184,6 +184,12 @@ def test_search_latest_and_article(bot: RunningBot) -> None:
         ),
         ("/search <b>&amp;", "No article mentions"),
         ("/article 99999999999999999999", "I have no article"),
+        (
+            "/who said *bold* _it_ `code` [x](http://a.b)",
+            "I found nobody who said “*bold* _it_ `code`",
+        ),
+        ("/who said \u202e\u200b\U0001f600 \ufdfd e\u0301", "I found nobody"),
+        ("/topics \x00\ud7ff", "No topic matches"),
     ],
 )
 def test_bad_input_gets_a_friendly_answer(bot: RunningBot, message: str, expected: str) -> None:
