@@ -1,8 +1,17 @@
 """Finding quotes, people, topics and articles from what a user typed, typos and all.
 
-Handlers only talk to :class:`SearchIndex`; how candidates are found (in memory, FTS) is this
-module's business. The in-memory lists are built once and refreshed after each ingest, so a
-message costs one rapidfuzz pass and no parsing.
+Handlers only talk to :class:`SearchIndex`; how candidates are found is this module's business.
+
+Quotes (about ten per article, a million at 100,000 articles) are never all loaded: an FTS5
+index over their words (``quotes_fts``, migration 4, kept in step by triggers inside each
+article's save transaction) returns a few hundred candidates ranked by BM25 for the query's
+content words (plus a prefix of each longer word, so a typo near the end still finds it), and
+rapidfuzz re-ranks only those with the same ``partial_ratio`` an exhaustive scan would use.
+
+People and topic names are few enough to keep in memory. Small lists are scanned whole with
+``WRatio``; large ones first pick candidates through their words (fuzzy-matched against the
+distinct name words), so a lookup never costs a pass over every name. ``refresh()`` after an
+ingest only reads the rows added since the previous refresh.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -18,6 +28,16 @@ from rapidfuzz import fuzz, process
 from bot.store import Store
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
+
+#: Words too common to find a quote or an article by (they still count in the fuzzy score).
+STOPWORDS = frozenset(
+    """a about after all also am an and any are as at be been being but by can could did do
+    does doing done for from had has have having he her here hers him his how i if in into is it
+    its itself just me more most my no nor not of off on once only or other our ours out over s
+    said says she should so some such t than that the their theirs them then there these they
+    this those through to too very was we were what when where which while who whom why will
+    with would you your yours""".split()  # noqa: SIM905 (a word list reads better as text)
+)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -29,10 +49,22 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 and base.isalnum() else ch
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character (C speed afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, accents and punctuation folded, *same length* as the input so offsets of a
     match in the folded text are offsets in the original."""
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 def squash(text: str) -> str:
@@ -67,41 +99,170 @@ def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def rank_quotes(
+    needle: str,
+    ids: Sequence[int],
+    texts: Sequence[str],
+    folded: Sequence[str],
+    limit: int,
+    cutoff: float,
+) -> list[QuoteHit]:
+    """The scoring every path shares: ``partial_ratio`` of the squashed query against each
+    folded quote, ties broken by how much of the quote the match covers, then by id."""
+    if not ids:
+        return []
+    matches = process.extract(
+        needle,
+        folded,
+        scorer=fuzz.partial_ratio,
+        processor=None,
+        limit=max(limit * 4, 20),
+        score_cutoff=cutoff,
+    )
+    hits = []
+    for _choice, score, index in matches:
+        folded_text = folded[index]
+        alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
+        span = (0, len(folded_text))
+        if alignment is not None:
+            span = _word_span(texts[index], alignment.dest_start, alignment.dest_end)
+        # Among equal scores, prefer quotes where the query covers more of the quote.
+        coverage = (span[1] - span[0]) / max(len(folded_text), 1)
+        hits.append((score, coverage, QuoteHit(ids[index], score, span)))
+    hits.sort(key=lambda item: (-item[0], -item[1], item[2].quote_id))
+    return [hit for _, _, hit in hits[:limit]]
+
+
+def quote_match_query(needle: str, max_terms: int = 10) -> str | None:
+    """The FTS5 query that finds candidate quotes for a squashed query: its content words OR'd,
+    each longer word also as a prefix (``gigawat`` → ``gigaw*``) so an end typo still hits."""
+    words = [w for w in dict.fromkeys(needle.split()) if len(w) > 1]
+    content = [w for w in words if w not in STOPWORDS] or words
+    # Longest words first: they are the rarest and the most telling.
+    content = sorted(content, key=len, reverse=True)[:max_terms]
+    terms: list[str] = []
+    for word in content:
+        terms.append(f'"{word}"')
+        if len(word) >= 6:
+            terms.append(f'"{word[: max(4, len(word) - 2)]}"*')
+    return " OR ".join(terms) if terms else None
+
+
+class _NameIndex:
+    """Names in memory: whole-list ``WRatio`` when small, word candidates first when large."""
+
+    FULL_SCAN_MAX = 3000
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, str]] = []
+        self.names: list[str] = []
+        self.words: dict[str, list[int]] = {}
+        self.word_list: list[str] = []
+        self.max_id = 0
+
+    def add(self, rows: Iterable[tuple[int, str]]) -> None:
+        for item_id, name in rows:
+            index = len(self.items)
+            squashed = squash(name)
+            self.items.append((item_id, name))
+            self.names.append(squashed)
+            for word in set(squashed.split()):
+                positions = self.words.get(word)
+                if positions is None:
+                    self.words[word] = [index]
+                    self.word_list.append(word)
+                else:
+                    positions.append(index)
+            self.max_id = max(self.max_id, item_id)
+
+    def search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
+        needle = squash(query)
+        if not needle:
+            return []
+        if len(self.names) <= self.FULL_SCAN_MAX:
+            names: Sequence[str] = self.names
+            positions: Sequence[int] = range(len(self.names))
+        else:
+            found: set[int] = set()
+            for word in set(needle.split()):
+                for _w, _s, i in process.extract(
+                    word,
+                    self.word_list,
+                    scorer=fuzz.ratio,
+                    processor=None,
+                    limit=25,
+                    score_cutoff=min(cutoff, 70.0),
+                ):
+                    found.update(self.words[self.word_list[i]])
+            positions = sorted(found)
+            names = [self.names[i] for i in positions]
+        matches = process.extract(
+            needle, names, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=cutoff
+        )
+        hits = []
+        for _, score, i in matches:
+            item_id, name = self.items[positions[i]]
+            hits.append(NamedHit(item_id, name, score))
+        return hits
+
+
 class SearchIndex:
-    """In-memory fuzzy index over the store's quotes, people and topics."""
+    """Fuzzy search over the store's quotes (FTS candidates), people and topics (in memory)."""
 
     #: Below this a match is a suggestion, not an answer.
     QUOTE_CUTOFF = 75.0
     NAME_CUTOFF = 72.0
+    #: How many FTS candidates rapidfuzz re-ranks.
+    QUOTE_CANDIDATES = 300
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
+        self._people = _NameIndex()
+        self._topics = _NameIndex()
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload from the store (after ingest); readers keep the old lists until the swap."""
-        quote_ids, quote_texts, quote_folded = [], [], []
-        for quote_id, text, _speaker in self.store.articles.iter_quotes():
-            quote_ids.append(quote_id)
-            quote_texts.append(text)
-            quote_folded.append(fold(text))
-        people = list(self.store.articles.iter_people())
-        topics = list(self.store.articles.iter_topics())
+        """Take in people and topics added since the last refresh (after an ingest); quotes need
+        nothing, their index is updated in the same transaction as the article."""
         with self._lock:
-            self._quote_ids, self._quote_texts, self._quote_folded = (
-                quote_ids,
-                quote_texts,
-                quote_folded,
+            self._people = self._load(self._people, "people")
+            self._topics = self._load(self._topics, "topics")
+
+    def _load(self, index: _NameIndex, table: str) -> _NameIndex:
+        count = self.store.db.execute(f"select count(*) from {table}").fetchone()[0]
+        if count < len(index.items):  # rows were removed: start again
+            index = _NameIndex()
+        index.add(
+            self.store.db.execute(
+                f"select id, name from {table} where id > ? order by id", [index.max_id]
             )
-            self._people = people
-            self._people_names = [squash(name) for _, name in people]
-            self._topics = topics
-            self._topic_names = [squash(name) for _, name in topics]
+        )
+        return index
 
     @property
     def quote_count(self) -> int:
-        return len(self._quote_ids)
+        return self.store.db.execute("select count(*) from quotes").fetchone()[0]
+
+    # -- quotes ------------------------------------------------------------------------------
+
+    def quote_candidates(self, needle: str) -> list[int]:
+        """Ids of the quotes worth scoring for a squashed query, best BM25 first."""
+        match = quote_match_query(needle)
+        if match is None:
+            return []
+        rows = self.store.db.execute(
+            "select rowid from quotes_fts where quotes_fts match ? order by rank limit ?",
+            [match, self.QUOTE_CANDIDATES],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _quote_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str]]:
+        marks = ",".join("?" * len(ids))
+        rows = self.store.db.execute(
+            f"select id, text from quotes where id in ({marks})", list(ids)
+        ).fetchall()
+        return [row[0] for row in rows], [row[1] or "" for row in rows]
 
     def who_said(self, query: str, limit: int = 3, cutoff: float | None = None) -> list[QuoteHit]:
         """Quotes containing (roughly) the words typed, best first."""
@@ -109,72 +270,81 @@ class SearchIndex:
         if len(needle) < 3:
             return []
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
-        matches = process.extract(
-            needle,
-            self._quote_folded,
-            scorer=fuzz.partial_ratio,
-            processor=None,
-            limit=max(limit * 4, 20),
-            score_cutoff=cutoff,
-        )
-        hits = []
-        for _choice, score, index in matches:
-            folded = self._quote_folded[index]
-            alignment = fuzz.partial_ratio_alignment(needle, folded, processor=None)
-            span = (0, len(folded))
-            if alignment is not None:
-                span = _word_span(
-                    self._quote_texts[index], alignment.dest_start, alignment.dest_end
-                )
-            # Among equal scores, prefer quotes where the query covers more of the quote.
-            coverage = (span[1] - span[0]) / max(len(folded), 1)
-            hits.append((score, coverage, QuoteHit(self._quote_ids[index], score, span)))
-        hits.sort(key=lambda item: (-item[0], -item[1], item[2].quote_id))
-        return [hit for _, _, hit in hits[:limit]]
+        candidates = self.quote_candidates(needle)
+        if not candidates:
+            return []
+        ids, texts = self._quote_texts(candidates)
+        return rank_quotes(needle, ids, texts, [fold(t) for t in texts], limit, cutoff)
+
+    def who_said_exhaustive(
+        self, query: str, limit: int = 3, cutoff: float | None = None
+    ) -> list[QuoteHit]:
+        """The reference answer: every quote scored (slow; for tests and the recall bench)."""
+        needle = squash(query)
+        if len(needle) < 3:
+            return []
+        cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
+        ids, texts = [], []
+        for quote_id, text, _speaker in self.store.articles.iter_quotes():
+            ids.append(quote_id)
+            texts.append(text or "")
+        return rank_quotes(needle, ids, texts, [fold(t) for t in texts], limit, cutoff)
 
     def closest_quotes(self, query: str, limit: int = 3) -> list[QuoteHit]:
         """Near misses, offered as suggestions when nothing passes the cutoff."""
         return self.who_said(query, limit=limit, cutoff=50.0)
 
-    def _names(
-        self, query: str, names: list[str], items: list[tuple[int, str]], limit: int, cutoff: float
-    ) -> list[NamedHit]:
-        needle = squash(query)
-        if not needle:
-            return []
-        matches = process.extract(
-            needle, names, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=cutoff
-        )
-        return [NamedHit(items[i][0], items[i][1], score) for _, score, i in matches]
+    # -- names -------------------------------------------------------------------------------
 
     def people(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
-        return self._names(query, self._people_names, self._people, limit, cutoff)
+        return self._people.search(query, limit, cutoff)
 
     def topics(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
-        return self._names(query, self._topic_names, self._topics, limit, cutoff)
+        return self._topics.search(query, limit, cutoff)
+
+    # -- articles ----------------------------------------------------------------------------
 
     def articles(self, query: str, limit: int = 5) -> list[int]:
-        """Article ids by full-text relevance (FTS5, stemmed), then by fuzzy title."""
-        words = _FTS_WORD.findall(query.casefold())[:12]
+        """Article ids by full-text relevance (FTS5, stemmed): articles with every content word
+        first, then any of them; failing that, titles sharing a word's first letters, fuzzily."""
+        words = list(dict.fromkeys(_FTS_WORD.findall(query.casefold())))[:12]
         if not words:
             return []
-        fts_query = " OR ".join(f'"{word}"' for word in words)
+        content = [w for w in words if w not in STOPWORDS] or words
+        found: list[int] = []
+        for match in (
+            " ".join(f'"{w}"' for w in content),
+            " OR ".join(f'"{w}"' for w in content) if len(content) > 1 else None,
+        ):
+            if match is None or len(found) >= limit:
+                continue
+            for (article_id,) in self.store.db.execute(
+                "select rowid from articles_fts where articles_fts match ? order by rank limit ?",
+                [match, limit],
+            ):
+                if article_id not in found:
+                    found.append(article_id)
+        if found:
+            return found[:limit]
+        return self._articles_by_title(query, content, limit)
+
+    def _articles_by_title(self, query: str, words: list[str], limit: int) -> list[int]:
+        prefixes = list(dict.fromkeys(w[:4] for w in words if len(w) >= 4))
+        if not prefixes:
+            return []
+        match = "title : (" + " OR ".join(f'"{p}"*' for p in prefixes) + ")"
         rows = self.store.db.execute(
-            "select rowid from articles_fts where articles_fts match ? order by bm25(articles_fts) "
-            "limit ?",
-            [fts_query, limit],
+            "select rowid, title from articles_fts where articles_fts match ? limit 2000",
+            [match],
         ).fetchall()
-        if rows:
-            return [row[0] for row in rows]
-        titles = list(self.store.articles.iter_articles())
         matches = process.extract(
             squash(query),
-            [squash(title) for _, title, _ in titles],
+            [squash(title or "") for _, title in rows],
             scorer=fuzz.WRatio,
             processor=None,
             limit=limit,
             score_cutoff=self.NAME_CUTOFF,
         )
-        return [titles[i][0] for _, _, i in matches]
+        return [rows[i][0] for _, _, i in matches]

@@ -110,6 +110,28 @@ def _v3_subscriptions_and_deliveries(db: Database) -> None:
     create_subscription_tables(db)
 
 
+def _v4_quote_search_index(db: Database) -> None:
+    """FTS5 over quote texts: where /who said finds its candidates before fuzzy re-ranking.
+
+    External content (the text lives once, in ``quotes``), accents folded by the tokenizer, kept
+    in step by triggers so every writer of ``quotes`` (inside its own transaction) updates it.
+    Raw SQL: sqlite-utils' ``enable_fts`` would commit in the middle of the migration.
+    """
+    for statement in (
+        "create virtual table quotes_fts using fts5(text, content='quotes', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2', detail=none)",
+        "create trigger quotes_fts_ai after insert on quotes begin "
+        "insert into quotes_fts (rowid, text) values (new.id, new.text); end",
+        "create trigger quotes_fts_ad after delete on quotes begin "
+        "insert into quotes_fts (quotes_fts, rowid, text) values ('delete', old.id, old.text); end",
+        "create trigger quotes_fts_au after update of text on quotes begin "
+        "insert into quotes_fts (quotes_fts, rowid, text) values ('delete', old.id, old.text); "
+        "insert into quotes_fts (rowid, text) values (new.id, new.text); end",
+        "insert into quotes_fts (quotes_fts) values ('rebuild')",
+    ):
+        db.execute(statement)
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
@@ -117,6 +139,7 @@ MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
     _v2_feeds_and_sources,
     _v3_subscriptions_and_deliveries,
+    _v4_quote_search_index,
 ]
 
 

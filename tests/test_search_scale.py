@@ -1,0 +1,208 @@
+"""The fast search (FTS candidates + rapidfuzz re-ranking) against the exhaustive scan, and the
+quote index kept in step with the store."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from bot.parsing.topics import normalise_topic
+from bot.search import SearchIndex, _NameIndex, quote_match_query, squash
+from bot.store import Store, schema
+from bot.store.schema import MIGRATIONS
+from tests.conftest import make_article
+
+SYLLABLES = [c + v for c in "bdkmnrstv" for v in "aeio"]
+COMMON = ["the", "of", "and", "to", "in", "that", "it", "is", "for", "on", "with", "as", "we"]
+
+
+def _vocabulary(rng: random.Random, size: int) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def _quote(rng: random.Random, vocab: list[str]) -> str:
+    words = [
+        rng.choice(COMMON) if rng.random() < 0.35 else rng.choice(vocab)
+        for _ in range(rng.randint(8, 24))
+    ]
+    return " ".join(words).capitalize() + "."
+
+
+def _typo(rng: random.Random, phrase: str) -> str:
+    chars = list(phrase)
+    positions = [i for i, c in enumerate(chars[:-1]) if c.isalpha() and chars[i + 1].isalpha()]
+    i = rng.choice(positions)
+    chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    return "".join(chars)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Store, list[str]]:
+    rng = random.Random(6)
+    vocab = _vocabulary(rng, 1500)
+    store = Store.open(tmp_path_factory.mktemp("scale") / "scale.db")
+    texts = []
+    for n in range(200):
+        quotes = [(_quote(rng, vocab), f"Person {n % 37}") for _ in range(rng.randint(3, 8))]
+        texts += [text for text, _ in quotes]
+        store.articles.save(
+            make_article(title=f"Story {n}", quotes=quotes, people=[(f"Person {n % 37}", None)]),
+            slug=f"s{n}",
+            content_hash=str(n),
+            text="t",
+        )
+    yield store, texts
+    store.close()
+
+
+def _queries(texts: list[str]) -> list[str]:
+    rng = random.Random(7)
+    queries = []
+    for text in rng.sample(texts, 120):
+        words = text.rstrip(".").split()
+        start = rng.randrange(0, max(1, len(words) - 5))
+        phrase = " ".join(words[start : start + rng.randint(3, 6)])
+        kind = rng.randrange(4)
+        if kind == 1:
+            phrase = _typo(rng, phrase)
+        elif kind == 2:
+            phrase = phrase[: len(phrase) - 2]  # a partial last word
+        elif kind == 3:
+            phrase = "zuvaxo qwillip frombat"  # a miss
+        queries.append(phrase)
+    return queries
+
+
+def test_fast_path_agrees_with_the_exhaustive_scan(generated) -> None:
+    store, texts = generated
+    index = SearchIndex(store)
+    agree = 0
+    queries = _queries(texts)
+    for query in queries:
+        fast = index.who_said(query, limit=1)
+        full = index.who_said_exhaustive(query, limit=1)
+        if [h.score for h in fast] == [h.score for h in full]:
+            agree += 1
+    assert agree / len(queries) >= 0.97
+
+
+def test_exact_phrase_finds_its_quote_and_highlights_it(generated) -> None:
+    store, texts = generated
+    index = SearchIndex(store)
+    text = texts[17]
+    phrase = " ".join(text.split()[2:7])
+    hit = index.who_said(phrase)[0]
+    assert hit.score == 100
+    quote = store.articles.quote(hit.quote_id)["text"]
+    assert squash(quote[hit.highlight[0] : hit.highlight[1]]) == squash(phrase)
+
+
+def test_index_follows_reingest_and_delete(store: Store) -> None:
+    index = SearchIndex(store)
+    saved = store.articles.save(
+        make_article(quotes=[("Turnips will save the republic.", "Ann Lee")]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    assert index.who_said("turnips will save")
+    store.articles.save(
+        make_article(quotes=[("Parsnips are the future of farming.", "Ann Lee")]),
+        slug="a",
+        content_hash="2",
+        text="t",
+    )
+    assert index.who_said("turnips will save") == []
+    assert index.who_said("parsnips are the future")
+    store.articles.delete(saved.article_id)
+    assert index.who_said("parsnips are the future") == []
+    rows = store.db.execute("select count(*) from quotes_fts").fetchone()[0]
+    assert rows == 0
+    integrity = store.db.execute(
+        "insert into quotes_fts (quotes_fts, rank) values ('integrity-check', 1)"
+    )
+    assert integrity is not None  # raises on a content/index mismatch
+
+
+def test_failed_save_leaves_the_index_as_it_was(store: Store, monkeypatch) -> None:
+    index = SearchIndex(store)
+    store.articles.save(
+        make_article(quotes=[("Turnips will save the republic.", "Ann Lee")]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+
+    def boom(*args, **kwargs):
+        raise sqlite3.OperationalError("disk on fire")
+
+    monkeypatch.setattr(store.articles, "_save_children", boom)
+    with pytest.raises(sqlite3.OperationalError):
+        store.articles.save(
+            make_article(quotes=[("Parsnips are the future.", "Ann Lee")]),
+            slug="a",
+            content_hash="2",
+            text="t",
+        )
+    assert index.who_said("turnips will save")
+
+
+def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
+    path = tmp_path / "old.db"
+    upgrade = [m.__name__ for m in MIGRATIONS].index("_v4_quote_search_index")
+    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        store.articles.save(
+            make_article(quotes=[("Turnips will save the republic.", "Ann Lee")]),
+            slug="a",
+            content_hash="1",
+            text="t",
+        )
+        assert "quotes_fts" not in store.db.table_names()
+        store.close()
+    finally:
+        schema.MIGRATIONS = old
+    store = Store.open(path)
+    assert SearchIndex(store).who_said("turnips will save")
+    store.close()
+
+
+def test_match_query_drops_stopwords_and_adds_prefixes() -> None:
+    assert quote_match_query("the last ones to hang up") == '"last" OR "ones" OR "hang" OR "up"'
+    assert '"gigaw"*' in quote_match_query("every gigawat counts")
+    assert quote_match_query("to be or") == '"to" OR "be" OR "or"'
+    assert quote_match_query("a") is None
+
+
+def test_large_name_lists_use_word_candidates(monkeypatch) -> None:
+    monkeypatch.setattr(_NameIndex, "FULL_SCAN_MAX", 10)
+    names = _NameIndex()
+    rng = random.Random(3)
+    vocab = _vocabulary(rng, 400)
+    rows = [(i, f"{rng.choice(vocab).title()} {rng.choice(vocab).title()}") for i in range(1, 2000)]
+    rows.append((5000, "Yuri Ushakov"))
+    rows.append((5001, "Marta Ibáñez"))
+    names.add(rows)
+    assert names.search("ushakof", 3, 72)[0].name == "Yuri Ushakov"
+    assert names.search("ibanez", 3, 72)[0].name == "Marta Ibáñez"
+    assert names.search("yuri ushakov", 3, 72)[0].id == 5000
+
+
+def test_refresh_reads_only_new_names(store: Store) -> None:
+    index = SearchIndex(store)
+    assert index.people("ann lee") == []
+    store.articles.save(
+        make_article(people=[("Ann Lee", None)], topics=["Heatwaves"]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    index.refresh()
+    assert index.people("ann lee")[0].name == "Ann Lee"
+    assert index.topics("heatwaevs")[0].name == normalise_topic("Heatwaves")
