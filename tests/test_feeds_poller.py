@@ -283,3 +283,18 @@ def test_backoff_doubles_per_failure_up_to_a_day() -> None:
         timedelta(hours=2),
     ]
     assert backoff(interval, 20) == timedelta(hours=24)
+
+
+@pytest.mark.parametrize("declared_in", ["header", "xml-declaration"])
+async def test_a_feed_in_a_legacy_encoding_keeps_its_letters(
+    web: WebServer, declared_in: str
+) -> None:
+    feed = rss2("Новости дня", [("Дорога", "http://x/a")]).replace(' encoding="utf-8"', "")
+    content_type = "application/rss+xml"
+    if declared_in == "header":
+        content_type += "; charset=windows-1251"
+    else:
+        feed = feed.replace('<?xml version="1.0"', '<?xml version="1.0" encoding="windows-1251"')
+    url = web.add("/feed", feed.encode("cp1251"), content_type=content_type)
+    info = await probe_feed(url, TEST_POLICY)
+    assert info.title == "Новости дня"

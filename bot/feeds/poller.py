@@ -62,10 +62,10 @@ class PollOutcome:
 
 def parse_feed(result: FetchResult, url: str) -> Any:
     """feedparser on the downloaded bytes; refuses anything that is not RSS or Atom."""
-    parsed = feedparser.parse(
-        result.content,
-        response_headers={"content-type": result.content_type or "application/xml"},
-    )
+    content_type = result.content_type or "application/xml"
+    if result.charset:
+        content_type += f"; charset={result.charset}"
+    parsed = feedparser.parse(result.content, response_headers={"content-type": content_type})
     if not parsed.version and not parsed.entries:
         kind = result.content_type or "no content type"
         raise FetchError(url, f"not an RSS or Atom feed (got {kind})")
