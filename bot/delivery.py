@@ -74,8 +74,8 @@ def utc_now() -> datetime:
 def request_may_have_arrived(error: NetworkError) -> bool:
     """False when Telegram answered with an error or the connection was never made."""
     cause = error.__cause__
-    if cause is None:
-        return False  # an HTTP error status: Telegram said it did not deliver
+    if cause is None or isinstance(cause, TelegramError):
+        return False  # an HTTP error status (maybe with an unreadable body): not delivered
     return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
@@ -238,7 +238,12 @@ class Deliverer:
             except NetworkError as error:
                 if request_may_have_arrived(error):
                     self._finish(chat_id, day, log_status.UNCONFIRMED, error=repr(error))
-                    log.warning("briefing for chat %s may or may not have arrived", chat_id)
+                    log.warning(
+                        "briefing for chat %s may or may not have arrived: %r (cause %r)",
+                        chat_id,
+                        error,
+                        error.__cause__,
+                    )
                     return Outcome.UNCONFIRMED
                 ticket.refund()
                 self._finish(chat_id, day, log_status.FAILED, error=str(error))

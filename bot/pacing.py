@@ -2,8 +2,9 @@
 
 One :class:`Pacer` is shared by everything the bot sends. It hands out *reserved send times*
 so that no sliding one-second window holds more than 30 sends (a leaky bucket, as in PTB's
-``AIORateLimiter``, lets a burst of 60 through in its first second). A call that Telegram
-refused did not count against its limit, so its slot is refunded.
+``AIORateLimiter``, lets a burst of 60 through in its first second), with a small gap between
+sends so a burst does not open dozens of connections at once. A call that Telegram refused did
+not count against its limit, so its slot is refunded.
 
 :class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies. Unlike
 ``AIORateLimiter`` it waits out a 429 for *that request only*: one subscriber's flood answer
@@ -58,6 +59,9 @@ class Pacer:
     ) -> None:
         self.per_second = per_second
         self.window = 1.0 + margin
+        # Bursts are spread a little, so a full window never opens dozens of connections
+        # at once (a refunded slot can still be reused almost at once).
+        self.min_gap = 0.25 / per_second
         self._clock = clock
         self._slots: collections.deque[float] = collections.deque()
         self._chat_ready: dict[int | str, float] = {}
@@ -68,7 +72,7 @@ class Pacer:
             self._slots.popleft()
         at = now
         if self._slots:
-            at = max(at, self._slots[-1])
+            at = max(at, self._slots[-1] + self.min_gap)
         if len(self._slots) >= self.per_second:
             at = max(at, self._slots[-self.per_second] + self.window)
         self._slots.append(at)
