@@ -6,7 +6,7 @@ text): it always returns a :class:`ParsedArticle`, possibly empty.
 
 from __future__ import annotations
 
-from bot.parsing.model import ParsedArticle, Paragraph, Person, Quote
+from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote
 from bot.parsing.pipeline import parse_article
 
-__all__ = ["ParsedArticle", "Paragraph", "Person", "Quote", "parse_article"]
+__all__ = ["Paragraph", "ParsedArticle", "Person", "Quote", "parse_article"]

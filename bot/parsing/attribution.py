@@ -14,6 +14,7 @@ pronoun to the nearest fitting person before it, a role noun (``the aide``) to t
 holding that role, an organisation to its name.
 """
 
+# ruff: noqa: SIM905  (word lists read best as one string)
 from __future__ import annotations
 
 import bisect
@@ -32,21 +33,21 @@ Tok = tuple[int, int, str]
 QMARKS = frozenset({'"', "“", "”", "''", "„", "«", "»"})
 DASHES = frozenset({"—", "–", "-", "--"})
 _DETERMINERS = frozenset(
-    """the a an his her their its this that these those one some another any each every
-    our my your several two three many""".split()
+    """the a an his her their its this that these those one some another any each every our my
+    your several two three many""".split()
 )
 _SKIP_BETWEEN = frozenset(
-    """also later then again previously recently once has had have would will could may
-    might should was is were are also further repeatedly frequently often never first
+    """also later then again previously recently once has had have would will could may might
+    should was is were are also further repeatedly frequently often never first
     initially subsequently famously reportedly apparently simply just only even flatly
-    quickly not n't has've 've 'd today yesterday tonight earlier last this on
-    monday tuesday wednesday thursday friday saturday sunday morning afternoon evening
-    night week month year recently already still always once twice himself herself
-    privately publicly bluntly""".split()
+    quickly not n't has've 've 'd today yesterday tonight earlier last this on monday
+    tuesday wednesday thursday friday saturday sunday morning afternoon evening night
+    week month year recently already still always once twice himself herself privately
+    publicly bluntly""".split()
 )
 _PREPOSITIONS = frozenset(
-    """of for in on at to from by with about as into over under against between among
-    during after before since until through via per like than without within""".split()
+    """of for in on at to from by with about as into over under against between among during
+    after before since until through via per like than without within""".split()
 )
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _LY = re.compile(r"[a-z]+ly$")
@@ -116,6 +117,10 @@ class Attributor:
         self._masks: dict[int, list[bool]] = {}
         self._sents: dict[int, list[tuple[int, int]]] = {}
         self._para_starts = [p.start for p in paragraphs]
+        self._by_para: dict[int, list[Segment]] = {}
+        for seg in segments:
+            for p in range(seg.para, seg.end_para + 1):
+                self._by_para.setdefault(p, []).append(seg)
         self.results: list[Attribution] = []
 
     # -- tokens ------------------------------------------------------------------
@@ -160,11 +165,11 @@ class Attributor:
             while k - 1 >= lo:
                 pw = toks[k - 1][2]
                 pwl = pw.lower()
-                if _is_cap(pw) and not _POSS.search(pw):
-                    k -= 1
-                elif pwl in _PARTICLES and k - 2 >= lo and _is_cap(toks[k - 2][2]):
-                    k -= 1
-                elif pw[:1].isupper() and pwl in TITLE_LIKE:
+                if (
+                    (_is_cap(pw) and not _POSS.search(pw))
+                    or (pwl in _PARTICLES and k - 2 >= lo and _is_cap(toks[k - 2][2]))
+                    or (pw[:1].isupper() and pwl in TITLE_LIKE)
+                ):
                     k -= 1
                 else:
                     break
@@ -396,8 +401,7 @@ class Attributor:
             if not (nw[:1].isupper() or nw in QMARKS):
                 continue
             if (w in SENT_END and not mask[k]) or (
-                w in QMARKS and mask[k] and k > 0 and toks[k - 1][2] in SENT_END
-                and not mask[k + 1]
+                w in QMARKS and mask[k] and k > 0 and toks[k - 1][2] in SENT_END and not mask[k + 1]
             ):
                 sp.append((start, toks[k][1]))
                 start = toks[k + 1][0]
@@ -408,7 +412,8 @@ class Attributor:
     def _role_person(self, head: str, pos: int, name: str | None) -> int | None:
         ppl = self.people
         i = ppl.before(pos) - 1
-        while i >= 0:
+        floor = max(-1, i - 300)
+        while i > floor:
             m = ppl.mentions[i]
             i -= 1
             rec = ppl.persons[m.person]
@@ -444,7 +449,9 @@ class Attributor:
                     return np, k
                 continue
             np = self._np_back(toks, p, i)
-            if np is None or np.kind == "noun" and np.name is None and np.head not in cues.ROLE_NOUNS:
+            if np is None or (
+                np.kind == "noun" and np.name is None and np.head not in cues.ROLE_NOUNS
+            ):
                 continue
             q = self._index_at(toks, np.start) - 1
             if q >= i and (toks[q][2] in {",", "—", "–"} or toks[q][2] in QMARKS):
@@ -712,17 +719,16 @@ class Attributor:
         # context: split quote / continuation
         prev = done[si - 1] if si > 0 else None
         pseg = segs[si - 1] if si > 0 else None
-        if prev is not None and pseg is not None and prev.speaker:
-            if pseg.end_para == seg.para and not text_before:
-                return Attribution(prev.speaker, prev.role, prev.cue, "split", prev.person)
+        has_prev = prev is not None and pseg is not None and bool(prev.speaker)
+        if has_prev and pseg.end_para == seg.para and not text_before:  # type: ignore[union-attr]
+            return Attribution(prev.speaker, prev.role, prev.cue, "split", prev.person)  # type: ignore[union-attr]
         if not text_before and j == 0 and seg.para > 0:
             ptoks = self.toks(seg.para - 1)
             a = self._sentence_speaker(seg.para - 1, len(ptoks))
             if a is not None:
                 return a
-            if prev is not None and pseg is not None and prev.speaker:
-                if pseg.end_para == seg.para - 1:
-                    return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)
+            if has_prev and pseg.end_para == seg.para - 1:  # type: ignore[union-attr]
+                return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)  # type: ignore[union-attr]
         return Attribution(None)
 
     def _sentence_speaker(self, pi: int, end: int) -> Attribution | None:
@@ -759,9 +765,7 @@ class Attributor:
         if m is None:
             toks = self.toks(pi)
             m = [False] * len(toks)
-            for seg in self.segments:
-                if seg.end_para < pi or seg.para > pi:
-                    continue
+            for seg in self._by_para.get(pi, ()):
                 a = seg.open_mark
                 b = seg.close_mark if seg.close_mark is not None else self.paras[seg.end_para].end
                 i = self._index_at(toks, a)

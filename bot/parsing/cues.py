@@ -4,6 +4,7 @@ Kept as plain Python sets built once at import (lookups are the hot path). The l
 general English newswriting vocabulary, not tuned to any particular article.
 """
 
+# ruff: noqa: SIM905  (word lists read best as one string)
 from __future__ import annotations
 
 from functools import cache
@@ -81,18 +82,18 @@ wrote chided"""
 
 # Bases that are more often nouns ("the state", "an email", "a report"): only their
 # past form counts as a reporting verb (plus the -s form where noted in _NOUNISH_S).
-_NOUNISH = """state email e-mail text message post tweet report comment answer quote claim
-call question offer counter charge object point echo cheer hint promise pledge vow remark
+_NOUNISH = """state email e-mail text message post tweet report comment answer quote claim call
+question offer counter charge object point echo cheer hint promise pledge vow remark
 protest joke blast slam praise lament rant boast brag mock demand command plead sigh cry
 shout yell scream whisper lecture mention rebuke welcome hail second read guess estimate
-highlight relay query reflect rejoin relate venture volunteer worry fret gripe crow caution
-counsel chime sneer scoff snap tease quip shrug retweet affirm reason release concern
-testify note respond reply witness""".split()
+highlight relay query reflect rejoin relate venture volunteer worry fret gripe crow
+caution counsel chime sneer scoff snap tease quip shrug retweet affirm reason release
+concern testify note respond reply witness""".split()
 _NOUNISH_S = frozenset({"notes"})
 _NOUN_ING = frozenset(
-    """reporting posting messaging texting reading offering seconding questioning
-    counseling charging meaning hearing briefing calling echoing relaying reasoning
-    releasing concerning pointing objecting reflecting answering commenting""".split()
+    """reporting posting messaging texting reading offering seconding questioning counseling
+    charging meaning hearing briefing calling echoing relaying reasoning releasing
+    concerning pointing objecting reflecting answering commenting""".split()
 )
 
 REPORTING_BASES: frozenset[str] = frozenset(_REPORTING_BASES.split())
@@ -112,46 +113,44 @@ for _f in _PAST_ONLY.split():
 # Verbs that are reporting verbs only in some uses; they need the speech to follow
 # directly ("called it "...""), so post-quote inversion ("..." called X) is not trusted.
 WEAK_REPORTING = frozenset(
-    """call point question second read offer welcome hail echo cheer applaud continue
-    begin post message text email e-mail relay object reflect counter charge""".split()
+    """call point question second read offer welcome hail echo cheer applaud continue begin
+    post message text email e-mail relay object reflect counter charge""".split()
 )
 # Verbs that strongly mark speech in either position.
 SAY_LIKE = frozenset(
-    """say tell add write tweet note explain insist argue declare ask reply respond
-    answer continue stress emphasize emphasise warn joke quip conclude recall remark
-    concede admit acknowledge state claim announce predict complain observe retort
-    scoff muse exclaim boast offer counter caution suggest confirm deny""".split()
+    """say tell add write tweet note explain insist argue declare ask reply respond answer
+    continue stress emphasize emphasise warn joke quip conclude recall remark concede
+    admit acknowledge state claim announce predict complain observe retort scoff muse
+    exclaim boast offer counter caution suggest confirm deny""".split()
 )
 
 # Reporting nouns: "in a statement", "told ... in an interview".
 REPORTING_NOUNS = frozenset(
-    """statement interview tweet tweets post posts email e-mail letter memo speech
-    remarks comments comment op-ed column editorial release blog essay article book
-    op-ed news conference press conference briefing report message
-    """.split()
+    """statement interview tweet tweets post posts email e-mail letter memo speech remarks
+    comments comment op-ed column editorial release blog essay article book op-ed news
+    conference press conference briefing report message""".split()
 )
 
 # Verbs that take a that-clause of reported speech (indirect quotes).
 INDIRECT_VERBS = frozenset(
-    """say tell add note stress emphasize emphasise warn insist argue explain claim
-    declare announce assert contend maintain acknowledge admit concede confirm deny
-    reiterate inform report reveal predict promise vow pledge suggest recall remind
-    reassure agree complain allege caution testify write tweet""".split()
+    """say tell add note stress emphasize emphasise warn insist argue explain claim declare
+    announce assert contend maintain acknowledge admit concede confirm deny reiterate
+    inform report reveal predict promise vow pledge suggest recall remind reassure agree
+    complain allege caution testify write tweet""".split()
 )
 
 # Honorifics and office titles that can stand before a name.
 TITLES = frozenset(
-    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sen sen. senator rep rep.
-    representative congressman congresswoman gov gov. governor lt lt. president
-    vice-president secretary gen gen. general col col. colonel maj maj. major capt
-    capt. captain sgt sgt. cmdr adm adm. admiral judge justice chief mayor speaker
-    chairman chairwoman chair minister ambassador pres pres. sec sec. atty atty.
-    attorney hon hon. rev rev. reverend father sister brother pope king queen prince
-    princess sheikh ayatollah cardinal bishop rabbi imam lord lady sir dame
-    commissioner councilman councilwoman councilmember superintendent sheriff
-    detective officer sergeant lieutenant coach director ceo chancellor premier
-    spokesman spokeswoman spokesperson aide adviser advisor strategist pollster
-    leader""".split()
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sen sen. senator rep rep. representative
+    congressman congresswoman gov gov. governor lt lt. president vice-president
+    secretary gen gen. general col col. colonel maj maj. major capt capt. captain sgt
+    sgt. cmdr adm adm. admiral judge justice chief mayor speaker chairman chairwoman
+    chair minister ambassador pres pres. sec sec. atty atty. attorney hon hon. rev rev.
+    reverend father sister brother pope king queen prince princess sheikh ayatollah
+    cardinal bishop rabbi imam lord lady sir dame commissioner councilman councilwoman
+    councilmember superintendent sheriff detective officer sergeant lieutenant coach
+    director ceo chancellor premier spokesman spokeswoman spokesperson aide adviser
+    advisor strategist pollster leader""".split()
 )
 # Titles that mark a person (used for gender and person-ness).
 MALE_TITLES = frozenset({"mr", "mr.", "king", "prince", "sir", "lord", "father", "brother"})
@@ -160,27 +159,25 @@ FEMALE_TITLES = frozenset(
 )
 PERSON_TITLES = frozenset(
     """mr mr. mrs mrs. ms ms. miss dr dr. sen sen. senator rep rep. gov gov. governor
-    congressman congresswoman president secretary judge justice mayor lt. gen. col.
-    maj. capt. sgt. adm. rev. reverend sheriff prof. professor ambassador speaker
-    chairman chairwoman""".split()
+    congressman congresswoman president secretary judge justice mayor lt. gen. col. maj.
+    capt. sgt. adm. rev. reverend sheriff prof. professor ambassador speaker chairman
+    chairwoman""".split()
 )
 
 # Common nouns naming a person by what they do: "the aide", "a spokeswoman".
 ROLE_NOUNS = frozenset(
-    """aide adviser advisor spokesman spokeswoman spokesperson official officials
-    president senator congressman congresswoman governor mayor secretary minister
-    ambassador director chairman chairwoman chair chief candidate nominee
-    strategist pollster analyst economist lawyer attorney judge justice leader
-    representative rep lawmaker legislator commissioner sheriff officer detective
-    professor expert researcher historian scholar author writer columnist reporter
-    editor anchor host commentator critic donor supporter voter activist organizer
-    manager consultant operative staffer veteran general colonel admiral captain
-    businessman businesswoman executive ceo founder investor banker prosecutor
-    spokesman diplomat negotiator envoy speaker whip chairman resident witness
-    woman man mother father son daughter wife husband teacher student doctor
-    physician nurse priest pastor rabbi imam bishop owner president-elect
-    front-runner frontrunner challenger incumbent opponent rival billionaire
-    mogul""".split()
+    """aide adviser advisor spokesman spokeswoman spokesperson official officials president
+    senator congressman congresswoman governor mayor secretary minister ambassador
+    director chairman chairwoman chair chief candidate nominee strategist pollster
+    analyst economist lawyer attorney judge justice leader representative rep lawmaker
+    legislator commissioner sheriff officer detective professor expert researcher
+    historian scholar author writer columnist reporter editor anchor host commentator
+    critic donor supporter voter activist organizer manager consultant operative staffer
+    veteran general colonel admiral captain businessman businesswoman executive ceo
+    founder investor banker prosecutor spokesman diplomat negotiator envoy speaker whip
+    chairman resident witness woman man mother father son daughter wife husband teacher
+    student doctor physician nurse priest pastor rabbi imam bishop owner president-elect
+    front-runner frontrunner challenger incumbent opponent rival billionaire mogul""".split()
 )
 
 PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
@@ -190,31 +187,29 @@ SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you"})
 
 # Capitalised words that start sentences or name times, never people.
 NON_NAME_WORDS = frozenset(
-    """the a an and but or nor so yet for in on at to of from by with without as if when
-    while after before since until because although though this that these those it its
-    he she they we i you his her their our my your there here then now what who whom whose
+    """the a an and but or nor so yet for in on at to of from by with without as if when while
+    after before since until because although though this that these those it its he she
+    they we i you his her their our my your there here then now what who whom whose
     which where why how all any each every some no not one two three four five six seven
-    eight nine ten first last next new many much more most other another such both either
-    neither also still just only even yet however meanwhile moreover furthermore instead
-    otherwise indeed thus hence therefore perhaps maybe also later earlier today tonight
-    yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday january
-    february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr
-    is are was were be been being has have had do does did will would can could should
-    shall might must let yes no okay ok please thank thanks well oh
-    according asked said says told like unlike despite during among amid within into
-    over under about above below against between through throughout upon via per
-    abstract full text update photo video watch read related editor note
-    democrat democrats republican republicans gop american americans
-    """.split()
+    eight nine ten first last next new many much more most other another such both
+    either neither also still just only even yet however meanwhile moreover furthermore
+    instead otherwise indeed thus hence therefore perhaps maybe also later earlier today
+    tonight yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr is are was
+    were be been being has have had do does did will would can could should shall might
+    must let yes no okay ok please thank thanks well oh according asked said says told
+    like unlike despite during among amid within into over under about above below
+    against between through throughout upon via per abstract full text update photo
+    video watch read related editor note democrat democrats republican republicans gop
+    american americans""".split()
 )
 
 COMPANY_WORDS = frozenset(
     """campaign committee party house senate congress department ministry agency office
-    administration council court commission association institute foundation group
-    times post news journal network company corporation inc corp llc university
-    college school board bureau service union center centre organization
-    organisation fund bank pac""".split()
+    administration council court commission association institute foundation group times
+    post news journal network company corporation inc corp llc university college school
+    board bureau service union center centre organization organisation fund bank pac""".split()
 )
 
 

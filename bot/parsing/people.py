@@ -7,6 +7,7 @@ introduced with (``the aide``). Mentions are kept in text order so that pronouns
 role nouns can be resolved to the nearest fitting person before them.
 """
 
+# ruff: noqa: SIM905  (word lists read best as one string)
 from __future__ import annotations
 
 import bisect
@@ -18,7 +19,9 @@ from bot.parsing import cues
 _NAME_TOKEN = r"(?:Mc|Mac|O['’]|D['’]|L['’])?[A-Z][\w]*(?:[-'’][A-Z]\w*)*"
 _INITIAL = r"[A-Z]\."
 _PARTICLE = r"(?:de|van|von|der|den|la|le|da|du|del|della|bin|ibn|al|el|ben|dos|di)"
-_ABBR_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Prof|Rev|Adm|Maj|Atty|Sec|Pres|Hon|Cmdr|Gov)\."
+_ABBR_TITLE = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Prof|Rev|Adm|Maj|Atty|Sec|Pres|Hon|Cmdr)\."
+)
 _SUFFIX = r"(?:,?[ \u00a0]+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
 NAME_RUN = re.compile(
     rf"(?<![\w’'\-.])(?:{_ABBR_TITLE}|{_INITIAL}|{_NAME_TOKEN})"
@@ -26,6 +29,7 @@ NAME_RUN = re.compile(
     rf"{_SUFFIX}?"
 )
 _TOKEN_SPLIT = re.compile(r"[ \u00a0]+")
+_WORD = re.compile(r"[^ \u00a0]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 TITLE_LIKE = cues.TITLES | frozenset({"vice", "first", "former", "deputy", "acting", "lady"})
@@ -70,6 +74,7 @@ class People:
     mentions: list[Mention] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     by_key: dict[str, int] = field(default_factory=dict)
+    surnames: dict[str, list[int]] = field(default_factory=dict)
 
     def at(self, start: int, end: int) -> Mention | None:
         """The mention overlapping ``[start, end)``, if any (the last one)."""
@@ -125,11 +130,11 @@ def gender_of_first(first: str) -> str | None:
 
 _ROLE_AFTER = re.compile(r",[ \u00a0]+([\w’'][^,;:.!?()\"“”\n]{2,120}?)(?=[,.;:!?)\"“”\n]|$|\s—)")
 _ROLE_PRE_WORDS = frozenset(
-    """former presidential senior top chief deputy assistant acting then longtime
-    campaign press communications national political foreign domestic defense
-    republican democratic independent conservative liberal progressive white house
-    state federal vice executive managing general lead principal special economic
-    policy legal media digital data finance deputy""".split()
+    """former presidential senior top chief deputy assistant acting then longtime campaign
+    press communications national political foreign domestic defense republican
+    democratic independent conservative liberal progressive white house state federal
+    vice executive managing general lead principal special economic policy legal media
+    digital data finance deputy""".split()
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _WORD_BACK = re.compile(r"([\w.’'\-]+)[ \u00a0]*$")
@@ -142,6 +147,7 @@ class PeopleFinder:
         self.text = text
         self.people = People()
         self._is_org = is_org
+        self._np_cache: dict[str, bool] = {}
 
     # -- roles -------------------------------------------------------------------
     def _role_before(self, start: int, title: str | None) -> str | None:
@@ -202,14 +208,22 @@ class PeopleFinder:
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
-                toks = _TOKEN_SPLIT.split(raw)
-                # drop leading sentence words / titles, remember the title
+                base = m.start()
+                if " " not in raw and "\u00a0" not in raw:
+                    # one word: the common case, kept cheap
+                    tl = raw.lower()
+                    if tl in cues.NON_NAME_WORDS or tl in TITLE_LIKE:
+                        continue
+                    stripped = _POSSESSIVE.sub("", raw)
+                    if stripped and stripped.lower() not in cues.NON_NAME_WORDS:
+                        pending.append((base, base + len(stripped), [stripped], None))
+                    continue
+                toks = []
                 offs = []
-                p = m.start()
-                for t in toks:
-                    q = text.find(t, p)
-                    offs.append(q)
-                    p = q + len(t)
+                for w in _WORD.finditer(raw):
+                    toks.append(w.group())
+                    offs.append(base + w.start())
+                # drop leading sentence words / titles, remember the title
                 i = 0
                 title_words: list[str] = []
                 while i < len(toks):
@@ -290,14 +304,31 @@ class PeopleFinder:
             if pid is None and len(toks) >= 2:
                 # "Hillary Clinton" for "Hillary Rodham Clinton"
                 pid = ppl.by_key.get(f"{toks[0].lower()} {toks[-1].lower()}")
+            if pid is not None and len(toks) == 1 and title:
+                # "Mrs. Lang" is not Robert Lang: pick the namesake of the title's gender
+                want = _title_gender(title)
+                if want and ppl.persons[pid].gender not in (None, want):
+                    pid = next(
+                        (
+                            q
+                            for q in ppl.surnames.get(key, ())
+                            if ppl.persons[q].gender in (None, want)
+                        ),
+                        None,
+                    )
             if pid is None:
                 kind = self._is_person_like(toks, title)
                 if kind is None and len(toks) == 1 and _plain_word(toks[0]):
                     kind = "maybe"
                 if kind is None:
                     continue
-                if kind == "maybe" and non_person is not None and non_person(" ".join(toks)):  # type: ignore[operator]
-                    continue
+                if kind == "maybe" and non_person is not None:
+                    joined = " ".join(toks)
+                    np_ = self._np_cache.get(joined)
+                    if np_ is None:
+                        np_ = self._np_cache[joined] = bool(non_person(joined))  # type: ignore[operator]
+                    if np_:
+                        continue
                 if any(t.lower() in cues.COMPANY_WORDS for t in toks):
                     continue
                 pid = self._new_person(toks, title, start, kind == "yes")
@@ -313,7 +344,7 @@ class PeopleFinder:
                     rec.is_person = True
             rec.mentions += 1
             inq = _inside(quoted, start)
-            if not inq:
+            if not inq and rec.mentions <= 4:
                 if rec.role_rank < 2:
                     role = self._role_after(end)
                     if role:
@@ -346,8 +377,18 @@ class PeopleFinder:
         ppl.by_key[" ".join(t.lower() for t in toks)] = pid
         if len(toks) >= 2:
             ppl.by_key.setdefault(toks[-1].lower(), pid)
+            ppl.surnames.setdefault(toks[-1].lower(), []).append(pid)
             ppl.by_key.setdefault(f"{toks[0].lower()} {toks[-1].lower()}", pid)
         return pid
+
+
+def _title_gender(title: str) -> str | None:
+    tl = title.split()[-1].lower()
+    if tl in cues.MALE_TITLES:
+        return "m"
+    if tl in cues.FEMALE_TITLES:
+        return "f"
+    return None
 
 
 def _plain_word(tok: str) -> bool:

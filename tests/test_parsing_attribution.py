@@ -1,0 +1,147 @@
+"""Speaker finding: one small example per attribution shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.parsing import parse_article
+
+
+def direct(body: str) -> list[tuple[str, str | None]]:
+    """(quote text, speaker) of the direct and partial quotes of a one-story article."""
+    art = parse_article("A test story\n\n" + body)
+    return [(q.text, q.speaker) for q in art.quotes if q.kind != "indirect"]
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "speaker"),
+    [
+        # "...," X said.
+        (
+            'Mayor Ann Fisher spoke. "The bridge opens in May," Fisher said.',
+            "The bridge opens in May,",
+            "Ann Fisher",
+        ),
+        # X said: "..."
+        (
+            'Mayor Ann Fisher said: "The bridge opens in May."',
+            "The bridge opens in May.",
+            "Ann Fisher",
+        ),
+        # "...," said X, the ...
+        (
+            '"The bridge opens in May," said Ann Fisher, the mayor of Lakeside.',
+            "The bridge opens in May,",
+            "Ann Fisher",
+        ),
+        # As X noted, "..."
+        (
+            'Ann Fisher arrived late. As Fisher noted, "the bridge opens in May."',
+            "the bridge opens in May.",
+            "Ann Fisher",
+        ),
+        # X deflected: "..."
+        (
+            'Ann Fisher was asked about cost. Fisher deflected: "Ask the engineers about that."',
+            "Ask the engineers about that.",
+            "Ann Fisher",
+        ),
+        # "...," X, a role, added.
+        (
+            '"We are on schedule," Ann Fisher, the mayor of Lakeside, added.',
+            "We are on schedule,",
+            "Ann Fisher",
+        ),
+        # NYT-style marks with an honorific
+        (
+            "Ann Fisher runs the town. ''We are on schedule,'' Ms. Fisher said.",
+            "We are on schedule,",
+            "Ann Fisher",
+        ),
+        # a "Name:" label
+        (
+            'Rep. Carl Dorn (R-Ohio): "Who approved the extra spending?"',
+            "Who approved the extra spending?",
+            "Carl Dorn",
+        ),
+        # partial quote woven into a reported clause
+        (
+            'Ann Fisher said the bridge would "change the whole valley" within a year.',
+            "change the whole valley",
+            "Ann Fisher",
+        ),
+        # closing ", X said" clause after the quote's own sentence goes on
+        (
+            'The plan is "the best deal the town ever got" for its money, Ann Fisher said.',
+            "the best deal the town ever got",
+            "Ann Fisher",
+        ),
+        # participle: "..., adding that ..."
+        (
+            'Ann Fisher praised the crews, adding that the work was "ahead of every estimate."',
+            "ahead of every estimate.",
+            "Ann Fisher",
+        ),
+    ],
+)
+def test_attribution_shapes(body: str, quote: str, speaker: str) -> None:
+    assert (quote, speaker) in direct(body)
+
+
+def test_split_quote_gets_one_speaker_for_both_halves() -> None:
+    got = direct('Ann Fisher spoke first. "We are ready," she said. "The crews start Monday."')
+    assert got == [("We are ready,", "Ann Fisher"), ("The crews start Monday.", "Ann Fisher")]
+
+
+def test_quote_split_by_its_attribution_mid_sentence() -> None:
+    got = direct('"We are ready," Ann Fisher said, "and the crews start Monday."')
+    assert [s for _, s in got] == ["Ann Fisher", "Ann Fisher"]
+
+
+def test_speaker_in_previous_sentence() -> None:
+    got = direct('Ann Fisher spoke at noon. She said the crews were ready. "Work starts Monday."')
+    assert got == [("Work starts Monday.", "Ann Fisher")]
+
+
+def test_quote_paragraph_continues_previous_speaker() -> None:
+    body = 'Ann Fisher opened the meeting.\n\n"We are ready," Fisher said.\n\n"Work starts Monday."'
+    assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
+
+
+def test_blockquote_with_dash_line_names_the_speaker() -> None:
+    body = '"We will not give up the harbour."\n— Ann Fisher, mayor of Lakeside\n'
+    art = parse_article("A test story\n\n" + body)
+    assert [(q.speaker, q.speaker_role) for q in art.quotes] == [
+        ("Ann Fisher", "mayor of Lakeside")
+    ]
+
+
+def test_according_to_names_the_source_of_a_quote() -> None:
+    got = direct('The deal is "worth every cent," according to Ann Fisher.')
+    assert got == [("worth every cent,", "Ann Fisher")]
+
+
+def test_organisation_as_speaker() -> None:
+    got = direct('"Deliveries are paused for review," the Pentagon said in a statement.')
+    assert got == [("Deliveries are paused for review,", "Pentagon")]
+    got = direct('"Some shipments already reached Europe," NBC News reported.')
+    assert got == [("Some shipments already reached Europe,", "NBC News")]
+
+
+def test_rich_reporting_verbs() -> None:
+    for verb in ["stressed", "emphasized", "warned", "insisted", "argued", "tweeted", "wrote"]:
+        got = direct(f'"We need more time for the review," Ann Fisher {verb}.')
+        assert got == [("We need more time for the review,", "Ann Fisher")], verb
+
+
+def test_quote_nobody_said_is_left_out() -> None:
+    assert direct('The film "Gone With the Wind" was shown again on Friday night.') == []
+
+
+def test_headline_echoing_a_quote_is_not_a_quote() -> None:
+    text = (
+        "'Ready for Anything' Mayor Says\n\n"
+        'Ann Fisher spoke on Monday. "We are ready for anything," Fisher said.\n'
+    )
+    art = parse_article(text)
+    assert [q.text for q in art.quotes if q.kind != "indirect"] == ["We are ready for anything,"]

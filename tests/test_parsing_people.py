@@ -1,0 +1,62 @@
+"""People: full names, roles, and resolving surnames, pronouns and role nouns."""
+
+from __future__ import annotations
+
+from bot.parsing import parse_article
+
+
+def speakers(body: str) -> list[str | None]:
+    art = parse_article("A test story\n\n" + body)
+    return [q.speaker for q in art.quotes if q.kind != "indirect"]
+
+
+def test_surname_resolves_to_full_name_first_mentioned() -> None:
+    body = 'Harbour chief Ola Brandt met the council. "We need dredging now," Brandt said.'
+    assert speakers(body) == ["Ola Brandt"]
+
+
+def test_pronoun_resolves_by_gender() -> None:
+    body = (
+        "Mary Collins met David Grant on Monday. Grant left early. "
+        'Collins stayed for the vote. "It passed easily," she said.'
+    )
+    assert speakers(body) == ["Mary Collins"]
+    body = 'Mary Collins met David Grant. Grant left early. "I had a train to catch," he said.'
+    assert speakers(body) == ["David Grant"]
+
+
+def test_pronoun_prefers_the_subject_of_the_previous_sentence() -> None:
+    body = 'Peter Hall criticised Tom Reyes on Monday. "His plan will fail," he said.'
+    assert speakers(body) == ["Peter Hall"]
+
+
+def test_honorific_gender_picks_the_right_namesake() -> None:
+    body = (
+        "Robert Lang and Susan Lang run the farm. Mr. Lang drives. "
+        "''We grow apples,'' Mrs. Lang said. ''They sell well,'' she added."
+    )
+    assert speakers(body) == ["Susan Lang", "Susan Lang"]
+
+
+def test_role_noun_resolves_to_person_with_that_role() -> None:
+    body = (
+        "Kate Lee, a spokeswoman for the mayor, spoke to reporters. "
+        '"We have no comment on that matter," the spokeswoman said.'
+    )
+    assert speakers(body) == ["Kate Lee"]
+
+
+def test_people_keep_roles_from_title_and_appositive() -> None:
+    art = parse_article(
+        "A test story\n\nFrench President Paul Moreau met Lina Park, an aide to the mayor. "
+        "Moreau spoke first and Park listened. Later Moreau left.\n"
+    )
+    people = {p.name: p for p in art.people}
+    assert people["Paul Moreau"].role == "French President"
+    assert people["Lina Park"].role == "aide to the mayor"
+    assert people["Paul Moreau"].mentions == 3
+
+
+def test_possessive_does_not_leak_into_name() -> None:
+    art = parse_article("A test story\n\nThe mayor's aide Tom Reyes spoke. Reyes's plan won.\n")
+    assert [p.name for p in art.people] == ["Tom Reyes"]
