@@ -56,6 +56,10 @@ _PARTICLES = frozenset(
     {"de", "van", "von", "der", "den", "la", "le", "da", "du", "del", "bin", "ibn", "al"}
 )
 _POSS = re.compile(r"['’]s?$")
+_CAP_MODIFIERS = frozenset(
+    {"gop", "democratic", "republican", "democrat", "american", "conservative", "liberal"}
+)
+_LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
 _PREV_WORD = re.compile(r"(\w+)\W*$")
 
 
@@ -240,6 +244,9 @@ class Attributor:
                 continue
             if tl in _PARTICLES and run_start is not None:
                 k += 1
+                continue
+            if tl in _CAP_MODIFIERS and k > i:
+                k += 1  # "the presumptive GOP nominee": a capitalised adjective
                 continue
             if run_start is not None and run_start == i:
                 break  # a bare name ends at the first lower-case word ("Carson took")
@@ -461,7 +468,7 @@ class Attributor:
     def _after_immediate(self, toks: list[Tok], i: int, hi: int) -> tuple[NP, int] | None:
         """``"...," X said`` / ``"...," said X`` starting at token ``i``."""
         # skip punctuation right after the closing mark
-        while i < hi and toks[i][2] in {",", "—", "–", "-", "--"}:
+        while i < hi and toks[i][2] in _LEAD_PUNCT:
             i += 1
         if i >= hi:
             return None
@@ -555,6 +562,10 @@ class Attributor:
                     return np2, k
             if np is not None and noun is None:
                 noun = (np, k)
+        if ing is not None and noun is not None and noun[1] < ing:
+            np = self._sentence_subject(toks, mask, lo, ing)
+            if np is not None:
+                return np, ing
         if noun is not None:
             return noun
         if weak is not None:

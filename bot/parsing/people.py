@@ -136,6 +136,9 @@ _ROLE_PRE_WORDS = frozenset(
     vice executive managing general lead principal special economic policy legal media
     digital data finance deputy""".split()
 )
+_ABBR_END = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|St|Jr|Sr|Inc|Lt|Gen|[A-Z]\.[A-Z])\Z")
+_ROLE_MORE = re.compile(r"[^,;:.!?()\"“”\n]*")
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _WORD_BACK = re.compile(r"([\w.’'\-]+)[ \u00a0]*$")
 
@@ -163,6 +166,9 @@ class PeopleFinder:
             w = m.group(1)
             wl = w.lower().rstrip(".")
             base = _POSSESSIVE.sub("", wl)
+            if wl in _HONORIFICS:
+                pos = m.start()
+                continue  # "Mr." says nothing about the role
             if wl in cues.ROLE_NOUNS or wl in cues.TITLES or w.lower() in cues.TITLES:
                 has_role = True
             elif (
@@ -181,7 +187,7 @@ class PeopleFinder:
             return None
         words.reverse()
         role = " ".join(words)
-        if title and not role.endswith(title):
+        if title and not role.endswith(title) and title.lower().rstrip(".") not in _HONORIFICS:
             role = f"{role} {title}"
         return role
 
@@ -191,6 +197,18 @@ class PeopleFinder:
         if not m:
             return None
         role = m.group(1).strip()
+        pos = m.end(1)
+        for _ in range(3):
+            # "a former spokesman for Mr. Obama": that period ends an abbreviation
+            if not (
+                self.text.startswith(".", pos) and _ABBR_END.search(self.text, max(0, pos - 8), pos)
+            ):
+                break
+            more = _ROLE_MORE.match(self.text, pos + 1, min(len(self.text), pos + 120))
+            if not more:
+                break
+            pos = more.end()
+        role = self.text[m.start(1) : pos].strip()
         words = role.split()
         head = [w.lower().strip("’'s") for w in words[:6]]
         if not any(w in cues.ROLE_NOUNS or w in cues.TITLES for w in head):
