@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rapidfuzz import fuzz, process
 
 _OFFSET_RE = re.compile(r"^(?:utc|gmt|z)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
-_CITY_CUTOFF = 86.0
+_CITY_CUTOFF = 88.0
 
 #: Places people type that are not the last part of an IANA name.
 _ALIASES: dict[str, str] = {
