@@ -102,6 +102,43 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the briefing a subscriber (or a new one) would get, as they would read it."""
+    from datetime import UTC, date, datetime
+
+    from bot.briefings import briefing_for
+    from bot.render import html_to_text
+    from bot.scheduling import slot_on
+    from bot.services import Services
+    from bot.store.subscriptions import Subscription
+
+    services = Services.start(settings)
+    try:
+        subscription = services.store.subscriptions.get(args.chat) if args.chat else None
+        now = datetime.now(UTC)
+        tz = subscription.tzinfo if subscription else settings.timezone
+        try:
+            day = date.fromisoformat(args.date) if args.date else now.astimezone(tz).date()
+        except ValueError:
+            print(f"newsbot: --date must be YYYY-MM-DD, got {args.date!r}", file=sys.stderr)
+            return 2
+        as_of = now
+        if subscription is not None:
+            as_of = min(now, slot_on(subscription, day))
+        elif args.date:
+            zone = getattr(settings.timezone, "key", "UTC")
+            default = Subscription(0, settings.digest_time, zone, True, False, True, None, now, now)
+            as_of = min(now, slot_on(default, day))
+        briefing = briefing_for(services.store, args.chat, day, as_of)
+    finally:
+        services.close()
+    print(html_to_text(briefing.text))
+    for row in briefing.buttons:
+        for label, data in row:
+            print(f"  [{label}] ({data})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -115,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("files", nargs="+")
     parse.add_argument("--json", action="store_true", help="one JSON object per file per line")
     add_feeds_parser(sub)
+    brief = sub.add_parser("brief", help="print the daily briefing a subscriber would get")
+    brief.add_argument("--chat", type=int, help="the subscriber's chat id (default: a new one)")
+    brief.add_argument("--date", help="briefing date, YYYY-MM-DD (default: today)")
     return parser
 
 
@@ -125,6 +165,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "parse": cmd_parse,
     "feeds": cmd_feeds,
+    "brief": cmd_brief,
 }
 
 
