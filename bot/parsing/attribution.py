@@ -322,21 +322,29 @@ class Attributor:
             return np.name, None, None
         return None, None, None
 
-    def _pronoun(self, pron: str, pos: int) -> tuple[str | None, str | None, int | None]:
+    def _pronoun(
+        self, pron: str, pos: int, depth: int = 0
+    ) -> tuple[str | None, str | None, int | None]:
         """He/she: the first fitting person of the nearest sentence before (Hobbs-style).
 
         News prose keeps its topic as the subject, so the leftmost fitting mention of the
-        previous sentence beats the nearest one (often an object or a name in passing).
+        previous sentence beats the nearest one (often an object or a name in passing). A
+        same pronoun that comes first in that sentence continues the chain: it is resolved
+        the same way from where it stands.
         """
         if pron not in {"he", "she"}:
             return None, None, None
         want = "m" if pron == "he" else "f"
-        ppl = self.people
         pi = bisect.bisect_right(self._para_starts, pos) - 1
         if pi < 0:
             return None, None, None
         sents = self._sentences(pi)
         si = bisect.bisect_right([s for s, _ in sents], pos) - 1
+        if si >= 0:
+            # "Rubio is airing an ad in which he declares ...": same sentence first
+            found = self._first_fitting(pi, sents[si][0], pos, want, pron, depth, False)
+            if found is not None:
+                return found
         budget = 6
         cur_pi, cur_si = pi, si - 1
         while budget > 0 and cur_pi >= 0 and pi - cur_pi <= 3:
@@ -344,20 +352,16 @@ class Attributor:
                 cur_pi -= 1
                 if cur_pi < 0:
                     break
-                sents_p = self._sentences(cur_pi)
-                cur_si = len(sents_p) - 1
+                cur_si = len(self._sentences(cur_pi)) - 1
                 continue
             ss, se = self._sentences(cur_pi)[cur_si]
             budget -= 1
-            i = ppl.before(ss)
-            while i < len(ppl.mentions) and ppl.mentions[i].start < se:
-                m = ppl.mentions[i]
-                i += 1
-                if self._fits(m, want) and not self._modifier(m):
-                    rec = ppl.persons[m.person]
-                    return rec.name, rec.role, m.person
+            found = self._first_fitting(cur_pi, ss, se, want, pron, depth, True)
+            if found is not None:
+                return found
             cur_si -= 1
         # nearest fitting mention as a last resort
+        ppl = self.people
         i = ppl.before(pos) - 1
         while i >= 0:
             m = ppl.mentions[i]
@@ -368,6 +372,37 @@ class Attributor:
                 rec = ppl.persons[m.person]
                 return rec.name, rec.role, m.person
         return None, None, None
+
+    def _first_fitting(
+        self, pi: int, ss: int, se: int, want: str, pron: str, depth: int, chain: bool
+    ) -> tuple[str | None, str | None, int | None] | None:
+        """Leftmost fitting person mention in ``[ss, se)`` of paragraph ``pi``, or the
+        referent of a same-gender pronoun standing before it (``chain``)."""
+        ppl = self.people
+        best: Mention | None = None
+        i = ppl.before(ss)
+        while i < len(ppl.mentions) and ppl.mentions[i].start < se:
+            m = ppl.mentions[i]
+            i += 1
+            if self._fits(m, want) and not self._modifier(m):
+                best = m
+                break
+        if chain and depth < 3:
+            limit = best.start if best is not None else se
+            toks = self.toks(pi)
+            mask = self.mask(pi)
+            k = self._index_at(toks, ss)
+            while k < len(toks) and toks[k][0] < limit:
+                if not mask[k] and toks[k][2].lower() == pron:
+                    name, role, pid = self._pronoun(pron, toks[k][0], depth + 1)
+                    if name:
+                        return name, role, pid
+                    break
+                k += 1
+        if best is not None:
+            rec = ppl.persons[best.person]
+            return rec.name, rec.role, best.person
+        return None
 
     def _fits(self, m: Mention, want: str) -> bool:
         if m.in_quote:
@@ -826,4 +861,6 @@ class Attributor:
 
     def _make(self, np: NP, verb: Tok, how: str) -> Attribution:
         speaker, role, pid = self.resolve(np, np.start)
+        if pid is not None and np.kind == "name":
+            self.people.persons[pid].is_person = True  # a speaker is someone
         return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind)

@@ -54,7 +54,6 @@ _IRREGULAR = {
     "fret": ("frets", "fretted", "fretting"),
     "admit": ("admits", "admitted", "admitting"),
     "plead": ("pleads", "pleaded", "pleading", "pled"),
-    "put": ("puts", "put", "putting"),
     "shrug": ("shrugs", "shrugged", "shrugging"),
     "e-mail": ("e-mails", "e-mailed", "e-mailing"),
     "rail": ("rails", "railed", "railing"),

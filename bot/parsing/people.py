@@ -386,8 +386,10 @@ class PeopleFinder:
                 gender = "m"
             elif tl in cues.FEMALE_TITLES:
                 gender = "f"
-        if gender is None and len(toks) >= 2:
+        if gender is None:
+            # a lone given name ("Bob said") is a person too
             gender = gender_of_first(toks[0])
+            sure = sure or (len(toks) == 1 and gender is not None)
         pid = len(ppl.persons)
         ppl.persons.append(
             PersonRecord(" ".join(toks), tuple(toks), gender, first=start, is_person=sure)
