@@ -201,7 +201,9 @@ NON_NAME_WORDS = frozenset(
     like unlike despite during among amid within into over under about above below
     against between through throughout upon via per abstract full text update photo
     video watch read related editor note democrat democrats republican republicans gop
-    american americans""".split()
+    american americans across following behind beyond toward towards near outside inside
+    along around amid beside besides regarding concerning including excluding speaking
+    asked meanwhile""".split()
 )
 
 COMPANY_WORDS = frozenset(

@@ -38,6 +38,25 @@ def _entities(text: str, start: int) -> list[EntityMention]:
         return []
 
 
+_SMALL_WORDS = frozenset(
+    "a an the and or of in on at to for with by from as but nor vs via de la le".split()
+)
+
+
+def looks_like_title(quote: str) -> bool:
+    """``"Meet the Press"``, ``"The Art of the Deal"``: a name of a work, not speech.
+
+    Every word but the small ones is capitalised and there are few of them.
+    """
+    words = [w.strip(".,:;!?'’\"“”()") for w in quote.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 10:
+        return False
+    if all(w.isupper() for w in words):
+        return False  # shouting, not a title
+    return all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words)
+
+
 def _kind(text: str, seg: Segment) -> str:
     """``partial`` for a few words woven into the reporter's sentence, else ``direct``."""
     words = text[seg.start : seg.end].split()
@@ -82,7 +101,9 @@ def parse_article(text: str) -> ParsedArticle:
     for seg, attr in zip(segments, attributions, strict=True):
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out.
-        if attr.speaker:
+        if attr.speaker and (
+            attr.how == "after" or not looks_like_title(text[seg.start : seg.end])
+        ):
             quotes.append(_quote(text, seg, attr))
     for rq in find_reported(att, quoted):
         quotes.append(rq)
