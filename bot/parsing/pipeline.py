@@ -39,7 +39,7 @@ def _entities(text: str, start: int) -> list[EntityMention]:
 
 
 _SMALL_WORDS = frozenset(
-    "a an the and or of in on at to for with by from as but nor vs via de la le".split()
+    "a an the and or of in on at to for with by from as but nor vs via de la le".split()  # noqa: SIM905
 )
 
 
