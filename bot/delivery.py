@@ -29,7 +29,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 import httpx
@@ -44,6 +44,9 @@ from bot.store import deliveries as log_status
 from bot.store.subscriptions import BLOCKED
 
 log = logging.getLogger(__name__)
+
+#: How long one built briefing is shared by subscribers in the same position.
+SHARED_BRIEFING_TTL = timedelta(seconds=60)
 
 
 class Outcome(StrEnum):
@@ -118,6 +121,7 @@ class Deliverer:
         self._pending: dict[tuple[int, date], asyncio.Future[Outcome]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._briefings: dict[tuple[date, datetime | None, frozenset[int]], Briefing] = {}
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -189,7 +193,7 @@ class Deliverer:
             return Outcome.INACTIVE
         if self.store.deliveries.is_done(chat_id, day):
             return Outcome.ALREADY
-        briefing = briefing_for(self.store, chat_id, day, self.clock())
+        briefing = self._briefing(chat_id, day)
         if briefing.empty and not subscription.send_empty:
             return self._record_silence(chat_id, briefing)
         attempts = flood_waits = 0
@@ -259,6 +263,22 @@ class Deliverer:
             else:
                 self._finish(chat_id, day, log_status.SENT, message_id=message.message_id)
                 return Outcome.SENT
+
+    def _briefing(self, chat_id: int, day: date) -> Briefing:
+        """Subscribers with the same starting point and follows share one briefing for a
+        minute, so a 1,000-chat fan-out builds it once instead of starving the send loop.
+        The window stored with each delivery is the one actually used, so nothing is lost:
+        a story ingested meanwhile opens the next briefing."""
+        previous = self.store.deliveries.previous_end(chat_id, day)
+        key = (day, previous, frozenset(self.store.subscriptions.followed_ids(chat_id)))
+        cached = self._briefings.get(key)
+        if cached is not None and self.clock() - cached.window.end < SHARED_BRIEFING_TTL:
+            return cached
+        if len(self._briefings) > 512:
+            self._briefings.clear()
+        briefing = briefing_for(self.store, chat_id, day, self.clock())
+        self._briefings[key] = briefing
+        return briefing
 
     def _record_silence(self, chat_id: int, briefing: Briefing) -> Outcome:
         now = self.clock()
