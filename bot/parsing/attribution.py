@@ -339,7 +339,7 @@ class Attributor:
         if pi < 0:
             return None, None, None
         sents = self._sentences(pi)
-        si = bisect.bisect_right([s for s, _ in sents], pos) - 1
+        si = bisect.bisect_right(sents, (pos, 1 << 62)) - 1
         if si >= 0:
             # "Rubio is airing an ad in which he declares ...": same sentence first
             found = self._first_fitting(pi, sents[si][0], pos, want, pron, depth, False)

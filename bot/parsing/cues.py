@@ -217,7 +217,8 @@ COMPANY_WORDS = frozenset(
 @cache
 def _names(filename: str) -> frozenset[str]:
     data = resources.files("bot.parsing").joinpath("data", filename).read_text("utf-8")
-    return frozenset(w.strip().lower() for w in data.split() if w.strip() and not w.startswith("#"))
+    lines = (line.split("#", 1)[0] for line in data.splitlines())
+    return frozenset(w.lower() for line in lines for w in line.split())
 
 
 def male_first_names() -> frozenset[str]:
@@ -228,3 +229,12 @@ def male_first_names() -> frozenset[str]:
 def female_first_names() -> frozenset[str]:
     """Common female given names (lower case), for pronoun agreement."""
     return _names("first_names_female.txt")
+
+
+@cache
+def first_name_gender() -> dict[str, str]:
+    """Given name (lower case) -> "m" or "f"; names on both lists are left out."""
+    male, female = male_first_names(), female_first_names()
+    out = dict.fromkeys(male - female, "m")
+    out.update(dict.fromkeys(female - male, "f"))
+    return out

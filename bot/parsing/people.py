@@ -32,6 +32,7 @@ _TOKEN_SPLIT = re.compile(r"[ \u00a0]+")
 _WORD = re.compile(r"[^ \u00a0]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
+_GENDER = cues.first_name_gender()
 TITLE_LIKE = cues.TITLES | frozenset({"vice", "first", "former", "deputy", "acting", "lady"})
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
@@ -118,14 +119,7 @@ def clean_tokens(name: str) -> list[str]:
 
 def gender_of_first(first: str) -> str | None:
     """Gender guessed from a given name, None when unknown or ambiguous."""
-    f = first.lower()
-    m = f in cues.male_first_names()
-    w = f in cues.female_first_names()
-    if m and not w:
-        return "m"
-    if w and not m:
-        return "f"
-    return None
+    return _GENDER.get(first.lower())
 
 
 _ROLE_AFTER = re.compile(r",[ \u00a0]+([\w’'][^,;:.!?()\"“”\n]{2,120}?)(?=[,.;:!?)\"“”\n]|$|\s—)")
