@@ -145,3 +145,11 @@ def test_headline_echoing_a_quote_is_not_a_quote() -> None:
     )
     art = parse_article(text)
     assert [q.text for q in art.quotes if q.kind != "indirect"] == ["We are ready for anything,"]
+
+
+def test_name_opening_the_next_sentence_is_not_an_attribution() -> None:
+    body = (
+        "Carla Fox wrote a memo to Dan Holt. "
+        'She insisted they would not "make the first move." Holt, she predicted, would call.'
+    )
+    assert direct(body) == [("make the first move.", "Carla Fox")]

@@ -713,7 +713,13 @@ class Attributor:
                     and first.lower() in (cues.SUBJECT_PRONOUNS | {"the", "a", "an", "but", "and"})
                 )
                 if not starts_new:
-                    found = self._after(toks, emask, i, hi, send)
+                    if ends_sentence and first[:1].isupper() and text[seg.end - 1] == ".":
+                        # a new sentence may follow a full stop: only "Name said" counts
+                        found = self._after_immediate(toks, i, hi)
+                        if found is not None and found[1] > i + 4:
+                            found = None
+                    else:
+                        found = self._after(toks, emask, i, hi, send)
                     if found is not None:
                         np, v = found
                         a = self._make(np, toks[v], "after")
