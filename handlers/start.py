@@ -27,6 +27,16 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("help", "How to use this bot", "/help"),
 ]
 
+#: Shown in /help to admins only (NEWSBOT_ADMINS); not in the public command menu.
+ADMIN_COMMANDS: list[tuple[str, str]] = [
+    ("/brief all", "send today's briefing now to every subscriber who has not had it"),
+    ("/stats", "subscribers, deliveries today, failures, articles"),
+    ("/feeds", "the RSS/Atom feeds and whether they are failing"),
+    ("/addfeed URL", "start following a feed"),
+    ("/removefeed ID", "stop following a feed"),
+    ("a file or forwarded text", "send a .txt/.md/.html file or forward an article to add it"),
+]
+
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await help_command(update, context)
@@ -47,4 +57,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         f"{esc(example)} — {esc(description.split(':')[0])}" for _, description, example in COMMANDS
     ]
     lines.append("You can also just ask: <i>who said the idea is hanging in the air?</i>")
-    await reply(update, [intro, "<b>Commands</b>\n" + "\n".join(lines)])
+    blocks = [intro, "<b>Commands</b>\n" + "\n".join(lines)]
+    user = update.effective_user
+    if services(context).settings.is_admin(user.id if user else None):
+        admin = [f"{esc(command)} — {esc(what)}" for command, what in ADMIN_COMMANDS]
+        blocks.append("<b>Admin</b>\n" + "\n".join(admin))
+    await reply(update, blocks)

@@ -100,6 +100,14 @@ def test_start_explains_the_bot_and_counts_articles(bot: RunningBot) -> None:
     assert "/who said last ones to hang up" in reply.text
 
 
+def test_help_shows_admin_commands_to_admins_only(bot: RunningBot) -> None:
+    (public,) = bot.ask("/help")
+    assert "/addfeed" not in public.text
+    bot.server.add_chat(42)
+    (admin,) = bot.ask("/help", chat_id=42)
+    assert "/addfeed" in admin.text and "/brief all" in admin.text
+
+
 def test_who_said_names_the_speaker_with_role_and_bolds_the_match(bot: RunningBot) -> None:
     (reply,) = bot.ask("/who said last ones to hang up")
     assert "Yuri Ushakov" in reply.text
