@@ -17,6 +17,8 @@ ingest only reads the rows added since the previous refresh.
 from __future__ import annotations
 
 import functools
+import heapq
+import math
 import re
 import threading
 import unicodedata
@@ -107,45 +109,61 @@ def rank_quotes(
     limit: int,
     cutoff: float,
 ) -> list[QuoteHit]:
-    """The scoring every path shares: ``partial_ratio`` of the squashed query against each
-    folded quote, ties broken by how much of the quote the match covers, then by id."""
+    """The scoring every path shares (the FTS path and the exhaustive reference alike).
+
+    A quote at least as long as the squashed query scores ``partial_ratio``: how well the query
+    matches somewhere inside it. A shorter quote scores plain ``ratio`` against the whole query:
+    otherwise a one-word fragment ("no", "with") would sit inside almost any query and score 100.
+    Ties go to the quote the match covers more of, then to the lower id.
+    """
     if not ids:
         return []
-    matches = process.extract(
-        needle,
-        folded,
-        scorer=fuzz.partial_ratio,
-        processor=None,
-        limit=max(limit * 4, 20),
-        score_cutoff=cutoff,
-    )
+    size = len(needle)
+    keep = max(limit * 4, 20)
+    scored: list[tuple[float, int, bool]] = []
+    longer = [i for i, text in enumerate(folded) if len(text) >= size]
+    if longer:
+        choices = [folded[i] for i in longer] if len(longer) < len(folded) else folded
+        for _c, score, k in process.extract(
+            needle,
+            choices,
+            scorer=fuzz.partial_ratio,
+            processor=None,
+            limit=keep,
+            score_cutoff=cutoff,
+        ):
+            scored.append((score, longer[k], True))
+    if len(longer) < len(folded):
+        shorter = [i for i, text in enumerate(folded) if len(text) < size]
+        for _c, score, k in process.extract(
+            needle,
+            [" ".join(folded[i].split()) for i in shorter],
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=keep,
+            score_cutoff=cutoff,
+        ):
+            scored.append((score, shorter[k], False))
     hits = []
-    for _choice, score, index in matches:
+    for score, index, partial in scored:
         folded_text = folded[index]
-        alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
-        span = (0, len(folded_text))
-        if alignment is not None:
-            span = _word_span(texts[index], alignment.dest_start, alignment.dest_end)
-        # Among equal scores, prefer quotes where the query covers more of the quote.
+        span = _word_span(texts[index], 0, len(folded_text))
+        if partial:
+            alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
+            if alignment is not None:
+                span = _word_span(texts[index], alignment.dest_start, alignment.dest_end)
         coverage = (span[1] - span[0]) / max(len(folded_text), 1)
         hits.append((score, coverage, QuoteHit(ids[index], score, span)))
     hits.sort(key=lambda item: (-item[0], -item[1], item[2].quote_id))
     return [hit for _, _, hit in hits[:limit]]
 
 
-def quote_match_query(needle: str, max_terms: int = 10) -> str | None:
-    """The FTS5 query that finds candidate quotes for a squashed query: its content words OR'd,
-    each longer word also as a prefix (``gigawat`` → ``gigaw*``) so an end typo still hits."""
+def content_words(needle: str, max_words: int = 10) -> list[str]:
+    """The words of a squashed query worth looking up: no stopwords (unless that is all there
+    is), no single letters, longest (rarest, most telling) first."""
     words = [w for w in dict.fromkeys(needle.split()) if len(w) > 1]
     content = [w for w in words if w not in STOPWORDS] or words
-    # Longest words first: they are the rarest and the most telling.
-    content = sorted(content, key=len, reverse=True)[:max_terms]
-    terms: list[str] = []
-    for word in content:
-        terms.append(f'"{word}"')
-        if len(word) >= 6:
-            terms.append(f'"{word[: max(4, len(word) - 2)]}"*')
-    return " OR ".join(terms) if terms else None
+    return sorted(content, key=len, reverse=True)[:max_words]
 
 
 class _NameIndex:
@@ -212,12 +230,22 @@ class SearchIndex:
     #: Below this a match is a suggestion, not an answer.
     QUOTE_CUTOFF = 75.0
     NAME_CUTOFF = 72.0
-    #: How many FTS candidates rapidfuzz re-ranks.
+    #: How many candidates each of the two FTS passes hands to rapidfuzz.
     QUOTE_CANDIDATES = 300
+    #: Words in more quotes than this are too common to count postings for.
+    COMMON_DF = 20_000
+    #: At most this many postings are read per query for the rarity-weighted pass.
+    POSTINGS_BUDGET = 40_000
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
+        self._df: dict[str, int] = {}
+        self.quote_total = 0
+        self.store.db.execute(
+            "create virtual table if not exists temp.quotes_vocab "
+            "using fts5vocab(main, quotes_fts, row)"
+        )
         self._people = _NameIndex()
         self._topics = _NameIndex()
         self.refresh()
@@ -226,6 +254,10 @@ class SearchIndex:
         """Take in people and topics added since the last refresh (after an ingest); quotes need
         nothing, their index is updated in the same transaction as the article."""
         with self._lock:
+            self._df = {}
+            self.quote_total = (
+                self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
+            )
             self._people = self._load(self._people, "people")
             self._topics = self._load(self._topics, "topics")
 
@@ -246,16 +278,86 @@ class SearchIndex:
 
     # -- quotes ------------------------------------------------------------------------------
 
+    def _doc_freq(self, term: str, prefix: bool = False) -> int:
+        """How many quotes hold ``term`` (or a word starting with it); cached until refresh."""
+        key = term + "*" if prefix else term
+        df = self._df.get(key)
+        if df is None:
+            if prefix:
+                row = self.store.db.execute(
+                    "select sum(doc) from temp.quotes_vocab where term >= ? and term < ?",
+                    [term, term[:-1] + chr(ord(term[-1]) + 1)],
+                ).fetchone()
+            else:
+                row = self.store.db.execute(
+                    "select doc from temp.quotes_vocab where term = ?", [term]
+                ).fetchone()
+            df = int(row[0] or 0) if row else 0
+            if len(self._df) > 50_000:
+                self._df.clear()
+            if df:  # an unknown word may arrive with the next article: ask again next time
+                self._df[key] = df
+        return df
+
+    def quote_terms(self, needle: str) -> list[tuple[str, int]]:
+        """FTS5 terms for a squashed query with how many quotes hold each, rarest first: each
+        content word the index knows, and for an unknown word of five letters or more (a typo,
+        a cut-off word) its first letters as a prefix (``gigawat`` → ``gigaw*``)."""
+        terms: dict[str, int] = {}
+        for word in content_words(needle):
+            df = self._doc_freq(word)
+            if df:
+                terms[f'"{word}"'] = df
+            elif len(word) >= 5:
+                stem = word[: max(4, len(word) - 2)]
+                df = self._doc_freq(stem, prefix=True)
+                if df:
+                    terms[f'"{stem}"*'] = df
+        return sorted(terms.items(), key=lambda item: item[1])
+
     def quote_candidates(self, needle: str) -> list[int]:
-        """Ids of the quotes worth scoring for a squashed query, best BM25 first."""
-        match = quote_match_query(needle)
-        if match is None:
+        """Ids of the quotes worth scoring for a squashed query.
+
+        First the quotes holding every term (an AND query: FTS5 walks the rarest list and skips
+        through the others, so it is cheap whenever one word is rare). Then, for typos and
+        loose phrasing, the quotes holding the most of the rarer terms, weighted by rarity and
+        counted here from their posting lists: BM25 in FTS5 costs microseconds per matching
+        row, too much when a million quotes share a common word. Words held by more than
+        ``COMMON_DF`` quotes only take part through the AND query.
+        """
+        terms = self.quote_terms(needle)
+        if not terms:
             return []
-        rows = self.store.db.execute(
-            "select rowid from quotes_fts where quotes_fts match ? order by rank limit ?",
-            [match, self.QUOTE_CANDIDATES],
-        ).fetchall()
-        return [row[0] for row in rows]
+        limit = self.QUOTE_CANDIDATES
+        execute = self.store.db.execute
+        candidates = dict.fromkeys(
+            row[0]
+            for row in execute(
+                "select rowid from quotes_fts where quotes_fts match ? limit ?",
+                [" ".join(term for term, _ in terms), limit],
+            )
+        )
+        if len(terms) == 1 and terms[0][1] <= limit:
+            return list(candidates)
+        total = max(self.quote_total, 1)
+        scores: dict[int, float] = {}
+        budget = self.POSTINGS_BUDGET
+        for term, df in terms:
+            if df > self.COMMON_DF or df > budget:
+                break
+            budget -= df
+            weight = math.log(1 + total / df)
+            get = scores.get
+            for (quote_id,) in execute(
+                "select rowid from quotes_fts where quotes_fts match ?", [term]
+            ):
+                scores[quote_id] = get(quote_id, 0.0) + weight
+        room = limit + len(candidates)
+        for quote_id in heapq.nlargest(room, scores, key=scores.__getitem__):
+            if len(candidates) >= room:
+                break
+            candidates.setdefault(quote_id, None)
+        return list(candidates)
 
     def _quote_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str]]:
         marks = ",".join("?" * len(ids))
@@ -296,13 +398,21 @@ class SearchIndex:
 
     # -- names -------------------------------------------------------------------------------
 
+    def _current(self, index: _NameIndex, table: str) -> _NameIndex:
+        """The name index, topped up first if rows were added since (one indexed max())."""
+        top = self.store.db.execute(f"select max(id) from {table}").fetchone()[0] or 0
+        if top != index.max_id:
+            self.refresh()
+            index = self._people if table == "people" else self._topics
+        return index
+
     def people(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
-        return self._people.search(query, limit, cutoff)
+        return self._current(self._people, "people").search(query, limit, cutoff)
 
     def topics(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
-        return self._topics.search(query, limit, cutoff)
+        return self._current(self._topics, "topics").search(query, limit, cutoff)
 
     # -- articles ----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot.parsing.topics import normalise_topic
-from bot.search import SearchIndex, _NameIndex, quote_match_query, squash
+from bot.search import SearchIndex, _NameIndex, content_words, squash
 from bot.store import Store, schema
 from bot.store.schema import MIGRATIONS
 from tests.conftest import make_article
@@ -173,11 +173,38 @@ def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
     store.close()
 
 
-def test_match_query_drops_stopwords_and_adds_prefixes() -> None:
-    assert quote_match_query("the last ones to hang up") == '"last" OR "ones" OR "hang" OR "up"'
-    assert '"gigaw"*' in quote_match_query("every gigawat counts")
-    assert quote_match_query("to be or") == '"to" OR "be" OR "or"'
-    assert quote_match_query("a") is None
+def test_terms_drop_stopwords_and_use_prefixes_for_unknown_words(store: Store) -> None:
+    store.articles.save(
+        make_article(quotes=[("Every gigawatt counts, and the last ones to hang up.", "A B")]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    index = SearchIndex(store)
+    assert content_words("the last ones to hang up") == ["last", "ones", "hang", "up"]
+    assert content_words("to be or") == ["to", "be", "or"]
+    assert content_words("a") == []
+    assert [t for t, _ in index.quote_terms("every gigawat counts")] == [
+        '"gigaw"*',
+        '"counts"',
+        '"every"',
+    ]
+    assert index.quote_terms("zebra quantum") == []
+
+
+def test_common_words_still_find_the_quote_among_many(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(SearchIndex, "COMMON_DF", 5)
+    monkeypatch.setattr(SearchIndex, "QUOTE_CANDIDATES", 3)
+    for n in range(12):
+        store.articles.save(
+            make_article(quotes=[(f"We think people want change number {n}.", "A B")]),
+            slug=f"a{n}",
+            content_hash=str(n),
+            text="t",
+        )
+    index = SearchIndex(store)
+    hit = index.who_said("people want change number 11")[0]
+    assert store.articles.quote(hit.quote_id)["text"] == "We think people want change number 11."
 
 
 def test_large_name_lists_use_word_candidates(monkeypatch) -> None:
