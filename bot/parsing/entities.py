@@ -23,6 +23,8 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.parsing.tokens import trie_regex as _trie_regex
+
 __all__ = [
     "EntityMention",
     "canonical_place",
@@ -112,30 +114,6 @@ def _load() -> tuple[dict[str, _Entry], dict[str, _Entry]]:
         for alias in _split_aliases(aliases):
             add(alias, entry)
     return alias_map, canon_map
-
-
-def _trie_regex(words: list[str]) -> str:
-    """A regex alternation factored as a prefix trie: fast to scan, longest match first."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        optional = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if optional:
-            if len(branches) == 1 and len(body) > 1:
-                body = "(?:" + body + ")"
-            return body + "?"
-        return body
-
-    return build(trie)
 
 
 _ALIASES, _CANON = _load()

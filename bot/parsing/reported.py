@@ -9,12 +9,33 @@ for any of its words finds the speaker.
 
 from __future__ import annotations
 
+import re
+
 from bot.parsing import cues
 from bot.parsing.attribution import Attributor
 from bot.parsing.model import Quote
-from bot.parsing.tokens import SENT_END
+from bot.parsing.tokens import SENT_END, trie_regex
 
 _CLAUSE_START = frozenset({",", "—", "–", ";", ":"})
+# Every token _reported_in can act on, as one scan: most paragraphs have none of them and
+# are then never tokenized or split into sentences (the bulk of this step's cost). A hit
+# inside a longer word only costs a needless look, so the scan skips the left boundary.
+_CANDIDATE = re.compile(
+    r"(?:"
+    + trie_regex(
+        sorted(
+            {
+                w
+                for w, base in cues.REPORTING_FORMS.items()
+                if base in cues.INDIRECT_VERBS and not w.endswith("ing")
+            }
+            | {"according"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?!\w)"
+)
 
 
 def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]:
@@ -23,7 +44,9 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
     out: list[Quote] = []
     forms = cues.REPORTING_FORMS
     indirect = cues.INDIRECT_VERBS
-    for pi, _para in enumerate(att.paras):
+    for pi, para in enumerate(att.paras):
+        if _CANDIDATE.search(text, para.start, para.end) is None:
+            continue
         toks = att.toks(pi)
         if not toks:
             continue
@@ -45,7 +68,6 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
                 q.paragraph = pi
                 out.append(q)
             k = hi
-    _ = text
     return out
 
 
