@@ -32,6 +32,7 @@ Tok = tuple[int, int, str]
 
 QMARKS = frozenset({'"', "“", "”", "''", "„", "«", "»"})
 DASHES = frozenset({"—", "–", "-", "--"})
+_ENDERS = SENT_END | QMARKS
 _DETERMINERS = frozenset(
     """the a an his her their its this that these those one some another any each every our my
     your several two three many""".split()
@@ -437,7 +438,10 @@ class Attributor:
         sp = []
         start = para.start
         n = len(toks)
-        for k in range(n - 1):
+        # only sentence marks and quote marks can end a sentence: find them in one pass
+        for k in [k for k, t in enumerate(toks) if t[2] in _ENDERS]:
+            if k + 1 >= n:
+                continue
             w = toks[k][2]
             nw = toks[k + 1][2]
             if not (nw[:1].isupper() or nw in QMARKS):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from bot.parsing.attribution import Attribution, Attributor
 from bot.parsing.entities import (
@@ -22,7 +23,10 @@ log = logging.getLogger(__name__)
 _PARTIAL_MAX_WORDS = 3
 
 
+@lru_cache(maxsize=16384)
 def _not_a_person(name: str) -> bool:
+    """An organisation or a place, not a person: pure in ``name``, so it is remembered
+    across articles (the same capitalised runs recur in every story)."""
     try:
         return is_organisation(name) or canonical_place(name) is not None
     except Exception:  # a gazetteer bug must not cost the quotes

@@ -10,6 +10,7 @@ for any of its words finds the speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from bot.parsing import cues
 from bot.parsing.attribution import Attributor
@@ -44,23 +45,31 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
     out: list[Quote] = []
     forms = cues.REPORTING_FORMS
     indirect = cues.INDIRECT_VERBS
-    for pi, para in enumerate(att.paras):
-        if _CANDIDATE.search(text, para.start, para.end) is None:
+    # one scan of the body for candidate words; paragraphs and sentences without one
+    # are skipped by bisecting these offsets
+    paras = att.paras
+    if not paras:
+        return out
+    hits = [m.start() for m in _CANDIDATE.finditer(text, paras[0].start, paras[-1].end)]
+    if not hits:
+        return out
+    for pi, para in enumerate(paras):
+        h = bisect_left(hits, para.start)
+        if h >= len(hits) or hits[h] >= para.end:
             continue
         toks = att.toks(pi)
         if not toks:
             continue
         mask = att.mask(pi)
-        n = len(toks)
+        starts = [t[0] for t in toks]
         k = 0
         for ss, se in att._sentences(pi):
+            h = bisect_left(hits, ss, h)
+            if h >= len(hits) or hits[h] >= se:
+                continue
             # tokens of this sentence
-            while k < n and toks[k][0] < ss:
-                k += 1
-            lo = k
-            hi = lo
-            while hi < n and toks[hi][0] < se:
-                hi += 1
+            lo = bisect_left(starts, ss, k)
+            hi = bisect_left(starts, se, lo)
             if lo >= hi or any(mask[lo:hi]):
                 continue
             q = _reported_in(att, toks, lo, hi, forms, indirect)
