@@ -418,7 +418,9 @@ class SearchIndex:
 
     def articles(self, query: str, limit: int = 5) -> list[int]:
         """Article ids by full-text relevance (FTS5, stemmed): articles with every content word
-        first, then any of them; failing that, titles sharing a word's first letters, fuzzily."""
+        first, then any of them; failing that, titles sharing a word's first letters, fuzzily.
+        A query matching very many articles is answered from the newest of them (see
+        ``_matching_articles``)."""
         words = list(dict.fromkeys(_FTS_WORD.findall(query.casefold())))[:12]
         if not words:
             return []
@@ -430,15 +432,45 @@ class SearchIndex:
         ):
             if match is None or len(found) >= limit:
                 continue
-            for (article_id,) in self.store.db.execute(
-                "select rowid from articles_fts where articles_fts match ? order by rank limit ?",
-                [match, limit],
-            ):
+            for article_id in self._matching_articles(match, content, limit):
                 if article_id not in found:
                     found.append(article_id)
         if found:
             return found[:limit]
         return self._articles_by_title(query, content, limit)
+
+    #: BM25 ranks at most this many matching articles (it costs microseconds per match).
+    ARTICLES_RANKED = 1000
+
+    def _matching_articles(self, match: str, words: list[str], limit: int) -> list[int]:
+        """BM25 order when the match is narrow; when it is broad ("democrats"), the newest
+        ``ARTICLES_RANKED`` matches, those with more of the words in the title first."""
+        execute = self.store.db.execute
+        newest = execute(
+            "select rowid from articles_fts where articles_fts match ? order by rowid desc limit ?",
+            [match, self.ARTICLES_RANKED + 1],
+        ).fetchall()
+        if len(newest) <= self.ARTICLES_RANKED:
+            return [
+                row[0]
+                for row in execute(
+                    "select rowid from articles_fts where articles_fts match ? "
+                    "order by rank limit ?",
+                    [match, limit],
+                )
+            ]
+        ids = [row[0] for row in newest[: self.ARTICLES_RANKED]]
+        stems = [w[:5] for w in words]
+        marks = ",".join("?" * len(ids))
+        scored = []
+        for article_id, title in execute(
+            f"select id, title from articles where id in ({marks})", ids
+        ):
+            title_words = squash(title or "").split()
+            in_title = sum(any(t.startswith(stem) for t in title_words) for stem in stems)
+            scored.append((-in_title, -article_id))
+        scored.sort()
+        return [-negative_id for _, negative_id in scored[:limit]]
 
     def _articles_by_title(self, query: str, words: list[str], limit: int) -> list[int]:
         prefixes = list(dict.fromkeys(w[:4] for w in words if len(w) >= 4))

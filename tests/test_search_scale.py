@@ -233,3 +233,66 @@ def test_refresh_reads_only_new_names(store: Store) -> None:
     index.refresh()
     assert index.people("ann lee")[0].name == "Ann Lee"
     assert index.topics("heatwaevs")[0].name == normalise_topic("Heatwaves")
+
+
+def test_remembered_lists_follow_saves_deletes_and_other_connections(store: Store, db_path) -> None:
+    first = store.articles.save(
+        make_article(quotes=[("One.", "Ann Lee")], topics=["Heatwaves"]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    assert [t["n_articles"] for t in store.articles.topic_counts()] == [1]
+    assert store.articles.count() == 1
+    store.articles.save(make_article(topics=["Heatwaves"]), slug="b", content_hash="2", text="t")
+    assert [t["n_articles"] for t in store.articles.topic_counts()] == [2]
+    store.articles.delete(first.article_id)
+    assert [t["n_articles"] for t in store.articles.topic_counts()] == [1]
+    assert store.articles.most_quoted_people() == []
+    other = Store.open(db_path)
+    other.articles.save(
+        make_article(quotes=[("Two.", "Ann Lee")], people=[("Ann Lee", None)]),
+        slug="c",
+        content_hash="3",
+        text="t",
+    )
+    other.close()
+    assert store.articles.count() == 2
+    assert [p["name"] for p in store.articles.most_quoted_people()] == ["Ann Lee"]
+
+
+@pytest.mark.parametrize("common", [0, 10_000])
+def test_articles_on_topic_same_order_either_way(store: Store, monkeypatch, common: int) -> None:
+    monkeypatch.setattr(type(store.articles), "COMMON_TOPIC", common)
+    for n in range(8):
+        store.articles.save(
+            make_article(
+                title=f"Story {n}",
+                topics=["Heatwaves"] if n % 2 else ["Energy"],
+                date=f"2025-07-0{n + 1}" if n != 5 else None,
+            ),
+            slug=f"s{n}",
+            content_hash=str(n),
+            text="t",
+        )
+    topic = next(t for t in store.articles.topic_counts() if t["name"] == "Heatwaves")
+    titles = [a["title"] for a in store.articles.articles_on_topic(topic["id"], limit=3)]
+    assert titles == ["Story 7", "Story 3", "Story 1"]
+    assert [a["title"] for a in store.articles.articles_on_topic(topic["id"], 3, 3)] == ["Story 5"]
+
+
+def test_broad_article_search_prefers_title_matches_then_the_newest(
+    store: Store, monkeypatch
+) -> None:
+    monkeypatch.setattr(SearchIndex, "ARTICLES_RANKED", 3)
+    index = SearchIndex(store)
+    titles = ["Grid news", "Heatwave strains the grid", "Markets", "Heatwave returns", "Sport"]
+    for n, title in enumerate(titles):
+        article = make_article(title=title, quotes=[("The heatwave goes on and on.", "Ann Lee")])
+        text = f"{title}\n“The heatwave goes on and on.” said Ann Lee."
+        store.articles.save(article, slug=f"s{n}", content_hash=str(n), text=text)
+    found = [store.articles.get(i)["title"] for i in index.articles("heatwave", limit=3)]
+    assert found == ["Heatwave returns", "Sport", "Markets"]  # newest three, title match first
+    monkeypatch.setattr(SearchIndex, "ARTICLES_RANKED", 1000)
+    found = [store.articles.get(i)["title"] for i in index.articles("heatwave", limit=2)]
+    assert set(found) <= set(titles)

@@ -6,7 +6,7 @@ An article is saved in one transaction: a crash half-way leaves the previous ver
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -52,8 +52,24 @@ def person_key(name: str) -> str:
 class ArticleStore:
     """Reads and writes articles; every query the bot needs lives here, named for its use."""
 
+    #: Topics this common list their articles by walking the date index (see articles_on_topic).
+    COMMON_TOPIC = 2000
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Aggregates over every row (most quoted people, topic counts) are remembered until an
+        # article is saved or deleted here, or another connection commits (data_version).
+        self._writes = 0
+        self._memo: dict[tuple, tuple[tuple[int, int], Any]] = {}
+
+    def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        version = (self.db.execute("pragma data_version").fetchone()[0], self._writes)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        self._memo[key] = (version, value)
+        return value
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -105,6 +121,7 @@ class ArticleStore:
                 )
                 article_id = cursor.lastrowid
             self._save_children(article_id, parsed)
+        self._writes += 1
         return SaveResult(article_id, "updated" if existing else "added")
 
     def _delete_children(self, article_id: int) -> None:
@@ -199,11 +216,14 @@ class ArticleStore:
         with self.db.conn:
             self._delete_children(article_id)
             self.db.execute("delete from articles where id = ?", [article_id])
+        self._writes += 1
 
     # -- reading -----------------------------------------------------------------------------
 
     def count(self) -> int:
-        return self.db.execute("select count(*) from articles").fetchone()[0]
+        return self._remembered(
+            ("count",), lambda: self.db.execute("select count(*) from articles").fetchone()[0]
+        )
 
     def get(self, article_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from articles where id = ?", [article_id]))
@@ -269,6 +289,10 @@ class ArticleStore:
         return rows[0] if rows else None
 
     def most_quoted_people(self, limit: int = 10) -> list[dict[str, Any]]:
+        rows = self._remembered(("most_quoted_people", limit), lambda: self._most_quoted(limit))
+        return [dict(row) for row in rows]
+
+    def _most_quoted(self, limit: int) -> list[dict[str, Any]]:
         return list(
             self.db.query(
                 "select p.id, p.name, p.role, count(q.id) as n_quotes from people p "
@@ -279,6 +303,10 @@ class ArticleStore:
         )
 
     def topic_counts(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self._remembered(("topic_counts", limit), lambda: self._topic_counts(limit))
+        return [dict(row) for row in rows]
+
+    def _topic_counts(self, limit: int) -> list[dict[str, Any]]:
         return list(
             self.db.query(
                 "select t.id, t.name, count(*) as n_articles from topics t "
@@ -293,14 +321,21 @@ class ArticleStore:
         return rows[0] if rows else None
 
     def articles_on_topic(self, topic_id: int, limit: int = 5, offset: int = 0) -> list[dict]:
-        return list(
-            self.db.query(
-                "select a.id, a.slug, a.title, a.date, a.source, a.summary, a.n_quotes "
-                "from article_topics at join articles a on a.id = at.article_id "
-                "where at.topic_id = ? order by a.date desc, a.id desc limit ? offset ?",
-                [topic_id, limit, offset],
+        columns = "a.id, a.slug, a.title, a.date, a.source, a.summary, a.n_quotes"
+        if self.count_on_topic(topic_id) >= self.COMMON_TOPIC:
+            # A common topic: newest articles first through the date index, keeping those on
+            # the topic, rather than sorting tens of thousands of them.
+            sql = (
+                f"select {columns} from articles a where exists (select 1 from article_topics "
+                "at where at.article_id = a.id and at.topic_id = ?) "
+                "order by a.date desc, a.id desc limit ? offset ?"
             )
-        )
+        else:
+            sql = (
+                f"select {columns} from article_topics at join articles a on a.id = at.article_id "
+                "where at.topic_id = ? order by a.date desc, a.id desc limit ? offset ?"
+            )
+        return list(self.db.query(sql, [topic_id, limit, offset]))
 
     def count_on_topic(self, topic_id: int) -> int:
         return self.db.execute(

@@ -132,6 +132,14 @@ def _v4_quote_search_index(db: Database) -> None:
         db.execute(statement)
 
 
+def _v5_list_indexes(db: Database) -> None:
+    """/latest walks an index instead of sorting every article (100,000 and more)."""
+    db.execute(
+        "create index if not exists articles_latest "
+        "on articles (coalesce(date, substr(ingested_at, 1, 10)), id)"
+    )
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
@@ -140,6 +148,7 @@ MIGRATIONS: list[Migration] = [
     _v2_feeds_and_sources,
     _v3_subscriptions_and_deliveries,
     _v4_quote_search_index,
+    _v5_list_indexes,
 ]
 
 
