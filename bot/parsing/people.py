@@ -274,7 +274,7 @@ class PeopleFinder:
         # pass 1: full names that clearly name a person, so surnames can find them
         for start, _end, run in pending:
             if run.sure and run.key not in by_key:
-                self._new_person(run.toks, run.title, start, True)
+                self._new_person(run, start, True)
         # pass 2: every mention in order; unknown names become tentative persons
         for start, end, run in pending:
             toks = run.toks
@@ -307,7 +307,7 @@ class PeopleFinder:
                         continue
                 if run.company:
                     continue
-                pid = self._new_person(toks, title, start, kind == "yes")
+                pid = self._new_person(run, start, kind == "yes")
             rec = persons[pid]
             if title:
                 if rec.gender is None and run.title_gender is not None:
@@ -331,28 +331,22 @@ class PeopleFinder:
         mentions.sort(key=lambda m: m.start)
         ppl.starts = [m.start for m in mentions]
 
-    def _new_person(self, toks: tuple[str, ...], title: str | None, start: int, sure: bool) -> int:
+    def _new_person(self, run: _Run, start: int, sure: bool) -> int:
         ppl = self.people
-        gender = None
-        if title:
-            tl = title.split()[-1].lower()
-            if tl in cues.MALE_TITLES:
-                gender = "m"
-            elif tl in cues.FEMALE_TITLES:
-                gender = "f"
+        toks = run.toks
+        gender = run.title_gender
         if gender is None:
             # a lone given name ("Bob said") is a person too
             gender = gender_of_first(toks[0])
             sure = sure or (len(toks) == 1 and gender is not None)
         pid = len(ppl.persons)
-        ppl.persons.append(
-            PersonRecord(" ".join(toks), tuple(toks), gender, first=start, is_person=sure)
-        )
-        ppl.by_key[" ".join(t.lower() for t in toks)] = pid
-        if len(toks) >= 2:
-            ppl.by_key.setdefault(toks[-1].lower(), pid)
-            ppl.surnames.setdefault(toks[-1].lower(), []).append(pid)
-            ppl.by_key.setdefault(f"{toks[0].lower()} {toks[-1].lower()}", pid)
+        ppl.persons.append(PersonRecord(run.joined, toks, gender, first=start, is_person=sure))
+        ppl.by_key[run.key] = pid
+        if run.first_last is not None:
+            last = toks[-1].lower()
+            ppl.by_key.setdefault(last, pid)
+            ppl.surnames.setdefault(last, []).append(pid)
+            ppl.by_key.setdefault(run.first_last, pid)
         return pid
 
 

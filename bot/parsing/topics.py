@@ -316,7 +316,8 @@ def _geo_scores(
         leaders = _leaders(text, mentions)
         actors.update(leaders.values())
         bounds = _sentence_bounds(text)
-        sentences: list[set[str]] = [set() for _ in bounds]
+        # countries per sentence index; most sentences name none
+        sentences: dict[int, set[str]] = {}
         bi = 0
         for ment in mentions:
             while ment.start >= bounds[bi]:
@@ -337,19 +338,20 @@ def _geo_scores(
             if country:
                 share = 1.0 if kind == "country" else 0.4
                 country_score[country] = country_score.get(country, 0.0) + gain * share
-                sentences[bi].add(country)
+                sentences.setdefault(bi, set()).add(country)
         weight = 3.0 if is_title else 1.0
         start = 0
-        for i, sent in enumerate(sentences):
-            end = bounds[i]
+        for i in range(len(bounds)) if leaders else sorted(sentences):
+            sent = sentences.get(i, set())
             if leaders:
+                end = bounds[i]
                 chunk = text[start:end]
                 named = {c for s, c in leaders.items() if s in chunk}
                 sent |= named
                 if len(named) >= 2:
                     for a, b in _pairs_of(named):
                         pairs[(a, b)] = pairs.get((a, b), 0.0) + weight
-            start = end
+                start = end
             if len(sent) >= 2:
                 share = weight / (len(sent) - 1)
                 for a, b in _pairs_of(sent):
