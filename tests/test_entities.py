@@ -163,3 +163,40 @@ def test_seed_article_places_and_organisations() -> None:
         "Moscow",
     } <= places
     assert not places & {"Putin", "Trump", "Ushakov"}
+
+
+def orgs(text: str, persons: frozenset[str] = frozenset()) -> list[str]:
+    return [m.canonical for m in find_entities(text, persons=persons) if m.kind == "organisation"]
+
+
+def test_a_person_of_an_organisation_is_not_part_of_its_name() -> None:
+    text = "The column was written by Paul Krugman of the Tribune Review, a liberal."
+    assert orgs(text) == ["Tribune Review"]
+    text = "The tax plan would cost jobs, said Mr. Hale of the Harbour Policy Institute."
+    assert orgs(text) == ["Harbour Policy Institute"]
+    # a name the article uses for a person, even with an unknown given name
+    text = "Donors include Zorvan Quell of Brightwater Partners."
+    assert orgs(text, frozenset({"zorvan", "quell"})) == ["Brightwater Partners"]
+    # an organisation before "of" stays: that is one long name
+    assert orgs("He studied at the Marlow University School of Law.") == [
+        "Marlow University School of Law"
+    ]
+
+
+def test_a_possessor_is_cut_but_a_possessive_inside_a_name_stays() -> None:
+    text = "He once sat on Mr. Obama's Council of Economic Advisers, where he worked on taxes."
+    assert orgs(text) == ["Council of Economic Advisers"]
+    text = "The letter ran in Thursday's Harbour Gazette, on the second page."
+    assert orgs(text) == ["Harbour Gazette"]
+    text = "A leader of the Swiss People's Party spoke to reporters on the steps."
+    assert orgs(text) == ["Swiss People's Party"]
+
+
+def test_sentence_verbs_conjunctions_and_party_chambers_are_not_names() -> None:
+    assert "Take the Federal Reserve" not in orgs("Take the Federal Reserve, for example.")
+    assert orgs("It pits Britain and the Nordic Council against each other.") == ["Nordic Council"]
+    assert "GOP Senate" not in orgs("The GOP Senate will not vote.")
+
+
+def test_a_date_after_on_is_not_part_of_the_name() -> None:
+    assert orgs("He told the Harbour Gazette on Monday that it was over.") == ["Harbour Gazette"]

@@ -60,3 +60,37 @@ def test_people_keep_roles_from_title_and_appositive() -> None:
 def test_possessive_does_not_leak_into_name() -> None:
     art = parse_article("A test story\n\nThe mayor's aide Tom Reyes spoke. Reyes's plan won.\n")
     assert [p.name for p in art.people] == ["Tom Reyes"]
+
+
+def people(text: str) -> list[str]:
+    return [p.name for p in parse_article(text).people]
+
+
+def test_title_case_headline_words_are_not_names_unless_the_body_has_them() -> None:
+    text = (
+        "Gillibrand on Hillary Releasing Her Speech Transcripts\n\n"
+        "Sen. Kirsten Gillibrand said Hillary Clinton should release them. "
+        '"I think she will," Gillibrand said.'
+    )
+    names = people(text)
+    assert "Hillary Releasing" not in names
+    assert "Hillary Clinton" in names and "Kirsten Gillibrand" in names
+
+
+def test_a_lone_given_name_is_the_one_person_of_that_name() -> None:
+    text = (
+        "A story\n\nHillary Clinton spoke on Monday. Her supporters cheered. "
+        '"Hillary will win," said Tom Reyes.'
+    )
+    assert people(text).count("Hillary Clinton") == 1
+    assert "Hillary" not in people(text)
+
+
+def test_contractions_places_and_sentence_words_are_not_people() -> None:
+    text = (
+        "A story\n\n"
+        '"Don\'t go," Tom Reyes said in New Jersey. Aides said he was tired, and the '
+        "aides left. Specifically, the plan failed."
+    )
+    names = people(text)
+    assert names == ["Tom Reyes"]

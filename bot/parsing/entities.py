@@ -23,6 +23,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.parsing import cues
 from bot.parsing.tokens import trie_regex as _trie_regex
 
 __all__ = [
@@ -154,6 +155,10 @@ _ORG_WORD_RE = re.compile(r"(?:" + _ORG_WORDS + r")(?![\w&])")
 _CAP_WORD = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*"  # no trailing dot: that ends a sentence
 _ORG_TAIL_RE = re.compile(
     r"[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?"
+    # "Fox News on March 3": a date is not part of the name
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun"
+    r"|Jul|Aug|Sept?|Oct|Nov|Dec)\b)"
     + _CAP_WORD
     + r"(?:[ \t]+(?:and[ \t]+)?"
     + _CAP_WORD
@@ -176,6 +181,10 @@ _STOP_CAPS = frozenset(
 )
 # Leading words of a generic organisation that may stay (they are part of real names).
 _KEEP_LEADING = frozenset({"Federal", "National", "State", "New", "First", "Top"})
+_LEGISLATURES = frozenset({"Senate", "House", "Congress", "Assembly", "Parliament", "Cabinet"})
+_PARTY_WORDS = frozenset(
+    {"GOP", "Republican", "Democratic", "Democrat", "Conservative", "Liberal", "Labour"}
+)
 
 
 def _is_title_case_line(text: str, pos: int) -> bool:
@@ -242,10 +251,14 @@ def _clean_generic(surface: str, offset: int) -> tuple[str, int] | None:
         return None
     if tokens[-1] == "Administration" and len(words) < 3:
         return None  # "Trump Administration": a government, not a named body
+    if tokens[-1] in _LEGISLATURES and all(t in _PARTY_WORDS for t in tokens[:-1]):
+        return None  # "GOP Senate", "Democratic House": the chamber, not a named body
     return surface, start
 
 
-def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _generic_orgs(
+    text: str, start: int, end: int, persons: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
     """Spans of organisation-shaped names: capitalised words up to an organisation word
     ("Russian Defense Ministry"), optionally followed by "of"/"for" + a name."""
     spans: list[tuple[int, int]] = []
@@ -295,6 +308,8 @@ def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
             last_link = ""
         elif last_link in ("and", "&"):
             continue  # "House and Senate": two bodies, not one name
+        else:
+            first = _trim_left(text, first, kw_start, persons)
         span_end = kw_end
         tail = _ORG_TAIL_RE.match(text, kw_end, end)
         if tail:
@@ -310,19 +325,102 @@ def _generic_orgs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_LEFT_WORD_RE = re.compile(r"[^ \t]+")
+_INITIAL_RE = re.compile(r"[A-Z]\.")
+_GIVEN_NAMES = cues.male_first_names() | cues.female_first_names()
+_POSSESSIVE_RE = re.compile(r"['’]s?\Z")
+
+
+def _trim_left(text: str, first: int, kw_start: int, persons: frozenset[str]) -> int:
+    """Where a name found by walking left from its organisation word really starts.
+
+    The walk takes every capitalised word, so it also swallows what stands before the
+    name: a possessor that is a person, place, body or date (``Obama's Council of
+    Economic Advisers``, ``Ukraine's Foreign Ministry``, but ``Women's Media Center``
+    stays whole), a person or a lone noun before ``of`` (``Paul Krugman of the New
+    York Times``, ``Leaders of the ...``), a sentence-initial verb before ``the``
+    (``Take the Federal Reserve``) and a conjunction (``Britain and the European Union``).
+    """
+    words = [(m.start(), m.group()) for m in _LEFT_WORD_RE.finditer(text, first, kw_start)]
+    for idx in range(len(words) - 1, -1, -1):
+        word = words[idx][1]
+        after = words[idx + 1][0] if idx + 1 < len(words) else kw_start
+        if word[:1].isupper() and _POSSESSIVE_RE.search(word):
+            if _possessor(words[: idx + 1], persons):
+                return after
+            continue
+        if word == "of":
+            left = [w for _, w in words[:idx]]
+            if _person_like(left, persons) or (
+                len(left) == 1 and not _ORG_WORD_RE.fullmatch(left[0])
+            ):
+                if idx + 1 < len(words) and words[idx + 1][1] in ("the", "The"):
+                    after = words[idx + 2][0] if idx + 2 < len(words) else kw_start
+                return after
+        if word in ("the", "The") and idx > 0:
+            prev = words[idx - 1][1]
+            if prev in ("and", "&") or prev[:1].isupper():
+                return after
+    return first
+
+
+_DATE_WORDS = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December""".split()  # noqa: SIM905
+)
+_PERSON_TITLES = frozenset(
+    "Mr. Mrs. Ms. Dr. Sen. Rep. Gov. Lady Lord Sir Justice Judge Professor Prof.".split()  # noqa: SIM905
+)
+
+
+def _person_like(words: list[str], persons: frozenset[str]) -> bool:
+    """A person's name: a title, a middle initial, a known given name or a name the
+    article uses for a person."""
+    caps = [w for w in words if w[:1].isupper()]
+    if not caps or len(caps) != len(words):
+        return False
+    if any(w in _PERSON_TITLES or _INITIAL_RE.fullmatch(w) for w in caps):
+        return True
+    if len(caps) >= 2 and caps[0].lower() in _GIVEN_NAMES:
+        return True
+    return _POSSESSIVE_RE.sub("", caps[-1]).lower() in persons
+
+
+def _possessor(words: list[tuple[int, str]], persons: frozenset[str]) -> bool:
+    """Whether the possessive word ending ``words`` (with the capitalised words before
+    it) names a person, place, known body or date rather than being part of the name."""
+    run: list[str] = []
+    for _, w in reversed(words):
+        if not w[:1].isupper():
+            break
+        run.insert(0, w)
+    bare = _POSSESSIVE_RE.sub("", run[-1])
+    phrase = " ".join([*run[:-1], bare])
+    if bare in _DATE_WORDS or _person_like([*run[:-1], bare], persons):
+        return True
+    entry = _ALIASES.get(phrase) or _ALIASES.get(bare)
+    return entry is not None and entry.kind in ("place", "organisation")
+
+
 # The last few calls, so extract_topics can reuse the parser's scan of the same body
 # instead of scanning it twice (bounded: memory stays flat however many articles pass).
 _RECENT: deque[tuple[str, int, int, list[EntityMention]]] = deque(maxlen=4)
 
 
-def find_entities(text: str, start: int = 0, end: int | None = None) -> list[EntityMention]:
-    """Places and organisations in ``text[start:end]`` with offsets into ``text``, sorted."""
+def find_entities(
+    text: str, start: int = 0, end: int | None = None, persons: frozenset[str] = frozenset()
+) -> list[EntityMention]:
+    """Places and organisations in ``text[start:end]`` with offsets into ``text``, sorted.
+
+    ``persons``: lower-cased words of the people the article names, so that
+    ``Lasry's Avenue Capital Group`` and ``Ross Sorkin of The New York Times`` lose their
+    person."""
     if not text:
         return []
     n = len(text)
     end = n if end is None else max(0, min(end, n))
     start = max(0, min(start, end))
-    mentions = _find(text, start, end)
+    mentions = _find(text, start, end, persons)
     _RECENT.append((text, start, end, list(mentions)))
     return mentions
 
@@ -347,7 +445,9 @@ def mentions_in(text: str) -> list[EntityMention]:
     return find_entities(text)
 
 
-def _find(text: str, start: int, end: int) -> list[EntityMention]:
+def _find(
+    text: str, start: int, end: int, persons: frozenset[str] = frozenset()
+) -> list[EntityMention]:
     mentions: list[EntityMention] = []
     covered: list[tuple[int, int]] = []  # every claimed span, skip-list hits included
     mention_at: dict[int, int] = {}  # index in covered -> index in mentions
@@ -382,7 +482,7 @@ def _find(text: str, start: int, end: int) -> list[EntityMention]:
     gaz_starts = [cs for cs, _ in covered]
     gaz_ends = [ce for _, ce in covered]
     dropped: set[int] = set()
-    for s, e in _generic_orgs(text, start, end):
+    for s, e in _generic_orgs(text, start, end, persons):
         lo = bisect_right(gaz_ends, s)
         hi = bisect_left(gaz_starts, e)
         inner = range(lo, hi)

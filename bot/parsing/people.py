@@ -43,6 +43,11 @@ _TOKEN_SPLIT = re.compile(r"[ \u00a0]+")
 _WORD = re.compile(r"[^ \u00a0]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _INITIAL_RE = re.compile(_INITIAL)
+# Capitalised modifiers that are part of longer names ("Democratic National Committee")
+# but never a person on their own ("the Democratic front-runner").
+_ALONE_NOT_NAMES = frozenset({"democratic", "presumptive", "christian", "muslim", "catholic"})
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_CONTRACTION = re.compile(r"['’](?:t|ll|re|ve|d|m)(?!\w)")
 
 _GENDER = cues.first_name_gender()
 TITLE_LIKE = cues.TITLES | frozenset({"vice", "first", "former", "deputy", "acting", "lady"})
@@ -88,6 +93,7 @@ class People:
     starts: list[int] = field(default_factory=list)
     by_key: dict[str, int] = field(default_factory=dict)
     surnames: dict[str, list[int]] = field(default_factory=dict)
+    given: dict[str, list[int]] = field(default_factory=dict)  # first name -> full names
 
     def at(self, start: int, end: int) -> Mention | None:
         """The mention overlapping ``[start, end)``, if any (the last one)."""
@@ -239,15 +245,31 @@ class PeopleFinder:
         return _ARTICLE.sub("", role)
 
     # -- main --------------------------------------------------------------------
-    def find(self, spans: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> People:
-        """Find people in the given text spans; names inside ``quoted`` count but are marked."""
+    def find(
+        self,
+        spans: list[tuple[int, int]],
+        quoted: list[tuple[int, int]],
+        headline: tuple[int, int] | None = None,
+    ) -> People:
+        """Find people in the given text spans; names inside ``quoted`` count but are marked.
+
+        In a Title Case ``headline`` every word is capitalised, so a run there only names
+        someone the body names too (``Hillary Releasing Her ...`` -> ``Hillary``).
+        """
         text = self.text
         pending: list[tuple[int, int, _Run]] = []
         append = pending.append
         cache = _RUN_CACHE
+        title_case = headline is not None and _title_case(text[headline[0] : headline[1]])
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
+                if _CONTRACTION.match(text, m.end()):
+                    # "Don't", "We'll": the last word is a verb or pronoun, not a name
+                    cut = max(raw.rfind(" "), raw.rfind("\u00a0"))
+                    if cut < 0:
+                        continue
+                    raw = raw[:cut].rstrip(" \u00a0")
                 hit = cache.get(raw, _MISSING)
                 if hit is _MISSING:
                     if len(cache) >= _RUN_CACHE_MAX:
@@ -256,12 +278,47 @@ class PeopleFinder:
                 if hit is not None:
                     base = m.start()
                     append((base + hit[0], base + hit[1], hit[2]))
+        if title_case:
+            pending = self._confirm_headline(pending, headline)  # type: ignore[arg-type]
         self._register(pending, quoted)
         return self.people
 
     def _is_person_like(self, toks: tuple[str, ...], title: str | None) -> str | None:
         """'yes' when clearly a person, 'maybe' for a bare multiword name, None if not."""
         return _person_like(toks, title)
+
+    def _confirm_headline(
+        self, pending: list[tuple[int, int, _Run]], headline: tuple[int, int]
+    ) -> list[tuple[int, int, _Run]]:
+        """Keep headline runs (or their longest leading part) that the body names too."""
+        hs, he = headline
+        known: set[str] = set()
+        for start, _end, run in pending:
+            if not hs <= start < he:
+                known.add(run.key)
+                if len(run.toks) >= 2:
+                    known.add(run.toks[0].lower())
+                    known.add(run.toks[-1].lower())
+        out: list[tuple[int, int, _Run]] = []
+        for start, end, run in pending:
+            if (
+                not hs <= start < he
+                or run.key in known
+                or (run.sure and len(run.toks) <= 3 and run.toks[-1].lower() in known)
+            ):
+                # named in the body too, or a given name with a surname the body uses
+                out.append((start, end, run))
+                continue
+            toks = run.toks
+            for n in range(len(toks) - 1, 0, -1):
+                part = toks[:n]
+                if " ".join(t.lower() for t in part) in known:
+                    pos = start
+                    for t in part:
+                        pos = self.text.index(t, pos) + len(t)
+                    out.append((start, pos, _make_run(part, run.title)))
+                    break
+        return out
 
     def _register(
         self, pending: list[tuple[int, int, _Run]], quoted: list[tuple[int, int]]
@@ -273,7 +330,7 @@ class PeopleFinder:
         non_person = self._is_org
         # pass 1: full names that clearly name a person, so surnames can find them
         for start, _end, run in pending:
-            if run.sure and run.key not in by_key:
+            if run.sure and not run.company and run.key not in by_key:
                 self._new_person(run, start, True)
         # pass 2: every mention in order; unknown names become tentative persons
         for start, end, run in pending:
@@ -295,6 +352,11 @@ class PeopleFinder:
                         ),
                         None,
                     )
+            if pid is None and len(toks) == 1 and run.title is None:
+                # a lone "Hillary" or "Bernie" is the one person of that given name
+                same = ppl.given.get(run.key)
+                if same is not None and len(same) == 1:
+                    pid = same[0]
             if pid is None:
                 kind = run.kind
                 if kind is None:
@@ -347,6 +409,8 @@ class PeopleFinder:
             ppl.by_key.setdefault(last, pid)
             ppl.surnames.setdefault(last, []).append(pid)
             ppl.by_key.setdefault(run.first_last, pid)
+            if gender is not None:
+                ppl.given.setdefault(toks[0].lower(), []).append(pid)
         return pid
 
 
@@ -400,6 +464,14 @@ def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
     )
 
 
+def _title_case(line: str) -> bool:
+    """A headline in Title Case: most longer words capitalised, so capitals say little."""
+    words = [w for w in _LETTER_WORD.findall(line) if len(w) > 3]
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+
+
 def _title_gender(title: str) -> str | None:
     tl = title.split()[-1].lower()
     if tl in cues.MALE_TITLES:
@@ -439,7 +511,7 @@ def _name_in_run(raw: str) -> _RunReading:
     if " " not in raw and "\u00a0" not in raw:
         # one word: the common case, kept cheap
         tl = raw.lower()
-        if tl in cues.NON_NAME_WORDS or tl in TITLE_LIKE:
+        if tl in cues.NON_NAME_WORDS or tl in TITLE_LIKE or tl in _ALONE_NOT_NAMES:
             return None
         stripped = _POSSESSIVE.sub("", raw)
         if stripped and stripped.lower() not in cues.NON_NAME_WORDS:
@@ -475,7 +547,8 @@ def _name_in_run(raw: str) -> _RunReading:
             title_words = []
             i = j
             break
-    if i >= len(toks):
+    if i >= len(toks) or (i and toks[i - 1] == "New"):
+        # "New Jersey", "the New York Times": a place or a body, never "Jersey" the person
         return None
     name_toks = toks[i:]
     # stop at a non-name word inside the run ("Trump Monday")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from bot.parsing.attribution import Attribution, Attributor
@@ -13,7 +14,7 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
-from bot.parsing.people import PeopleFinder
+from bot.parsing.people import People, PeopleFinder
 from bot.parsing.quotes import Segment, segment_quotes
 from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
@@ -34,9 +35,9 @@ def _not_a_person(name: str) -> bool:
         return False
 
 
-def _entities(text: str, start: int) -> list[EntityMention]:
+def _entities(text: str, start: int, persons: frozenset[str]) -> list[EntityMention]:
     try:
-        return find_entities(text, start)
+        return find_entities(text, start, persons=persons)
     except Exception:
         log.exception("find_entities failed")
         return []
@@ -59,6 +60,50 @@ def looks_like_title(quote: str) -> bool:
     if all(w.isupper() for w in words):
         return False  # shouting, not a title
     return all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words)
+
+
+_OPENERS = frozenset("\"“”‘’'([ \t\u00a0")
+_CLAUSE_ENDS = frozenset("\n.!?:;—–-|•*")
+_WORDISH_TAIL = re.compile(r"(?:ly|ing|ed)\Z")
+
+
+def _sentence_initial_words(text: str, people: People) -> set[int]:
+    """Persons that are only a capitalised common word: "Aides said", "Critics say",
+    "Specifically, ...". One word, no gender or role, every mention opens a sentence,
+    and the word is used in lower case in the article or has an adverb/verb ending."""
+    first_only: dict[int, bool] = {}
+    for m in people.mentions:
+        rec = people.persons[m.person]
+        if len(rec.tokens) != 1 or rec.gender is not None or rec.role or m.title:
+            first_only[m.person] = False
+            continue
+        if not first_only.get(m.person, True):
+            continue
+        i = m.start - 1
+        while i >= 0 and text[i] in _OPENERS:
+            i -= 1
+        first_only[m.person] = i < 0 or text[i] in _CLAUSE_ENDS
+    out: set[int] = set()
+    for pid, only in first_only.items():
+        if not only:
+            continue
+        word = people.persons[pid].name
+        lower = word.lower()
+        if _WORDISH_TAIL.search(lower) or _has_word(text, lower):
+            out.add(pid)
+    return out
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` stands alone somewhere in ``text`` (a substring search, no regex build)."""
+    i = text.find(word)
+    n = len(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum()):
+            return True
+        i = text.find(word, i + 1)
+    return False
 
 
 def _kind(text: str, seg: Segment) -> str:
@@ -97,7 +142,7 @@ def parse_article(text: str) -> ParsedArticle:
     spans = [(p.start, p.end) for p in layout.paragraphs]
     if layout.title_span is not None:
         spans.insert(0, layout.title_span)
-    people = PeopleFinder(text, _not_a_person).find(spans, quoted)
+    people = PeopleFinder(text, _not_a_person).find(spans, quoted, layout.title_span)
     att = Attributor(text, layout.paragraphs, segments, people, is_organisation)
     attributions = att.run()
 
@@ -117,19 +162,26 @@ def parse_article(text: str) -> ParsedArticle:
     # entities from the body
     places: dict[str, None] = {}
     orgs: dict[str, None] = {}
-    for ent in _entities(text, layout.body_start):
+    person_words = frozenset(
+        t.lower()
+        for rec in people.persons
+        if rec.mentions > 0 and (rec.is_person or rec.gender is not None)
+        for t in rec.tokens
+    )
+    for ent in _entities(text, layout.body_start, person_words):
         (places if ent.kind == "place" else orgs).setdefault(ent.canonical, None)
     art.places = list(places)
     art.organisations = list(orgs)
 
     speakers = {q.speaker for q in quotes if q.speaker}
     persons = []
-    for rec in people.persons:
+    sentence_words = _sentence_initial_words(text, people)
+    for pid, rec in enumerate(people.persons):
         if rec.mentions <= 0:
             continue
         if not rec.is_person and rec.name not in speakers and rec.gender is None:
             continue
-        if rec.name in orgs or rec.name in places:
+        if rec.name in orgs or rec.name in places or pid in sentence_words:
             continue
         persons.append(Person(rec.name, rec.role, rec.mentions))
     art.people = persons
