@@ -200,3 +200,8 @@ def test_sentence_verbs_conjunctions_and_party_chambers_are_not_names() -> None:
 
 def test_a_date_after_on_is_not_part_of_the_name() -> None:
     assert orgs("He told the Harbour Gazette on Monday that it was over.") == ["Harbour Gazette"]
+
+
+def test_a_possessive_ending_is_not_part_of_the_name() -> None:
+    text = "The staff of the Harbour Policy Institute's office wrote to the mayor on Monday."
+    assert orgs(text) == ["Harbour Policy Institute"]

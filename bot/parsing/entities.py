@@ -320,6 +320,8 @@ def _generic_orgs(
             last = text[first:span_end].rsplit(None, 1)[-1]
             if last[:-1].rstrip(".") not in _ABBREVIATIONS and "." not in last[:-1]:
                 span_end -= 1  # a full stop, not part of "Inc." or "U.S."
+        if text.endswith(("'s", "’s"), first, span_end):
+            span_end -= 2  # "the Committee on Benghazi's report": the name ends before 's
         spans.append((first, span_end))
         last_end = span_end
     return spans

@@ -64,7 +64,10 @@ def looks_like_title(quote: str) -> bool:
 
 _OPENERS = frozenset("\"“”‘’'([ \t\u00a0")
 _CLAUSE_ENDS = frozenset("\n.!?:;—–-|•*")
-_WORDISH_TAIL = re.compile(r"(?:ly|ing|ed)\Z")
+_WORDISH_TAIL = re.compile(
+    r"(?:ly|ing|ed)\Z|\A(?:(?:twen|thir|for|fif|six|seven|eigh|nine)ty|(?:thir|four|fif|six"
+    r"|seven|eigh|nine)teen|eleven|twelve|hundreds?|thousands?|dozens?)\Z"
+)
 
 
 def _sentence_initial_words(text: str, people: People) -> set[int]:
