@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 import heapq
+import logging
 import math
 import re
+import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.store import Store
+
+log = logging.getLogger(__name__)
 
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -224,6 +228,39 @@ class _NameIndex:
         return hits
 
 
+class _Vocabulary:
+    """The words of the quote index by length, to correct a typo into words the index holds."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self.by_length: dict[int, list[str]] = {}
+        for word in words:
+            if len(word) >= 4 and not word.isdigit():
+                self.by_length.setdefault(len(word), []).append(word)
+        self._pools: dict[int, list[str]] = {}
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> _Vocabulary:
+        conn.execute(
+            "create virtual table if not exists temp.quotes_vocab "
+            "using fts5vocab(main, quotes_fts, row)"
+        )
+        return cls(row[0] for row in conn.execute("select term from temp.quotes_vocab"))
+
+    def corrections(self, word: str, limit: int = 3, cutoff: float = 78.0) -> list[str]:
+        """Known words one or two edits away (same length, or one letter more or less)."""
+        size = len(word)
+        pool = self._pools.get(size)
+        if pool is None:
+            pool = [w for n in (size - 1, size, size + 1) for w in self.by_length.get(n, ())]
+            self._pools[size] = pool
+        return [
+            match
+            for match, _score, _i in process.extract(
+                word, pool, scorer=fuzz.ratio, processor=None, limit=limit, score_cutoff=cutoff
+            )
+        ]
+
+
 class SearchIndex:
     """Fuzzy search over the store's quotes (FTS candidates), people and topics (in memory)."""
 
@@ -248,6 +285,7 @@ class SearchIndex:
         )
         self._people = _NameIndex()
         self._topics = _NameIndex()
+        self._vocabulary = _Vocabulary()
         self.refresh()
 
     def refresh(self) -> None:
@@ -260,6 +298,28 @@ class SearchIndex:
             )
             self._people = self._load(self._people, "people")
             self._topics = self._load(self._topics, "topics")
+        self._load_vocabulary()
+
+    #: Above this many quotes the vocabulary is read in a background thread (about a second at
+    #: a million quotes); until then a typo falls back to a prefix of the word.
+    VOCABULARY_SYNC_MAX = 200_000
+
+    def _load_vocabulary(self) -> None:
+        path = self.store.db.execute("pragma database_list").fetchone()[2]
+        if not path or self.quote_total <= self.VOCABULARY_SYNC_MAX:
+            self._vocabulary = _Vocabulary.read(self.store.db.conn)
+            return
+
+        def load() -> None:
+            conn = sqlite3.connect(path, timeout=10)
+            try:
+                self._vocabulary = _Vocabulary.read(conn)
+            except sqlite3.Error as error:  # the search still works, without corrections
+                log.warning("could not read the quote vocabulary: %s", error)
+            finally:
+                conn.close()
+
+        threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
 
     def _load(self, index: _NameIndex, table: str) -> _NameIndex:
         count = self.store.db.execute(f"select count(*) from {table}").fetchone()[0]
@@ -308,11 +368,18 @@ class SearchIndex:
             df = self._doc_freq(word)
             if df:
                 terms[f'"{word}"'] = df
-            elif len(word) >= 5:
+                continue
+            fixes = [w for w in self._vocabulary.corrections(word) if w not in STOPWORDS]
+            found = [(f'"{w}"', self._doc_freq(w)) for w in fixes]
+            found = [(term, n) for term, n in found if n]
+            if not found and len(word) >= 5:
                 stem = word[: max(4, len(word) - 2)]
-                df = self._doc_freq(stem, prefix=True)
-                if df:
-                    terms[f'"{stem}"*'] = df
+                found = [(f'"{stem}"*', self._doc_freq(stem, prefix=True))]
+            found = [(term, n) for term, n in found if n]
+            if len(found) == 1:
+                terms[found[0][0]] = found[0][1]
+            elif found:
+                terms["(" + " OR ".join(term for term, _ in found) + ")"] = sum(n for _, n in found)
         return sorted(terms.items(), key=lambda item: item[1])
 
     def quote_candidates(self, needle: str) -> list[int]:
@@ -334,7 +401,7 @@ class SearchIndex:
             row[0]
             for row in execute(
                 "select rowid from quotes_fts where quotes_fts match ? limit ?",
-                [" ".join(term for term, _ in terms), limit],
+                [" AND ".join(term for term, _ in terms), limit],
             )
         )
         if len(terms) == 1 and terms[0][1] <= limit:
@@ -460,17 +527,16 @@ class SearchIndex:
                 )
             ]
         ids = [row[0] for row in newest[: self.ARTICLES_RANKED]]
-        stems = [w[:5] for w in words]
+        in_title = " + ".join("(title like ?)" for _ in words)
         marks = ",".join("?" * len(ids))
-        scored = []
-        for article_id, title in execute(
-            f"select id, title from articles where id in ({marks})", ids
-        ):
-            title_words = squash(title or "").split()
-            in_title = sum(any(t.startswith(stem) for t in title_words) for stem in stems)
-            scored.append((-in_title, -article_id))
-        scored.sort()
-        return [-negative_id for _, negative_id in scored[:limit]]
+        return [
+            row[0]
+            for row in execute(
+                f"select id from articles where id in ({marks}) "
+                f"order by {in_title} desc, id desc limit ?",
+                [*ids, *(f"%{w[:5]}%" for w in words), limit],
+            )
+        ]
 
     def _articles_by_title(self, query: str, words: list[str], limit: int) -> list[int]:
         prefixes = list(dict.fromkeys(w[:4] for w in words if len(w) >= 4))
