@@ -153,3 +153,12 @@ def test_name_opening_the_next_sentence_is_not_an_attribution() -> None:
         'She insisted they would not "make the first move." Holt, she predicted, would call.'
     )
     assert direct(body) == [("make the first move.", "Carla Fox")]
+
+
+def test_a_noun_object_before_a_colon_leaves_the_quote_to_the_sentence_subject() -> None:
+    body = (
+        "Bernie Sanders spoke first. Sanders delivered a snappy retort: "
+        '"No one is tearing this up. We are going to go forward." He left.'
+    )
+    art = parse_article("A test story\n\n" + body)
+    assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["Bernie Sanders"]

@@ -742,6 +742,15 @@ class Attributor:
                 a = self._make(np, toks[v], "before")
                 if a.speaker:
                     return a
+                if np.kind != "name" and j - 1 >= lo and toks[j - 1][2] == ":":
+                    # "Sanders delivered a snappy retort: "..."": the verb's subject was
+                    # no one ("a snappy"), so the quote is the sentence subject's (the
+                    # name opening the sentence, not one after a comma)
+                    subj, _ = self._np_fwd(toks, lo, j - 1) if not mask[lo] else (None, lo)
+                    if subj is not None and subj.kind in ("name", "pron"):
+                        b = self._make(subj, toks[j - 1], "subject")
+                        if b.speaker:
+                            return b
                 if np.kind != "name":
                     return a
             else:
