@@ -237,6 +237,8 @@ class _Vocabulary:
             if len(word) >= 4 and not word.isdigit():
                 self.by_length.setdefault(len(word), []).append(word)
         self._pools: dict[int, list[str]] = {}
+        #: How many quotes hold each trigram (read with the words).
+        self.trigrams: dict[str, int] = {}
 
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> _Vocabulary:
@@ -244,7 +246,13 @@ class _Vocabulary:
             "create virtual table if not exists temp.quotes_vocab "
             "using fts5vocab(main, quotes_fts, row)"
         )
-        return cls(row[0] for row in conn.execute("select term from temp.quotes_vocab"))
+        vocabulary = cls(row[0] for row in conn.execute("select term from temp.quotes_vocab"))
+        conn.execute(
+            "create virtual table if not exists temp.quotes_tri_vocab "
+            "using fts5vocab(main, quotes_tri, row)"
+        )
+        vocabulary.trigrams = dict(conn.execute("select term, doc from temp.quotes_tri_vocab"))
+        return vocabulary
 
     def corrections(self, word: str, limit: int = 3, cutoff: float = 78.0) -> list[str]:
         """Known words one or two edits away (same length, or one letter more or less)."""
@@ -440,10 +448,61 @@ class SearchIndex:
             return []
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
         candidates = self.quote_candidates(needle)
-        if not candidates:
+        hits = self._rank(needle, candidates, limit, cutoff)
+        if not hits or hits[0].score < 100:
+            seen = set(candidates)
+            more = [i for i in self.trigram_candidates(needle) if i not in seen]
+            if more:
+                hits = self._rank(needle, candidates + more, limit, cutoff)
+        return hits
+
+    def _rank(self, needle: str, ids: list[int], limit: int, cutoff: float) -> list[QuoteHit]:
+        if not ids:
             return []
-        ids, texts = self._quote_texts(candidates)
+        ids, texts = self._quote_texts(ids)
         return rank_quotes(needle, ids, texts, [fold(t) for t in texts], limit, cutoff)
+
+    #: Postings read at most by the trigram pass, and trigrams too common to read.
+    TRIGRAM_BUDGET = 15_000
+    COMMON_TRIGRAM = 8_000
+
+    def trigram_candidates(self, needle: str) -> list[int]:
+        """The third pass, when the words found no perfect match: quotes sharing the most of
+        the query's rarer character trigrams (a typo spoils only the three around it),
+        weighted by rarity. Trigram counts come with the vocabulary; before it is read, this
+        pass waits (returns nothing)."""
+        counts = self._vocabulary.trigrams
+        if not counts:
+            return []
+        grams = sorted(
+            {needle[i : i + 3] for i in range(len(needle) - 2)},
+            key=lambda gram: counts.get(gram, 0),
+        )
+        total = max(self.quote_total, 1)
+        chosen: list[tuple[str, float]] = []
+        budget = self.TRIGRAM_BUDGET
+        for gram in grams:
+            df = counts.get(gram, 0)
+            if not df:
+                continue
+            if df > self.COMMON_TRIGRAM or df > budget:
+                break
+            budget -= df
+            chosen.append((f'"{gram}"', math.log(1 + total / df)))
+        if not chosen:
+            return []
+        # One statement: SQLite adds up the weights (faster than a Python loop per posting).
+        parts = " union all ".join(
+            "select rowid as id, ? as w from quotes_tri where quotes_tri match ?" for _ in chosen
+        )
+        rows = self.store.db.execute(
+            f"select id from ({parts}) group by id order by sum(w) desc limit ?",
+            [
+                *(value for gram, weight in chosen for value in (weight, gram)),
+                self.QUOTE_CANDIDATES,
+            ],
+        )
+        return [row[0] for row in rows]
 
     def who_said_exhaustive(
         self, query: str, limit: int = 3, cutoff: float | None = None

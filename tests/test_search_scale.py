@@ -298,3 +298,18 @@ def test_broad_article_search_prefers_title_matches_then_the_newest(
     monkeypatch.setattr(SearchIndex, "ARTICLES_RANKED", 1000)
     found = [store.articles.get(i)["title"] for i in index.articles("heatwave", limit=2)]
     assert set(found) <= set(titles)
+
+
+def test_trigram_pass_finds_a_quote_whose_words_are_all_misspelt(store: Store) -> None:
+    for n, text in enumerate(
+        ["The plan is unfeasible for now.", "Markets fell sharply.", "We will plant trees."]
+    ):
+        store.articles.save(
+            make_article(quotes=[(text, "Ann Lee")]), slug=f"s{n}", content_hash=str(n), text="t"
+        )
+    index = SearchIndex(store)
+    found = index.trigram_candidates(squash("unfeasable plna"))
+    assert store.articles.quote(found[0])["text"] == "The plan is unfeasible for now."
+    assert index.closest_quotes("unfeasable plna")
+    index._vocabulary = type(index._vocabulary)()  # counts not read yet: the pass waits
+    assert index.trigram_candidates(squash("unfeasable plna")) == []

@@ -140,6 +140,25 @@ def _v5_list_indexes(db: Database) -> None:
     )
 
 
+def _v6_quote_trigram_index(db: Database) -> None:
+    """Trigrams of quote texts (no positions): /who said's typo-tolerant third pass, for
+    queries whose words alone do not find a close match (typos in short words, phrases made
+    of common words). Kept in step by triggers, like ``quotes_fts``."""
+    for statement in (
+        "create virtual table quotes_tri using fts5(text, content='quotes', content_rowid='id', "
+        "tokenize='trigram', detail=none)",
+        "create trigger quotes_tri_ai after insert on quotes begin "
+        "insert into quotes_tri (rowid, text) values (new.id, new.text); end",
+        "create trigger quotes_tri_ad after delete on quotes begin "
+        "insert into quotes_tri (quotes_tri, rowid, text) values ('delete', old.id, old.text); end",
+        "create trigger quotes_tri_au after update of text on quotes begin "
+        "insert into quotes_tri (quotes_tri, rowid, text) values ('delete', old.id, old.text); "
+        "insert into quotes_tri (rowid, text) values (new.id, new.text); end",
+        "insert into quotes_tri (quotes_tri) values ('rebuild')",
+    ):
+        db.execute(statement)
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
@@ -149,6 +168,7 @@ MIGRATIONS: list[Migration] = [
     _v3_subscriptions_and_deliveries,
     _v4_quote_search_index,
     _v5_list_indexes,
+    _v6_quote_trigram_index,
 ]
 
 
