@@ -177,6 +177,11 @@ def test_a_person_of_an_organisation_is_not_part_of_its_name() -> None:
     # a name the article uses for a person, even with an unknown given name
     text = "Donors include Zorvan Quell of Brightwater Partners."
     assert orgs(text, frozenset({"zorvan", "quell"})) == ["Brightwater Partners"]
+    # two plain capitalised words not introduced by "the": a full name
+    text = "Donors include Blair Effron of Centerview Partners and others in the city."
+    assert orgs(text) == ["Centerview Partners"]
+    text = "The money came from the Democratic Socialists of America Inc. and others."
+    assert orgs(text) != ["America Inc."]
     # an organisation before "of" stays: that is one long name
     assert orgs("He studied at the Marlow University School of Law.") == [
         "Marlow University School of Law"

@@ -353,8 +353,10 @@ def _trim_left(text: str, first: int, kw_start: int, persons: frozenset[str]) ->
             continue
         if word == "of":
             left = [w for _, w in words[:idx]]
-            if _person_like(left, persons) or (
-                len(left) == 1 and not _ORG_WORD_RE.fullmatch(left[0])
+            if (
+                _person_like(left, persons)
+                or (len(left) == 1 and not _ORG_WORD_RE.fullmatch(left[0]))
+                or _bare_full_name(left, _prev_word(text, words[0][0]))
             ):
                 if idx + 1 < len(words) and words[idx + 1][1] in ("the", "The"):
                     after = words[idx + 2][0] if idx + 2 < len(words) else kw_start
@@ -386,6 +388,20 @@ def _person_like(words: list[str], persons: frozenset[str]) -> bool:
     if len(caps) >= 2 and caps[0].lower() in _GIVEN_NAMES:
         return True
     return _POSSESSIVE_RE.sub("", caps[-1]).lower() in persons
+
+
+def _bare_full_name(words: list[str], before: str) -> bool:
+    """``Blair Effron`` in ``include Blair Effron of Centerview Partners``: two plain
+    capitalised words (no organisation word, no plural like ``Democratic Socialists``)
+    not introduced by an article."""
+    return (
+        len(words) == 2
+        and before.lower() not in ("the", "a", "an")
+        and all(w[:1].isupper() and w[1:].islower() for w in words)
+        and not words[1].endswith("s")
+        and not any(w in _STOP_CAPS or _ORG_WORD_RE.fullmatch(w) for w in words)
+        and not any(_ALIASES.get(w) is not None for w in words)
+    )
 
 
 def _possessor(words: list[tuple[int, str]], persons: frozenset[str]) -> bool:
