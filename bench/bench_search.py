@@ -217,9 +217,12 @@ def main() -> None:
     store = Store.open(args.db or ensure_store(args.n))
     started = time.perf_counter()
     index = SearchIndex(store)
+    ready = time.perf_counter() - started
+    index.wait_until_ready(60)
     print(
-        f"index ready in {(time.perf_counter() - started) * 1000:.0f} ms: "
-        f"{store.articles.count()} articles, {index.quote_count} quotes"
+        f"index ready in {ready * 1000:.0f} ms, its vocabulary read in the background after "
+        f"{time.perf_counter() - started:.1f} s: {store.articles.count()} articles, "
+        f"{index.quote_count} quotes"
     )
     rng = random.Random(args.seed)
     ws = who_said_queries(store, rng, args.per_kind)

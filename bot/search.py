@@ -23,6 +23,7 @@ import math
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -294,6 +295,8 @@ class SearchIndex:
         self._people = _NameIndex()
         self._topics = _NameIndex()
         self._vocabulary = _Vocabulary()
+        self._vocabulary_read = threading.Event()
+        self._last: tuple[str, float, list[int]] = ("", 0.0, [])
         self.refresh()
 
     def refresh(self) -> None:
@@ -301,6 +304,7 @@ class SearchIndex:
         nothing, their index is updated in the same transaction as the article."""
         with self._lock:
             self._df = {}
+            self._last = ("", 0.0, [])
             self.quote_total = (
                 self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
             )
@@ -316,6 +320,7 @@ class SearchIndex:
         path = self.store.db.execute("pragma database_list").fetchone()[2]
         if not path or self.quote_total <= self.VOCABULARY_SYNC_MAX:
             self._vocabulary = _Vocabulary.read(self.store.db.conn)
+            self._vocabulary_read.set()
             return
 
         def load() -> None:
@@ -326,8 +331,13 @@ class SearchIndex:
                 log.warning("could not read the quote vocabulary: %s", error)
             finally:
                 conn.close()
+                self._vocabulary_read.set()
 
         threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
+
+    def wait_until_ready(self, timeout: float | None = None) -> bool:
+        """Block until the vocabulary (typo corrections, trigram counts) has been read."""
+        return self._vocabulary_read.wait(timeout)
 
     def _load(self, index: _NameIndex, table: str) -> _NameIndex:
         count = self.store.db.execute(f"select count(*) from {table}").fetchone()[0]
@@ -447,13 +457,19 @@ class SearchIndex:
         if len(needle) < 3:
             return []
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
+        last_needle, last_time, last_candidates = self._last
+        if last_needle == needle and time.monotonic() - last_time < 5:
+            # The same words again at once: a miss asks for near misses (closest_quotes).
+            return self._rank(needle, last_candidates, limit, cutoff)
         candidates = self.quote_candidates(needle)
         hits = self._rank(needle, candidates, limit, cutoff)
         if not hits or hits[0].score < 100:
             seen = set(candidates)
             more = [i for i in self.trigram_candidates(needle) if i not in seen]
             if more:
-                hits = self._rank(needle, candidates + more, limit, cutoff)
+                candidates = candidates + more
+                hits = self._rank(needle, candidates, limit, cutoff)
+        self._last = (needle, time.monotonic(), candidates)
         return hits
 
     def _rank(self, needle: str, ids: list[int], limit: int, cutoff: float) -> list[QuoteHit]:
