@@ -94,3 +94,14 @@ def test_contractions_places_and_sentence_words_are_not_people() -> None:
     )
     names = people(text)
     assert names == ["Tom Reyes"]
+
+
+def test_names_of_things_are_not_people_but_namesake_surnames_are() -> None:
+    text = (
+        "A story\n\n"
+        "Sheriff Joe Arpaio of Maricopa County spoke on the Sean Hannity Show. "
+        'Kristen Day of the group disagreed. "It is wrong," Day said.'
+    )
+    names = people(text)
+    assert "Maricopa County" not in names and "Sean Hannity Show" not in names
+    assert "Joe Arpaio" in names and "Kristen Day" in names

@@ -47,6 +47,16 @@ _INITIAL_RE = re.compile(_INITIAL)
 # but never a person on their own ("the Democratic front-runner").
 _ALONE_NOT_NAMES = frozenset({"democratic", "presumptive", "christian", "muslim", "catholic"})
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Head nouns that end names of things, never of people ("Sean Hannity Show", "George
+# Washington Bridge", "Maricopa County"). Surnames that are also such words (Hall, Park,
+# Street) are left out; the weak ones (Day, Law) are surnames after a given name
+# ("Kristen Day") but things otherwise ("Election Day").
+_THING_HEADS = frozenset(
+    """show bridge airport museum stadium arena ministries church cathedral hospital
+    memorial amendment doctrine avenue boulevard plaza county city village
+    estates""".split()
+)
+_THING_HEADS_WEAK = frozenset("act plan law order day poll river island prize award hotel".split())
 _CONTRACTION = re.compile(r"['’](?:t|ll|re|ve|d|m)(?!\w)")
 
 _GENDER = cues.first_name_gender()
@@ -458,7 +468,13 @@ def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
         joined=" ".join(toks),
         sure=len(toks) >= 2 and kind == "yes",
         kind=kind,
-        company=any(t.lower() in cues.COMPANY_WORDS for t in toks),
+        company=any(t.lower() in cues.COMPANY_WORDS for t in toks)
+        or (len(toks) >= 2 and toks[-1].lower() in _THING_HEADS)
+        or (
+            len(toks) >= 2
+            and toks[-1].lower() in _THING_HEADS_WEAK
+            and gender_of_first(toks[0]) is None
+        ),
         title_gender=_title_gender(title) if title else None,
         person_title=tl is not None and tl in cues.PERSON_TITLES,
     )
