@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -72,22 +77,121 @@ async def test_private_and_link_local_addresses_are_refused(host: str) -> None:
         await fetch(f"http://{host}/", FetchPolicy(block_private=True))
 
 
+def pretend_public(monkeypatch: pytest.MonkeyPatch, names: dict[str, str]) -> None:
+    """Resolve these names as given (no real DNS) and count 127.0.0.1 as a public address.
+
+    Every connection stays on this machine: the point of pinning is that only checked
+    addresses are ever connected to.
+    """
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return [names[host]] if host in names else ["::1"]
+
+    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    monkeypatch.setattr(fetch_module, "_is_public", lambda address: str(address) == "127.0.0.1")
+
+
 async def test_every_redirect_hop_is_checked_against_the_private_address_rule(
     web: WebServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = fetch_module._resolve
+    pretend_public(monkeypatch, {"news.test": "127.0.0.1"})
+    port = web.base.rsplit(":", 1)[1]
+    web.add("/inside", "internal data")
+    web.redirect("/out", f"http://localhost:{port}/inside")  # localhost -> ::1, private
+    with pytest.raises(FetchError, match="private or local address"):
+        await fetch(
+            f"http://news.test:{port}/out", dataclasses.replace(TEST_POLICY, block_private=True)
+        )
+    assert web.count("/out") == 1
+    assert web.count("/inside") == 0
 
+
+async def test_a_name_resolving_to_loopback_is_refused_before_any_connection(
+    web: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async def resolve(host: str, port: int) -> list[str]:
-        # Pretend the test server's address is public, but "localhost" is not.
-        return ["93.184.216.34"] if host == "127.0.0.1" else await real(host, port)
+        assert host == "rebind.test"
+        return ["127.0.0.1"]
 
     monkeypatch.setattr(fetch_module, "_resolve", resolve)
     port = web.base.rsplit(":", 1)[1]
-    web.add("/inside", "internal data")
-    url = web.redirect("/out", f"http://localhost:{port}/inside")
-    with pytest.raises(FetchError, match="private or local address"):
-        await fetch(url, dataclasses.replace(TEST_POLICY, block_private=True))
-    assert web.count("/inside") == 0
+    web.add("/secret", "internal data")
+    with pytest.raises(FetchError, match=r"rebind\.test is a private or local address"):
+        await fetch(f"http://rebind.test:{port}/secret", FetchPolicy(block_private=True))
+    assert web.hits == []
+
+
+async def test_the_connection_goes_to_the_checked_address_with_the_real_host_name(
+    web: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name resolves once, and that answer is where we connect.
+
+    ``news.test`` does not exist in any real DNS: the fetch can only succeed by connecting
+    to the address our (patched) resolver returned, and a second resolution would fail.
+    """
+    answers = iter([["127.0.0.1"]])
+
+    async def resolve(host: str, port: int) -> list[str]:
+        assert host == "news.test"
+        return next(answers)  # a second lookup would raise StopIteration
+
+    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    port = web.base.rsplit(":", 1)[1]
+    web.add("/story", "<p>story</p>")
+    result = await fetch(f"http://news.test:{port}/story", TEST_POLICY)
+    assert result.content == b"<p>story</p>"
+    assert result.url == f"http://news.test:{port}/story"  # the name, not the address
+    assert web.hits[0].headers["host"] == f"news.test:{port}"
+
+
+def self_signed(tmp: Path, name: str) -> tuple[Path, Path]:
+    """A certificate for ``name`` that is its own CA (openssl's command line, no packages)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp / f"{name}.pem", tmp / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@contextmanager
+def https_server(cert: Path, key: Path) -> Iterator[int]:
+    """The test web server's routes over TLS on 127.0.0.1; yields the port."""
+    with running_web_server() as web:
+        web.add("/story", "<p>over tls</p>")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        server = web._server
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        yield server.server_address[1]
+
+
+@pytest.mark.parametrize(("served_name", "ok"), [("news.test", True), ("other.test", False)])
+async def test_tls_to_the_checked_address_verifies_the_real_host_name(
+    served_name: str, ok: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connected by IP, TLS still sends and checks ``news.test`` (httpcore's sni_hostname)."""
+    cert, key = self_signed(tmp_path, served_name)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # httpx trusts it as the only CA
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    with https_server(cert, key) as port:
+        url = f"https://news.test:{port}/story"
+        if ok:
+            assert (await fetch(url, TEST_POLICY)).content == b"<p>over tls</p>"
+        else:
+            with pytest.raises(FetchError, match=r"certificate|hostname"):
+                await fetch(url, TEST_POLICY)
 
 
 async def test_redirects_are_followed_to_the_final_url(web: WebServer) -> None:

@@ -4,6 +4,12 @@ Every request has timeouts, an honest User-Agent, a size cap enforced while stre
 redirect limit checked hop by hop (each hop must be http/https and, when the admin setting
 asks for it, must not resolve to a private, loopback or link-local address). Every failure
 is a :class:`FetchError` whose message names the URL and the reason in one line.
+
+The host is resolved once per hop and the connection goes to the address that was checked:
+resolving again at connect time would let a DNS server answer "public" to the check and
+"127.0.0.1" a moment later (DNS rebinding). The request URL carries the IP, the ``Host``
+header the real name, and httpcore's ``sni_hostname`` extension makes TLS send and verify the
+real name too.
 """
 
 from __future__ import annotations
@@ -135,29 +141,62 @@ async def _resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-async def check_destination(url: httpx.URL, policy: FetchPolicy) -> None:
-    """Refuse non-http(s) URLs, and private addresses when the policy says so."""
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """What NEWSBOT_BLOCK_PRIVATE_ADDRESSES lets through (tests widen it)."""
+    return address.is_global
+
+
+async def check_destination(url: httpx.URL, policy: FetchPolicy) -> list[str]:
+    """Refuse non-http(s) URLs, and private addresses when the policy says so.
+
+    Returns the addresses the host resolved to, all checked: the only ones to connect to.
+    """
     shown = str(url)
     if url.scheme not in ("http", "https"):
         raise FetchError(shown, f"only http and https URLs are allowed, not {url.scheme!r}")
     if not url.host:
         raise FetchError(shown, "the URL has no host name")
-    if not policy.block_private:
-        return
     try:
-        addresses = await _resolve(url.host, url.port or (443 if url.scheme == "https" else 80))
+        resolved = await _resolve(url.host, url.port or (443 if url.scheme == "https" else 80))
     except (OSError, UnicodeError) as error:
-        raise FetchError(shown, f"cannot resolve host {url.host!r} ({error})") from None
-    for raw in addresses:
+        raise FetchError(
+            shown, f"unreachable (cannot resolve host {url.host!r}: {error})"
+        ) from None
+    addresses: list[str] = []
+    for raw in resolved:
         address = ipaddress.ip_address(raw.split("%", 1)[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
-        if not address.is_global:
+        if policy.block_private and not _is_public(address):
             raise FetchError(
                 shown,
                 f"{url.host} is a private or local address ({address}); "
                 "NEWSBOT_BLOCK_PRIVATE_ADDRESSES forbids it",
             )
+        if str(address) not in addresses:
+            addresses.append(str(address))
+    if not addresses:
+        raise FetchError(shown, f"unreachable (no address for host {url.host!r})")
+    return addresses
+
+
+def pinned_request(
+    client: httpx.AsyncClient, url: httpx.URL, address: str, headers: dict[str, str]
+) -> httpx.Request:
+    """A GET for ``url`` that connects to ``address`` and still speaks to ``url.host``.
+
+    ``Host`` and TLS (SNI and certificate check) use the real name; ``Connection: close``
+    keeps a TLS connection verified for one name from being reused for another on the same
+    address by a later redirect hop.
+    """
+    request = client.build_request(
+        "GET",
+        url.copy_with(host=address),
+        headers={**headers, "Host": url.netloc.decode("ascii"), "Connection": "close"},
+    )
+    if url.scheme == "https":
+        request.extensions["sni_hostname"] = url.host
+    return request
 
 
 def parse_url(url: str) -> httpx.URL:
@@ -233,20 +272,42 @@ async def _fetch(
     timeout = httpx.Timeout(policy.timeout)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
         for _ in range(policy.max_redirects + 1):
-            await check_destination(current, policy)
+            addresses = await check_destination(current, policy)
+            response = await _connect(client, current, addresses, headers, url)
             try:
-                async with client.stream("GET", current, headers=headers) as response:
-                    if response.status_code in _REDIRECTS and "location" in response.headers:
-                        target = current.join(response.headers["location"])
-                        if str(target) in seen:
-                            raise FetchError(url, f"redirect loop at {target}")
-                        seen.add(str(target))
-                        current = target
-                        continue
-                    return await _result(response, str(current), url, policy)
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    target = current.join(response.headers["location"])
+                    if str(target) in seen:
+                        raise FetchError(url, f"redirect loop at {target}")
+                    seen.add(str(target))
+                    current = target
+                    continue
+                return await _result(response, str(current), url, policy)
             except httpx.HTTPError as error:
                 raise FetchError(url, _describe(error)) from None
+            finally:
+                await response.aclose()
         raise FetchError(url, f"too many redirects (more than {policy.max_redirects})")
+
+
+async def _connect(
+    client: httpx.AsyncClient,
+    current: httpx.URL,
+    addresses: list[str],
+    headers: dict[str, str],
+    url: str,
+) -> httpx.Response:
+    """Send the request to the first checked address that accepts a connection."""
+    for index, address in enumerate(addresses):
+        request = pinned_request(client, current, address, headers)
+        try:
+            return await client.send(request, stream=True)
+        except httpx.ConnectError as error:
+            if index == len(addresses) - 1:
+                raise FetchError(url, _describe(error)) from None
+        except httpx.HTTPError as error:
+            raise FetchError(url, _describe(error)) from None
+    raise AssertionError("check_destination returns at least one address")
 
 
 async def _result(
