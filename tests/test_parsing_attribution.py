@@ -162,3 +162,22 @@ def test_a_noun_object_before_a_colon_leaves_the_quote_to_the_sentence_subject()
     )
     art = parse_article("A test story\n\n" + body)
     assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["Bernie Sanders"]
+
+
+def test_a_role_noun_finds_the_person_introduced_with_that_abbreviated_title() -> None:
+    body = (
+        "Gov. Chris Christie spoke to Christine Todd Whitman, a former governor, on Monday. "
+        "Christie defended his endorsement on his radio show. "
+        '"I believe he is the best person to beat her," the governor said.'
+    )
+    art = parse_article("A test story\n\n" + body)
+    assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["Chris Christie"]
+
+
+def test_a_qualified_role_noun_prefers_the_person_introduced_with_the_qualifier() -> None:
+    body = (
+        "Ohio Gov. John Kasich and Florida Gov. Rick Scott met. "
+        'Later, "we need to secure the border," the Ohio governor said.'
+    )
+    art = parse_article("A test story\n\n" + body)
+    assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["John Kasich"]

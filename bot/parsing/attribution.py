@@ -62,6 +62,24 @@ _CAP_MODIFIERS = frozenset(
 )
 _LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
 _PREV_WORD = re.compile(r"(\w+)\W*$")
+_NO_TITLES: set[str] = set()
+# "Gov. Chris Christie" ... "the governor said": abbreviated titles as role nouns
+_TITLE_WORDS = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "lt": "lieutenant",
+    "gen": "general",
+    "sec": "secretary",
+    "pres": "president",
+    "atty": "attorney",
+    "prof": "professor",
+    "adm": "admiral",
+    "col": "colonel",
+    "capt": "captain",
+    "sgt": "sergeant",
+    "rev": "reverend",
+}
 
 
 @dataclass(slots=True)
@@ -127,6 +145,7 @@ class Attributor:
             for p in range(seg.para, seg.end_para + 1):
                 self._by_para.setdefault(p, []).append(seg)
         self.results: list[Attribution] = []
+        self._titles: dict[int, set[str]] | None = None
 
     # -- tokens ------------------------------------------------------------------
     def toks(self, pi: int) -> list[Tok]:
@@ -455,19 +474,39 @@ class Attributor:
         self._sents[pi] = sp
         return sp
 
+    def _titles_of(self, pid: int) -> set[str]:
+        """Title words a person is named with anywhere ("Sen." -> "senator")."""
+        if self._titles is None:
+            self._titles = {}
+            for m in self.people.mentions:
+                if m.title:
+                    for w in m.title.lower().split():
+                        w = w.rstrip(".")
+                        self._titles.setdefault(m.person, set()).add(_TITLE_WORDS.get(w, w))
+        return self._titles.get(pid, _NO_TITLES)
+
     def _role_person(self, head: str, pos: int, name: str | None) -> int | None:
+        """The nearest earlier person holding the role ``head`` (``the aide``); with a
+        qualifier (``the Ohio governor``), the nearest one introduced with it."""
         ppl = self.people
+        text = self.text
         i = ppl.before(pos) - 1
         floor = max(-1, i - 300)
+        first: int | None = None
         while i > floor:
             m = ppl.mentions[i]
             i -= 1
             rec = ppl.persons[m.person]
             role = (rec.role or "").lower()
-            title = (m.title or "").lower()
-            if head in role.split() or head == title.rstrip("."):
-                return m.person
-        return None
+            if head in role.split() or head in self._titles_of(m.person):
+                if name is None:
+                    return m.person
+                reach = len(name) + len(m.title or "") + 3  # "Ohio Gov. John Kasich"
+                if name.lower() in role or name in text[max(0, m.start - reach) : m.start]:
+                    return m.person
+                if first is None:
+                    first = m.person
+        return first
 
     # -- patterns ----------------------------------------------------------------
     def _after(
