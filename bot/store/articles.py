@@ -134,40 +134,33 @@ class ArticleStore:
         ):
             self.db.execute(f"delete from {table} where article_id = ?", [article_id])
 
-    def _id_for(self, table: str, key_column: str, key: str, values: dict[str, Any]) -> int:
-        """Id of the row whose ``key_column`` is ``key``, inserting ``values`` when missing."""
-        row = self.db.execute(f"select id from {table} where {key_column} = ?", [key]).fetchone()
-        if row:
-            return row[0]
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.db.execute(
-            f"insert into {table} ({names}) values ({marks})", list(values.values())
-        )
-        return cursor.lastrowid
-
     def _save_children(self, article_id: int, parsed: ParsedArticle) -> None:
         execute, many = self.db.execute, self.db.conn.executemany
         many(
             "insert into paragraphs (article_id, idx, section, text) values (?, ?, ?, ?)",
             [(article_id, p.index, p.section, p.text) for p in parsed.paragraphs],
         )
-        person_ids: dict[str, int] = {}
-        for person in parsed.people:
-            key = person_key(person.name)
-            pid = self._id_for(
-                "people", "key", key, {"name": person.name, "key": key, "role": person.role}
-            )
-            if person.role:
-                execute(
-                    "update people set role = ? where id = ? and role is null", [person.role, pid]
-                )
-            person_ids[key] = pid
-            execute(
-                "insert or replace into article_people (article_id, person_id, role, mentions) "
-                "values (?, ?, ?, ?)",
-                [article_id, pid, person.role, person.mentions],
-            )
+        # One lookup per kind of row, not one per name: an article names fifteen people.
+        keys = [person_key(person.name) for person in parsed.people]
+        person_ids = self._ids_by("people", "key", keys)
+        roles, links = [], []
+        for person, key in zip(parsed.people, keys, strict=True):
+            pid = person_ids.get(key)
+            if pid is None:
+                pid = execute(
+                    "insert into people (name, key, role) values (?, ?, ?)",
+                    [person.name, key, person.role],
+                ).lastrowid
+                person_ids[key] = pid
+            elif person.role:
+                roles.append((person.role, pid))
+            links.append((article_id, pid, person.role, person.mentions))
+        many("update people set role = ? where id = ? and role is null", roles)
+        many(
+            "insert or replace into article_people (article_id, person_id, role, mentions) "
+            "values (?, ?, ?, ?)",
+            links,
+        )
         many(
             "insert into quotes (article_id, person_id, speaker, speaker_role, text, cue, kind, "
             "start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -187,29 +180,55 @@ class ArticleStore:
                 for q in parsed.quotes
             ],
         )
+        entity_links = []
         for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
-            for name in dict.fromkeys(names):
-                row = execute(
-                    "select id from entities where kind = ? and name = ?", [kind, name]
-                ).fetchone()
-                entity_id = (
-                    row[0]
-                    if row
-                    else execute(
+            unique = list(dict.fromkeys(names))
+            marks = ",".join("?" * len(unique))
+            known = dict(
+                execute(
+                    f"select name, id from entities where kind = ? and name in ({marks})",
+                    [kind, *unique],
+                ).fetchall()
+            )
+            for name in unique:
+                entity_id = known.get(name)
+                if entity_id is None:
+                    entity_id = execute(
                         "insert into entities (kind, name) values (?, ?)", [kind, name]
                     ).lastrowid
-                )
-                execute(
-                    "insert or ignore into article_entities (article_id, entity_id) values (?, ?)",
-                    [article_id, entity_id],
-                )
-        for rank, name in enumerate(dict.fromkeys(map(normalise_topic, parsed.topics))):
+                entity_links.append((article_id, entity_id))
+        many(
+            "insert or ignore into article_entities (article_id, entity_id) values (?, ?)",
+            entity_links,
+        )
+        names = list(dict.fromkeys(map(normalise_topic, parsed.topics)))
+        topic_ids = self._ids_by("topics", "key", [name.casefold() for name in names])
+        topic_links = []
+        for rank, name in enumerate(names):
             key = name.casefold()
-            topic_id = self._id_for("topics", "key", key, {"name": name, "key": key})
-            execute(
-                "insert or ignore into article_topics (article_id, topic_id, rank) values (?, ?, ?)",
-                [article_id, topic_id, rank],
-            )
+            topic_id = topic_ids.get(key)
+            if topic_id is None:
+                topic_id = execute(
+                    "insert into topics (name, key) values (?, ?)", [name, key]
+                ).lastrowid
+                topic_ids[key] = topic_id
+            topic_links.append((article_id, topic_id, rank))
+        many(
+            "insert or ignore into article_topics (article_id, topic_id, rank) values (?, ?, ?)",
+            topic_links,
+        )
+
+    def _ids_by(self, table: str, key_column: str, keys: list[str]) -> dict[str, int]:
+        """{key: id} of the rows of ``table`` among ``keys`` (one query)."""
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return {}
+        marks = ",".join("?" * len(unique))
+        return dict(
+            self.db.execute(
+                f"select {key_column}, id from {table} where {key_column} in ({marks})", unique
+            ).fetchall()
+        )
 
     def delete(self, article_id: int) -> None:
         """Remove an article with its quotes, links and paragraphs (used by retention)."""
