@@ -181,3 +181,14 @@ def test_a_qualified_role_noun_prefers_the_person_introduced_with_the_qualifier(
     )
     art = parse_article("A test story\n\n" + body)
     assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["John Kasich"]
+
+
+def test_a_sentence_opening_participle_is_not_a_speaker_but_a_plural_group_is() -> None:
+    body = (
+        "Hillary Clinton spoke in Iowa. Reprising one of her favourite lines, the candidate "
+        'talked about the "progress we had under President Obama" again. '
+        "Analysts said the line works well with older voters in the state."
+    )
+    art = parse_article("A test story\n\n" + body)
+    assert all(q.speaker != "Reprising" for q in art.quotes)
+    assert [q.speaker for q in art.quotes if q.kind == "indirect"] == ["Analysts"]

@@ -63,6 +63,8 @@ _CAP_MODIFIERS = frozenset(
 _LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
 _PREV_WORD = re.compile(r"(\w+)\W*$")
 _NO_TITLES: set[str] = set()
+# Singular nouns that speak for a group ("Police said ...").
+_COLLECTIVES = frozenset({"police", "staff", "media", "military", "government", "people"})
 # "Gov. Chris Christie" ... "the governor said": abbreviated titles as role nouns
 _TITLE_WORDS = {
     "gov": "governor",
@@ -310,8 +312,15 @@ class Attributor:
         return NP("noun", text, toks[i][0], end, name=name, head=head), k
 
     # -- resolution --------------------------------------------------------------
-    def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
-        """Speaker name, role and person id for a noun phrase at ``pos``."""
+    def resolve(
+        self, np: NP, pos: int, groups: bool = False
+    ) -> tuple[str | None, str | None, int | None]:
+        """Speaker name, role and person id for a noun phrase at ``pos``.
+
+        A capitalised common word opening a sentence ("Reprising one of her lines, the
+        former secretary ...") names no one; with ``groups`` a plural one ("Analysts
+        said ...") still stands for the group that said it.
+        """
         ppl = self.people
         if np.kind == "name":
             toks = clean_tokens(np.text)
@@ -320,6 +329,10 @@ class Attributor:
             name = " ".join(toks)
             m = ppl.at(np.start, np.end)
             pid = m.person if m is not None else ppl.lookup(name)
+            if pid is not None and pid in ppl.words:
+                word = ppl.persons[pid].name
+                if not (groups and (word.endswith("s") or word.lower() in _COLLECTIVES)):
+                    return None, None, None
             if pid is not None:
                 rec = ppl.persons[pid]
                 return rec.name, rec.role, pid

@@ -104,6 +104,7 @@ class People:
     by_key: dict[str, int] = field(default_factory=dict)
     surnames: dict[str, list[int]] = field(default_factory=dict)
     given: dict[str, list[int]] = field(default_factory=dict)  # first name -> full names
+    words: set[int] = field(default_factory=set)  # "Aides", "Reprising": not names at all
 
     def at(self, start: int, end: int) -> Mention | None:
         """The mention overlapping ``[start, end)``, if any (the last one)."""

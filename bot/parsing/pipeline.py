@@ -146,6 +146,7 @@ def parse_article(text: str) -> ParsedArticle:
     if layout.title_span is not None:
         spans.insert(0, layout.title_span)
     people = PeopleFinder(text, _not_a_person).find(spans, quoted, layout.title_span)
+    people.words = _sentence_initial_words(text, people)
     att = Attributor(text, layout.paragraphs, segments, people, is_organisation)
     attributions = att.run()
 
@@ -178,7 +179,7 @@ def parse_article(text: str) -> ParsedArticle:
 
     speakers = {q.speaker for q in quotes if q.speaker}
     persons = []
-    sentence_words = _sentence_initial_words(text, people)
+    sentence_words = people.words
     for pid, rec in enumerate(people.persons):
         if rec.mentions <= 0:
             continue

@@ -101,7 +101,7 @@ def _reported_in(
             np, after = att._np_fwd(toks, v + 2, end)
             if np is None or (np.kind == "noun" and not np.name):
                 continue
-            speaker, role, _ = att.resolve(np, np.start)
+            speaker, role, _ = att.resolve(np, np.start, groups=True)
             if not speaker:
                 continue
             start = toks[v][0]
@@ -120,7 +120,7 @@ def _reported_in(
         # the subject opens the sentence or its main clause
         if s_idx > lo and toks[s_idx - 1][2] not in _CLAUSE_START:
             continue
-        speaker, role, _ = att.resolve(np, np.start)
+        speaker, role, _ = att.resolve(np, np.start, groups=True)
         if not speaker:
             continue
         start = np.start
