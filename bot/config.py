@@ -20,6 +20,11 @@ OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
+# What may stand in the User-Agent's "(+contact)": no spaces, parentheses or quotes.
+_CONTACT_URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s()<>\"\\]*)?$")
+_CONTACT_EMAIL_RE = re.compile(
+    r"^(mailto:)?[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+)
 
 
 class ConfigError(ValueError):
@@ -42,6 +47,7 @@ class Settings:
     retention_days: int = 30
     max_page_bytes: int = 5 * 1024 * 1024
     block_private_addresses: bool = True
+    contact: str | None = None  # URL or e-mail for site owners, in the User-Agent
     log_level: str = "INFO"
 
     @property
@@ -78,6 +84,12 @@ def _flag(name: str, raw: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _contact(raw: str) -> str:
+    if (_CONTACT_URL_RE.match(raw) or _CONTACT_EMAIL_RE.match(raw)) and raw.isascii():
+        return raw
+    raise ConfigError(f"NEWSBOT_CONTACT must be an http(s) URL or an e-mail address, got {raw!r}")
 
 
 def load_settings(
@@ -139,6 +151,8 @@ def load_settings(
             kwargs[attr] = _positive_number(name, raw, kind)
     if (raw := get("NEWSBOT_BLOCK_PRIVATE_ADDRESSES")) is not None:
         kwargs["block_private_addresses"] = _flag("NEWSBOT_BLOCK_PRIVATE_ADDRESSES", raw)
+    if (contact := get("NEWSBOT_CONTACT")) is not None:
+        kwargs["contact"] = _contact(contact)
     if (level := get("LOG_LEVEL")) is not None:
         if level.upper() not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(sorted(_LOG_LEVELS))}")

@@ -31,6 +31,7 @@ def test_every_variable_is_read() -> None:
             "NEWSBOT_TIMEZONE": "Europe/Berlin",
             "NEWSBOT_DIGEST_TIME": "7:30",
             "NEWSBOT_CATCHUP_HOURS": "1.5",
+            "NEWSBOT_CONTACT": "https://example.org/newsbot",
             "LOG_LEVEL": "debug",
         },
         env_file=None,
@@ -43,6 +44,7 @@ def test_every_variable_is_read() -> None:
     assert str(settings.timezone) == "Europe/Berlin"
     assert settings.digest_time == time(7, 30)
     assert settings.catchup_hours == 1.5
+    assert settings.contact == "https://example.org/newsbot"
     assert settings.log_level == "DEBUG"
 
 
@@ -64,6 +66,10 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("NEWSBOT_CATCHUP_HOURS", "-1"),
         ("LOG_LEVEL", "LOUD"),
         ("TELEGRAM_API_BASE_URL", "ftp://example"),
+        ("NEWSBOT_CONTACT", "call me maybe"),
+        ("NEWSBOT_CONTACT", "ftp://example.org"),
+        ("NEWSBOT_CONTACT", "https://example.org/a (b)"),
+        ("NEWSBOT_CONTACT", "ops@localhost"),
     ],
 )
 def test_malformed_setting_names_itself(name: str, value: str) -> None:
@@ -84,3 +90,11 @@ def test_malformed_token_is_rejected_without_echoing_it() -> None:
 def test_token_is_not_in_repr() -> None:
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=None)
     assert TOKEN not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "contact", ["https://example.org/bot", "http://news.example:8080", "ops@example.org"]
+)
+def test_contact_is_a_url_or_an_email_address(contact: str) -> None:
+    assert load_settings({"NEWSBOT_CONTACT": contact}, env_file=None).contact == contact
+    assert load_settings({}, env_file=None).contact is None

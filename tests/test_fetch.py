@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.feeds import fetch as fetch_module
 from bot.feeds.fetch import USER_AGENT, FetchError, FetchPolicy, decode_body, fetch
 from tests.test_fetch_webserver import TEST_POLICY, WebServer, running_web_server
@@ -44,6 +45,13 @@ async def test_requests_carry_an_honest_user_agent(web: WebServer) -> None:
     agent = web.hits[0].headers["user-agent"]
     assert agent == USER_AGENT
     assert agent.startswith("newsbot/")
+
+
+async def test_the_admin_contact_is_in_the_user_agent(web: WebServer) -> None:
+    settings = Settings(contact="ops@example.org", block_private_addresses=False)
+    await fetch(web.add("/ua", "x"), FetchPolicy.from_settings(settings))
+    assert web.hits[0].headers["user-agent"] == f"{USER_AGENT} (+ops@example.org)"
+    assert FetchPolicy.from_settings(Settings()).user_agent == USER_AGENT
 
 
 async def test_conditional_request_gets_not_modified(web: WebServer) -> None:

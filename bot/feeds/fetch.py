@@ -48,6 +48,11 @@ def _version() -> str:
 USER_AGENT = f"newsbot/{_version()} (self-hosted Telegram news briefing bot; python-httpx)"
 
 
+def user_agent(contact: str | None = None) -> str:
+    """The User-Agent, with whom to write to (NEWSBOT_CONTACT) so a site can ask, not block."""
+    return f"{USER_AGENT} (+{contact})" if contact else USER_AGENT
+
+
 class FetchError(Exception):
     """A URL could not be fetched; ``str()`` is one line: the URL and the reason."""
 
@@ -71,7 +76,9 @@ class FetchPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> FetchPolicy:
         return cls(
-            max_bytes=settings.max_page_bytes, block_private=settings.block_private_addresses
+            max_bytes=settings.max_page_bytes,
+            block_private=settings.block_private_addresses,
+            user_agent=user_agent(settings.contact),
         )
 
 
