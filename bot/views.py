@@ -6,6 +6,7 @@ Shared by the chat handlers and the daily briefing so a quote reads the same eve
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.render import clip, esc, highlight
 
@@ -51,10 +52,38 @@ def article_line(article: dict[str, Any], index: int | None = None) -> str:
     return head + (f"\n{meta}{tail}" if meta or tail else "")
 
 
+def href(url: str) -> str:
+    """A URL as a double-quoted attribute value (Telegram knows &quot; and &amp;)."""
+    return esc(url).replace('"', "&quot;")
+
+
+def sources_lines(sources: list[dict[str, Any]]) -> list[str]:
+    """The same story from several feeds: one linked line per source, so readers can choose."""
+    lines = [f"📚 Sources ({len(sources)}):"]
+    for source in sources:
+        url = source.get("url") or ""
+        try:
+            parts = urlsplit(url)
+            host, linkable = parts.hostname, parts.scheme in ("http", "https")
+        except ValueError:  # e.g. a broken IPv6 literal: show it, do not link it
+            host, linkable = None, False
+        name = esc(clip(source.get("source") or host or url or "?", 60))
+        lines.append(f'• <a href="{href(url)}">{name}</a>' if linkable else f"• {name}")
+    return lines
+
+
 def article_block(
-    article: dict[str, Any], topics: list[str], quotes: list[dict[str, Any]], max_quotes: int = 3
+    article: dict[str, Any],
+    topics: list[str],
+    quotes: list[dict[str, Any]],
+    max_quotes: int = 3,
+    *,
+    sources: list[dict[str, Any]] | None = None,
 ) -> str:
-    """A readable summary of one article: headline, lead, topics and its main quotes."""
+    """A readable summary of one article: headline, lead, topics and its main quotes.
+
+    With more than one source (``store.feeds.sources_of``) each is listed with its link.
+    """
     lines = [f"<b>{esc(clip(article['title'], 250))}</b>"]
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
     if meta:
@@ -72,8 +101,9 @@ def article_block(
     if topics:
         lines.append("")
         lines.append("🏷 " + ", ".join(esc(t) for t in topics))
-    if article.get("url"):
-        lines.append(
-            f'<a href="{esc(article["url"]).replace(chr(34), "&quot;")}">Read the original</a>'
-        )
+    if sources and len(sources) > 1:
+        lines.append("")
+        lines.extend(sources_lines(sources))
+    elif article.get("url"):
+        lines.append(f'<a href="{href(article["url"])}">Read the original</a>')
     return "\n".join(lines)

@@ -24,7 +24,8 @@ def article_view(svc, article_id: int) -> list[str]:
         return [f"There is no article {article_id}. See /latest for what I have."]
     topics = svc.store.articles.topics_of(article_id)
     quotes = svc.store.articles.quotes_of_article(article_id)
-    return [article_block(article, topics, quotes)]
+    sources = svc.store.feeds.sources_of(article_id)
+    return [article_block(article, topics, quotes, sources=sources)]
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,6 +11,9 @@ from bot.feeds.intake import store_page
 from bot.feeds.pages import PageArticle
 from bot.feeds.urls import near_duplicate, normalise_url, similarity
 from bot.store import Store
+from bot.views import article_block
+from handlers.articles import article_view
+from tests.botapi.telegram_html import parse_html
 
 STORY = (
     "The transport minister said on Monday that the new rail line would open next spring, "
@@ -107,3 +111,44 @@ def test_deleting_an_article_takes_its_sources_and_fingerprint(store: Store) -> 
     store.articles.delete(stored.article_id)
     for table in ("article_sources", "article_sketches"):
         assert store.db.execute(f"select count(*) from {table}").fetchone()[0] == 0
+
+
+def test_the_article_view_lists_every_source_with_its_link(store: Store) -> None:
+    first = store_page(store, page("https://news.example/rail"), source="Feed A")
+    copy = "By Wire Staff\n\n" + STORY
+    tricky = 'https://wire.example/x?a=1&b="2"<3>'
+    store_page(store, page(tricky, copy), source="Wire & <Co>")
+    [text] = article_view(SimpleNamespace(store=store), first.article_id)
+    parsed = parse_html(text)  # valid Telegram HTML, attribute values escaped
+    links = [e["url"] for e in parsed.entities if e["type"] == "text_link"]
+    assert links == [s["url"] for s in store.feeds.sources_of(first.article_id)]
+    assert len(links) == 2 and links[1].startswith("https://wire.example/x?a=1&b=")
+    assert "📚 Sources (2):" in parsed.text
+    assert "• Wire & <Co>" in parsed.text
+    assert "Read the original" not in parsed.text
+
+
+def test_one_source_keeps_the_single_original_link(store: Store) -> None:
+    only = store_page(store, page("https://news.example/rail"), source="Feed A")
+    [text] = article_view(SimpleNamespace(store=store), only.article_id)
+    parsed = parse_html(text)
+    assert [e["url"] for e in parsed.entities if e["type"] == "text_link"] == [
+        "https://news.example/rail"
+    ]
+    assert "Sources" not in parsed.text
+
+
+def test_a_source_without_a_web_address_is_named_not_linked() -> None:
+    article = {"title": "Rail", "url": None}
+    sources = [
+        {"url": "https://news.example/rail", "source": None},
+        {"url": 'https://wire.example/x?a=1&b="2"<3>', "source": "Wire"},
+        {"url": "javascript:alert(1)", "source": "Odd feed"},
+        {"url": "http://[broken/", "source": None},
+    ]
+    parsed = parse_html(article_block(article, [], [], sources=sources))
+    assert [e["url"] for e in parsed.entities if e["type"] == "text_link"] == [
+        "https://news.example/rail",
+        'https://wire.example/x?a=1&b="2"<3>',  # escaped in the attribute, intact after parsing
+    ]
+    assert "• news.example" in parsed.text and "• Odd feed" in parsed.text
