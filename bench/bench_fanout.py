@@ -2,7 +2,11 @@
 
 The server enforces Telegram's 30 messages/s (answering 429 beyond it) and 5% of the sends
 fail transiently (429 with retry_after, 500 or 502). Prints elapsed time, effective messages/s
-as a fraction of the cap, and how many subscribers got none or more than one.
+as a fraction of the cap, how many subscribers got none or more than one, and how often the
+server itself answered 429 (the pacer overshooting the cap).
+
+The server runs in its own process (``tests.botapi.serve``): sharing the bot's GIL, it saw
+requests late and bunched, and answered 429 to sends the pacer had spaced correctly.
 
     .venv/bin/python -m bench.bench_fanout [--subscribers 1000] [--failure-rate 0.05]
 """
@@ -26,22 +30,32 @@ from bot.application import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.scheduling import deliverer  # noqa: E402
 from bot.services import Services  # noqa: E402
-from tests.botapi.server import DEFAULT_TOKEN, BotApiServer  # noqa: E402
+from tests.botapi.serve import ServerProcess  # noqa: E402
+from tests.botapi.server import DEFAULT_TOKEN  # noqa: E402
 
 CAP = 30.0
 
 
-def inject_failures(server: BotApiServer, chats: list[int], rate: float, seed: int) -> int:
+def inject_failures(server: ServerProcess, chats: list[int], rate: float, seed: int) -> int:
     rng = random.Random(seed)
     failing = rng.sample(chats, round(len(chats) * rate))
     for chat_id in failing:
         code = rng.choice([429, 500, 502])
-        server.fail_next("sendMessage", chat_id=chat_id, error_code=code, retry_after=1)
+        server.call("fail_next", "sendMessage", chat_id=chat_id, error_code=code, retry_after=1)
     return len(failing)
 
 
 async def run(subscribers: int, failure_rate: float, seed: int) -> dict[str, float]:
-    server = BotApiServer(DEFAULT_TOKEN).start()
+    server = ServerProcess(DEFAULT_TOKEN).start()
+    try:
+        return await _run(server, subscribers, failure_rate, seed)
+    finally:
+        server.stop()
+
+
+async def _run(
+    server: ServerProcess, subscribers: int, failure_rate: float, seed: int
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             api_base_url=server.base_url, db_path=Path(tmp) / "bench.db", seeds_dir=REPO / "seeds"
@@ -50,14 +64,14 @@ async def run(subscribers: int, failure_rate: float, seed: int) -> dict[str, flo
         chats = list(range(100_001, 100_001 + subscribers))
         now = datetime.now(UTC)
         for chat_id in chats:
-            server.add_chat(chat_id)
+            server.call("add_chat", chat_id)
             services.store.subscriptions.subscribe(
                 chat_id, settings.digest_time, "UTC", now - timedelta(days=2)
             )
         app = build_application(services, token=DEFAULT_TOKEN)
         await app.initialize()
         await app.post_init(app)  # no app.start(): the bench drives the one fan-out itself
-        server.rate_limit(per_second=CAP)
+        server.call("rate_limit", per_second=CAP)
         injected = inject_failures(server, chats, failure_rate, seed)
         day = now.date()
         started = time.monotonic()
@@ -66,8 +80,7 @@ async def run(subscribers: int, failure_rate: float, seed: int) -> dict[str, flo
         await deliverer(app).stop()
         await app.shutdown()
         services.close()
-    delivered = server.delivered()
-    server.stop()
+    delivered = server.call("delivered")
     per_chat: dict[int, int] = {}
     for message in delivered:
         per_chat[message.chat_id] = per_chat.get(message.chat_id, 0) + 1
@@ -77,7 +90,7 @@ async def run(subscribers: int, failure_rate: float, seed: int) -> dict[str, flo
     return {
         "subscribers": subscribers,
         "injected_failures": injected,
-        "server_rate_limit_429s": server.rate_limit_hits,
+        "server_rate_limit_429s": server.get("rate_limit_hits"),
         "outcomes": dict(outcomes),
         "elapsed_s": round(elapsed, 2),
         "msgs_per_s": round(rate, 2),

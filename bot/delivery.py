@@ -208,6 +208,8 @@ class Deliverer:
             if not claimed:
                 ticket.refund()
                 return Outcome.ALREADY
+            if not self.paced_args:
+                ticket.dispatched()  # the bot's own limiter does this when it knows tickets
             try:
                 message = await self.bot.send_message(
                     chat_id,

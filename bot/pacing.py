@@ -6,6 +6,12 @@ so that no sliding one-second window holds more than 30 sends (a leaky bucket, a
 sends so a burst does not open dozens of connections at once. A call that Telegram refused did
 not count against its limit, so its slot is refunded.
 
+What Telegram counts is when a request *arrives*, not when we planned it: a worker woken late
+by a busy event loop, or slowed by its delivery-log commit, leaves later than its slot, and the
+send 30 slots on can then land less than a second after it. So a ticket is re-stamped with the
+moment its request actually leaves (:meth:`Ticket.dispatched`, called by the rate limiter right
+before the HTTP call), and every later reservation counts from that.
+
 :class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies. Unlike
 ``AIORateLimiter`` it waits out a 429 for *that request only*: one subscriber's flood answer
 never pauses everyone else. Daily-briefing sends reserve their slot themselves (so the delivery
@@ -16,6 +22,7 @@ log is claimed only when the request is about to leave) and pass the :class:`Tic
 from __future__ import annotations
 
 import asyncio
+import bisect
 import collections
 import contextlib
 import logging
@@ -34,7 +41,8 @@ OVERALL_PER_SECOND = 30
 #: Sends to one private chat are spaced by this much; groups allow 20 a minute.
 PRIVATE_CHAT_INTERVAL = 1.0
 GROUP_CHAT_INTERVAL = 3.0
-#: Our window is a little longer than Telegram's second, for network jitter.
+#: Our window is a little longer than Telegram's second, for the jitter left between a
+#: request leaving (see :meth:`Ticket.dispatched`) and Telegram counting it.
 WINDOW_MARGIN = 0.02
 
 
@@ -44,9 +52,18 @@ class Ticket:
 
     at: float
     pacer: Pacer = field(repr=False)
+    chat_id: int | str | None = None
+    #: The chat's spacing before this ticket, put back on refund.
+    chat_ready_before: float | None = field(default=None, repr=False)
+    chat_ready_after: float | None = field(default=None, repr=False)
+
+    def dispatched(self) -> None:
+        """The request is leaving now: count the slot from now if that is later than planned."""
+        self.pacer._restamp(self)
 
     def refund(self) -> None:
-        self.pacer._refund(self.at)
+        """Give the slot back, and the chat's spacing: a refused call delivered nothing."""
+        self.pacer._refund(self)
 
 
 class Pacer:
@@ -78,10 +95,30 @@ class Pacer:
         self._slots.append(at)
         return at
 
-    def _refund(self, at: float) -> None:
+    def _restamp(self, ticket: Ticket) -> None:
+        now = self._clock()
+        if now <= ticket.at:
+            return
+        with contextlib.suppress(ValueError):
+            self._slots.remove(ticket.at)
+            bisect.insort(self._slots, now)  # keeps the deque in time order
+        chat_id = ticket.chat_id
+        if chat_id is not None and self._chat_ready.get(chat_id) == ticket.chat_ready_after:
+            ticket.chat_ready_after = self._chat_ready[chat_id] = now + chat_interval(chat_id)
+        ticket.at = now
+
+    def _refund(self, ticket: Ticket) -> None:
         # Already outside the window: nothing to give back.
         with contextlib.suppress(ValueError):
-            self._slots.remove(at)
+            self._slots.remove(ticket.at)
+        chat_id = ticket.chat_id
+        if chat_id is not None and self._chat_ready.get(chat_id) == ticket.chat_ready_after:
+            # Nothing reached the chat, so a retry need not wait out the chat's spacing
+            # (unless something else, such as a 429's hold, has moved it since).
+            if ticket.chat_ready_before is None:
+                del self._chat_ready[chat_id]
+            else:
+                self._chat_ready[chat_id] = ticket.chat_ready_before
 
     async def acquire(self, chat_id: int | str | None = None, *, per_chat: bool = True) -> Ticket:
         """Wait for a send slot (and, with ``per_chat``, for this chat's spacing)."""
@@ -89,13 +126,16 @@ class Pacer:
             while (wait := self._chat_ready.get(chat_id, 0.0) - self._clock()) > 0:
                 await asyncio.sleep(wait)
         at = self._reserve(self._clock())
+        ticket = Ticket(at, self)
         if per_chat and chat_id is not None:
-            self._chat_ready[chat_id] = at + chat_interval(chat_id)
+            ticket.chat_id = chat_id
+            ticket.chat_ready_before = self._chat_ready.get(chat_id)
+            ticket.chat_ready_after = self._chat_ready[chat_id] = at + chat_interval(chat_id)
             if len(self._chat_ready) > 4096:
                 self._forget_old_chats()
         if (wait := at - self._clock()) > 0:
             await asyncio.sleep(wait)
-        return Ticket(at, self)
+        return ticket
 
     def hold_chat(self, chat_id: int | str, seconds: float) -> None:
         """Keep this chat's next slot at least ``seconds`` away (after a 429 for it)."""
@@ -144,7 +184,10 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
         rate_limit_args: Ticket | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         chat_id = data.get("chat_id")
-        if isinstance(rate_limit_args, Ticket) or chat_id is None:
+        if isinstance(rate_limit_args, Ticket):
+            rate_limit_args.dispatched()
+            return await callback(*args, **kwargs)
+        if chat_id is None:
             return await callback(*args, **kwargs)
         key: int | str = chat_id
         with contextlib.suppress(TypeError, ValueError):
@@ -152,6 +195,7 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
         for attempt in range(self.max_retries + 1):
             # Replies are interactive: only groups are spaced per chat (as AIORateLimiter does).
             ticket = await self.pacer.acquire(key, per_chat=not (isinstance(key, int) and key > 0))
+            ticket.dispatched()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

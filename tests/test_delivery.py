@@ -110,3 +110,45 @@ def test_a_request_lost_after_it_left_is_in_doubt(cause: Exception, in_doubt: bo
     error = TimedOut() if isinstance(cause, httpx.TimeoutException) else NetworkError("x")
     error.__cause__ = cause
     assert request_may_have_arrived(error) is in_doubt
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A fake clock that ``asyncio.sleep`` advances instead of waiting."""
+    fake = FakeClock()
+
+    async def sleep(seconds: float) -> None:
+        fake.now += seconds
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    return fake
+
+
+async def test_a_refused_send_does_not_make_the_chat_wait_its_second(clock: FakeClock) -> None:
+    """Nothing reached the chat, so its retry (after a 5xx backoff) need not wait 1 s more."""
+    pacer = Pacer(30, clock=clock)
+    first = await pacer.acquire(7)
+    assert pacer._chat_ready[7] == first.at + 1.0
+    first.refund()
+    assert 7 not in pacer._chat_ready
+    second = await pacer.acquire(7)
+    assert second.at - first.at < 0.1
+    # A 429's hold set after the refund is kept.
+    second.refund()
+    pacer.hold_chat(7, 3.0)
+    assert pacer._chat_ready[7] == clock.now + 3.0
+
+
+async def test_a_late_send_counts_from_when_it_left(clock: FakeClock) -> None:
+    """Telegram counts arrivals: a send that left 50 ms late moves the window with it."""
+    pacer = Pacer(1, clock=clock)
+    first = await pacer.acquire(1)
+    clock.now += 0.05  # a busy event loop, a slow commit
+    first.dispatched()
+    assert first.at == clock.now
+    assert pacer._chat_ready[1] == clock.now + 1.0
+    second = await pacer.acquire(2)
+    assert second.at == pytest.approx(first.at + pacer.window)  # not planned time + window
+    second.refund()  # refunds find re-stamped slots too
+    first.refund()
+    assert not pacer._slots
