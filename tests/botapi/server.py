@@ -16,6 +16,7 @@ are safe to call from the test thread while handler threads serve the bot.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import collections
 import contextlib
 import copy
@@ -217,6 +218,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.owner._track(self.connection, add=False)
 
     def _serve(self) -> None:
+        # Telegram counts a send when it arrives, before any of its own work on it.
+        self.server.owner._local.received = time.monotonic()
         try:
             body = self._read_body()
         except (ValueError, OSError):
@@ -1008,17 +1011,22 @@ class BotApiServer:
                     self._faults.remove(fault)
                 return fault
         if _is_message_send(method) and (self._rate_global or self._rate_per_chat):
-            now = time.monotonic()
+            # Arrival time (see _Handler._serve): validating the call first would add our own
+            # scheduling jitter to the rate. Handler threads may get here out of arrival order,
+            # so the windows are kept sorted and only sends up to ``now`` count.
+            now = getattr(self._local, "received", None) or time.monotonic()
             window_start = now - 1.0
             while self._send_times and self._send_times[0] <= window_start:
                 self._send_times.popleft()
             chat_times = self._send_times_chat[str(chat_id)]
             while chat_times and chat_times[0] <= window_start:
                 chat_times.popleft()
+            in_window = bisect.bisect_right(self._send_times, now)
+            in_chat_window = bisect.bisect_right(chat_times, now)
             oldest: float | None = None
-            if self._rate_global and len(self._send_times) >= self._rate_global:
+            if self._rate_global and in_window >= self._rate_global:
                 oldest = self._send_times[0]
-            elif self._rate_per_chat and len(chat_times) >= self._rate_per_chat:
+            elif self._rate_per_chat and in_chat_window >= self._rate_per_chat:
                 oldest = chat_times[0]
             if oldest is not None:
                 self.rate_limit_hits += 1
@@ -1029,8 +1037,8 @@ class BotApiServer:
                     {"retry_after": retry},
                     kind="injected",
                 )
-            self._send_times.append(now)
-            chat_times.append(now)
+            bisect.insort(self._send_times, now)
+            bisect.insort(chat_times, now)
         return None
 
     def _check_result(self, result: Any, returns: str | list[str], method: str) -> None:
