@@ -463,7 +463,7 @@ class SearchIndex:
             return self._rank(needle, last_candidates, limit, cutoff)
         candidates = self.quote_candidates(needle)
         hits = self._rank(needle, candidates, limit, cutoff)
-        if not hits or hits[0].score < 100:
+        if not hits or hits[0].score < self.TRIGRAM_BELOW:
             seen = set(candidates)
             more = [i for i in self.trigram_candidates(needle) if i not in seen]
             if more:
@@ -478,12 +478,14 @@ class SearchIndex:
         ids, texts = self._quote_texts(ids)
         return rank_quotes(needle, ids, texts, [fold(t) for t in texts], limit, cutoff)
 
+    #: The trigram pass runs when the best quote the words found scores below this.
+    TRIGRAM_BELOW = 90.0
     #: Postings read at most by the trigram pass, and trigrams too common to read.
     TRIGRAM_BUDGET = 15_000
     COMMON_TRIGRAM = 8_000
 
     def trigram_candidates(self, needle: str) -> list[int]:
-        """The third pass, when the words found no perfect match: quotes sharing the most of
+        """The third pass, when the words found no close match: quotes sharing the most of
         the query's rarer character trigrams (a typo spoils only the three around it),
         weighted by rarity. Trigram counts come with the vocabulary; before it is read, this
         pass waits (returns nothing)."""
