@@ -61,10 +61,13 @@ _CAP_MODIFIERS = frozenset(
     {"gop", "democratic", "republican", "democrat", "american", "conservative", "liberal"}
 )
 _LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
+_NAME_NOUNS = frozenset({"name", "handle", "username", "pseudonym", "nickname", "alias"})
 _PREV_WORD = re.compile(r"(\w+)\W*$")
 _NO_TITLES: set[str] = set()
-# Singular nouns that speak for a group ("Police said ...").
-_COLLECTIVES = frozenset({"police", "staff", "media", "military", "government", "people"})
+# Endings of nationality adjectives ("Qatari", "Egyptian", "Chinese", "British", "French").
+_DEMONYM_ENDS = ("an", "i", "ese", "ish", "ch", "ic", "ss", "ek", "ai")
+_OPENERS = frozenset("\"“”‘’'([ \t\u00a0")
+_CLAUSE_ENDS = frozenset("\n.!?:;—–-|•*")
 # "Gov. Chris Christie" ... "the governor said": abbreviated titles as role nouns
 _TITLE_WORDS = {
     "gov": "governor",
@@ -107,6 +110,8 @@ class Attribution:
     person: int | None = None
     cue_start: int | None = None
     np_kind: str | None = None
+    # the speaker is someone the article does not name ("a Qatari official said")
+    anonymous: bool = False
 
 
 def _is_cap(w: str) -> bool:
@@ -132,12 +137,15 @@ class Attributor:
         segments: list[Segment],
         people: People,
         is_org: Callable[[str], bool] | None = None,
+        is_place: Callable[[str], bool] | None = None,
     ) -> None:
         self.text = text
         self.paras = paragraphs
         self.segments = segments
         self.people = people
         self.is_org = is_org
+        self.is_place = is_place
+        self._anon = False  # set by resolve(): the speaker it refused is someone unnamed
         self._toks: dict[int, list[Tok]] = {}
         self._masks: dict[int, list[bool]] = {}
         self._sents: dict[int, list[tuple[int, int]]] = {}
@@ -309,19 +317,49 @@ class Attributor:
                 return inner, e
             if inner is not None and inner.name:
                 name = inner.name
+        named = self._named(toks, k, hi)
+        if named is not None:
+            return named, k
         return NP("noun", text, toks[i][0], end, name=name, head=head), k
 
+    def _named(self, toks: list[Tok], k: int, hi: int) -> NP | None:
+        """``a user from Hanover going by the handle Pulvermann``, ``a woman named Ann
+        Lee``, ``a voter identified only as Jim``: the name that a description gives."""
+        stop = min(hi, k + 8)
+        j = k
+        while j < stop:
+            w = toks[j][2]
+            if w in _ENDERS or w in {",", ";", ":", "(", "—"}:
+                return None
+            wl = w.lower()
+            if wl in {"named", "nicknamed"} or (
+                j > k
+                and (
+                    (wl == "as" and toks[j - 1][2] in {"identified", "known"})
+                    or (wl == "by" and toks[j - 1][2] in {"going", "goes"})
+                )
+            ):
+                j += 1
+                if j < hi and toks[j][2].lower() in {"only", "the", "a"}:
+                    j += 1
+                if j < hi and toks[j][2].lower() in _NAME_NOUNS:
+                    j += 1
+                np, _ = self._np_fwd(toks, j, hi) if j < hi else (None, j)
+                return np if np is not None and np.kind == "name" else None
+            j += 1
+        return None
+
     # -- resolution --------------------------------------------------------------
-    def resolve(
-        self, np: NP, pos: int, groups: bool = False
-    ) -> tuple[str | None, str | None, int | None]:
+    def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
         """Speaker name, role and person id for a noun phrase at ``pos``.
 
-        A capitalised common word opening a sentence ("Reprising one of her lines, the
-        former secretary ...") names no one; with ``groups`` a plural one ("Analysts
-        said ...") still stands for the group that said it.
+        Only someone who can be named speaks: a capitalised common word opening a
+        sentence ("Reprising one of her lines, ...", "Analysts said ...") and a
+        nationality ("A Qatari official said ...", "Russian officials said ...") name no
+        one, so such statements have no speaker.
         """
         ppl = self.people
+        self._anon = False
         if np.kind == "name":
             toks = clean_tokens(np.text)
             if not toks:
@@ -330,14 +368,17 @@ class Attributor:
             m = ppl.at(np.start, np.end)
             pid = m.person if m is not None else ppl.lookup(name)
             if pid is not None and pid in ppl.words:
-                word = ppl.persons[pid].name
-                if not (groups and (word.endswith("s") or word.lower() in _COLLECTIVES)):
-                    return None, None, None
+                self._anon = cues.group_word(ppl.persons[pid].name.lower())
+                return None, None, None
             if pid is not None:
                 rec = ppl.persons[pid]
                 return rec.name, rec.role, pid
             if name.lower().startswith("the "):
                 name = name[4:]
+            if self._nationality(name) and self.text[max(0, np.start - 4) : np.start] != "the ":
+                # "Russian officials said": an adjective (but "the Texan" is someone)
+                self._anon = True
+                return None, None, None
             return name, None, None
         if np.kind == "pron":
             return self._pronoun(np.head or "", pos)
@@ -349,11 +390,46 @@ class Attributor:
                 return rec.name, rec.role, pid
         if np.name:
             pid = ppl.lookup(np.name)
-            if pid is not None:
-                rec = ppl.persons[pid]
-                return rec.name, None, pid
+            if pid is not None and pid in ppl.words:
+                self._anon = True
+                return None, None, None
+            rec = ppl.persons[pid] if pid is not None else None
+            if rec is not None and (rec.is_person or rec.gender or len(rec.tokens) > 1):
+                return rec.name, rec.role, pid
+            if self._anonymous_modifier(np):
+                self._anon = True
+                return None, None, None
+            if rec is not None:
+                return rec.name, rec.role, pid
             return np.name, None, None
         return None, None, None
+
+    def _nationality(self, name: str) -> bool:
+        """``Qatari``, ``Russian``: a people's adjective, never a person's name."""
+        return (
+            name.endswith(_DEMONYM_ENDS)
+            and " " not in name
+            and self.is_place is not None
+            and self.is_place(name)
+        )
+
+    def _anonymous_modifier(self, np: NP) -> bool:
+        """The capitalised word in a common-noun phrase says where a speaker is from or
+        what they do, not who they are: a place or nationality ("a Qatari official",
+        "Iowa voters"), or an unknown word whose capital only opens the sentence ("Grid
+        operators warned"). Known organisations speak ("a Fox News spokesman")."""
+        name = np.name or ""
+        if self.is_org is not None and self.is_org(name):
+            return False
+        if self.is_place is not None and self.is_place(name):
+            return True
+        if not self.text.startswith(name, np.start):
+            return False
+        i = np.start - 1
+        text = self.text
+        while i >= 0 and text[i] in _OPENERS:
+            i -= 1
+        return i < 0 or text[i] in _CLAUSE_ENDS
 
     def _pronoun(
         self, pron: str, pos: int, depth: int = 0
@@ -779,7 +855,7 @@ class Attributor:
                     if found is not None:
                         np, v = found
                         a = self._make(np, toks[v], "after")
-                        if a.speaker:
+                        if a.speaker or a.anonymous:
                             return a
         # before the quote, same sentence
         toks = self.toks(seg.para)
@@ -792,7 +868,7 @@ class Attributor:
             if found is not None:
                 np, v = found
                 a = self._make(np, toks[v], "before")
-                if a.speaker:
+                if a.speaker or a.anonymous:
                     return a
                 if np.kind != "name" and j - 1 >= lo and toks[j - 1][2] == ":":
                     # "Sanders delivered a snappy retort: "..."": the verb's subject was
@@ -801,7 +877,7 @@ class Attributor:
                     subj, _ = self._np_fwd(toks, lo, j - 1) if not mask[lo] else (None, lo)
                     if subj is not None and subj.kind in ("name", "pron"):
                         b = self._make(subj, toks[j - 1], "subject")
-                        if b.speaker:
+                        if b.speaker or b.anonymous:
                             return b
                 if np.kind != "name":
                     return a
@@ -810,7 +886,7 @@ class Attributor:
                 np = self._sentence_subject(toks, mask, lo, j)
                 if np is not None:
                     a = self._make(np, toks[j], "subject")
-                    if a.speaker:
+                    if a.speaker or a.anonymous:
                         return a
         # dash line under a blockquote
         if seg.close_mark is not None and seg.end_para + 1 < len(self.paras):
@@ -826,7 +902,7 @@ class Attributor:
                 np, _ = self._np_fwd(ptoks, k, len(ptoks))
                 if np is not None:
                     a = self._make(np, ptoks[0], "dash")
-                    if a.speaker:
+                    if a.speaker or a.anonymous:
                         return a
         # the sentence before, in the same paragraph: "He emphasized that ... "...""
         if not text_before:
@@ -872,7 +948,7 @@ class Attributor:
             np = self._subject(toks, lo, v)
             if np is not None and not any(mask[lo:v]):
                 a = self._make(np, toks[v], "previous")
-                if a.speaker:
+                if a.speaker or a.anonymous:
                     return a
         return None
 
@@ -934,4 +1010,5 @@ class Attributor:
         speaker, role, pid = self.resolve(np, np.start)
         if pid is not None and np.kind == "name":
             self.people.persons[pid].is_person = True  # a speaker is someone
-        return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind)
+        anon, self._anon = self._anon, False
+        return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind, anon)

@@ -149,7 +149,8 @@ TITLES = frozenset(
     cardinal bishop rabbi imam lord lady sir dame commissioner councilman councilwoman
     councilmember superintendent sheriff detective officer sergeant lieutenant coach
     director ceo chancellor premier spokesman spokeswoman spokesperson aide adviser
-    advisor strategist pollster leader""".split()
+    advisor strategist pollster leader administrator commander treasurer emir sultan
+    inspector comptroller chairperson""".split()
 )
 # Titles that mark a person (used for gender and person-ness).
 MALE_TITLES = frozenset({"mr", "mr.", "king", "prince", "sir", "lord", "father", "brother"})
@@ -176,8 +177,43 @@ ROLE_NOUNS = frozenset(
     founder investor banker prosecutor spokesman diplomat negotiator envoy speaker whip
     chairman resident witness woman man mother father son daughter wife husband teacher
     student doctor physician nurse priest pastor rabbi imam bishop owner president-elect
-    front-runner frontrunner challenger incumbent opponent rival billionaire mogul""".split()
+    front-runner frontrunner challenger incumbent opponent rival billionaire mogul
+    administrator""".split()
 )
+# Words that make a phrase next to a name a role ("head of operations at ...", "a fellow
+# at ..."): the role nouns and titles above and job words that are no speaker on their own.
+ROLE_WORDS = (
+    ROLE_NOUNS
+    | TITLES
+    | frozenset(
+        """head member fellow partner co-founder cofounder correspondent producer
+        coordinator engineer scientist lecturer dean provost trustee counsel lobbyist
+        pundit journalist blogger novelist poet actor actress singer musician artist
+        comedian filmmaker player surgeon psychologist psychiatrist sociologist
+        demographer statistician entrepreneur employee volunteer cleric advocate
+        campaigner organiser politician delegate mp secretary-general vice-chair
+        deputy principal physicist chemist biologist architect designer analyst
+        researcher technician farmer worker""".split()
+    )
+)
+
+# Plural nouns for groups of people that speak without a name ("Analysts said ...").
+GROUP_WORDS = frozenset(
+    """experts critics observers residents protesters protestors activists investors traders
+    voters lawmakers sources authorities officials scientists researchers doctors police
+    witnesses organizers organisers supporters opponents diplomats mediators negotiators
+    operators insiders insurgents militants rebels troops soldiers locals citizens villagers
+    workers employees students teachers parents fans environmentalists skeptics sceptics
+    proponents advocates campaigners delegates members leaders executives prosecutors
+    investigators regulators economists analysts aides staffers officers rescuers
+    firefighters medics nurses farmers bankers forecasters pollsters""".split()
+)
+
+
+def group_word(lower: str) -> bool:
+    """``analysts``, ``officials``: a plural noun for people (lower case), not a name."""
+    return lower in GROUP_WORDS or (lower.endswith("s") and lower[:-1] in ROLE_WORDS)
+
 
 PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
 PRONOUNS_FEMALE = frozenset({"she", "her", "hers", "herself"})

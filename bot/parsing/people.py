@@ -151,8 +151,40 @@ def gender_of_first(first: str) -> str | None:
     return _GENDER.get(first.lower())
 
 
-_ROLE_AFTER = re.compile(r",[ \u00a0]+([\w’'][^,;:.!?()\"“”\n]{2,120}?)(?=[,.;:!?)\"“”\n]|$|\s—)")
-_ROLE_PRE_WORDS = frozenset(
+_ROLE_AFTER = re.compile(
+    r",[ \u00a0]+(?:\d{1,3},[ \u00a0]+)?"  # "Sara Walker, 44, a home-care aide"
+    r"([\w][^,;:.!?()\"“”\n]{2,120}?)(?=[,.;:!?)\"“”\n]|$|\s—)"
+)
+# First words of a phrase after "Name," that is no appositive: a clause, a list, an aside.
+_ROLE_BAD_START = frozenset(
+    """and or but nor so yet on in at with along after before during for from by to as
+    like including despite amid who which whose that this these those there here he she
+    they it we i you not also however meanwhile when while where if because although
+    though than then now especially even only just both either neither whether is are was
+    were has have had will would can could should may might must do does did been be""".split()
+)
+_ROLE_CLAUSE = re.compile(r"\s(?:who|whose|which|that|where|when)\s")
+# Abbreviated titles spelt out in a role ("former Florida Gov." -> "former Florida
+# Governor"); honorifics (Mr., Dr.) never get this far.
+_ROLE_ABBR = {
+    "sen.": "Senator",
+    "rep.": "Representative",
+    "gov.": "Governor",
+    "lt.": "Lieutenant",
+    "gen.": "General",
+    "sec.": "Secretary",
+    "pres.": "President",
+    "atty.": "Attorney",
+    "prof.": "Professor",
+    "adm.": "Admiral",
+    "col.": "Colonel",
+    "capt.": "Captain",
+    "sgt.": "Sergeant",
+    "maj.": "Major",
+    "rev.": "Reverend",
+    "cmdr.": "Commander",
+}
+ROLE_PRE_WORDS = frozenset(
     """former presidential senior top chief deputy assistant acting then longtime campaign
     press communications national political foreign domestic defense republican
     democratic independent conservative liberal progressive white house state federal
@@ -165,6 +197,23 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _WORD_BACK = re.compile(r"([\w.’'\-]+)[ \u00a0]*$")
 _WORD_BACK_REVERSED = re.compile(r"[ \u00a0]*([\w.’'\-]+)")
+
+
+_NAME_START = re.compile(r"[A-Z][a-z]")
+
+
+def _role_word(word: str) -> bool:
+    """A word that makes a phrase a role (``head``, ``spokesman``, ``Obama's aide``)."""
+    wl = _POSSESSIVE.sub("", word.lower())
+    return wl in cues.ROLE_WORDS or wl.rstrip(".") in cues.ROLE_WORDS
+
+
+def _abbreviation(word: str) -> bool:
+    """A full stop that ends an abbreviation (``Gov.``, ``U.S.``, ``D.``), not a sentence."""
+    bare = word[:-1]
+    return (
+        len(bare) <= 1 or "." in bare or word.lower() in _ROLE_ABBR or bare.lower() in _HONORIFICS
+    )
 
 
 def _word_back(text: str, pos: int) -> tuple[int, str] | None:
@@ -203,14 +252,18 @@ class PeopleFinder:
                 break
             w_start, w = found
             wl = w.lower().rstrip(".")
+            if w[-1] == "." and not _abbreviation(w):
+                break  # "... in Cairo. Egyptian Foreign Minister": the sentence before
             base = _POSSESSIVE.sub("", wl)
             if wl in _HONORIFICS:
                 pos = w_start
                 continue  # "Mr." says nothing about the role
             if wl in cues.ROLE_NOUNS or wl in cues.TITLES or w.lower() in cues.TITLES:
                 has_role = True
+            elif w == "New" and words and words[-1][:1].isupper():
+                pass  # "New Jersey Gov."
             elif (
-                wl in _ROLE_PRE_WORDS
+                wl in ROLE_PRE_WORDS
                 or (w[0].isupper() and wl not in cues.NON_NAME_WORDS)
                 or base != wl
             ):
@@ -224,10 +277,11 @@ class PeopleFinder:
         if not has_role or not words:
             return None
         words.reverse()
-        role = " ".join(words)
-        if title and not role.endswith(title) and title.lower().rstrip(".") not in _HONORIFICS:
-            role = f"{role} {title}"
-        return role
+        if title and title.lower().rstrip(".") not in _HONORIFICS:
+            tw = title.split()
+            if words[-len(tw) :] != tw:
+                words.extend(tw)
+        return " ".join(_ROLE_ABBR.get(w.lower(), w) for w in words)
 
     def _role_after(self, end: int) -> str | None:
         """``Yuri Ushakov, aide to the President of Russia``: an appositive with a role noun."""
@@ -248,11 +302,23 @@ class PeopleFinder:
             pos = more.end()
         role = self.text[m.start(1) : pos].strip()
         words = role.split()
-        head = [w.lower().strip("’'s") for w in words[:6]]
-        if not any(w in cues.ROLE_NOUNS or w in cues.TITLES for w in head):
+        first = words[0].lower()
+        if first in _ROLE_BAD_START or first in cues.REPORTING_FORMS:
+            return None  # "..., on a call with reporters", "..., said ..."
+        k = next((k for k, w in enumerate(words[:6]) if _role_word(w)), None)
+        if k is None:
             return None
-        if words[0].lower() in {"who", "which", "whose"}:
+        if (
+            words[k][:1].isupper()
+            and k + 1 < len(words)
+            and _NAME_START.match(words[k + 1])
+            and not _POSSESSIVE.search(words[k + 1])
+        ):
+            # "Jeb Bush, New Jersey Gov. Chris Christie, ...": the next person of a list
             return None
+        clause = _ROLE_CLAUSE.search(role)
+        if clause is not None:
+            role = role[: clause.start()]  # "editor who wrote the profile" -> "editor"
         return _ARTICLE.sub("", role)
 
     # -- main --------------------------------------------------------------------
@@ -522,6 +588,35 @@ _RUN_CACHE_MAX = 50_000
 _MISSING = object()
 
 
+def _title_cut(toks: list[str], i: int) -> tuple[int, int] | None:
+    """Where the last title inside ``toks[i:]`` starts and its name starts, or None.
+
+    An office title (``Minister``, ``Administrator``) or an abbreviated one (``Gov.``)
+    followed by capitalised words ends the role part of the run. Not when the title word
+    is itself a surname after a given name (``Steve King``, ``John Major``) or only a
+    suffix follows (``Martin Luther King Jr.``). Role words after the title stay in the
+    role (``Chief Executive Officer`` ... ``Chief Operating Officer``).
+    """
+    n = len(toks)
+    for j in range(n - 2, i, -1):
+        tl = toks[j].lower()
+        if tl not in cues.PERSON_TITLES and tl not in cues.TITLES:
+            continue
+        if tl not in cues.PERSON_TITLES and gender_of_first(toks[j - 1]):
+            continue
+        k = j + 1
+        while k < n - 1 and toks[k].lower() in ROLE_PRE_WORDS:
+            k += 1
+        rest = [t for t in toks[k:] if t.lower().rstrip(",") not in _SUFFIXES]
+        if not rest or rest[0].lower() in cues.NON_NAME_WORDS or rest[0].lower() in TITLE_LIKE:
+            continue
+        last = rest[-1].lower()
+        if last in _THING_HEADS or last in _THING_HEADS_WEAK or last in cues.COMPANY_WORDS:
+            continue  # "Martin Luther King Day", "Prince Edward Island"
+        return j, k
+    return None
+
+
 def _name_in_run(raw: str) -> _RunReading:
     """The name inside a capitalised run: (start, end) relative to the run, its words and
     the title before it; None when the run holds no name (``The``, ``Monday``)."""
@@ -552,12 +647,12 @@ def _name_in_run(raw: str) -> _RunReading:
             i += 1
         else:
             break
-    # cut at the last title inside the run ("Ohio Gov. John Kasich")
-    for j in range(len(toks) - 1, i, -1):
-        if toks[j].lower() in cues.PERSON_TITLES and j + 1 < len(toks):
-            title_words = [toks[j]]
-            i = j + 1
-            break
+    # cut at the last title inside the run ("Ohio Gov. John Kasich", "Egyptian Foreign
+    # Minister Karim Nassar"): what comes before is the role, read by _role_before
+    cut = _title_cut(toks, i)
+    if cut is not None:
+        title_words = toks[cut[0] : cut[1]]
+        i = cut[1]
     # a known first name after non-names ("State John Kerry")
     for j in range(i, len(toks) - 1):
         if gender_of_first(toks[j]) and j > i and toks[j + 1][0].isupper():

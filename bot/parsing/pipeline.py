@@ -6,6 +6,7 @@ import logging
 import re
 from functools import lru_cache
 
+from bot.parsing import cues
 from bot.parsing.attribution import Attribution, Attributor
 from bot.parsing.entities import (
     EntityMention,
@@ -32,6 +33,16 @@ def _not_a_person(name: str) -> bool:
         return is_organisation(name) or canonical_place(name) is not None
     except Exception:  # a gazetteer bug must not cost the quotes
         log.exception("entity lookup failed for %r", name)
+        return False
+
+
+@lru_cache(maxsize=16384)
+def _is_place(name: str) -> bool:
+    """A known place or one of its adjectives ("Qatari" -> Qatar); remembered across articles."""
+    try:
+        return canonical_place(name) is not None
+    except Exception:  # a gazetteer bug must not cost the quotes
+        log.exception("place lookup failed for %r", name)
         return False
 
 
@@ -73,7 +84,8 @@ _WORDISH_TAIL = re.compile(
 def _sentence_initial_words(text: str, people: People) -> set[int]:
     """Persons that are only a capitalised common word: "Aides said", "Critics say",
     "Specifically, ...". One word, no gender or role, every mention opens a sentence,
-    and the word is used in lower case in the article or has an adverb/verb ending."""
+    and the word is a plural noun for people, is used in lower case in the article or
+    has an adverb/verb ending."""
     first_only: dict[int, bool] = {}
     for m in people.mentions:
         rec = people.persons[m.person]
@@ -92,7 +104,7 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
             continue
         word = people.persons[pid].name
         lower = word.lower()
-        if _WORDISH_TAIL.search(lower) or _has_word(text, lower):
+        if cues.group_word(lower) or _WORDISH_TAIL.search(lower) or _has_word(text, lower):
             out.add(pid)
     return out
 
@@ -147,14 +159,15 @@ def parse_article(text: str) -> ParsedArticle:
         spans.insert(0, layout.title_span)
     people = PeopleFinder(text, _not_a_person).find(spans, quoted, layout.title_span)
     people.words = _sentence_initial_words(text, people)
-    att = Attributor(text, layout.paragraphs, segments, people, is_organisation)
+    att = Attributor(text, layout.paragraphs, segments, people, is_organisation, _is_place)
     attributions = att.run()
 
     quotes: list[Quote] = []
     for seg, attr in zip(segments, attributions, strict=True):
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
-        # a statement the bot can answer "who said" with: leave it out.
-        if attr.speaker and (
+        # a statement the bot can answer "who said" with: leave it out. One said by
+        # someone unnamed ("a Qatari official said") stays, without a speaker.
+        if (attr.speaker or attr.anonymous) and (
             attr.how == "after" or not looks_like_title(text[seg.start : seg.end])
         ):
             quotes.append(_quote(text, seg, attr))

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from bot.parsing import cues
 from bot.parsing.attribution import Attributor
 from bot.parsing.model import Quote
+from bot.parsing.people import ROLE_PRE_WORDS
 from bot.parsing.tokens import SENT_END, trie_regex
 
 _CLAUSE_START = frozenset({",", "—", "–", ";", ":"})
@@ -37,6 +38,12 @@ _CANDIDATE = re.compile(
     )
     + r")(?!\w)"
 )
+
+
+def _role_word(w: str) -> bool:
+    """A word of a role written before a name: ``Dock worker``, ``campaign manager``."""
+    wl = w.lower()
+    return w[:1].isupper() or wl in cues.ROLE_WORDS or wl in ROLE_PRE_WORDS or wl == "the"
 
 
 def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]:
@@ -101,7 +108,7 @@ def _reported_in(
             np, after = att._np_fwd(toks, v + 2, end)
             if np is None or (np.kind == "noun" and not np.name):
                 continue
-            speaker, role, _ = att.resolve(np, np.start, groups=True)
+            speaker, role, _ = att.resolve(np, np.start)
             if not speaker:
                 continue
             start = toks[v][0]
@@ -117,10 +124,17 @@ def _reported_in(
         if np is None or (np.kind == "noun" and not np.name):
             continue
         s_idx = att._index_at(toks, np.start)
-        # the subject opens the sentence or its main clause
+        # the subject opens the sentence or its main clause, maybe after its role
+        # ("Dock worker Rafael Soto said ...")
         if s_idx > lo and toks[s_idx - 1][2] not in _CLAUSE_START:
-            continue
-        speaker, role, _ = att.resolve(np, np.start, groups=True)
+            if np.kind != "name":
+                continue
+            r = s_idx - 1
+            while r >= lo and s_idx - r <= 6 and _role_word(toks[r][2]):
+                r -= 1
+            if r >= lo and toks[r][2] not in _CLAUSE_START:
+                continue
+        speaker, role, _ = att.resolve(np, np.start)
         if not speaker:
             continue
         start = np.start
