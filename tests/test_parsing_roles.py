@@ -127,3 +127,19 @@ def test_every_quote_carries_its_speakers_role() -> None:
     assert role == "former naval officer"
     assert [q.speaker for q in art.quotes] == ["Elin Voss"] * 3
     assert all(q.speaker_role == role for q in art.quotes)
+
+
+def test_a_title_with_of_is_the_whole_role() -> None:
+    art = parse(
+        'Former Secretary of Labor Ruth Ambler said the figures were "better than feared." '
+        'The Bank of Iceland Governor Ari Jonsson called them "a relief for now."'
+    )
+    assert roles(art) == {
+        "Ruth Ambler": "Former Secretary of Labor",
+        "Ari Jonsson": "Bank of Iceland Governor",
+    }
+
+
+def test_archive_double_apostrophes_are_not_part_of_a_role() -> None:
+    art = parse("''We will vote no,'' Senator Ada Moss said.")
+    assert roles(art) == {"Ada Moss": "Senator"}

@@ -200,6 +200,7 @@ _WORD_BACK_REVERSED = re.compile(r"[ \u00a0]*([\w.’'\-]+)")
 
 
 _NAME_START = re.compile(r"[A-Z][a-z]")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _role_word(word: str) -> bool:
@@ -252,7 +253,7 @@ class PeopleFinder:
                 break
             w_start, w = found
             wl = w.lower().rstrip(".")
-            if w[-1] == "." and not _abbreviation(w):
+            if not _HAS_LETTER.search(w) or (w[-1] == "." and not _abbreviation(w)):
                 break  # "... in Cairo. Egyptian Foreign Minister": the sentence before
             base = _POSSESSIVE.sub("", wl)
             if wl in _HONORIFICS:
@@ -262,6 +263,14 @@ class PeopleFinder:
                 has_role = True
             elif w == "New" and words and words[-1][:1].isupper():
                 pass  # "New Jersey Gov."
+            elif w == "of" and words and words[-1][:1].isupper():
+                # "Secretary of State", "Bank of England Governor"
+                prev = _word_back(text, w_start)
+                if prev is None or not (
+                    _role_word(prev[1])
+                    or (prev[1][:1].isupper() and prev[1].lower() not in cues.NON_NAME_WORDS)
+                ):
+                    break
             elif (
                 wl in ROLE_PRE_WORDS
                 or (w[0].isupper() and wl not in cues.NON_NAME_WORDS)
@@ -309,12 +318,12 @@ class PeopleFinder:
         if k is None:
             return None
         if (
-            words[k][:1].isupper()
-            and k + 1 < len(words)
+            k + 1 < len(words)
             and _NAME_START.match(words[k + 1])
             and not _POSSESSIVE.search(words[k + 1])
         ):
-            # "Jeb Bush, New Jersey Gov. Chris Christie, ...": the next person of a list
+            # "Jeb Bush, New Jersey Gov. Chris Christie, ...", "Clinton, campaign manager
+            # Robby Mook and ...": the next person of a list
             return None
         clause = _ROLE_CLAUSE.search(role)
         if clause is not None:
