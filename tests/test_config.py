@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import OFFICIAL_API_BASE_URL, ConfigError, load_settings
 
-TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk12"
+TOKEN = "123456:fake-token-for-config-tests-only"
 
 
 def test_defaults_without_any_setting() -> None:
