@@ -11,6 +11,16 @@ from bot.logging_setup import RedactTokenFilter, configure_logging
 TOKEN = "987654:secret-part-of-the-token-abcdefghijkl"
 
 
+@pytest.fixture(autouse=True)
+def restore_root_logger() -> object:
+    """configure_logging replaces the root handlers; put pytest's back afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 def test_url_with_the_token_is_masked(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("DEBUG", TOKEN)
     logging.getLogger("httpx").warning(
