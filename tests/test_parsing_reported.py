@@ -48,3 +48,12 @@ def test_sentences_with_direct_quotes_are_not_reported_speech() -> None:
 
 def test_verbs_that_are_not_speech_give_nothing() -> None:
     assert indirect("Ann Fisher drove to the harbour and inspected the new ferry.") == []
+
+
+def test_reported_speech_after_a_time_that_ends_the_sentence_before() -> None:
+    art = parse_article(
+        "A test story\n\nThe mayor of Turku, Leena Aho, closed the pools until 6 p.m. "
+        "Aho said the water would be tested again on Monday."
+    )
+    assert [(q.speaker, q.kind) for q in art.quotes] == [("Leena Aho", "indirect")]
+    assert art.quotes[0].text.startswith("Aho said the water")

@@ -18,7 +18,8 @@ from bot.parsing.model import Quote
 from bot.parsing.people import ROLE_PRE_WORDS
 from bot.parsing.tokens import SENT_END, trie_regex
 
-_CLAUSE_START = frozenset({",", "—", "–", ";", ":"})
+# Tokens after which a clause (or, for "a.m."/"p.m." before a capital, a sentence) starts.
+_CLAUSE_START = frozenset({",", "—", "–", ";", ":", "a.m.", "p.m."})
 # Every token _reported_in can act on, as one scan: most paragraphs have none of them and
 # are then never tokenized or split into sentences (the bulk of this step's cost). A hit
 # inside a longer word only costs a needless look, so the scan skips the left boundary.
