@@ -17,7 +17,6 @@ ingest only reads the rows added since the previous refresh.
 from __future__ import annotations
 
 import functools
-import heapq
 import logging
 import math
 import re
@@ -25,7 +24,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -106,6 +105,68 @@ def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _scored(
+    needle: str, folded: Sequence[str], keep: int, cutoff: float
+) -> list[tuple[float, int, bool]]:
+    """(score, index, compared partially) of the best ``keep`` long and ``keep`` short quotes;
+    more when over ``keep`` tie for the best score (the tie-break must see them all, or the
+    answer would depend on how many candidates there were)."""
+    size = len(needle)
+    scored: list[tuple[float, int, bool]] = []
+
+    def best(choices: Sequence[str], scorer: Callable) -> list[tuple[str, float, int]]:
+        found = process.extract(
+            needle, choices, scorer=scorer, processor=None, limit=keep, score_cutoff=cutoff
+        )
+        if len(found) == keep and found[-1][1] == found[0][1]:
+            found = process.extract(
+                needle,
+                choices,
+                scorer=scorer,
+                processor=None,
+                limit=None,
+                score_cutoff=found[0][1],
+            )
+        return found
+
+    longer = [i for i, text in enumerate(folded) if len(text) >= size]
+    if longer:
+        choices = [folded[i] for i in longer] if len(longer) < len(folded) else folded
+        for _c, score, k in best(choices, fuzz.partial_ratio):
+            scored.append((score, longer[k], True))
+    if len(longer) < len(folded):
+        shorter = [i for i, text in enumerate(folded) if len(text) < size]
+        for _c, score, k in best([" ".join(folded[i].split()) for i in shorter], fuzz.ratio):
+            scored.append((score, shorter[k], False))
+    return scored
+
+
+#: (score, compared partially, quote id, text, folded text): a scored quote before its span.
+_Scored = tuple[float, bool, int, str, str]
+
+
+def _best(needle: str, scored: list[_Scored], limit: int) -> list[QuoteHit]:
+    """The ``limit`` best, ties to the quote the match covers more of, then to the lower id.
+    Spans (an alignment each) are only worked out for quotes that can make the cut."""
+    if not scored:
+        return []
+    scored = sorted(scored, key=lambda item: -item[0])
+    if len(scored) > limit:
+        bar = scored[limit - 1][0]
+        scored = [item for item in scored if item[0] >= bar]
+    hits = []
+    for score, partial, quote_id, text, folded_text in scored:
+        span = _word_span(text, 0, len(folded_text))
+        if partial:
+            alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
+            if alignment is not None:
+                span = _word_span(text, alignment.dest_start, alignment.dest_end)
+        coverage = (span[1] - span[0]) / max(len(folded_text), 1)
+        hits.append((score, coverage, QuoteHit(quote_id, score, span)))
+    hits.sort(key=lambda item: (-item[0], -item[1], item[2].quote_id))
+    return [hit for _, _, hit in hits[:limit]]
+
+
 def rank_quotes(
     needle: str,
     ids: Sequence[int],
@@ -123,44 +184,15 @@ def rank_quotes(
     """
     if not ids:
         return []
-    size = len(needle)
     keep = max(limit * 4, 20)
-    scored: list[tuple[float, int, bool]] = []
-    longer = [i for i, text in enumerate(folded) if len(text) >= size]
-    if longer:
-        choices = [folded[i] for i in longer] if len(longer) < len(folded) else folded
-        for _c, score, k in process.extract(
-            needle,
-            choices,
-            scorer=fuzz.partial_ratio,
-            processor=None,
-            limit=keep,
-            score_cutoff=cutoff,
-        ):
-            scored.append((score, longer[k], True))
-    if len(longer) < len(folded):
-        shorter = [i for i, text in enumerate(folded) if len(text) < size]
-        for _c, score, k in process.extract(
-            needle,
-            [" ".join(folded[i].split()) for i in shorter],
-            scorer=fuzz.ratio,
-            processor=None,
-            limit=keep,
-            score_cutoff=cutoff,
-        ):
-            scored.append((score, shorter[k], False))
-    hits = []
-    for score, index, partial in scored:
-        folded_text = folded[index]
-        span = _word_span(texts[index], 0, len(folded_text))
-        if partial:
-            alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
-            if alignment is not None:
-                span = _word_span(texts[index], alignment.dest_start, alignment.dest_end)
-        coverage = (span[1] - span[0]) / max(len(folded_text), 1)
-        hits.append((score, coverage, QuoteHit(ids[index], score, span)))
-    hits.sort(key=lambda item: (-item[0], -item[1], item[2].quote_id))
-    return [hit for _, _, hit in hits[:limit]]
+    return _best(
+        needle,
+        [
+            (score, partial, ids[i], texts[i], folded[i])
+            for score, i, partial in _scored(needle, folded, keep, cutoff)
+        ],
+        limit,
+    )
 
 
 def content_words(needle: str, max_words: int = 10) -> list[str]:
@@ -296,7 +328,7 @@ class SearchIndex:
         self._topics = _NameIndex()
         self._vocabulary = _Vocabulary()
         self._vocabulary_read = threading.Event()
-        self._last: tuple[str, float, list[int]] = ("", 0.0, [])
+        self._last: tuple[tuple, float, float, int, list[QuoteHit]] = ((), 0.0, 0.0, 0, [])
         self.refresh()
 
     def refresh(self) -> None:
@@ -304,7 +336,7 @@ class SearchIndex:
         nothing, their index is updated in the same transaction as the article."""
         with self._lock:
             self._df = {}
-            self._last = ("", 0.0, [])
+            self._last = ((), 0.0, 0.0, 0, [])
             self.quote_total = (
                 self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
             )
@@ -401,48 +433,55 @@ class SearchIndex:
         return sorted(terms.items(), key=lambda item: item[1])
 
     def quote_candidates(self, needle: str) -> list[int]:
-        """Ids of the quotes worth scoring for a squashed query.
-
-        First the quotes holding every term (an AND query: FTS5 walks the rarest list and skips
-        through the others, so it is cheap whenever one word is rare). Then, for typos and
-        loose phrasing, the quotes holding the most of the rarer terms, weighted by rarity and
-        counted here from their posting lists: BM25 in FTS5 costs microseconds per matching
-        row, too much when a million quotes share a common word. Words held by more than
-        ``COMMON_DF`` quotes only take part through the AND query.
-        """
+        """Ids of the quotes worth scoring for a squashed query: the two word passes together
+        (``who_said`` runs them one at a time, stopping once it has an exact match)."""
         terms = self.quote_terms(needle)
+        candidates = self._all_words_candidates(terms)
+        seen = set(candidates)
+        return candidates + self._rare_words_candidates(terms, seen)
+
+    def _all_words_candidates(self, terms: list[tuple[str, int]]) -> list[int]:
+        """The quotes holding every term (an AND query: FTS5 walks the rarest list and skips
+        through the others, so it is cheap whenever one word is rare)."""
         if not terms:
             return []
-        limit = self.QUOTE_CANDIDATES
-        execute = self.store.db.execute
-        candidates = dict.fromkeys(
+        return [
             row[0]
-            for row in execute(
+            for row in self.store.db.execute(
                 "select rowid from quotes_fts where quotes_fts match ? limit ?",
-                [" AND ".join(term for term, _ in terms), limit],
+                [" AND ".join(term for term, _ in terms), self.QUOTE_CANDIDATES],
             )
-        )
-        if len(terms) == 1 and terms[0][1] <= limit:
-            return list(candidates)
+        ]
+
+    def _rare_words_candidates(self, terms: list[tuple[str, int]], seen: set[int]) -> list[int]:
+        """For typos and loose phrasing: the quotes (not in ``seen``) holding the most of the
+        rarer terms, weighted by rarity. SQLite adds up the weights in one statement (BM25 in
+        FTS5 costs microseconds per matching row, a Python loop per posting about as much).
+        Words held by more than ``COMMON_DF`` quotes only take part through the AND query."""
+        if not terms or (len(terms) == 1 and terms[0][1] <= self.QUOTE_CANDIDATES):
+            return []
         total = max(self.quote_total, 1)
-        scores: dict[int, float] = {}
+        chosen: list[tuple[str, float]] = []
         budget = self.POSTINGS_BUDGET
         for term, df in terms:
             if df > self.COMMON_DF or df > budget:
                 break
             budget -= df
-            weight = math.log(1 + total / df)
-            get = scores.get
-            for (quote_id,) in execute(
-                "select rowid from quotes_fts where quotes_fts match ?", [term]
-            ):
-                scores[quote_id] = get(quote_id, 0.0) + weight
-        room = limit + len(candidates)
-        for quote_id in heapq.nlargest(room, scores, key=scores.__getitem__):
-            if len(candidates) >= room:
-                break
-            candidates.setdefault(quote_id, None)
-        return list(candidates)
+            chosen.append((term, math.log(1 + total / df)))
+        if not chosen:
+            return []
+        parts = " union all ".join(
+            "select rowid as id, ? as w from quotes_fts where quotes_fts match ?" for _ in chosen
+        )
+        rows = self.store.db.execute(
+            f"select id from ({parts}) group by id order by sum(w) desc, id limit ?",
+            [
+                *(value for term, weight in chosen for value in (weight, term)),
+                self.QUOTE_CANDIDATES + len(seen),
+            ],
+        )
+        found = [row[0] for row in rows if row[0] not in seen]
+        return found[: self.QUOTE_CANDIDATES]
 
     def _quote_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str]]:
         marks = ",".join("?" * len(ids))
@@ -451,32 +490,69 @@ class SearchIndex:
         ).fetchall()
         return [row[0] for row in rows], [row[1] or "" for row in rows]
 
+    #: ``who_said`` ranks this deep and down to this score whatever it was asked, so the near
+    #: misses a failed search offers (``closest_quotes``, asked right after) are already there.
+    RANKED = 9
+    NEAR_CUTOFF = 50.0
+    #: An exact match among the quotes holding every word: the rarity pass is not needed.
+    WORDS_ENOUGH = 100.0
+
+    def _version(self) -> tuple[int, int]:
+        """Changes whenever quotes may have: a save here or a commit on another connection."""
+        data_version = self.store.db.execute("pragma data_version").fetchone()[0]
+        return data_version, self.store.articles._writes
+
     def who_said(self, query: str, limit: int = 3, cutoff: float | None = None) -> list[QuoteHit]:
-        """Quotes containing (roughly) the words typed, best first."""
+        """Quotes containing (roughly) the words typed, best first.
+
+        Candidates come in up to three passes, each only when the ones before found no close
+        match: quotes holding every word; quotes holding the most of the rarer words; quotes
+        sharing the most of the query's rarer trigrams. Each pass's new candidates are scored
+        as they come (texts read and folded once)."""
         needle = squash(query)
         if len(needle) < 3:
             return []
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
-        last_needle, last_time, last_candidates = self._last
-        if last_needle == needle and time.monotonic() - last_time < 5:
-            # The same words again at once: a miss asks for near misses (closest_quotes).
-            return self._rank(needle, last_candidates, limit, cutoff)
-        candidates = self.quote_candidates(needle)
-        hits = self._rank(needle, candidates, limit, cutoff)
-        if not hits or hits[0].score < self.TRIGRAM_BELOW:
-            seen = set(candidates)
-            more = [i for i in self.trigram_candidates(needle) if i not in seen]
-            if more:
-                candidates = candidates + more
-                hits = self._rank(needle, candidates, limit, cutoff)
-        self._last = (needle, time.monotonic(), candidates)
-        return hits
+        floor = min(cutoff, self.NEAR_CUTOFF)
+        depth = max(limit, self.RANKED)
+        key = (needle, self._version())
+        last_key, last_time, last_floor, last_depth, last_hits = self._last
+        if (
+            last_key == key
+            and last_floor <= floor
+            and last_depth >= limit
+            and time.monotonic() - last_time < 5
+        ):
+            hits = last_hits  # the same words again at once: a miss asks for near misses
+        else:
+            hits = self._search(needle, depth, floor)
+            self._last = (key, time.monotonic(), floor, depth, hits)
+        return [hit for hit in hits if hit.score >= cutoff][:limit]
 
-    def _rank(self, needle: str, ids: list[int], limit: int, cutoff: float) -> list[QuoteHit]:
-        if not ids:
-            return []
-        ids, texts = self._quote_texts(ids)
-        return rank_quotes(needle, ids, texts, [fold(t) for t in texts], limit, cutoff)
+    def _search(self, needle: str, limit: int, cutoff: float) -> list[QuoteHit]:
+        keep = max(limit * 4, 20)
+        scored: list[_Scored] = []
+        seen: set[int] = set()
+
+        def score(ids: list[int]) -> float:
+            new = [i for i in ids if i not in seen]
+            seen.update(new)
+            if new:
+                ids, texts = self._quote_texts(new)
+                folded = [fold(t) for t in texts]
+                scored.extend(
+                    (value, partial, ids[i], texts[i], folded[i])
+                    for value, i, partial in _scored(needle, folded, keep, cutoff)
+                )
+            return max((item[0] for item in scored), default=0.0)
+
+        terms = self.quote_terms(needle)
+        best = score(self._all_words_candidates(terms))
+        if best < self.WORDS_ENOUGH:
+            best = score(self._rare_words_candidates(terms, seen))
+        if best < self.TRIGRAM_BELOW:
+            score(self.trigram_candidates(needle))
+        return _best(needle, scored, limit)
 
     #: The trigram pass runs when the best quote the words found scores below this.
     TRIGRAM_BELOW = 90.0
@@ -538,7 +614,7 @@ class SearchIndex:
 
     def closest_quotes(self, query: str, limit: int = 3) -> list[QuoteHit]:
         """Near misses, offered as suggestions when nothing passes the cutoff."""
-        return self.who_said(query, limit=limit, cutoff=50.0)
+        return self.who_said(query, limit=limit, cutoff=self.NEAR_CUTOFF)
 
     # -- names -------------------------------------------------------------------------------
 

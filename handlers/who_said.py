@@ -13,7 +13,14 @@ from telegram.ext import ContextTypes
 
 from bot.render import clip, esc
 from bot.views import quote_block
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+from handlers.common import (
+    MAX_QUERY_CHARS,
+    answer_button,
+    argument_text,
+    reply,
+    row_number,
+    services,
+)
 
 PAGE = 3
 MAX_RESULTS = 9
@@ -52,8 +59,10 @@ async def who_said(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, [*notes, *not_found(svc, query)])
         return
     blocks = list(notes)
-    for hit in hits[:PAGE]:
-        quote = svc.store.articles.quote(hit.quote_id)
+    page = hits[:PAGE]
+    rows = {q["id"]: q for q in svc.store.articles.quotes([hit.quote_id for hit in page])}
+    for hit in page:
+        quote = rows.get(hit.quote_id)
         if quote:
             blocks.append(quote_block(quote, hit.highlight))
     rest = [hit.quote_id for hit in hits[PAGE:]]
@@ -65,11 +74,9 @@ def not_found(svc, query: str) -> list[str]:
     near = svc.search.closest_quotes(query, limit=3)
     if near:
         lines = ["Did you mean one of these?"]
-        for hit in near:
-            quote = svc.store.articles.quote(hit.quote_id)
-            if quote:
-                who = esc(quote.get("speaker") or "unnamed")
-                lines.append(f"• “{esc(clip(quote['text'], 90))}” — {who}")
+        for quote in svc.store.articles.quotes([hit.quote_id for hit in near]):
+            who = esc(quote.get("speaker") or "unnamed")
+            lines.append(f"• “{esc(clip(quote['text'], 90))}” — {who}")
         blocks.append("\n".join(lines))
     else:
         blocks.append("Try a few distinctive words from the quote, or /quotes &lt;name&gt;.")
@@ -92,8 +99,9 @@ async def more_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Button: show the quotes whose ids the button carries."""
     svc = services(context)
     payload = (update.callback_query.data or "")[len(MORE_PREFIX) :]
-    ids = [int(part) for part in payload.split(",") if part.isdigit()][:PAGE]
-    quotes = [q for q in (svc.store.articles.quote(i) for i in ids) if q]
+    numbers = (row_number(part) for part in payload.split(",")[:PAGE])
+    ids = [number for number in numbers if number is not None]
+    quotes = svc.store.articles.quotes(ids)
     if not quotes:
         await answer_button(update, ["Those results are no longer available; please search again."])
         return

@@ -278,34 +278,80 @@ class ArticleStore:
         )
 
     def quote(self, quote_id: int) -> dict[str, Any] | None:
-        rows = list(
-            self.db.query(
+        found = self.quotes([quote_id])
+        return found[0] if found else None
+
+    def quotes(self, quote_ids: list[int]) -> list[dict[str, Any]]:
+        """Quotes with their article's title, date and slug, in the order of ``quote_ids``
+        (missing ones left out): one query for a page of results."""
+        ids = list(dict.fromkeys(quote_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = {
+            row["id"]: row
+            for row in self.db.query(
                 "select q.*, a.title, a.date, a.slug from quotes q "
-                "join articles a on a.id = q.article_id where q.id = ?",
-                [quote_id],
+                f"join articles a on a.id = q.article_id where q.id in ({marks})",
+                ids,
             )
-        )
-        return rows[0] if rows else None
+        }
+        return [rows[i] for i in ids if i in rows]
+
+    #: People quoted this often have their quotes listed by walking the articles' date index
+    #: (newest first, a few index probes per page) instead of sorting all their quotes.
+    FREQUENT_SPEAKER = 2000
 
     def quotes_by_person(self, person_id: int, limit: int = 5, offset: int = 0) -> list[dict]:
-        return list(
-            self.db.query(
-                "select q.*, a.title, a.date from quotes q join articles a on a.id = q.article_id "
-                "where q.person_id = ? order by (q.kind = 'indirect'), a.date desc, q.id "
-                "limit ? offset ?",
-                [person_id, limit, offset],
+        """A page of what someone said: direct quotes before reported speech, each newest
+        article first (then the later article, then the order in the article)."""
+        if self.person_quote_count(person_id) < self.FREQUENT_SPEAKER:
+            return list(
+                self.db.query(
+                    "select q.*, a.title, a.date from quotes q "
+                    "join articles a on a.id = q.article_id where q.person_id = ? "
+                    "order by (q.kind is 'indirect'), a.date desc, a.id desc, q.id "
+                    "limit ? offset ?",
+                    [person_id, limit, offset],
+                )
             )
+        # Frequent: newest articles first through the date index, keeping this person's quotes
+        # (found through the article's quotes); direct quotes, then reported speech.
+        walk = (
+            "select q.*, a.title, a.date from articles a cross join quotes q "
+            "indexed by idx_quotes_article_id on q.article_id = a.id "
+            "where q.person_id = ? and (q.kind is 'indirect') = ? "
+            "order by a.date desc, a.id desc, q.id limit ? offset ?"
+        )
+        page = list(self.db.query(walk, [person_id, 0, limit, offset]))
+        if len(page) == limit:
+            return page
+        if page or not offset:
+            direct = offset + len(page)
+        else:  # past the last direct quote: count them to know where reported speech starts
+            direct = self.db.execute(
+                "select count(*) from quotes where person_id = ? and kind is not 'indirect'",
+                [person_id],
+            ).fetchone()[0]
+        rest = self.db.query(walk, [person_id, 1, limit - len(page), max(0, offset - direct)])
+        return page + list(rest)
+
+    def person_quote_count(self, person_id: int) -> int:
+        """How many quotes someone has (an index count; remembered until the next save)."""
+        if len(self._memo) > 10_000:
+            self._memo.clear()
+        return self._remembered(
+            ("person_quote_count", person_id),
+            lambda: self.db.execute(
+                "select count(*) from quotes where person_id = ?", [person_id]
+            ).fetchone()[0],
         )
 
     def person(self, person_id: int) -> dict[str, Any] | None:
-        rows = list(
-            self.db.query(
-                "select p.*, (select count(*) from quotes q where q.person_id = p.id) as n_quotes "
-                "from people p where p.id = ?",
-                [person_id],
-            )
-        )
-        return rows[0] if rows else None
+        rows = list(self.db.query("select p.* from people p where p.id = ?", [person_id]))
+        if not rows:
+            return None
+        return {**rows[0], "n_quotes": self.person_quote_count(person_id)}
 
     def most_quoted_people(self, limit: int = 10) -> list[dict[str, Any]]:
         rows = self._remembered(("most_quoted_people", limit), lambda: self._most_quoted(limit))
