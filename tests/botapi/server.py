@@ -755,19 +755,54 @@ class BotApiServer:
                 raise ValueError(
                     f"message {message_id} has no button with callback_data {data!r}; has {datas}"
                 )
-            chat = self._chats[chat_id]
-            if user_id is None:
-                user_id = chat_id if chat["type"] == "private" else 10_000
-            query_id = f"{self.bot_user['id']}{next(self._query_counter):08d}"
-            query = {
-                "id": query_id,
-                "from": self._user(user_id, first_name),
-                "message": copy.deepcopy(stored),
-                "chat_instance": f"{abs(chat_id) * 7919 % 10**12}",
-                "data": data,
-            }
-            self._pending_queries[query_id] = query
-            return self._queue_update("callback_query", query)
+            return self._callback_query(chat_id, stored, data, user_id, first_name)
+
+    def forge_button_press(
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        user_id: int | None = None,
+        first_name: str = "Test",
+        *,
+        expired: bool = False,
+    ) -> dict[str, Any]:
+        """Queue a callback_query carrying any ``data`` for a message the bot sent.
+
+        A modified client can do this: Telegram only checks that the message exists in the
+        chat, not that it has such a button. ``expired`` makes the query one Telegram no longer
+        accepts an answer for (as after a restart with old updates waiting).
+        """
+        with self._lock:
+            stored = self._messages.get((chat_id, message_id))
+            if stored is None:
+                raise ValueError(f"no message {message_id} in chat {chat_id}")
+            update = self._callback_query(chat_id, stored, data, user_id, first_name)
+            if expired:
+                self._pending_queries.pop(update["callback_query"]["id"], None)
+            return update
+
+    def _callback_query(
+        self,
+        chat_id: int,
+        stored: dict[str, Any],
+        data: str,
+        user_id: int | None,
+        first_name: str,
+    ) -> dict[str, Any]:
+        chat = self._chats[chat_id]
+        if user_id is None:
+            user_id = chat_id if chat["type"] == "private" else 10_000
+        query_id = f"{self.bot_user['id']}{next(self._query_counter):08d}"
+        query = {
+            "id": query_id,
+            "from": self._user(user_id, first_name),
+            "message": copy.deepcopy(stored),
+            "chat_instance": f"{abs(chat_id) * 7919 % 10**12}",
+            "data": data,
+        }
+        self._pending_queries[query_id] = query
+        return self._queue_update("callback_query", query)
 
     # -- fault injection --------------------------------------------------------------------
     def fail_next(
