@@ -47,9 +47,10 @@ def article_line(article: dict[str, Any], index: int | None = None) -> str:
     number = f"{index}. " if index is not None else ""
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
     quotes = article.get("n_quotes") or 0
-    tail = f" · {quotes} quote{'s' if quotes != 1 else ''}" if quotes else ""
+    counted = f"{quotes} quote{'s' if quotes != 1 else ''}" if quotes else ""
+    details = " · ".join(part for part in (meta, counted) if part)
     head = f"{number}<b>{esc(clip(article['title'], TITLE_CHARS))}</b>"
-    return head + (f"\n{meta}{tail}" if meta or tail else "")
+    return head + (f"\n{details}" if details else "")
 
 
 def href(url: str) -> str:
@@ -57,16 +58,21 @@ def href(url: str) -> str:
     return esc(url).replace('"', "&quot;")
 
 
+def _web_link(url: str) -> tuple[str | None, bool]:
+    """(host, whether to link it): only http(s) URLs become links, never ``javascript:``."""
+    try:
+        parts = urlsplit(url)
+        return parts.hostname, parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. a broken IPv6 literal: show it, do not link it
+        return None, False
+
+
 def sources_lines(sources: list[dict[str, Any]]) -> list[str]:
     """The same story from several feeds: one linked line per source, so readers can choose."""
     lines = [f"📚 Sources ({len(sources)}):"]
     for source in sources:
         url = source.get("url") or ""
-        try:
-            parts = urlsplit(url)
-            host, linkable = parts.hostname, parts.scheme in ("http", "https")
-        except ValueError:  # e.g. a broken IPv6 literal: show it, do not link it
-            host, linkable = None, False
+        host, linkable = _web_link(url)
         name = esc(clip(source.get("source") or host or url or "?", 60))
         lines.append(f'• <a href="{href(url)}">{name}</a>' if linkable else f"• {name}")
     return lines
@@ -104,6 +110,6 @@ def article_block(
     if sources and len(sources) > 1:
         lines.append("")
         lines.extend(sources_lines(sources))
-    elif article.get("url"):
+    elif article.get("url") and _web_link(article["url"])[1]:
         lines.append(f'<a href="{href(article["url"])}">Read the original</a>')
     return "\n".join(lines)

@@ -23,6 +23,9 @@ BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.
 
 
 def register(application: Application) -> None:
+    application.add_handler(
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS, fallback.ignore), group=-2
+    )
     application.add_handler(TypeHandler(Update, fallback.track_chat), group=-1)
     application.add_handler(CommandHandler("start", start.start))
     application.add_handler(CommandHandler("help", start.help_command))

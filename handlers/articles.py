@@ -7,7 +7,14 @@ from telegram.ext import ContextTypes
 
 from bot.render import clip, esc
 from bot.views import article_block, article_line
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+from handlers.common import (
+    MAX_QUERY_CHARS,
+    answer_button,
+    argument_text,
+    reply,
+    row_number,
+    services,
+)
 
 PAGE = 5
 ARTICLE_PREFIX = "ar:"
@@ -53,6 +60,8 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def latest_page(svc, offset: int) -> tuple[list[str], list]:
     articles = svc.store.articles.latest(limit=PAGE, offset=offset)
+    if not articles and offset:
+        return ["No older articles. /latest shows the newest again."], []
     if not articles:
         return ["I have no articles yet."], []
     lines = [article_line(a, offset + i + 1) for i, a in enumerate(articles)]
@@ -68,11 +77,11 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def latest_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    offset = (update.callback_query.data or "")[len(LATEST_PREFIX) :]
-    if not offset.isdigit():
+    offset = row_number((update.callback_query.data or "")[len(LATEST_PREFIX) :])
+    if offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = latest_page(services(context), int(offset))
+    blocks, buttons = latest_page(services(context), offset)
     await answer_button(update, blocks, buttons)
 
 
@@ -85,7 +94,8 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ["Which article? Give its number, e.g. <code>/article 1</code>, or see /latest."],
         )
         return
-    found = svc.store.articles.get(int(ref)) if ref.isdigit() and len(ref) < 12 else None
+    number = row_number(ref)
+    found = svc.store.articles.get(number) if number is not None else None
     found = found or svc.store.articles.by_slug(ref)
     if found is None:
         ids = svc.search.articles(ref, limit=1)
@@ -99,8 +109,8 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def article_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    article_id = (update.callback_query.data or "")[len(ARTICLE_PREFIX) :]
-    if not article_id.isdigit():
+    article_id = row_number((update.callback_query.data or "")[len(ARTICLE_PREFIX) :])
+    if article_id is None:
         await answer_button(update, ["That button has expired."])
         return
-    await answer_button(update, article_view(services(context), int(article_id)))
+    await answer_button(update, article_view(services(context), article_id))

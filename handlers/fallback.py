@@ -1,16 +1,35 @@
-"""Everything no other handler took: unknown commands, chit-chat, stale buttons, and errors."""
+"""Everything no other handler took: unknown commands, chit-chat, stale buttons, and errors.
+
+In groups the bot speaks only when spoken to: chit-chat, stickers and commands addressed to
+other bots get no reply there. Channel posts are never answered (see :func:`ignore`).
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.render import clip, esc
-from handlers.common import reply, services
+from handlers.common import acknowledge, reply, services
 
 log = logging.getLogger(__name__)
+
+UNAVAILABLE = "Sorry, my news store is temporarily unavailable. Please try again in a few minutes."
+FAILED = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Channel posts: the bot may administer a channel, but it never posts replies into it."""
+    raise ApplicationHandlerStop
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -19,7 +38,9 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if update.effective_message
         else ""
     )
-    command = text.split("@", 1)[0]
+    command, _, addressee = text.partition("@")
+    if not is_private(update) and addressee.casefold() != (context.bot.username or "").casefold():
+        return  # a group: '/ban' or '/help@otherbot' belongs to another bot
     await reply(
         update,
         [f"I don't know the command {esc(clip(command, 40))}. Send /help to see what I can do."],
@@ -27,6 +48,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_private(update):
+        return
     await reply(
         update,
         [
@@ -38,6 +61,8 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not is_private(update):
+        return
     await reply(update, ["I can only read text messages. Send /help to see what I can do."])
 
 
@@ -51,18 +76,25 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return
-    services(context).store.chats.touch(
-        chat.id, chat.type, user.username if user else None, user.first_name if user else None
-    )
+    try:
+        services(context).store.chats.touch(
+            chat.id, chat.type, user.username if user else None, user.first_name if user else None
+        )
+    except sqlite3.Error as error:  # bookkeeping only: the real handler answers (or fails)
+        log.warning("could not record chat %s: %s", chat.id, error)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure (the token is redacted by the logging filter) and tell the user."""
+    """Log the failure (the token is redacted by the logging filter) and tell the user.
+
+    A broken database gets its own answer: the user can do nothing but wait.
+    """
     log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await update.effective_chat.send_message(
-                "Sorry, something went wrong on my side. Please try again in a moment."
-            )
-        except Exception:  # the chat may be unreachable; the error is logged already
-            log.debug("could not tell the chat about the error", exc_info=True)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    text = UNAVAILABLE if isinstance(context.error, sqlite3.Error) else FAILED
+    try:
+        await acknowledge(update)
+        await update.effective_chat.send_message(text)
+    except Exception:  # the chat may be unreachable; the error is logged already
+        log.debug("could not tell the chat about the error", exc_info=True)

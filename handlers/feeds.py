@@ -16,7 +16,7 @@ from bot.feeds.jobs import poll_feeds_job
 from bot.feeds.poller import probe_feed
 from bot.feeds.urls import normalise_url
 from bot.render import clip, esc
-from handlers.common import argument_text, reply, services
+from handlers.common import argument_text, reply, row_number, services
 
 ADMIN_ONLY = "Sorry, only the bot's admins can manage news feeds."
 
@@ -105,9 +105,14 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     ref = argument_text(update)
     store = services(context).store.feeds
-    feed = (
-        store.get(int(ref)) if ref.isdigit() else store.by_url(normalise_url(ref)) if ref else None
-    )
+    feed = None
+    if (number := row_number(ref)) is not None:
+        feed = store.get(number)
+    elif ref:
+        try:
+            feed = store.by_url(normalise_url(ref))
+        except ValueError:  # not even a URL (e.g. 'http://[::1'): no such feed
+            feed = None
     if feed is None:
         hint = "See /feeds for the numbers." if ref else "For example: <code>/removefeed 2</code>"
         await reply(update, [f"There is no such feed. {hint}"])

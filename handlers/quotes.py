@@ -7,7 +7,14 @@ from telegram.ext import ContextTypes
 
 from bot.render import clip, esc
 from bot.views import quote_block
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+from handlers.common import (
+    MAX_QUERY_CHARS,
+    answer_button,
+    argument_text,
+    reply,
+    row_number,
+    services,
+)
 
 PAGE = 5
 PERSON_PREFIX = "pq:"
@@ -75,9 +82,10 @@ async def quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def person_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = (update.callback_query.data or "")[len(PERSON_PREFIX) :]
-    person_id, _, offset = payload.partition(":")
-    if not person_id.isdigit() or not offset.isdigit():
+    person_text, _, offset_text = payload.partition(":")
+    person_id, offset = row_number(person_text), row_number(offset_text)
+    if person_id is None or offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = person_page(services(context), int(person_id), int(offset))
+    blocks, buttons = person_page(services(context), person_id, offset)
     await answer_button(update, blocks, buttons)

@@ -18,7 +18,7 @@ from bot import scheduling
 from bot.delivery import utc_now
 from bot.render import clip, esc
 from bot.services import Services
-from handlers.common import Buttons, keyboard, reply, services
+from handlers.common import Buttons, acknowledge, keyboard, reply, row_number, services
 from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
 
 log = logging.getLogger(__name__)
@@ -152,14 +152,18 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
         current = store.get(chat_id)
         if current is not None:
             store.update(chat_id, now, send_empty=not current.send_empty)
-    elif action.startswith("t:") and len(action) == 6 and action[2:].isdigit():
-        hours, minutes = int(action[2:4]), int(action[4:6])
-        if hours < 24 and minutes < 60:
+    elif action.startswith("t:") and len(action) == 6:
+        hours, minutes = row_number(action[2:4]), row_number(action[4:6])
+        if hours is not None and minutes is not None and hours < 24 and minutes < 60:
             store.update(chat_id, now, clock=time(hours, minutes))
-    elif action.startswith("z:") and action[2:].isdigit() and int(action[2:]) < len(ZONES):
-        store.update(chat_id, now, tz=ZONES[int(action[2:])])
-    elif action.startswith("tp:") and action[3:].isdigit():
-        topic_id = int(action[3:])
+    elif action.startswith("z:"):
+        index = row_number(action[2:])
+        if index is not None and index < len(ZONES):
+            store.update(chat_id, now, tz=ZONES[index])
+    elif action.startswith("tp:"):
+        topic_id = row_number(action[3:])
+        if topic_id is None:
+            return "home"
         if not store.unfollow(chat_id, topic_id) and svc.store.articles.topic(topic_id):
             store.follow(chat_id, topic_id, now)
         return "top"
@@ -173,14 +177,14 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     action = (query.data or "")[len(PREFIX) :]
     if action == "now":
-        await query.answer("Here it comes")
+        await acknowledge(update, "Here it comes")
         await send_briefing_now(update, context)
         return
     svc = services(context)
     page = action if action in PAGES else _apply(svc, chat_id, action)
     scheduling.reschedule(context.application, chat_id)
     text, buttons = PAGES[page](svc, chat_id)
-    await query.answer()
+    await acknowledge(update)
     try:
         await query.edit_message_text(
             text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)

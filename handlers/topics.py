@@ -8,7 +8,14 @@ from telegram.ext import ContextTypes
 from bot.render import clip, esc
 from bot.views import article_line
 from handlers.articles import ARTICLE_PREFIX
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+from handlers.common import (
+    MAX_QUERY_CHARS,
+    answer_button,
+    argument_text,
+    reply,
+    row_number,
+    services,
+)
 
 PAGE = 5
 TOPIC_PREFIX = "tp:"
@@ -63,9 +70,10 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = (update.callback_query.data or "")[len(TOPIC_PREFIX) :]
-    topic_id, _, offset = payload.partition(":")
-    if not topic_id.isdigit() or not (offset or "0").isdigit():
+    topic_text, _, offset_text = payload.partition(":")
+    topic_id, offset = row_number(topic_text), row_number(offset_text or "0")
+    if topic_id is None or offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = topic_page(services(context), int(topic_id), int(offset or 0))
+    blocks, buttons = topic_page(services(context), topic_id, offset)
     await answer_button(update, blocks, buttons)

@@ -39,10 +39,15 @@ STATUS = {
     "merged": "🔗 Same story as an article I have; I added this source to it",
 }
 
-#: Messages that carry an article: forwarded text, long pasted text, or a lone link.
-FORWARDED_TEXT = filters.FORWARDED & filters.TEXT & ~filters.COMMAND
-LONG_TEXT = filters.TEXT & ~filters.COMMAND & filters.Regex(rf"(?s)^.{{{MIN_PASTED_CHARS},}}$")
-LINK = filters.TEXT & ~filters.COMMAND & filters.Regex(r"^\s*https?://\S+\s*$")
+#: Messages that carry an article: forwarded text, long pasted text, or a lone link. Only in a
+#: private chat: in a group they are conversation, not articles (even from an admin).
+PRIVATE = filters.ChatType.PRIVATE
+DOCUMENT = PRIVATE & filters.Document.ALL
+FORWARDED_TEXT = PRIVATE & filters.FORWARDED & filters.TEXT & ~filters.COMMAND
+LONG_TEXT = (
+    PRIVATE & filters.TEXT & ~filters.COMMAND & filters.Regex(rf"(?s)^.{{{MIN_PASTED_CHARS},}}$")
+)
+LINK = PRIVATE & filters.TEXT & ~filters.COMMAND & filters.Regex(r"^\s*https?://\S+\s*$")
 
 
 def understood(svc: Services, article_id: int, status: str) -> list[str]:
@@ -186,7 +191,7 @@ async def ingest_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 def register(application: Application) -> None:
     """Documents, forwarded text, lone links and long pasted text (before the catch-alls)."""
-    application.add_handler(MessageHandler(filters.Document.ALL, upload_document))
+    application.add_handler(MessageHandler(DOCUMENT, upload_document))
     application.add_handler(MessageHandler(FORWARDED_TEXT, ingest_message_text))
     application.add_handler(MessageHandler(LINK, ingest_link))
     application.add_handler(MessageHandler(LONG_TEXT, ingest_message_text))
