@@ -40,12 +40,24 @@ ZONES = [
     "Asia/Tokyo",
 ]
 MAX_TOPIC_BUTTONS = 12
+#: Followed topics named on the main page / given a button on the topic page; the rest are
+#: counted ("and 140 more") so the message stays far below 4096 characters and 100 buttons.
+MAX_NAMED_TOPICS = 20
+MAX_FOLLOWED_BUTTONS = 40
+
+
+def _followed_text(names: list[str]) -> str:
+    if not names:
+        return "none yet"
+    shown = ", ".join(esc(clip(n, 60)) for n in names[:MAX_NAMED_TOPICS])
+    rest = len(names) - MAX_NAMED_TOPICS
+    return shown + (f" and {rest} more (see /following)" if rest > 0 else "")
 
 
 def _main(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     subscription = svc.store.subscriptions.get(chat_id)
     followed = [name for _, name in svc.store.subscriptions.followed(chat_id)]
-    topics = ", ".join(esc(n) for n in followed) if followed else "none yet"
+    topics = _followed_text(followed)
     if subscription is None or not subscription.active:
         text = f"⚙️ <b>Daily briefing</b>\nYou're not subscribed.\nTopics you follow: {topics}"
         default = svc.settings.digest_time.strftime("%H:%M")
@@ -104,7 +116,7 @@ def _zone_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
 def _topic_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     followed = svc.store.subscriptions.followed(chat_id)
     followed_ids = {topic_id for topic_id, _ in followed}
-    choices = list(followed)
+    choices = list(followed[:MAX_FOLLOWED_BUTTONS])
     for topic in svc.store.articles.topic_counts(limit=MAX_TOPIC_BUTTONS * 2):
         if len(choices) >= MAX_TOPIC_BUTTONS:
             break

@@ -209,7 +209,9 @@ async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         name.casefold(), [n.casefold() for _, n in followed], scorer=fuzz.WRatio, score_cutoff=70
     )
     if match is None:
-        names = ", ".join(esc(n) for _, n in followed)
+        names = ", ".join(esc(clip(n, 60)) for _, n in followed[:20])
+        if len(followed) > 20:
+            names += f" and {len(followed) - 20} more (see /following)"
         await reply(update, [f"You don't follow “{esc(clip(name, 60))}”. You follow: {names}."])
         return
     topic_id, topic_name = followed[match[2]]
@@ -229,10 +231,11 @@ async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ["You don't follow any topics yet. Try <code>/follow ukraine</code> or /topics."],
         )
         return
-    names = "\n".join(f"• {esc(name)}" for _, name in followed)
-    await reply(
-        update, [f"<b>Topics you follow</b>\n{names}", "Stop one with /unfollow &lt;topic&gt;."]
-    )
+    lines = [f"• {esc(clip(name, 100))}" for _, name in followed]
+    # Blocks of 30 lines, so a long list splits into messages rather than being cut short.
+    chunks = ["\n".join(lines[i : i + 30]) for i in range(0, len(lines), 30)]
+    chunks[0] = f"<b>Topics you follow</b>\n{chunks[0]}"
+    await reply(update, [*chunks, "Stop one with /unfollow &lt;topic&gt;."])
 
 
 def register(application: Application) -> None:

@@ -289,3 +289,39 @@ async def test_every_command_answers_sensibly_with_no_articles(
     no_sorry(replies)
     assert expected in replies[0].text
     assert_no_violations(empty_bot.api)
+
+
+# -- very many followed topics ----------------------------------------------------------------
+
+
+async def test_following_hundreds_of_topics_keeps_settings_within_telegram_limits(
+    bot: Bot,
+) -> None:
+    from datetime import UTC, datetime
+
+    store = bot.services.store
+    now = datetime.now(UTC)
+    with store.db.conn:
+        for n in range(150):
+            name = f"Relations of country number {n:03d} and its neighbours"
+            store.db.execute("insert into topics (name, key) values (?, ?)", [name, f"k{n}"])
+    for (topic_id,) in store.db.execute("select id from topics").fetchall():
+        store.subscriptions.follow(USER, topic_id, now)
+    await bot.say(USER, "/subscribe 07:30")
+    [menu] = await bot.say(USER, "/settings")
+    assert "and 1" in menu.text and "more" in menu.text  # "… and 1xx more"
+    [topics] = await bot.forge(menu, "st:top")
+    assert topics.is_edit and len(topics.buttons) <= 100
+    [home] = await bot.forge(menu, "st:home")
+    assert home.is_edit and "briefing settings" in home.text
+    total = len(store.subscriptions.followed(USER))
+    before = len(bot.api.sent(USER))
+    bot.api.push_message(USER, "/following")
+    await bot.api.wait_for(lambda m: "Stop one with /unfollow" in m.text, chat_id=USER)
+    following = bot.api.sent(USER)[before:]
+    assert len(following) > 1
+    listed = "\n".join(m.text for m in following)
+    assert all(f"number {n:03d} and" in listed for n in range(150))
+    [unfollow] = await bot.say(USER, "/unfollow zzzzzz")
+    assert f"and {total - 20} more" in unfollow.text
+    assert_no_violations(bot.api)
