@@ -67,9 +67,15 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+#: ``fold`` of the ASCII characters as a bytes table (``bytes.translate`` is a C loop).
+_ASCII_FOLD = bytes(ord(_fold_char(chr(code))) for code in range(128)) + bytes(128)
+
+
 def fold(text: str) -> str:
     """Lower-case, accents and punctuation folded, *same length* as the input so offsets of a
     match in the folded text are offsets in the original."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
     return text.translate(_FOLD_TABLE)
 
 
@@ -119,14 +125,17 @@ def _scored(
             needle, choices, scorer=scorer, processor=None, limit=keep, score_cutoff=cutoff
         )
         if len(found) == keep and found[-1][1] == found[0][1]:
+            top = found[0][1]  # extract(limit=None) with the exact score as cutoff finds nothing
             found = process.extract(
                 needle,
                 choices,
                 scorer=scorer,
                 processor=None,
                 limit=None,
-                score_cutoff=found[0][1],
+                score_cutoff=top - 0.5,
             )
+            found = [(c, min(score, top), k) for c, score, k in found if score >= top - 1e-3]
+            found.sort(key=lambda item: (-item[1], item[2]))
         return found
 
     longer = [i for i, text in enumerate(folded) if len(text) >= size]
@@ -270,7 +279,8 @@ class _Vocabulary:
             if len(word) >= 4 and not word.isdigit():
                 self.by_length.setdefault(len(word), []).append(word)
         self._pools: dict[int, list[str]] = {}
-        #: How many quotes hold each trigram (read with the words).
+        #: How many quotes hold each word, and each trigram (as read at start-up).
+        self.docs: dict[str, int] = {}
         self.trigrams: dict[str, int] = {}
 
     @classmethod
@@ -279,7 +289,9 @@ class _Vocabulary:
             "create virtual table if not exists temp.quotes_vocab "
             "using fts5vocab(main, quotes_fts, row)"
         )
-        vocabulary = cls(row[0] for row in conn.execute("select term from temp.quotes_vocab"))
+        docs = dict(conn.execute("select term, doc from temp.quotes_vocab"))
+        vocabulary = cls(docs)
+        vocabulary.docs = docs
         conn.execute(
             "create virtual table if not exists temp.quotes_tri_vocab "
             "using fts5vocab(main, quotes_tri, row)"
@@ -309,11 +321,11 @@ class SearchIndex:
     QUOTE_CUTOFF = 75.0
     NAME_CUTOFF = 72.0
     #: How many candidates each of the two FTS passes hands to rapidfuzz.
-    QUOTE_CANDIDATES = 300
+    QUOTE_CANDIDATES = 150
     #: Words in more quotes than this are too common to count postings for.
     COMMON_DF = 20_000
     #: At most this many postings are read per query for the rarity-weighted pass.
-    POSTINGS_BUDGET = 40_000
+    POSTINGS_BUDGET = 20_000
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -391,7 +403,7 @@ class SearchIndex:
     def _doc_freq(self, term: str, prefix: bool = False) -> int:
         """How many quotes hold ``term`` (or a word starting with it); cached until refresh."""
         key = term + "*" if prefix else term
-        df = self._df.get(key)
+        df = self._df.get(key) or (None if prefix else self._vocabulary.docs.get(term))
         if df is None:
             if prefix:
                 row = self.store.db.execute(
@@ -494,8 +506,8 @@ class SearchIndex:
     #: misses a failed search offers (``closest_quotes``, asked right after) are already there.
     RANKED = 9
     NEAR_CUTOFF = 50.0
-    #: An exact match among the quotes holding every word: the rarity pass is not needed.
-    WORDS_ENOUGH = 100.0
+    #: A match this close among the quotes holding every word: the rarity pass is not needed.
+    WORDS_ENOUGH = 95.0
 
     def _version(self) -> tuple[int, int]:
         """Changes whenever quotes may have: a save here or a commit on another connection."""
@@ -685,7 +697,7 @@ class SearchIndex:
         return [
             row[0]
             for row in execute(
-                f"select id from articles where id in ({marks}) "
+                f"select id from articles indexed by articles_cards where id in ({marks}) "
                 f"order by {in_title} desc, id desc limit ?",
                 [*ids, *(f"%{w[:5]}%" for w in words), limit],
             )

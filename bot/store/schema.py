@@ -159,6 +159,13 @@ def _v6_quote_trigram_index(db: Database) -> None:
         db.execute(statement)
 
 
+def _v7_article_cards_index(db: Database) -> None:
+    """Id, date and title of every article in a small covering index: listing a topic's
+    articles by date and ranking a broad search's newest matches by title read it instead of
+    the article rows (each about one page, its body included)."""
+    db.execute("create index if not exists articles_cards on articles (id, date, title)")
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
@@ -169,6 +176,7 @@ MIGRATIONS: list[Migration] = [
     _v4_quote_search_index,
     _v5_list_indexes,
     _v6_quote_trigram_index,
+    _v7_article_cards_index,
 ]
 
 
