@@ -25,7 +25,12 @@ from bot.render import html_to_text
 from bot.services import Services
 
 CONSOLE_CHAT_ID = 1
-CONSOLE_USER = {"id": CONSOLE_CHAT_ID, "is_bot": False, "first_name": "You", "username": "console"}
+CONSOLE_USER = {
+    "id": CONSOLE_CHAT_ID,
+    "is_bot": False,
+    "first_name": "there",
+    "username": "console",
+}
 BOT_USER = {
     "id": 1000,
     "is_bot": True,
@@ -109,7 +114,7 @@ class ConsoleBotApi(BaseRequest):
         message = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "You"},
+            "chat": {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "there"},
             "from": BOT_USER,
             "text": text,
         }
@@ -144,7 +149,7 @@ class ConsoleChat:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "You"},
+            "chat": {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "there"},
             "from": CONSOLE_USER,
             "text": line,
         }

@@ -38,6 +38,11 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+def what_it_does(description: str) -> str:
+    """The menu text without its usage part: 'Find articles: /search <words>' -> 'Find articles'."""
+    return description.split(":")[0].split(" /")[0]
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await help_command(update, context)
     # Back after blocking the bot: a subscription deactivated by the block resumes.
@@ -54,7 +59,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "Typos are fine: I match words loosely."
     )
     lines = [
-        f"{esc(example)} — {esc(description.split(':')[0])}" for _, description, example in COMMANDS
+        f"{esc(example)} — {esc(what_it_does(description))}" for _, description, example in COMMANDS
     ]
     lines.append("You can also just ask: <i>who said the idea is hanging in the air?</i>")
     blocks = [intro, "<b>Commands</b>\n" + "\n".join(lines)]
