@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.render import clip, esc
+from bot.render import button_rows, clip, esc
 from bot.views import quote_block
 from handlers.common import (
     MAX_QUERY_CHARS,
@@ -60,9 +60,7 @@ async def quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             role = f", {esc(person['role'])}" if person.get("role") else ""
             lines.append(f"• {esc(person['name'])}{role} — {person['n_quotes']}")
             buttons.append((clip(person["name"], 30), f"{PERSON_PREFIX}{person['id']}:0"))
-        await reply(
-            update, ["\n".join(lines)], [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        )
+        await reply(update, ["\n".join(lines)], button_rows(buttons))
         return
     hits = svc.search.people(name, limit=4)
     if not hits:

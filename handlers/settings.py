@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import scheduling
 from bot.delivery import utc_now
-from bot.render import clip, esc
+from bot.render import button_rows, clip, esc
 from bot.services import Services
 from handlers.common import Buttons, acknowledge, keyboard, reply, row_number, services
 from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
@@ -103,7 +103,7 @@ def _time_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
 
 def _zone_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     buttons = [(name, f"{PREFIX}z:{index}") for index, name in enumerate(ZONES)]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = button_rows(buttons)
     rows.append([("⬅️ Back", f"{PREFIX}home")])
     return (
         "🌍 <b>Your timezone</b>\n"
@@ -126,7 +126,7 @@ def _topic_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
         (("✅ " if topic_id in followed_ids else "") + clip(name, 28), f"{PREFIX}tp:{topic_id}")
         for topic_id, name in choices
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = button_rows(buttons)
     rows.append([("⬅️ Back", f"{PREFIX}home")])
     return (
         "🏷 <b>Topics to follow</b>\nTap to follow or unfollow; followed topics lead your "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.render import clip, esc
+from bot.render import button_rows, clip, esc
 from bot.views import article_line
-from handlers.articles import ARTICLE_PREFIX
+from handlers.articles import article_buttons
 from handlers.common import (
     MAX_QUERY_CHARS,
     answer_button,
@@ -29,7 +29,7 @@ def topic_page(svc, topic_id: int, offset: int = 0) -> tuple[list[str], list | N
     articles = svc.store.articles.articles_on_topic(topic_id, limit=PAGE, offset=offset)
     header = f"🏷 <b>{esc(topic['name'])}</b> — {total} article{'s' if total != 1 else ''}"
     blocks = [header, "\n\n".join(article_line(a, offset + i + 1) for i, a in enumerate(articles))]
-    rows = [[(clip(a["title"], 40), f"{ARTICLE_PREFIX}{a['id']}")] for a in articles]
+    rows = article_buttons(articles)
     if offset + PAGE < total:
         rows.append([("More", f"{TOPIC_PREFIX}{topic_id}:{offset + PAGE}")])
     return blocks, rows
@@ -53,7 +53,7 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 "<b>Main topics</b> — tap one to see its articles, "
                 "or type <code>/topics ukraine</code>."
             ],
-            [buttons[i : i + 2] for i in range(0, len(buttons), 2)],
+            button_rows(buttons),
         )
         return
     hits = svc.search.topics(name, limit=3)
