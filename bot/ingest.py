@@ -76,7 +76,7 @@ def content_hash(text: str) -> str:
 
 
 def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) -> SaveResult:
-    """Parse ``text`` and store it under ``slug`` (one transaction)."""
+    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``)."""
     if not text.strip():
         raise IngestError("there is no text in it")
     parsed = parse_article(text)
@@ -94,21 +94,28 @@ def iter_article_files(paths: Iterable[Path]) -> Iterable[Path]:
 
 
 def ingest_paths(store: Store, paths: Iterable[Path]) -> IngestReport:
-    """Ingest files and folders; each failure is logged with the file's name and skipped."""
+    """Ingest files and folders; each failure is logged with the file's name and skipped.
+
+    The saves are batched (``ArticleStore.batch``): a folder of articles is committed a few
+    dozen at a time, each article still whole or absent.
+    """
     report = IngestReport()
-    for path in iter_article_files(paths):
-        name = str(path)
-        try:
-            if not path.is_file():
-                raise IngestError("no such file")
-            if path.suffix.lower() not in ARTICLE_SUFFIXES:
-                raise IngestError(
-                    f"unsupported file type {path.suffix or '(none)'!r}; use .txt or .md"
-                )
-            text = read_article_file(path)
-            report.record(name, ingest_text(store, text, slug=path.stem, path=name))
-        except (IngestError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            log.warning("skipped %s: %s", name, reason)
-            report.failed.append((name, reason))
+    with store.articles.batch():
+        for path in iter_article_files(paths):
+            _ingest_file(store, path, report)
     return report
+
+
+def _ingest_file(store: Store, path: Path, report: IngestReport) -> None:
+    name = str(path)
+    try:
+        if not path.is_file():
+            raise IngestError("no such file")
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            raise IngestError(f"unsupported file type {path.suffix or '(none)'!r}; use .txt or .md")
+        text = read_article_file(path)
+        report.record(name, ingest_text(store, text, slug=path.stem, path=name))
+    except (IngestError, OSError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        log.warning("skipped %s: %s", name, reason)
+        report.failed.append((name, reason))

@@ -1,12 +1,18 @@
 """Articles and everything parsed out of them: paragraphs, people, quotes, entities, topics.
 
-An article is saved in one transaction: a crash half-way leaves the previous version intact.
+An article is saved atomically: a crash half-way leaves the previous version intact. Bulk
+ingestion groups many saves in one transaction (``ArticleStore.batch``), each save inside its
+own savepoint, because committing costs more than saving: every commit flushes a new segment
+into each of the full-text indexes, which SQLite then has to merge.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -66,6 +72,7 @@ class ArticleStore:
         # article is saved or deleted here, or another connection commits (data_version).
         self._writes = 0
         self._memo: dict[tuple, tuple[tuple[int, int], Any]] = {}
+        self._batch: _Batch | None = None
 
     def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
         version = (self.db.execute("pragma data_version").fetchone()[0], self._writes)
@@ -77,6 +84,37 @@ class ArticleStore:
         return value
 
     # -- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self, max_articles: int = 50, max_seconds: float = 0.5) -> Iterator[None]:
+        """Group the saves made inside into few transactions (bulk ingestion).
+
+        Each save stays atomic (a savepoint: a failing article rolls back alone, the others
+        are kept). The open transaction is committed every ``max_articles`` saves or
+        ``max_seconds``, whichever comes first, so another process waiting to write (the bot,
+        while ``newsbot ingest`` runs) is never held up for long, and on leaving the block,
+        also when it is left by an exception. Only for code that does not await between
+        saves: a handler's write on the same connection would commit a batch half-way.
+        """
+        if self._batch is not None:  # nested: the outer batch commits
+            yield
+            return
+        self._batch = _Batch(self.db.conn, max_articles, max_seconds)
+        try:
+            yield
+        finally:
+            batch, self._batch = self._batch, None
+            batch.finish()
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One article's writes: its own transaction, or a savepoint inside a batch."""
+        if self._batch is None:
+            with self.db.conn:
+                yield
+            return
+        with self._batch.savepoint():
+            yield
 
     def save(
         self,
@@ -110,7 +148,7 @@ class ArticleStore:
         }
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
         # which would make a half-saved article visible after a crash.
-        with self.db.conn:
+        with self._atomic():
             if existing:
                 article_id = existing[0]
                 self._delete_children(article_id)
@@ -237,7 +275,7 @@ class ArticleStore:
 
     def delete(self, article_id: int) -> None:
         """Remove an article with its quotes, links and paragraphs (used by retention)."""
-        with self.db.conn:
+        with self._atomic():
             self._delete_children(article_id)
             self.db.execute("delete from articles where id = ?", [article_id])
         self._writes += 1
@@ -428,3 +466,41 @@ class ArticleStore:
 
     def iter_articles(self) -> Iterator[tuple[int, str, str]]:
         yield from self.db.execute("select id, title, coalesce(summary, '') from articles")
+
+
+class _Batch:
+    """The open transaction of ``ArticleStore.batch`` and when to commit it."""
+
+    def __init__(self, conn: sqlite3.Connection, max_articles: int, max_seconds: float) -> None:
+        self.conn = conn
+        self.max_articles = max_articles
+        self.max_seconds = max_seconds
+        self.saved = 0
+        self.began = 0.0
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        conn = self.conn
+        if not conn.in_transaction:
+            conn.execute("begin")
+            self.saved, self.began = 0, time.monotonic()
+        conn.execute("savepoint article")
+        try:
+            yield
+        except BaseException:
+            conn.execute("rollback to article")
+            conn.execute("release article")
+            raise
+        conn.execute("release article")
+        self.saved += 1
+        if self.saved >= self.max_articles or time.monotonic() - self.began >= self.max_seconds:
+            conn.commit()
+
+    def finish(self) -> None:
+        """Commit what the batch saved (every save in it is whole)."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.commit()
+            except sqlite3.Error:
+                self.conn.rollback()
+                raise

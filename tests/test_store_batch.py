@@ -1,0 +1,126 @@
+"""Bulk saves: many articles per transaction, each article still whole or absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import ingest_paths
+from bot.store import Store
+from bot.store.articles import ArticleStore
+from tests.conftest import make_article
+
+
+def _article(n: int):
+    return make_article(
+        quotes=[(f"Quote number {n} is about the harbour tax.", "Jane Doe")],
+        people=[("Jane Doe", "mayor")],
+        topics=["Tax"],
+    )
+
+
+def _save(store: Store, n: int):
+    return store.articles.save(_article(n), slug=f"a{n}", content_hash=f"h{n}", text="x" * 200)
+
+
+def _count(path: Path, table: str) -> int:
+    """Rows another connection sees: only what was committed."""
+    other = Store.open(path)
+    try:
+        return other.db.execute(f"select count(*) from {table}").fetchone()[0]
+    finally:
+        other.close()
+
+
+def test_batch_commits_every_max_articles_and_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    with store.articles.batch(max_articles=3, max_seconds=3600):
+        for n in range(4):
+            _save(store, n)
+        assert _count(path, "articles") == 3  # the fourth waits for the next commit
+    assert _count(path, "articles") == 4
+    assert _count(path, "quotes") == 4
+    store.close()
+
+
+def test_failing_article_in_a_batch_rolls_back_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    real = ArticleStore._save_children
+
+    def half_then_fail(self: ArticleStore, article_id: int, parsed) -> None:
+        real(self, article_id, parsed)  # everything written, then the save fails
+        if "number 1 " in parsed.quotes[0].text:
+            raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(ArticleStore, "_save_children", half_then_fail)
+    with store.articles.batch(max_articles=100):
+        _save(store, 0)
+        with pytest.raises(RuntimeError):
+            _save(store, 1)
+        _save(store, 2)
+    assert [r[0] for r in store.db.execute("select slug from articles order by slug")] == [
+        "a0",
+        "a2",
+    ]
+    quotes = [r[0] for r in store.db.execute("select text from quotes order by id")]
+    assert not any("number 1 " in q for q in quotes)
+    # the failed article left nothing in the quote index either
+    assert (
+        store.db.execute(
+            "select count(*) from quotes_fts where quotes_fts match 'harbour'"
+        ).fetchone()[0]
+        == 2
+    )
+    store.close()
+
+
+def test_leaving_a_batch_by_an_exception_keeps_the_whole_articles(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    with pytest.raises(KeyboardInterrupt), store.articles.batch(max_articles=100):
+        _save(store, 0)
+        _save(store, 1)
+        raise KeyboardInterrupt
+    assert _count(path, "articles") == 2
+    store.close()
+
+
+def test_nested_batches_commit_once_at_the_outer_end(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    with store.articles.batch(max_articles=100):
+        with store.articles.batch(max_articles=1):
+            _save(store, 0)
+            _save(store, 1)
+        assert _count(path, "articles") == 0
+    assert _count(path, "articles") == 2
+    store.close()
+
+
+def test_save_outside_a_batch_commits_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    _save(store, 0)
+    assert _count(path, "articles") == 1
+    store.close()
+
+
+def test_ingesting_a_folder_commits_it_in_batches(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(120):
+        (folder / f"story{n:03d}.txt").write_text(
+            f'Story {n}\n\n"Number {n} matters," said Jane Doe, the mayor.\n', encoding="utf-8"
+        )
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    store = Store.open(tmp_path / "s.db")
+    report = ingest_paths(store, [folder])
+    assert len(report.added) == 120
+    assert [name for name, _ in report.failed] == [str(folder / "broken.txt")]
+    assert _count(tmp_path / "s.db", "articles") == 120
+    store.close()
