@@ -168,15 +168,12 @@ class Attributor:
 
     @staticmethod
     def _index_at(toks: list[Tok], pos: int) -> int:
-        """Index of the first token starting at or after ``pos``."""
-        lo, hi = 0, len(toks)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if toks[mid][0] < pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        """Index of the first token starting at or after ``pos``.
+
+        ``(pos,)`` sorts before every token ``(pos, end, word)`` and after every token
+        starting earlier, so the C bisect on the tuples answers directly.
+        """
+        return bisect.bisect_left(toks, (pos,))
 
     # -- noun phrases ------------------------------------------------------------
     def _np_back(self, toks: list[Tok], j: int, lo: int) -> NP | None:

@@ -58,6 +58,7 @@ _THING_HEADS = frozenset(
 )
 _THING_HEADS_WEAK = frozenset("act plan law order day poll river island prize award hotel".split())
 _CONTRACTION = re.compile(r"['’](?:t|ll|re|ve|d|m)(?!\w)")
+_APOSTROPHES = frozenset("'’")
 
 _GENDER = cues.first_name_gender()
 TITLE_LIKE = cues.TITLES | frozenset({"vice", "first", "former", "deputy", "acting", "lady"})
@@ -294,6 +295,8 @@ class PeopleFinder:
 
     def _role_after(self, end: int) -> str | None:
         """``Yuri Ushakov, aide to the President of Russia``: an appositive with a role noun."""
+        if not self.text.startswith(",", end):
+            return None  # the pattern opens with a comma: most names are not followed by one
         m = _ROLE_AFTER.match(self.text, end, min(len(self.text), end + 160))
         if not m:
             return None
@@ -350,7 +353,10 @@ class PeopleFinder:
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
-                if _CONTRACTION.match(text, m.end()):
+                # (a contraction needs an apostrophe right after: checked before the regex)
+                if text[m.end() : m.end() + 1] in _APOSTROPHES and _CONTRACTION.match(
+                    text, m.end()
+                ):
                     # "Don't", "We'll": the last word is a verb or pronoun, not a name
                     cut = max(raw.rfind(" "), raw.rfind("\u00a0"))
                     if cut < 0:

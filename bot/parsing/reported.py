@@ -21,9 +21,11 @@ from bot.parsing.tokens import SENT_END, trie_regex
 # Tokens after which a clause (or, for "a.m."/"p.m." before a capital, a sentence) starts.
 _CLAUSE_START = frozenset({",", "—", "–", ";", ":", "a.m.", "p.m."})
 # Every token _reported_in can act on, as one scan: most paragraphs have none of them and
-# are then never tokenized or split into sentences (the bulk of this step's cost). A hit
-# inside a longer word only costs a needless look, so the scan skips the left boundary.
-_CANDIDATE = re.compile(
+# are then never tokenized or split into sentences (the bulk of this step's cost). Every
+# token starts a word (after a non-word character), so the scan looks only there: led by
+# that character, the regex engine skips ahead in C instead of trying the words at every
+# letter. A hit is only a reason to look: _reported_in reads the tokens themselves.
+_CANDIDATE_WORDS = (
     r"(?:"
     + trie_regex(
         sorted(
@@ -39,6 +41,18 @@ _CANDIDATE = re.compile(
     )
     + r")(?!\w)"
 )
+_CANDIDATE = re.compile(r"\W(" + _CANDIDATE_WORDS + ")")
+_CANDIDATE_AT = re.compile(_CANDIDATE_WORDS)
+
+
+def _candidates(text: str, start: int, end: int) -> list[int]:
+    """Offsets of the words in ``text[start:end]`` that _reported_in may act on."""
+    hits = [m.start(1) for m in _CANDIDATE.finditer(text, max(start - 1, 0), end)]
+    if (start == 0 or text[start - 1].isalnum() or text[start - 1] == "_") and (
+        _CANDIDATE_AT.match(text, start, end)
+    ):
+        hits.insert(0, start)  # a word at ``start`` with no non-word character before it
+    return hits
 
 
 def _role_word(w: str) -> bool:
@@ -58,7 +72,7 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
     paras = att.paras
     if not paras:
         return out
-    hits = [m.start() for m in _CANDIDATE.finditer(text, paras[0].start, paras[-1].end)]
+    hits = _candidates(text, paras[0].start, paras[-1].end)
     if not hits:
         return out
     for pi, para in enumerate(paras):
@@ -69,15 +83,14 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
         if not toks:
             continue
         mask = att.mask(pi)
-        starts = [t[0] for t in toks]
         k = 0
         for ss, se in att._sentences(pi):
             h = bisect_left(hits, ss, h)
             if h >= len(hits) or hits[h] >= se:
                 continue
-            # tokens of this sentence
-            lo = bisect_left(starts, ss, k)
-            hi = bisect_left(starts, se, lo)
+            # tokens of this sentence (``(pos,)`` sorts just before a token at ``pos``)
+            lo = bisect_left(toks, (ss,), k)
+            hi = bisect_left(toks, (se,), lo)
             if lo >= hi or any(mask[lo:hi]):
                 continue
             q = _reported_in(att, toks, lo, hi, forms, indirect)
