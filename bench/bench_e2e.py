@@ -16,7 +16,11 @@ Two phases per run, 2,000 commands each (10 per chat):
 - paced: pushed at ``--rate`` commands/s (default 200) round-robin over the chats; latency of
   each reply (push to sendMessage arriving at the server): p50/p95/p99.
 Replies are matched to commands in order per chat (the bot answers each with one message).
-Also prints the bot's peak RSS (VmHWM) and any Bot API violations.
+Each phase also prints CPU time, which the machine's other load does not inflate the way it
+does wall time: the bot process's (user + system, from ``/proc/<pid>/stat``) per command, and
+the Bot API server's (this process's threads other than the main one, which pushes and
+watches) per command and per HTTP call it served. Also prints the bot's peak RSS (VmHWM) and
+any Bot API violations.
 """
 
 from __future__ import annotations
@@ -87,6 +91,14 @@ class BotProcess:
             command, env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT
         )
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the bot process so far (all its threads)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mb(self) -> float:
         try:
             for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -135,11 +147,30 @@ def wait_until_ready(server: BotApiServer, bot: BotProcess, timeout: float = 120
     return reply.time - bot.started
 
 
+def wait_until_idle(bot: BotProcess, timeout: float = 120) -> float:
+    """Seconds until the bot uses under 5% of a core over half a second: its start-up work in
+    the background (the search vocabularies) would otherwise be counted against the first run."""
+    start = time.time()
+    while time.time() - start < timeout:
+        before = bot.cpu_seconds()
+        time.sleep(0.5)
+        if bot.cpu_seconds() - before < 0.025:
+            break
+    return time.time() - start
+
+
 def run_phase(
-    server: BotApiServer, commands: list[str], chats: int, rate: float | None, timeout: float
+    server: BotApiServer,
+    bot: BotProcess,
+    commands: list[str],
+    chats: int,
+    rate: float | None,
+    timeout: float,
 ) -> dict[str, float]:
     before = {c: len(server.delivered(c)) for c in range(FIRST_CHAT, FIRST_CHAT + chats)}
     pushed: dict[int, list[float]] = {c: [] for c in before}
+    calls_before = len(server.calls)
+    bot_cpu, process_cpu, main_cpu = bot.cpu_seconds(), time.process_time(), time.thread_time()
     start = time.time()
     for i, text in enumerate(commands):
         chat = FIRST_CHAT + i % chats
@@ -158,6 +189,9 @@ def run_phase(
             continue
         if all(len(server.delivered(c)) - before[c] >= len(pushed[c]) for c in pushed):
             break
+    bot_cpu = bot.cpu_seconds() - bot_cpu
+    server_cpu = (time.process_time() - process_cpu) - (time.thread_time() - main_cpu)
+    calls = len(server.calls) - calls_before
     latencies, last = [], start
     answered = 0
     for chat, times in pushed.items():
@@ -176,6 +210,10 @@ def run_phase(
         "p50": p50,
         "p95": p95,
         "p99": p99,
+        "bot_ms": bot_cpu / len(commands) * 1000,
+        "server_ms": server_cpu / len(commands) * 1000,
+        "server_call_ms": server_cpu / max(calls, 1) * 1000,
+        "calls": calls,
     }
 
 
@@ -204,17 +242,20 @@ def main() -> None:
             f"bot answered its first update {ready:.2f} s after spawn "
             f"(rate limiter {'off' if args.no_rate_limit else 'on'})"
         )
-        run_phase(server, commands[:100], args.chats, None, 60)  # warm-up
+        run_phase(server, bot, commands[:100], args.chats, None, 60)  # warm-up
+        print(f"bot idle {wait_until_idle(bot):.1f} s after the warm-up", flush=True)
         for run in range(args.runs):
             for phase, rate in (("burst", None), ("paced", args.rate)):
                 timeout = 60 + 3 * args.commands / (rate or 30)
-                r = run_phase(server, commands, args.chats, rate, timeout)
+                r = run_phase(server, bot, commands, args.chats, rate, timeout)
                 results[phase].append(r)
                 print(
                     f"run {run + 1} {phase:5s}: {r['answered']}/{r['commands']} answered in "
                     f"{r['seconds']:.2f} s = {r['per_s']:.0f} commands/s; latency p50 "
                     f"{r['p50']:.0f} p95 {r['p95']:.0f} p99 {r['p99']:.0f} ms "
-                    f"(pushed in {r['push_s']:.2f} s)",
+                    f"(pushed in {r['push_s']:.2f} s); CPU a command: bot {r['bot_ms']:.2f} ms, "
+                    f"server {r['server_ms']:.2f} ms ({r['calls']} calls, "
+                    f"{r['server_call_ms']:.2f} ms a call)",
                     flush=True,
                 )
         print(f"bot peak RSS {bot.peak_rss_mb():.0f} MB")
@@ -227,7 +268,9 @@ def main() -> None:
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             print(
                 f"median of {len(runs)} {phase} runs: {med['per_s']:.0f} commands/s, latency "
-                f"p50 {med['p50']:.0f} p95 {med['p95']:.0f} p99 {med['p99']:.0f} ms"
+                f"p50 {med['p50']:.0f} p95 {med['p95']:.0f} p99 {med['p99']:.0f} ms; CPU a "
+                f"command: bot {med['bot_ms']:.2f} ms, server {med['server_ms']:.2f} ms "
+                f"({med['server_call_ms']:.2f} ms a call)"
             )
     print(f"Bot API violations: {len(violations)}")
     for v in violations[:5]:
