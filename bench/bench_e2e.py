@@ -185,7 +185,7 @@ def run_phase(
     expected = sum(before.values()) + len(commands)
     while time.time() < deadline:
         time.sleep(0.05)  # one cheap check per tick: the server's lock is the bot's too
-        if len(server.delivered()) < expected:
+        if server.delivered_count() < expected:
             continue
         if all(len(server.delivered(c)) - before[c] >= len(pushed[c]) for c in pushed):
             break
