@@ -16,10 +16,12 @@ Two phases per run, 2,000 commands each (10 per chat):
 - paced: pushed at ``--rate`` commands/s (default 200) round-robin over the chats; latency of
   each reply (push to sendMessage arriving at the server): p50/p95/p99.
 Replies are matched to commands in order per chat (the bot answers each with one message).
-Each phase also prints CPU time, which the machine's other load does not inflate the way it
-does wall time: the bot process's (user + system, from ``/proc/<pid>/stat``) per command, and
-the Bot API server's (this process's threads other than the main one, which pushes and
-watches) per command and per HTTP call it served. Also prints the bot's peak RSS (VmHWM) and
+Each phase also prints figures the machine's other load does not inflate the way it does
+wall time: CPU time per command of the bot process (user + system, ``/proc/<pid>/stat``) and
+of the Bot API server (this process's threads other than the main one, which pushes and
+watches; also per HTTP call it served); and why the bot may have been slower than its CPU
+time: how long its event loop waited for a CPU (``/proc/<pid>/task/<pid>/schedstat``) and what it
+read from disk (page cache misses, ``/proc/<pid>/io``). Then the bot's peak RSS (VmHWM) and
 any Bot API violations.
 """
 
@@ -99,6 +101,25 @@ class BotProcess:
             return float("nan")
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def cpu_wait_seconds(self) -> float:
+        """Time the bot's main thread (its event loop) was ready to run but waited for a CPU,
+        i.e. the machine's other load, from /proc/<pid>/task/<pid>/schedstat."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/schedstat")
+            return int(stat.read_text().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
+    def disk_read_bytes(self) -> int:
+        """Bytes the bot process has read from disk (its page cache misses), from /proc."""
+        try:
+            for line in Path(f"/proc/{self.process.pid}/io").read_text().splitlines():
+                if line.startswith("read_bytes:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
     def peak_rss_mb(self) -> float:
         try:
             for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -171,6 +192,7 @@ def run_phase(
     pushed: dict[int, list[float]] = {c: [] for c in before}
     calls_before = len(server.calls)
     bot_cpu, process_cpu, main_cpu = bot.cpu_seconds(), time.process_time(), time.thread_time()
+    disk, cpu_wait = bot.disk_read_bytes(), bot.cpu_wait_seconds()
     start = time.time()
     for i, text in enumerate(commands):
         chat = FIRST_CHAT + i % chats
@@ -190,6 +212,8 @@ def run_phase(
         if all(len(server.delivered(c)) - before[c] >= len(pushed[c]) for c in pushed):
             break
     bot_cpu = bot.cpu_seconds() - bot_cpu
+    disk = bot.disk_read_bytes() - disk
+    cpu_wait = bot.cpu_wait_seconds() - cpu_wait
     server_cpu = (time.process_time() - process_cpu) - (time.thread_time() - main_cpu)
     calls = len(server.calls) - calls_before
     latencies, last = [], start
@@ -214,6 +238,8 @@ def run_phase(
         "server_ms": server_cpu / len(commands) * 1000,
         "server_call_ms": server_cpu / max(calls, 1) * 1000,
         "calls": calls,
+        "disk_kb": disk / 1024 / len(commands),
+        "wait_ms": cpu_wait / len(commands) * 1000,
     }
 
 
@@ -255,7 +281,8 @@ def main() -> None:
                     f"{r['p50']:.0f} p95 {r['p95']:.0f} p99 {r['p99']:.0f} ms "
                     f"(pushed in {r['push_s']:.2f} s); CPU a command: bot {r['bot_ms']:.2f} ms, "
                     f"server {r['server_ms']:.2f} ms ({r['calls']} calls, "
-                    f"{r['server_call_ms']:.2f} ms a call)",
+                    f"{r['server_call_ms']:.2f} ms a call); the bot waited {r['wait_ms']:.2f} ms "
+                    f"a command for a CPU and read {r['disk_kb']:.0f} KB a command from disk",
                     flush=True,
                 )
         print(f"bot peak RSS {bot.peak_rss_mb():.0f} MB")

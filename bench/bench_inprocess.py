@@ -5,7 +5,9 @@ Usage:
     .venv/bin/python bench/bench_inprocess.py                  # 1,000 commands, 100,000 articles
     .venv/bin/python bench/bench_inprocess.py --commands 600 --profile
 
-Prints commands/s and, per command kind, mean/p50/p95 ms; ``--profile`` adds a cProfile.
+Prints commands/s and CPU ms a command and, per command kind, its share of the CPU and
+mean/p50/p95 ms (wall; the CPU mean beside it is what other load on the machine does not
+inflate); ``--profile`` adds a cProfile.
 """
 
 from __future__ import annotations
@@ -46,28 +48,33 @@ async def run(args: argparse.Namespace) -> None:
     for command in commands[:20]:  # warm caches
         await chat.send(command)
     kinds: dict[str, list[float]] = {}
+    cpu: dict[str, float] = {}
     profile = cProfile.Profile() if args.profile else None
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     if profile:
         profile.enable()
     for command in commands:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         await chat.send(command)
         words = command.split()
         kind = " ".join(words[:2]) if command.startswith("/who") else words[0]
         kind += " <arg>" if len(words) > (2 if command.startswith("/who") else 1) else ""
         kinds.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+        cpu[kind] = cpu.get(kind, 0.0) + (time.thread_time() - c0) * 1000
     if profile:
         profile.disable()
     elapsed = time.perf_counter() - started
+    elapsed_cpu = time.thread_time() - started_cpu
     print(
         f"{len(commands) / elapsed:.0f} commands/s in process, "
-        f"{elapsed / len(commands) * 1000:.2f} ms a command"
+        f"{elapsed / len(commands) * 1000:.2f} ms a command, "
+        f"CPU {elapsed_cpu / len(commands) * 1000:.2f} ms a command"
     )
-    for kind, samples in sorted(kinds.items(), key=lambda item: -sum(item[1])):
+    for kind, samples in sorted(kinds.items(), key=lambda item: -cpu[item[0]]):
         samples.sort()
         print(
-            f"  {kind:18s} n={len(samples):4d} mean {statistics.mean(samples):6.2f} "
+            f"  {kind:18s} n={len(samples):4d} CPU {cpu[kind] / elapsed_cpu / 10:4.1f}% "
+            f"mean {cpu[kind] / len(samples):5.2f} ms; wall mean {statistics.mean(samples):6.2f} "
             f"p50 {samples[len(samples) // 2]:6.2f} p95 {samples[int(len(samples) * 0.95)]:6.2f} ms"
         )
     if profile:
