@@ -188,7 +188,11 @@ def commands(store: Store, index: SearchIndex) -> dict[str, Callable[[str], obje
     }
 
 
-def recall(store: Store, index: SearchIndex, queries: list[str]) -> tuple[float, float, float]:
+def recall(
+    store: Store, index: SearchIndex, queries: list[str], kinds: dict[str, str] | None = None
+) -> tuple[float, float, float]:
+    """Agreement of the fast path with the exhaustive scan over ``queries``; with ``kinds``
+    (query to its kind), also prints the agreement per kind and each query that differs."""
     started = time.perf_counter()
     ids, texts = [], []
     for quote_id, text, _speaker in store.articles.iter_quotes():
@@ -196,11 +200,26 @@ def recall(store: Store, index: SearchIndex, queries: list[str]) -> tuple[float,
         texts.append(text or "")
     folded = [fold(t) for t in texts]
     same_score = same_quote = 0
+    per_kind: dict[str, list[int]] = {}
     for query in queries:
         fast = index.who_said(query, limit=1)
         full = rank_quotes(squash(query), ids, texts, folded, 1, index.QUOTE_CUTOFF)
-        same_score += [h.score for h in fast] == [h.score for h in full]
+        same = [h.score for h in fast] == [h.score for h in full]
+        same_score += same
         same_quote += [h.quote_id for h in fast] == [h.quote_id for h in full]
+        if kinds is not None:
+            counts = per_kind.setdefault(kinds[query], [0, 0])
+            counts[0] += same
+            counts[1] += 1
+            if not same:
+                best = [(h.quote_id, round(h.score, 1)) for h in full]
+                found = [(h.quote_id, round(h.score, 1)) for h in fast]
+                print(f"  differs ({kinds[query]}): {query!r} scan {best} fast {found}")
+    if per_kind:
+        print(
+            "  same best score by kind: "
+            + ", ".join(f"{k} {n}/{total}" for k, (n, total) in per_kind.items())
+        )
     elapsed = time.perf_counter() - started
     return same_score / len(queries), same_quote / len(queries), elapsed
 
@@ -259,7 +278,8 @@ def main() -> None:
     if args.recall:
         pool = ws["exact"] + ws["typo"] + ws["partial"]
         sample = random.Random(args.seed + 1).sample(pool, min(args.recall, len(pool)))
-        same_score, same_quote, seconds = recall(store, index, sample)
+        kinds = {q: kind for kind, qs in ws.items() for q in qs}
+        same_score, same_quote, seconds = recall(store, index, sample, kinds)
         print(
             f"recall vs exhaustive scan over {len(sample)} queries: same best score "
             f"{same_score:.3f}, same best quote {same_quote:.3f} ({seconds:.0f} s)"

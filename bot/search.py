@@ -2,11 +2,12 @@
 
 Handlers only talk to :class:`SearchIndex`; how candidates are found is this module's business.
 
-Quotes (about ten per article, a million at 100,000 articles) are never all loaded: an FTS5
-index over their words (``quotes_fts``, migration 4, kept in step by triggers inside each
-article's save transaction) returns a few hundred candidates ranked by BM25 for the query's
-content words (plus a prefix of each longer word, so a typo near the end still finds it), and
-rapidfuzz re-ranks only those with the same ``partial_ratio`` an exhaustive scan would use.
+Quotes (about ten per article, a million at 100,000 articles) are never all loaded: two FTS5
+indexes, over their words (``quotes_fts``, migration 4, kept in step by triggers) and over
+their adjacent word pairs (``quotes_pairs``, migration 8, kept in step by
+``bot.store.quote_index`` inside each article's save transaction), return a few hundred
+candidates, and rapidfuzz re-ranks only those with the same ``partial_ratio`` an exhaustive
+scan would use (see ``SearchIndex.who_said``).
 
 People and topic names are few enough to keep in memory. Small lists are scanned whole with
 ``WRatio``; large ones first pick candidates through their words (fuzzy-matched against the
@@ -16,20 +17,20 @@ ingest only reads the rows added since the previous refresh.
 
 from __future__ import annotations
 
-import functools
+import itertools
 import logging
 import math
 import re
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.store import Store
+from bot.store import Store, quote_index
+from bot.store.quote_index import fold
 
 log = logging.getLogger(__name__)
 
@@ -44,39 +45,6 @@ STOPWORDS = frozenset(
     this those through to too very was we were what when where which while who whom why will
     with would you your yours""".split()  # noqa: SIM905 (a word list reads better as text)
 )
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    """One character to one character: lower case without accents, punctuation to a space."""
-    if not ch.isalnum():
-        return " "
-    base = unicodedata.normalize("NFKD", ch)[0].lower()
-    return base if len(base) == 1 and base.isalnum() else ch
-
-
-class _FoldTable(dict):
-    """``str.translate`` table filled on first sight of each character (C speed afterwards)."""
-
-    def __missing__(self, code: int) -> str:
-        value = _fold_char(chr(code))
-        self[code] = value
-        return value
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-#: ``fold`` of the ASCII characters as a bytes table (``bytes.translate`` is a C loop).
-_ASCII_FOLD = bytes(ord(_fold_char(chr(code))) for code in range(128)) + bytes(128)
-
-
-def fold(text: str) -> str:
-    """Lower-case, accents and punctuation folded, *same length* as the input so offsets of a
-    match in the folded text are offsets in the original."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-    return text.translate(_FOLD_TABLE)
 
 
 def squash(text: str) -> str:
@@ -150,6 +118,10 @@ def _scored(
     return scored
 
 
+#: The word pairs of a query: the phrase (per slot, the terms any of which will do), every
+#: slot's terms, and how many quotes hold each term.
+_Pairs = tuple[list[list[str]], list[list[str]], dict[str, int]]
+
 #: (score, compared partially, quote id, text, folded text): a scored quote before its span.
 _Scored = tuple[float, bool, int, str, str]
 
@@ -202,6 +174,11 @@ def rank_quotes(
         ],
         limit,
     )
+
+
+def _fts_term(term: str) -> str:
+    """A pair (or a pair prefix ending in ``*``) as an FTS5 query term."""
+    return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
 
 
 def content_words(needle: str, max_words: int = 10) -> list[str]:
@@ -279,9 +256,8 @@ class _Vocabulary:
             if len(word) >= 4 and not word.isdigit():
                 self.by_length.setdefault(len(word), []).append(word)
         self._pools: dict[int, list[str]] = {}
-        #: How many quotes hold each word, and each trigram (as read at start-up).
+        #: How many quotes hold each word (as read at start-up).
         self.docs: dict[str, int] = {}
-        self.trigrams: dict[str, int] = {}
 
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> _Vocabulary:
@@ -292,11 +268,6 @@ class _Vocabulary:
         docs = dict(conn.execute("select term, doc from temp.quotes_vocab"))
         vocabulary = cls(docs)
         vocabulary.docs = docs
-        conn.execute(
-            "create virtual table if not exists temp.quotes_tri_vocab "
-            "using fts5vocab(main, quotes_tri, row)"
-        )
-        vocabulary.trigrams = dict(conn.execute("select term, doc from temp.quotes_tri_vocab"))
         return vocabulary
 
     def corrections(self, word: str, limit: int = 3, cutoff: float = 78.0) -> list[str]:
@@ -320,7 +291,7 @@ class SearchIndex:
     #: Below this a match is a suggestion, not an answer.
     QUOTE_CUTOFF = 75.0
     NAME_CUTOFF = 72.0
-    #: How many candidates each of the two FTS passes hands to rapidfuzz.
+    #: How many candidates each pass hands to rapidfuzz.
     QUOTE_CANDIDATES = 150
     #: Words in more quotes than this are too common to count postings for.
     COMMON_DF = 20_000
@@ -332,10 +303,11 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._df: dict[str, int] = {}
         self.quote_total = 0
-        self.store.db.execute(
-            "create virtual table if not exists temp.quotes_vocab "
-            "using fts5vocab(main, quotes_fts, row)"
-        )
+        for table in ("quotes_fts", quote_index.TABLE):
+            self.store.db.execute(
+                f"create virtual table if not exists temp.{table}_vocab "
+                f"using fts5vocab(main, {table}, row)"
+            )
         self._people = _NameIndex()
         self._topics = _NameIndex()
         self._vocabulary = _Vocabulary()
@@ -380,7 +352,7 @@ class SearchIndex:
         threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
 
     def wait_until_ready(self, timeout: float | None = None) -> bool:
-        """Block until the vocabulary (typo corrections, trigram counts) has been read."""
+        """Block until the vocabulary (word counts, typo corrections) has been read."""
         return self._vocabulary_read.wait(timeout)
 
     def _load(self, index: _NameIndex, table: str) -> _NameIndex:
@@ -407,12 +379,12 @@ class SearchIndex:
         if df is None:
             if prefix:
                 row = self.store.db.execute(
-                    "select sum(doc) from temp.quotes_vocab where term >= ? and term < ?",
+                    "select sum(doc) from temp.quotes_fts_vocab where term >= ? and term < ?",
                     [term, term[:-1] + chr(ord(term[-1]) + 1)],
                 ).fetchone()
             else:
                 row = self.store.db.execute(
-                    "select doc from temp.quotes_vocab where term = ?", [term]
+                    "select doc from temp.quotes_fts_vocab where term = ?", [term]
                 ).fetchone()
             df = int(row[0] or 0) if row else 0
             if len(self._df) > 50_000:
@@ -506,8 +478,6 @@ class SearchIndex:
     #: misses a failed search offers (``closest_quotes``, asked right after) are already there.
     RANKED = 9
     NEAR_CUTOFF = 50.0
-    #: A match this close among the quotes holding every word: the rarity pass is not needed.
-    WORDS_ENOUGH = 95.0
 
     def _version(self) -> tuple[int, int]:
         """Changes whenever quotes may have: a save here or a commit on another connection."""
@@ -517,10 +487,15 @@ class SearchIndex:
     def who_said(self, query: str, limit: int = 3, cutoff: float | None = None) -> list[QuoteHit]:
         """Quotes containing (roughly) the words typed, best first.
 
-        Candidates come in up to three passes, each only when the ones before found no close
-        match: quotes holding every word; quotes holding the most of the rarer words; quotes
-        sharing the most of the query's rarer trigrams. Each pass's new candidates are scored
-        as they come (texts read and folded once)."""
+        Candidates come in passes, each only when the ones before found no exact match, and
+        each pass's new candidates are scored as they come (texts read and folded once):
+        quotes holding every content word (``quotes_fts``); quotes holding every adjacent word
+        pair the index knows, a phrase however common its words (``quotes_pairs``); quotes
+        holding the most of the rarer pairs, weighted by rarity, deeper when the best so far
+        is below ``DEEP_BELOW``; and, when nothing passed the cutoff, quotes holding the most
+        of the rarer words (near misses to offer). A typo spoils only the two pairs around it,
+        and a word no pair knows is tried as the known words one edit away; the last word may
+        be cut short (its pair is also read as a prefix)."""
         needle = squash(query)
         if len(needle) < 3:
             return []
@@ -560,55 +535,163 @@ class SearchIndex:
 
         terms = self.quote_terms(needle)
         best = score(self._all_words_candidates(terms))
-        if best < self.WORDS_ENOUGH:
-            best = score(self._rare_words_candidates(terms, seen))
-        if best < self.TRIGRAM_BELOW:
-            score(self.trigram_candidates(needle))
+        if best < 100:
+            pairs = self._pair_terms(needle)
+            best = score(self._pair_phrase_candidates(pairs, seen))
+            if best < 100:
+                union = self._pair_union_candidates(pairs, seen)
+                best = score(union[: self.QUOTE_CANDIDATES])
+                if best < self.DEEP_BELOW:
+                    best = score(union[self.QUOTE_CANDIDATES :])
+        if best < self.QUOTE_CUTOFF:
+            score(self._rare_words_candidates(terms, seen))
         return _best(needle, scored, limit)
 
-    #: The trigram pass runs when the best quote the words found scores below this.
-    TRIGRAM_BELOW = 90.0
-    #: Postings read at most by the trigram pass, and trigrams too common to read.
-    TRIGRAM_BUDGET = 15_000
-    COMMON_TRIGRAM = 8_000
+    #: Postings read at most by the weighted word-pair pass, and pairs too common for it.
+    PAIR_BUDGET = 40_000
+    COMMON_PAIR = 20_000
+    #: Below this best score the pair pass scores its next ``DEEP`` candidates too: the close
+    #: but imperfect matches are where another quote most often scores a point higher.
+    DEEP_BELOW = 90.0
+    DEEP = 600
+    _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+    #: A word no pair knows is also tried as this many known words one edit away.
+    EDITS = 8
 
-    def trigram_candidates(self, needle: str) -> list[int]:
-        """The third pass, when the words found no close match: quotes sharing the most of
-        the query's rarer character trigrams (a typo spoils only the three around it),
-        weighted by rarity. Trigram counts come with the vocabulary; before it is read, this
-        pass waits (returns nothing)."""
-        counts = self._vocabulary.trigrams
-        if not counts:
+    def _edits(self, word: str) -> list[str]:
+        """Known words one edit away (a letter dropped, added, changed, or two swapped),
+        most frequent first."""
+        docs = self._vocabulary.docs
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        found = set()
+        for a, b in splits:
+            if b:
+                found.add(a + b[1:])
+                if len(b) > 1:
+                    found.add(a + b[1] + b[0] + b[2:])
+                for c in self._LETTERS:
+                    found.add(a + c + b[1:])
+            for c in self._LETTERS:
+                found.add(a + c + b)
+        found.discard(word)
+        known = [w for w in found if w in docs]
+        return sorted(known, key=lambda w: -docs[w])
+
+    def _pair_counts(self, terms: Iterable[str], prefix: str | None = None) -> dict[str, int]:
+        """How many quotes hold each pair (one vocabulary query), and ``prefix + "*"``: the
+        quotes holding a pair that starts with ``prefix`` (summed over those pairs)."""
+        terms = list(dict.fromkeys(terms))
+        counts: dict[str, int] = {}
+        if terms:
+            marks = ",".join("?" * len(terms))
+            counts.update(
+                self.store.db.execute(
+                    f"select term, doc from temp.quotes_pairs_vocab where term in ({marks})",
+                    terms,
+                )
+            )
+        if prefix:
+            row = self.store.db.execute(
+                "select sum(doc) from temp.quotes_pairs_vocab where term >= ? and term < ?",
+                [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
+            ).fetchone()
+            if row[0]:
+                counts[prefix + "*"] = int(row[0])
+        return counts
+
+    def pair_candidates(self, needle: str, seen: set[int]) -> list[int]:
+        """Both word-pair passes at once (``who_said`` scores each before the next)."""
+        pairs = self._pair_terms(needle)
+        found = self._pair_phrase_candidates(pairs, seen)
+        return found + self._pair_union_candidates(pairs, seen | set(found))
+
+    def _pair_terms(self, needle: str) -> _Pairs:
+        """The query's adjacent word pairs (a slot per pair): the last also as a prefix, as
+        the last word may be cut short; a word no pair the index knows touches (a typo) also
+        as the known words one edit away. The phrase keeps each slot's pair as typed when the
+        index knows it, else the slot's known alternatives; slots with none are left out (a
+        dropped word)."""
+        words = needle.split()
+        if len(words) < 2:
+            return [], [], {}
+        pair = quote_index.pair
+        plain = [pair(a, b) for a, b in itertools.pairwise(words)]
+        last = plain[-1] + "*"
+        counts = self._pair_counts(plain, prefix=plain[-1])
+        slots: list[list[str]] = [[t] for t in plain]
+        slots[-1].append(last)
+        if self._vocabulary.docs:
+            edits: dict[int, list[str]] = {}
+            for i, word in enumerate(words):
+                touching = [*plain[max(0, i - 1) : i + 1], last if i >= len(words) - 2 else ""]
+                if not any(counts.get(t) for t in touching):
+                    edits[i] = self._edits(word)[: self.EDITS]
+            extra = []
+            for i, alternatives in edits.items():
+                if i > 0:
+                    extra.append((i - 1, [pair(words[i - 1], w) for w in alternatives]))
+                if i < len(words) - 1:
+                    extra.append((i, [pair(w, words[i + 1]) for w in alternatives]))
+            if extra:
+                counts.update(self._pair_counts([t for _, ts in extra for t in ts]))
+                for i, ts in extra:
+                    slots[i] += ts
+        phrase: list[list[str]] = []
+        for i, slot in enumerate(slots):
+            if counts.get(plain[i]):  # the pair as typed (the last one whole) is enough
+                phrase.append([plain[i]])
+            elif known := [t for t in slot if counts.get(t)]:
+                phrase.append(known)
+        return phrase, slots, counts
+
+    def _pair_phrase_candidates(self, pairs: _Pairs, seen: set[int]) -> list[int]:
+        """Quotes holding a term of every slot of the phrase (an AND query: cheap whenever
+        one pair is rare, and pairs, even of common words, mostly are)."""
+        phrase = pairs[0]
+        if len(phrase) < 2:
             return []
-        grams = sorted(
-            {needle[i : i + 3] for i in range(len(needle) - 2)},
-            key=lambda gram: counts.get(gram, 0),
+        match = " AND ".join(
+            "(" + " OR ".join(map(_fts_term, slot)) + ")" if len(slot) > 1 else _fts_term(slot[0])
+            for slot in phrase
         )
+        return [
+            row[0]
+            for row in self.store.db.execute(
+                "select rowid from quotes_pairs where quotes_pairs match ? limit ?",
+                [match, self.QUOTE_CANDIDATES],
+            )
+            if row[0] not in seen
+        ]
+
+    def _pair_union_candidates(self, pairs: _Pairs, seen: set[int]) -> list[int]:
+        """Quotes (not in ``seen``) holding the most of the rarer pairs and their
+        alternatives, weighted by rarity (summed in SQLite)."""
+        _phrase, slots, counts = pairs
         total = max(self.quote_total, 1)
         chosen: list[tuple[str, float]] = []
-        budget = self.TRIGRAM_BUDGET
-        for gram in grams:
-            df = counts.get(gram, 0)
-            if not df:
-                continue
-            if df > self.COMMON_TRIGRAM or df > budget:
+        budget = self.PAIR_BUDGET
+        for term in sorted(
+            {t for slot in slots for t in slot if counts.get(t)}, key=lambda t: counts[t]
+        ):
+            df = counts[term]
+            if df > self.COMMON_PAIR or df > budget:
                 break
             budget -= df
-            chosen.append((f'"{gram}"', math.log(1 + total / df)))
+            chosen.append((term, math.log(1 + total / df)))
         if not chosen:
             return []
-        # One statement: SQLite adds up the weights (faster than a Python loop per posting).
         parts = " union all ".join(
-            "select rowid as id, ? as w from quotes_tri where quotes_tri match ?" for _ in chosen
+            "select rowid as id, ? as w from quotes_pairs where quotes_pairs match ?"
+            for _ in chosen
         )
         rows = self.store.db.execute(
-            f"select id from ({parts}) group by id order by sum(w) desc limit ?",
+            f"select id from ({parts}) group by id order by sum(w) desc, id limit ?",
             [
-                *(value for gram, weight in chosen for value in (weight, gram)),
-                self.QUOTE_CANDIDATES,
+                *(value for term, weight in chosen for value in (weight, _fts_term(term))),
+                self.QUOTE_CANDIDATES + self.DEEP + len(seen),
             ],
         )
-        return [row[0] for row in rows]
+        return [row[0] for row in rows if row[0] not in seen][: self.QUOTE_CANDIDATES + self.DEEP]
 
     def who_said_exhaustive(
         self, query: str, limit: int = 3, cutoff: float | None = None

@@ -300,16 +300,126 @@ def test_broad_article_search_prefers_title_matches_then_the_newest(
     assert set(found) <= set(titles)
 
 
-def test_trigram_pass_finds_a_quote_whose_words_are_all_misspelt(store: Store) -> None:
-    for n, text in enumerate(
-        ["The plan is unfeasible for now.", "Markets fell sharply.", "We will plant trees."]
-    ):
-        store.articles.save(
-            make_article(quotes=[(text, "Ann Lee")]), slug=f"s{n}", content_hash=str(n), text="t"
+def _pair_postings(store: Store, pair: str) -> list[int]:
+    return [
+        row[0]
+        for row in store.db.execute(
+            "select rowid from quotes_pairs where quotes_pairs match ?", [f'"{pair}"']
         )
+    ]
+
+
+def test_a_phrase_of_common_words_finds_its_quote_among_many(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(SearchIndex, "QUOTE_CANDIDATES", 3)
+    rng = random.Random(4)
+    common = ["for", "the", "people", "and", "we", "will", "be", "there"]
+    for n in range(40):
+        words = common[:]
+        while " ".join(words[:4]) == "for the people and" or "for the people and" in " ".join(
+            words
+        ):
+            rng.shuffle(words)
+        store.articles.save(
+            make_article(quotes=[(" ".join(words).capitalize() + ".", "Ann Lee")]),
+            slug=f"a{n}",
+            content_hash=str(n),
+            text="t",
+        )
+    store.articles.save(
+        make_article(quotes=[("We will be there for the people and their families.", "A B")]),
+        slug="b",
+        content_hash="b",
+        text="t",
+    )
     index = SearchIndex(store)
-    found = index.trigram_candidates(squash("unfeasable plna"))
-    assert store.articles.quote(found[0])["text"] == "The plan is unfeasible for now."
-    assert index.closest_quotes("unfeasable plna")
-    index._vocabulary = type(index._vocabulary)()  # counts not read yet: the pass waits
-    assert index.trigram_candidates(squash("unfeasable plna")) == []
+    hit = index.who_said("for the people and")[0]
+    assert hit.score == 100
+    assert store.articles.quote(hit.quote_id)["text"].endswith("people and their families.")
+
+
+def test_a_typo_in_a_short_word_still_finds_the_quote(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(SearchIndex, "QUOTE_CANDIDATES", 3)
+    for n in range(30):
+        store.articles.save(
+            make_article(quotes=[(f"At the end of the day number {n} we vote.", "Ann Lee")]),
+            slug=f"a{n}",
+            content_hash=str(n),
+            text="t",
+        )
+    store.articles.save(
+        make_article(quotes=[("It may not be enough, at the end.", "A B")]),
+        slug="b",
+        content_hash="b",
+        text="t",
+    )
+    index = SearchIndex(store)
+    hit = index.who_said("it may nto be")[0]  # "nto": no word, no pair; "not" one edit away
+    assert store.articles.quote(hit.quote_id)["text"] == "It may not be enough, at the end."
+    assert hit.score == index.who_said_exhaustive("it may nto be")[0].score
+
+
+def test_the_last_word_may_be_cut_short(store: Store) -> None:
+    store.articles.save(
+        make_article(quotes=[("They are standing up for Trumpism, not for us.", "Ann Lee")]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    index = SearchIndex(store)
+    found = index.pair_candidates(squash("standing up for trump"), set())
+    assert [store.articles.quote(i)["text"][:8] for i in found] == ["They are"]
+
+
+def test_pair_index_follows_replace_and_delete(store: Store) -> None:
+    first = store.articles.save(
+        make_article(quotes=[("Turnips will save the republic.", "Ann Lee"), ("Yes.", "B")]),
+        slug="a",
+        content_hash="1",
+        text="t",
+    )
+    other = store.articles.save(
+        make_article(quotes=[("Turnips will not save anyone.", "Ann Lee")]),
+        slug="b",
+        content_hash="1",
+        text="t",
+    )
+    assert len(_pair_postings(store, "turnips_will")) == 2
+    store.articles.save(
+        make_article(quotes=[("Parsnips are the future of farming.", "Ann Lee")]),
+        slug="a",
+        content_hash="2",
+        text="t",
+    )
+    assert _pair_postings(store, "will_save") == []
+    assert len(_pair_postings(store, "turnips_will")) == 1
+    assert len(_pair_postings(store, "parsnips_are")) == 1
+    store.articles.delete(first.article_id)
+    store.articles.delete(other.article_id)
+    assert _pair_postings(store, "parsnips_are") == []
+    assert _pair_postings(store, "turnips_will") == []
+    store.db.execute("insert into quotes_pairs (quotes_pairs, rank) values ('integrity-check', 1)")
+    index = SearchIndex(store)
+    assert index.who_said("parsnips are the future") == []
+
+
+def test_an_old_database_gets_the_pair_index_and_loses_the_trigrams(tmp_path) -> None:
+    path = tmp_path / "old.db"
+    upgrade = [m.__name__ for m in MIGRATIONS].index("_v8_quote_pair_index")
+    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        store.db.execute(
+            "insert into articles (id, slug, title, content_hash, ingested_at) "
+            "values (1, 'a', 'A', 'h', 'now')"
+        )
+        store.db.execute("insert into quotes (article_id, text) values (1, 'Turnips will save.')")
+        store.db.conn.commit()
+        assert "quotes_tri" in store.db.table_names()
+        store.close()
+    finally:
+        schema.MIGRATIONS = old
+    store = Store.open(path)
+    assert "quotes_tri" not in store.db.table_names()
+    assert _pair_postings(store, "will_save") == [1]
+    assert SearchIndex(store).who_said("turnips will save")
+    store.close()

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
+from bot.store import quote_index
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“A-Z0-9])")
 
@@ -168,6 +169,7 @@ class ArticleStore:
         return SaveResult(article_id, "updated" if existing else "added")
 
     def _delete_children(self, article_id: int) -> None:
+        quote_index.remove_article(self.db, article_id)  # before its quotes go
         for table in (
             "paragraphs",
             "quotes",
@@ -223,6 +225,7 @@ class ArticleStore:
                 for q in parsed.quotes
             ],
         )
+        quote_index.add_article(self.db, article_id)
         entity_links = []
         for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
             unique = list(dict.fromkeys(names))

@@ -1,0 +1,121 @@
+"""The word-pair index of quote texts (``quotes_pairs``, migration 8), kept in step from Python.
+
+Each quote is indexed by its adjacent word pairs ("for the people and" → ``for_the``,
+``the_people``, ``people_and``) in a contentless FTS5 table without positions. A pair of
+common words is far rarer than either word, so a phrase made only of common words still has
+a few short posting lists, and a typo spoils only the two pairs touching it. ``/who said``
+(``bot.search``) reads it; :class:`~bot.store.articles.ArticleStore` calls
+:func:`add_article` after inserting an article's quotes and :func:`remove_article` before
+deleting them, inside the article's transaction.
+
+The table holds no text (``content=''``), so removing a quote means handing FTS5 the same
+tokens again ('delete' command): they are recomputed from the quote text with :func:`pairs`,
+which must therefore never change without a migration that rebuilds the table. Every writer
+of ``quotes`` goes through ``ArticleStore`` (a raw ``delete from quotes`` would leave stale
+pairs behind: harmless to search, which re-reads and re-scores every candidate, but wasted).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from sqlite_utils import Database
+
+TABLE = "quotes_pairs"
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """One character to one character: lower case without accents, punctuation to a space."""
+    if not ch.isalnum():
+        return " "
+    base = unicodedata.normalize("NFKD", ch)[0].lower()
+    return base if len(base) == 1 and base.isalnum() else ch
+
+
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character (C speed afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+#: ``fold`` of the ASCII characters as a bytes table (``bytes.translate`` is a C loop).
+_ASCII_FOLD = bytes(ord(_fold_char(chr(code))) for code in range(128)) + bytes(128)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents and punctuation folded, *same length* as the input so offsets of a
+    match in the folded text are offsets in the original."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    return text.translate(_FOLD_TABLE)
+
+
+def pair(first: str, second: str) -> str:
+    """The index term of two adjacent folded words."""
+    return f"{first}_{second}"
+
+
+def pairs(text: str) -> str:
+    """The index tokens of a quote: its distinct adjacent word pairs, space-separated (the
+    ``ascii`` tokenizer with ``_`` as a token character splits them back on the spaces)."""
+    words = fold(text or "").split()
+    return " ".join(dict.fromkeys(pair(a, b) for a, b in itertools.pairwise(words)))
+
+
+def create(db: Database) -> None:
+    db.execute(
+        f"create virtual table {TABLE} using fts5(pairs, content='', detail=none, "
+        "tokenize=\"ascii tokenchars '_'\")"
+    )
+
+
+def _rows(rows: Iterable[tuple[int, str | None]]) -> Iterator[tuple[int, str]]:
+    for quote_id, text in rows:
+        tokens = pairs(text or "")
+        if tokens:
+            yield quote_id, tokens
+
+
+def fill(db: Database) -> None:
+    """Index every quote (the migration; about a minute at a million quotes)."""
+    last = 0
+    while True:
+        rows = db.execute(
+            "select id, text from quotes where id > ? order by id limit 50000", [last]
+        ).fetchall()
+        if not rows:
+            break
+        last = rows[-1][0]
+        db.conn.executemany(f"insert into {TABLE} (rowid, pairs) values (?, ?)", _rows(rows))
+    db.execute(f"insert into {TABLE} ({TABLE}) values ('optimize')")
+
+
+def _write(db: Database, sql: str, article_id: int) -> None:
+    rows = db.execute("select id, text from quotes where article_id = ?", [article_id])
+    try:
+        db.conn.executemany(sql, _rows(rows))
+    except sqlite3.OperationalError as error:
+        # Only a store older than migration 8 lacks the table (``open_database`` migrates
+        # before anything is saved; tests build old stores to upgrade them).
+        if f"no such table: {TABLE}" not in str(error):
+            raise
+
+
+def add_article(db: Database, article_id: int) -> None:
+    """Index the quotes of an article just inserted (same transaction)."""
+    _write(db, f"insert into {TABLE} (rowid, pairs) values (?, ?)", article_id)
+
+
+def remove_article(db: Database, article_id: int) -> None:
+    """Take an article's quotes out of the index before they are deleted (same transaction)."""
+    _write(db, f"insert into {TABLE} ({TABLE}, rowid, pairs) values ('delete', ?, ?)", article_id)
