@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -209,6 +210,41 @@ def test_a_huge_message_is_answered_within_limits(bot: RunningBot) -> None:
     replies = bot.ask("/who said " + "very long words " * 320)
     assert replies[0].text
     assert all(len(r.text) <= 4096 for r in replies)
+
+
+def test_commands_from_many_chats_at_once_are_answered_in_each_chats_order(
+    bot: RunningBot,
+) -> None:
+    """Updates are handled side by side, but every chat sees its answers in the order asked."""
+    chats = [next(_chat_ids) for _ in range(4)]
+    asked = ["/help", "/latest", "/topics", "/quotes", "/who said", "/article"]
+    for text in asked:
+        for chat_id in chats:
+            bot.server.push_message(chat_id, text)
+    for chat_id in chats:
+        replies = bot.server.wait_for_sync(len(asked), chat_id=chat_id, timeout=15)
+        firsts = [reply.text.split("\n")[0] for reply in replies]
+        assert firsts[0].startswith("Hi")  # /help
+        assert firsts[1] == "🗞 Latest articles"
+        assert firsts[2].startswith("Main topics")
+        assert firsts[3] == "Most quoted"
+        assert firsts[4].startswith("Tell me some words of the quote")
+        assert firsts[5].startswith("Which article?")
+
+
+def test_a_chat_is_recorded_and_a_new_name_written_at_once(bot: RunningBot) -> None:
+    chat_id = next(_chat_ids)
+    bot.ask("/help", chat_id=chat_id)
+    bot.ask("/help", chat_id=chat_id)  # nothing changed: the row is not rewritten
+    before = len(bot.server.sent(chat_id))
+    bot.server.push_message(chat_id, "/help", first_name="Renamed")
+    bot.server.wait_for_sync(before + 1, chat_id=chat_id, timeout=15)
+    db = sqlite3.connect(bot.log.parent / "news.db")
+    try:
+        row = db.execute("select type, first_name from chats where id = ?", [chat_id]).fetchone()
+    finally:
+        db.close()
+    assert row == ("private", "Renamed")
 
 
 def test_no_call_was_refused_by_the_api_and_the_token_never_logged(bot: RunningBot) -> None:
