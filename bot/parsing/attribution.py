@@ -33,7 +33,7 @@ Tok = tuple[int, int, str]
 QMARKS = frozenset({'"', "“", "”", "''", "„", "«", "»"})
 DASHES = frozenset({"—", "–", "-", "--"})
 _ENDERS = SENT_END | QMARKS
-_ENDER_CHAR = re.compile("[" + re.escape("".join({t[0] for t in _ENDERS})) + "]")
+_ENDER_CHAR = re.compile("[" + re.escape("".join(sorted({t[0] for t in _ENDERS}))) + "]")
 _DETERMINERS = frozenset(
     """the a an his her their its this that these those one some another any each every our my
     your several two three many""".split()
