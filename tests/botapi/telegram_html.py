@@ -60,6 +60,7 @@ _SIMPLE_ENTITY = {
 
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SPACES = b" \t\r\n\f\v"
+_PLAIN_RUN = re.compile(rb"[^&<>]+")
 _URL_RE = re.compile(r"^(https?|tg|ftp|mailto|tel)://|^(https?|tg|mailto|tel):", re.IGNORECASE)
 
 
@@ -134,10 +135,13 @@ def parse_html(text: str, *, strict: bool = True) -> ParsedText:
     n = len(data)
     i = 0
 
+    out_len = 0  # len("".join(out)), kept as we go
+
     def emit(chunk: str) -> None:
-        nonlocal out_utf16
+        nonlocal out_utf16, out_len
         out.append(chunk)
         out_utf16 += utf16_len(chunk)
+        out_len += len(chunk)
 
     while i < n:
         c = data[i]
@@ -158,10 +162,13 @@ def parse_html(text: str, *, strict: bool = True) -> ParsedText:
                 "use &gt; (Bot API: all &, < and > outside tags must be escaped)"
             )
         if c != ord("<"):
-            # copy one whole UTF-8 character
-            j = i + 1
-            while j < n and (data[j] & 0xC0) == 0x80:
-                j += 1
+            if c == ord("&") or c == ord(">"):  # not strict: kept as it is
+                emit(chr(c))
+                i += 1
+                continue
+            # copy the run of plain text up to the next &, < or > (whole UTF-8 characters:
+            # those three are ASCII, so never inside one)
+            j = _PLAIN_RUN.match(data, i).end()  # type: ignore[union-attr]
             emit(data[i:j].decode("utf-8"))
             i = j
             continue
@@ -254,7 +261,7 @@ def parse_html(text: str, *, strict: bool = True) -> ParsedText:
                 raise HtmlParseError(
                     f'Tag "span" must have class "tg-spoiler" at byte offset {begin}'
                 )
-            stack.append(_Open(tag, argument, out_utf16, len("".join(out))))
+            stack.append(_Open(tag, argument, out_utf16, out_len))
             i += 1  # skip '>'
             continue
 
