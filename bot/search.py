@@ -490,10 +490,11 @@ class SearchIndex:
         Candidates come in passes, each only when the ones before found no exact match, and
         each pass's new candidates are scored as they come (texts read and folded once):
         quotes holding every content word (``quotes_fts``); quotes holding every adjacent word
-        pair the index knows, a phrase however common its words (``quotes_pairs``); quotes
-        holding the most of the rarer pairs, weighted by rarity, deeper when the best so far
-        is below ``DEEP_BELOW``; and, when nothing passed the cutoff, quotes holding the most
-        of the rarer words (near misses to offer). A typo spoils only the two pairs around it,
+        pair the index knows, a phrase however common its words (``quotes_pairs``); unless
+        the best so far scores ``UNION_BELOW`` or more, quotes holding the most of the rarer
+        pairs, weighted by rarity, deeper when the best is below ``DEEP_BELOW``; and when
+        nothing passed the cutoff, quotes holding the most of the rarer words (near misses
+        to offer). A typo spoils only the two pairs around it,
         and a word no pair knows is tried as the known words one edit away; the last word may
         be cut short (its pair is also read as a prefix)."""
         needle = squash(query)
@@ -538,7 +539,7 @@ class SearchIndex:
         if best < 100:
             pairs = self._pair_terms(needle)
             best = score(self._pair_phrase_candidates(pairs, seen))
-            if best < 100:
+            if best < self.UNION_BELOW:
                 union = self._pair_union_candidates(pairs, seen)
                 best = score(union[: self.QUOTE_CANDIDATES])
                 if best < self.DEEP_BELOW:
@@ -547,13 +548,15 @@ class SearchIndex:
             score(self._rare_words_candidates(terms, seen))
         return _best(needle, scored, limit)
 
+    #: The weighted word-pair pass runs when the best so far scores below this.
+    UNION_BELOW = 95.0
     #: Postings read at most by the weighted word-pair pass, and pairs too common for it.
     PAIR_BUDGET = 40_000
     COMMON_PAIR = 20_000
     #: Below this best score the pair pass scores its next ``DEEP`` candidates too: the close
     #: but imperfect matches are where another quote most often scores a point higher.
     DEEP_BELOW = 90.0
-    DEEP = 600
+    DEEP = 150
     _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
     #: A word no pair knows is also tried as this many known words one edit away.
     EDITS = 8
