@@ -33,7 +33,6 @@ Tok = tuple[int, int, str]
 QMARKS = frozenset({'"', "“", "”", "''", "„", "«", "»"})
 DASHES = frozenset({"—", "–", "-", "--"})
 _ENDERS = SENT_END | QMARKS
-_ENDER_CHAR = re.compile("[" + re.escape("".join(sorted({t[0] for t in _ENDERS}))) + "]")
 _DETERMINERS = frozenset(
     """the a an his her their its this that these those one some another any each every our my
     your several two three many""".split()
@@ -547,9 +546,8 @@ class Attributor:
         sp = []
         start = para.start
         n = len(toks)
-        # only sentence marks and quote marks can end a sentence: find them in the text
-        # (a few per paragraph) and keep those that are tokens of their own
-        for k in self._enders(pi):
+        # only sentence marks and quote marks can end a sentence: find them in one pass
+        for k in [k for k, t in enumerate(toks) if t[2] in _ENDERS]:
             if k + 1 >= n:
                 continue
             w = toks[k][2]
@@ -564,22 +562,6 @@ class Attributor:
         sp.append((start, para.end))
         self._sents[pi] = sp
         return sp
-
-    def _enders(self, pi: int) -> list[int]:
-        """Indexes of the tokens of paragraph ``pi`` that are in ``_ENDERS``, in order.
-
-        Every such token starts with one of ``.!?"“”'„«»``: look those characters up in the
-        text and bisect to the token starting there, instead of testing every token.
-        """
-        toks = self.toks(pi)
-        p = self.paras[pi]
-        out = []
-        n = len(toks)
-        for m in _ENDER_CHAR.finditer(self.text, p.start, p.end):
-            k = bisect.bisect_left(toks, (m.start(),))
-            if k < n and toks[k][0] == m.start() and toks[k][2] in _ENDERS:
-                out.append(k)
-        return out
 
     def _titles_of(self, pid: int) -> set[str]:
         """Title words a person is named with anywhere ("Sen." -> "senator")."""
