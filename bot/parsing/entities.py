@@ -150,7 +150,27 @@ _ORG_WORDS = (
     "Guardian|Telegraph|Express|Independent|Mail|Monitor|Chronicle|Daily|Weekly|Institute"
 )
 _CAP = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*\.?"
-_ORG_WORD_RE = re.compile(r"(?:" + _ORG_WORDS + r")(?![\w&])")
+
+
+def _org_word_forms(alternation: str) -> list[str]:
+    """The words of ``_ORG_WORDS`` spelt out (``Inc\\.?`` -> ``Inc``, ``Inc.``)."""
+    forms: list[str] = []
+    for alt in alternation.split("|"):
+        optional_dot = alt.endswith("\\.?")
+        word = alt.removesuffix("\\.?").replace("\\.", ".")
+        assert re.fullmatch(r"[A-Za-z]+\.?", word), alt  # nothing else to spell out
+        forms += [word, word + "."] if optional_dot else [word]
+    return forms
+
+
+# As a prefix trie rather than 130 alternatives: the same words, tried in half the time
+# (at every capital letter the engine followed the alternatives one by one). With the
+# lookahead, the longest word wins in both forms ("Networks", "Inc."), so hits are equal.
+_ORG_WORD_RE = re.compile(
+    r"(?:"
+    + _trie_regex(sorted(set(_org_word_forms(_ORG_WORDS)), key=len, reverse=True))
+    + r")(?![\w&])"
+)
 # "... of the Interior", "... for American Progress": a name after the organisation word.
 _CAP_WORD = r"[A-Z][\w&'’]*(?:[.-][\w&'’]+)*"  # no trailing dot: that ends a sentence
 _ORG_TAIL_RE = re.compile(
