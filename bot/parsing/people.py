@@ -198,9 +198,15 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _WORD_BACK = re.compile(r"([\w.’'\-]+)[ \u00a0]*$")
 _WORD_BACK_REVERSED = re.compile(r"[ \u00a0]*([\w.’'\-]+)")
+_WORD_BACK_LAST = frozenset(" \u00a0_.’'-")  # with the alphanumerics: what the match opens on
 
 
 _NAME_START = re.compile(r"[A-Z][a-z]")
+# Lower-case words that _role_before does not stop at: any other plain lower-case word
+# ends the walk, and most names follow one.
+_ROLE_BEFORE_WORDS = (
+    _HONORIFICS | cues.ROLE_NOUNS | cues.TITLES | ROLE_PRE_WORDS | frozenset({"of"})
+)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -225,6 +231,8 @@ def _word_back(text: str, pos: int) -> tuple[int, str] | None:
     end = pos
     if end > lo and text[end - 1] == "\n":
         end -= 1  # "$" also matches before a final newline
+    if end <= lo or not (text[end - 1] in _WORD_BACK_LAST or text[end - 1].isalnum()):
+        return None  # no space or word character right before: no match (a quote mark, "(")
     m = _WORD_BACK_REVERSED.match(text[lo:end][::-1])
     if m is None:
         return None
@@ -253,6 +261,8 @@ class PeopleFinder:
             if found is None:
                 break
             w_start, w = found
+            if w.isalpha() and w.islower() and w not in _ROLE_BEFORE_WORDS:
+                break  # a plain lower-case word ("said", "and"): what the tests below find
             wl = w.lower().rstrip(".")
             if not _HAS_LETTER.search(w) or (w[-1] == "." and not _abbreviation(w)):
                 break  # "... in Cairo. Egyptian Foreign Minister": the sentence before
@@ -353,10 +363,9 @@ class PeopleFinder:
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
+                after = m.end()
                 # (a contraction needs an apostrophe right after: checked before the regex)
-                if text[m.end() : m.end() + 1] in _APOSTROPHES and _CONTRACTION.match(
-                    text, m.end()
-                ):
+                if text[after : after + 1] in _APOSTROPHES and _CONTRACTION.match(text, after):
                     # "Don't", "We'll": the last word is a verb or pronoun, not a name
                     cut = max(raw.rfind(" "), raw.rfind("\u00a0"))
                     if cut < 0:
