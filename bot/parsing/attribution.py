@@ -962,9 +962,8 @@ class Attributor:
                 a = seg.open_mark
                 b = seg.close_mark if seg.close_mark is not None else self.paras[seg.end_para].end
                 i = self._index_at(toks, a)
-                while i < len(toks) and toks[i][0] < b:
-                    m[i] = True
-                    i += 1
+                j = bisect.bisect_left(toks, (b,), i)  # the tokens starting before b
+                m[i:j] = [True] * (j - i)
             self._masks[pi] = m
         return m
 
