@@ -135,6 +135,32 @@ _LOWER_ORGS: dict[str, str] = {
 _GAZETTEER_RE = re.compile(
     r"(?:" + _trie_regex(sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w&])"
 )
+# The few aliases that do not start with a capital ("al-Qaeda", "eurozone") make the
+# engine try the trie at every a, c, e and s. A text holding none of them (nearly every
+# text) has no hit starting with such a letter, so the capitalised aliases alone give the
+# same hits, in half the time. Whether it holds one: a search per group of aliases with
+# the same first two letters (a literal start, which the engine finds fast).
+_GAZETTEER_CAPS_RE = re.compile(
+    r"(?:"
+    + _trie_regex(sorted((a for a in _ALIASES if a[0].isupper()), key=len, reverse=True))
+    + r")(?![\w&])"
+)
+_UNCAPPED_GROUPS: dict[str, list[str]] = {}
+for _alias in _ALIASES:
+    if not _alias[0].isupper():
+        _UNCAPPED_GROUPS.setdefault(_alias[:2], []).append(_alias)
+_UNCAPPED_ALIAS_RES = [
+    re.compile(_trie_regex(sorted(group, key=len, reverse=True)))
+    for group in _UNCAPPED_GROUPS.values()
+]
+
+
+def _gazetteer_scan(text: str, start: int, end: int) -> re.Pattern[str]:
+    """The gazetteer regex to scan ``text[start:end]`` with (same hits either way)."""
+    if any(rx.search(text, start, end) for rx in _UNCAPPED_ALIAS_RES):
+        return _GAZETTEER_RE
+    return _GAZETTEER_CAPS_RE
+
 
 _ORG_WORDS = (
     "Ministry|Department|Dept\\.|Agency|Party|Council|Committee|Commission|University|"
@@ -490,7 +516,7 @@ def _find(
     covered: list[tuple[int, int]] = []  # every claimed span, skip-list hits included
     mention_at: dict[int, int] = {}  # index in covered -> index in mentions
 
-    for m in _GAZETTEER_RE.finditer(text, start, end):
+    for m in _gazetteer_scan(text, start, end).finditer(text, start, end):
         s, e = m.span()
         if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_&"):
             continue
