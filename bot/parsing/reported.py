@@ -21,37 +21,34 @@ from bot.parsing.tokens import SENT_END, trie_regex
 # Tokens after which a clause (or, for "a.m."/"p.m." before a capital, a sentence) starts.
 _CLAUSE_START = frozenset({",", "—", "–", ";", ":", "a.m.", "p.m."})
 # Every token _reported_in can act on, as one scan: most paragraphs have none of them and
-# are then never tokenized or split into sentences (the bulk of this step's cost). Every
-# token starts a word (after a non-word character), so the scan looks only there: led by
-# that character, the regex engine skips ahead in C instead of trying the words at every
-# letter. A hit is only a reason to look: _reported_in reads the tokens themselves.
-_CANDIDATE_WORDS = (
-    r"(?:"
-    + trie_regex(
-        sorted(
-            {
-                w
-                for w, base in cues.REPORTING_FORMS.items()
-                if base in cues.INDIRECT_VERBS and not w.endswith("ing")
-            }
-            | {"according"},
-            key=len,
-            reverse=True,
-        )
-    )
-    + r")(?!\w)"
+# are then never tokenized or split into sentences (the bulk of this step's cost). A hit
+# is only a reason to look (_reported_in reads the tokens themselves), so extra hits cost
+# a look and nothing else; a missing one would lose a statement.
+_CANDIDATE_FORMS = sorted(
+    {
+        w
+        for w, base in cues.REPORTING_FORMS.items()
+        if base in cues.INDIRECT_VERBS and not w.endswith("ing")
+    }
+    | {"according"},
+    key=len,
+    reverse=True,
 )
-_CANDIDATE = re.compile(r"\W(" + _CANDIDATE_WORDS + ")")
+assert all("a" <= w[0] <= "z" for w in _CANDIDATE_FORMS)
+_CANDIDATE_WORDS = r"(?:" + trie_regex(_CANDIDATE_FORMS) + r")(?!\w)"
+# A token starts after a non-word character, which is never a-z: led by "not a-z", the
+# scan tries the words only there (the engine skips ahead in C, instead of trying them
+# at every letter); a hit after a capital or a digit is one of the harmless extras.
+_CANDIDATE = re.compile(r"[^a-z](" + _CANDIDATE_WORDS + ")")
 _CANDIDATE_AT = re.compile(_CANDIDATE_WORDS)
 
 
 def _candidates(text: str, start: int, end: int) -> list[int]:
-    """Offsets of the words in ``text[start:end]`` that _reported_in may act on."""
+    """Offsets of the words in ``text[start:end]`` that _reported_in may act on (and a
+    few more)."""
     hits = [m.start(1) for m in _CANDIDATE.finditer(text, max(start - 1, 0), end)]
-    if (start == 0 or text[start - 1].isalnum() or text[start - 1] == "_") and (
-        _CANDIDATE_AT.match(text, start, end)
-    ):
-        hits.insert(0, start)  # a word at ``start`` with no non-word character before it
+    if (start == 0 or "a" <= text[start - 1] <= "z") and _CANDIDATE_AT.match(text, start, end):
+        hits.insert(0, start)  # a word at ``start`` with no leading character to match
     return hits
 
 
