@@ -558,6 +558,9 @@ class SearchIndex:
     DEEP_BELOW = 90.0
     DEEP = 150
     _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+    #: The pair passes read the first this many words of a query (a long message would
+    #: otherwise cost a lookup, and perhaps edits, per word).
+    PAIR_WORDS = 12
     #: A word no pair knows is also tried as this many known words one edit away.
     EDITS = 8
 
@@ -614,7 +617,7 @@ class SearchIndex:
         as the known words one edit away. The phrase keeps each slot's pair as typed when the
         index knows it, else the slot's known alternatives; slots with none are left out (a
         dropped word)."""
-        words = needle.split()
+        words = needle.split()[: self.PAIR_WORDS]
         if len(words) < 2:
             return [], [], {}
         pair = quote_index.pair
