@@ -52,6 +52,22 @@ def squash(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+#: A ``/who said`` query is searched and scored by its first this many characters (whole
+#: words): a pasted paragraph costs what a sentence does, and its opening words are in the
+#: quote it was pasted from.
+QUERY_CHARS = 160
+
+
+def quote_needle(query: str) -> str:
+    """The squashed query ``who_said`` searches with: at most ``QUERY_CHARS`` characters, cut
+    at a space (a word cut in two would read as a typo)."""
+    needle = squash(query[: QUERY_CHARS * 4])
+    if len(needle) > QUERY_CHARS:
+        cut = needle.rfind(" ", 0, QUERY_CHARS + 1)
+        needle = needle[: cut if cut > 0 else QUERY_CHARS]
+    return needle
+
+
 @dataclass(frozen=True, slots=True)
 class QuoteHit:
     quote_id: int
@@ -126,9 +142,13 @@ _Pairs = tuple[list[list[str]], list[list[str]], dict[str, int]]
 _Scored = tuple[float, bool, int, str, str]
 
 
-def _best(needle: str, scored: list[_Scored], limit: int) -> list[QuoteHit]:
+def _best(
+    needle: str, scored: list[_Scored], limit: int, whole: str | None = None
+) -> list[QuoteHit]:
     """The ``limit`` best, ties to the quote the match covers more of, then to the lower id.
-    Spans (an alignment each) are only worked out for quotes that can make the cut."""
+    Spans (an alignment each) are only worked out for quotes that can make the cut. ``whole``,
+    the longer query ``needle`` was cut from, breaks ties first: the quote that matches more
+    of what was pasted (a variant differing after the cut scores the same on the cut)."""
     if not scored:
         return []
     scored = sorted(scored, key=lambda item: -item[0])
@@ -142,9 +162,12 @@ def _best(needle: str, scored: list[_Scored], limit: int) -> list[QuoteHit]:
             alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
             if alignment is not None:
                 span = _word_span(text, alignment.dest_start, alignment.dest_end)
-        coverage = (span[1] - span[0]) / max(len(folded_text), 1)
-        hits.append((score, coverage, QuoteHit(quote_id, score, span)))
-    hits.sort(key=lambda item: (-item[0], -item[1], item[2].quote_id))
+        order = [-(span[1] - span[0]) / max(len(folded_text), 1)]  # more covered first
+        if whole is not None:
+            squashed = " ".join(folded_text.split())
+            order.insert(0, -fuzz.ratio(whole, squashed[: len(whole) + 40], processor=None))
+        hits.append((score, order, QuoteHit(quote_id, score, span)))
+    hits.sort(key=lambda item: (-item[0], item[1], item[2].quote_id))
     return [hit for _, _, hit in hits[:limit]]
 
 
@@ -155,6 +178,7 @@ def rank_quotes(
     folded: Sequence[str],
     limit: int,
     cutoff: float,
+    whole: str | None = None,
 ) -> list[QuoteHit]:
     """The scoring every path shares (the FTS path and the exhaustive reference alike).
 
@@ -173,6 +197,7 @@ def rank_quotes(
             for score, i, partial in _scored(needle, folded, keep, cutoff)
         ],
         limit,
+        whole,
     )
 
 
@@ -497,13 +522,15 @@ class SearchIndex:
         to offer). A typo spoils only the two pairs around it,
         and a word no pair knows is tried as the known words one edit away; the last word may
         be cut short (its pair is also read as a prefix)."""
-        needle = squash(query)
+        needle = quote_needle(query)
         if len(needle) < 3:
             return []
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
         floor = min(cutoff, self.NEAR_CUTOFF)
         depth = max(limit, self.RANKED)
-        key = (needle, self._version())
+        whole = squash(query[: QUERY_CHARS * 4])
+        whole = whole if len(whole) > len(needle) else None
+        key = (whole or needle, self._version())
         last_key, last_time, last_floor, last_depth, last_hits = self._last
         if (
             last_key == key
@@ -513,11 +540,13 @@ class SearchIndex:
         ):
             hits = last_hits  # the same words again at once: a miss asks for near misses
         else:
-            hits = self._search(needle, depth, floor)
+            hits = self._search(needle, depth, floor, whole)
             self._last = (key, time.monotonic(), floor, depth, hits)
         return [hit for hit in hits if hit.score >= cutoff][:limit]
 
-    def _search(self, needle: str, limit: int, cutoff: float) -> list[QuoteHit]:
+    def _search(
+        self, needle: str, limit: int, cutoff: float, whole: str | None = None
+    ) -> list[QuoteHit]:
         keep = max(limit * 4, 20)
         scored: list[_Scored] = []
         seen: set[int] = set()
@@ -546,7 +575,7 @@ class SearchIndex:
                     best = score(union[self.QUOTE_CANDIDATES :])
         if best < self.QUOTE_CUTOFF:
             score(self._rare_words_candidates(terms, seen))
-        return _best(needle, scored, limit)
+        return _best(needle, scored, limit, whole)
 
     #: The weighted word-pair pass runs when the best so far scores below this.
     UNION_BELOW = 95.0
@@ -703,7 +732,7 @@ class SearchIndex:
         self, query: str, limit: int = 3, cutoff: float | None = None
     ) -> list[QuoteHit]:
         """The reference answer: every quote scored (slow; for tests and the recall bench)."""
-        needle = squash(query)
+        needle = quote_needle(query)
         if len(needle) < 3:
             return []
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
@@ -711,7 +740,11 @@ class SearchIndex:
         for quote_id, text, _speaker in self.store.articles.iter_quotes():
             ids.append(quote_id)
             texts.append(text or "")
-        return rank_quotes(needle, ids, texts, [fold(t) for t in texts], limit, cutoff)
+        whole = squash(query[: QUERY_CHARS * 4])
+        folded = [fold(t) for t in texts]
+        return rank_quotes(
+            needle, ids, texts, folded, limit, cutoff, whole if len(whole) > len(needle) else None
+        )
 
     def closest_quotes(self, query: str, limit: int = 3) -> list[QuoteHit]:
         """Near misses, offered as suggestions when nothing passes the cutoff."""

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot.parsing.topics import normalise_topic
-from bot.search import SearchIndex, _NameIndex, content_words, squash
+from bot.search import QUERY_CHARS, SearchIndex, _NameIndex, content_words, quote_needle, squash
 from bot.store import Store, schema
 from bot.store.schema import MIGRATIONS
 from tests.conftest import make_article
@@ -89,6 +89,45 @@ def test_fast_path_agrees_with_the_exhaustive_scan(generated) -> None:
         if [h.score for h in fast] == [h.score for h in full]:
             agree += 1
     assert agree / len(queries) >= 0.97
+
+
+@pytest.mark.parametrize("size", [300, 1500, 4000])
+def test_a_long_pasted_passage_finds_its_quote(generated, tmp_path, size: int) -> None:
+    """A paragraph pasted whole (a long quote, then more of the story) is searched by its
+    opening words, and the next few hundred characters decide between quotes that tie on
+    those (a variant of the quote differing a few words further on)."""
+    _store, texts = generated
+    rng = random.Random(size)
+    store = Store.open(tmp_path / "long.db")
+    long_quotes = [" ".join(rng.sample(texts, 3)) for _ in range(6)]
+    words = long_quotes[0].split()
+    variant = " ".join([*words[:35], "something else entirely", *words[38:]])
+    for n, text in enumerate([variant, *long_quotes]):
+        filler = [(t, "Someone") for t in rng.sample(texts, 5)]
+        store.articles.save(
+            make_article(title=f"Story {n}", quotes=[(text, "Speaker"), *filler]),
+            slug=f"l{n}",
+            content_hash=str(n),
+            text="t",
+        )
+    index = SearchIndex(store)
+    for text in long_quotes:
+        passage = text
+        while len(passage) < size:
+            passage += " " + rng.choice(texts)
+        passage = passage[:size]
+        quote_id = store.db.execute("select min(id) from quotes where text = ?", [text]).fetchone()
+        hits = index.who_said(passage)
+        assert hits and hits[0].quote_id == quote_id[0]
+        assert index.who_said_exhaustive(passage, limit=1)[0].quote_id == quote_id[0]
+    store.close()
+
+
+def test_a_long_query_is_searched_by_its_first_words() -> None:
+    passage = "word " * 1000
+    needle = quote_needle(passage)
+    assert len(needle) <= QUERY_CHARS and needle.endswith("word")
+    assert quote_needle("short query") == "short query"
 
 
 def test_exact_phrase_finds_its_quote_and_highlights_it(generated) -> None:
