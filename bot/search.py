@@ -23,7 +23,7 @@ import math
 import re
 import sqlite3
 import threading
-import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -45,6 +45,27 @@ STOPWORDS = frozenset(
     this those through to too very was we were what when where which while who whom why will
     with would you your yours""".split()  # noqa: SIM905 (a word list reads better as text)
 )
+
+
+class _Recent(OrderedDict):
+    """A bounded map of recent answers (least recently used dropped first). Keys carry what
+    the answer depends on (the store's version), or the owner clears it when that changes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get(self, key, default=None):
+        value = super().get(key, default)
+        if value is not default:
+            self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.size:
+            self.popitem(last=False)
 
 
 def squash(text: str) -> str:
@@ -225,8 +246,10 @@ class _NameIndex:
         self.words: dict[str, list[int]] = {}
         self.word_list: list[str] = []
         self.max_id = 0
+        self._recent = _Recent(1024)  # (query, limit, cutoff) -> hits, until names are added
 
     def add(self, rows: Iterable[tuple[int, str]]) -> None:
+        self._recent.clear()
         for item_id, name in rows:
             index = len(self.items)
             squashed = squash(name)
@@ -242,6 +265,13 @@ class _NameIndex:
             self.max_id = max(self.max_id, item_id)
 
     def search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
+        key = (query, limit, cutoff)
+        hits = self._recent.get(key)
+        if hits is None:
+            hits = self._recent[key] = self._search(query, limit, cutoff)
+        return list(hits)
+
+    def _search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
         needle = squash(query)
         if not needle:
             return []
@@ -281,6 +311,9 @@ class _Vocabulary:
             if len(word) >= 4 and not word.isdigit():
                 self.by_length.setdefault(len(word), []).append(word)
         self._pools: dict[int, list[str]] = {}
+        #: Corrections and one-edit neighbours of recent words (the vocabulary never changes).
+        self.recent_corrections = _Recent(4096)
+        self.recent_edits = _Recent(4096)
         #: How many quotes hold each word (as read at start-up).
         self.docs: dict[str, int] = {}
 
@@ -297,6 +330,13 @@ class _Vocabulary:
 
     def corrections(self, word: str, limit: int = 3, cutoff: float = 78.0) -> list[str]:
         """Known words one or two edits away (same length, or one letter more or less)."""
+        key = (word, limit, cutoff)
+        found = self.recent_corrections.get(key)
+        if found is None:
+            found = self.recent_corrections[key] = self._corrections(word, limit, cutoff)
+        return list(found)
+
+    def _corrections(self, word: str, limit: int, cutoff: float) -> list[str]:
         size = len(word)
         pool = self._pools.get(size)
         if pool is None:
@@ -337,7 +377,10 @@ class SearchIndex:
         self._topics = _NameIndex()
         self._vocabulary = _Vocabulary()
         self._vocabulary_read = threading.Event()
-        self._last: tuple[tuple, float, float, int, list[QuoteHit]] = ((), 0.0, 0.0, 0, [])
+        #: Recent answers: (query, store version) -> (floor, depth, hits), and for /search
+        #: (query, limit, store version) -> article ids.
+        self._recent_quotes = _Recent(1024)
+        self._recent_articles = _Recent(1024)
         self.refresh()
 
     def refresh(self) -> None:
@@ -345,7 +388,8 @@ class SearchIndex:
         nothing, their index is updated in the same transaction as the article."""
         with self._lock:
             self._df = {}
-            self._last = ((), 0.0, 0.0, 0, [])
+            self._recent_quotes.clear()
+            self._recent_articles.clear()
             self.quote_total = (
                 self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
             )
@@ -375,6 +419,16 @@ class SearchIndex:
                 self._vocabulary_read.set()
 
         threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
+
+    def forget(self) -> None:
+        """Drop the recent answers and word corrections kept (benchmarks time the work)."""
+        with self._lock:
+            self._recent_quotes.clear()
+            self._recent_articles.clear()
+            self._people._recent.clear()
+            self._topics._recent.clear()
+            self._vocabulary.recent_corrections.clear()
+            self._vocabulary.recent_edits.clear()
 
     def wait_until_ready(self, timeout: float | None = None) -> bool:
         """Block until the vocabulary (word counts, typo corrections) has been read."""
@@ -531,17 +585,14 @@ class SearchIndex:
         whole = squash(query[: QUERY_CHARS * 4])
         whole = whole if len(whole) > len(needle) else None
         key = (whole or needle, self._version())
-        last_key, last_time, last_floor, last_depth, last_hits = self._last
-        if (
-            last_key == key
-            and last_floor <= floor
-            and last_depth >= limit
-            and time.monotonic() - last_time < 5
-        ):
-            hits = last_hits  # the same words again at once: a miss asks for near misses
+        # The same words again (a miss asks for near misses at once; a quote going round is
+        # asked for by many chats): answered from the recent answers while the store is as it was.
+        recent = self._recent_quotes.get(key)
+        if recent is not None and recent[0] <= floor and recent[1] >= limit:
+            hits = recent[2]
         else:
             hits = self._search(needle, depth, floor, whole)
-            self._last = (key, time.monotonic(), floor, depth, hits)
+            self._recent_quotes[key] = (floor, depth, hits)
         return [hit for hit in hits if hit.score >= cutoff][:limit]
 
     def _search(
@@ -596,7 +647,13 @@ class SearchIndex:
     def _edits(self, word: str) -> list[str]:
         """Known words one edit away (a letter dropped, added, changed, or two swapped),
         most frequent first."""
-        docs = self._vocabulary.docs
+        vocabulary = self._vocabulary
+        found = vocabulary.recent_edits.get(word)
+        if found is None:
+            found = vocabulary.recent_edits[word] = self._one_edit(word, vocabulary.docs)
+        return list(found)
+
+    def _one_edit(self, word: str, docs: dict[str, int]) -> list[str]:
         splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
         found = set()
         for a, b in splits:
@@ -771,6 +828,15 @@ class SearchIndex:
     # -- articles ----------------------------------------------------------------------------
 
     def articles(self, query: str, limit: int = 5) -> list[int]:
+        """Article ids by full-text relevance (see ``_articles``); recent answers are kept
+        while the store is as it was."""
+        key = (query, limit, self._version())
+        found = self._recent_articles.get(key)
+        if found is None:
+            found = self._recent_articles[key] = self._articles(query, limit)
+        return list(found)
+
+    def _articles(self, query: str, limit: int = 5) -> list[int]:
         """Article ids by full-text relevance (FTS5, stemmed): articles with every content word
         first, then any of them; failing that, titles sharing a word's first letters, fuzzily.
         A query matching very many articles is answered from the newest of them (see

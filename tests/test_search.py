@@ -105,3 +105,25 @@ def test_article_full_text_search(index: SearchIndex, store: Store) -> None:
     assert index.articles("   ") == []
     # FTS5 query syntax typed by a user is searched as words, never run as syntax.
     assert index.articles('") OR heatwave --') == ids
+
+
+def test_recent_answers_follow_saves_without_a_refresh(index: SearchIndex, store: Store) -> None:
+    """Answers are kept for queries asked again, only while the store is as it was."""
+    assert best_text(index, "apples and oranges forever") is None
+    assert index.articles("pomegranate") == []
+    assert index.people("Ann Lee", cutoff=95) == []
+    store.articles.save(
+        make_article(
+            title="Pomegranate season",
+            quotes=[("Apples and oranges forever and ever.", "Ann Lee")],
+            people=[("Ann Lee", None)],
+        ),
+        slug="b",
+        content_hash="2",
+        text="t",
+    )
+    assert best_text(index, "apples and oranges forever") == "Apples and oranges forever and ever."
+    assert len(index.articles("pomegranate")) == 1
+    assert [hit.name for hit in index.people("Ann Lee", cutoff=95)] == ["Ann Lee"]
+    index.forget()
+    assert best_text(index, "apples and oranges forever") == "Apples and oranges forever and ever."
