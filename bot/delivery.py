@@ -137,9 +137,7 @@ class Deliverer:
         self._pending[key] = future
         self._queue.append(key)
         while len(self._workers) < min(self.max_workers, len(self._queue)):
-            task = asyncio.create_task(self._work(), name="briefing-delivery")
-            self._workers.add(task)
-            task.add_done_callback(self._workers.discard)
+            self._workers.add(asyncio.create_task(self._work(), name="briefing-delivery"))
         return future
 
     async def fan_out(self, items: Iterable[tuple[int, date]]) -> collections.Counter[Outcome]:
@@ -152,16 +150,22 @@ class Deliverer:
         return len(self._pending)
 
     async def _work(self) -> None:
-        while self._queue and not self._stopping:
-            key = self._queue.popleft()
-            try:
-                outcome = await self.deliver(*key)
-            except Exception:
-                log.exception("delivering the briefing to chat %s failed", key[0])
-                outcome = Outcome.FAILED
-            future = self._pending.pop(key)
-            if not future.done():
-                future.set_result(outcome)
+        try:
+            while self._queue and not self._stopping:
+                key = self._queue.popleft()
+                try:
+                    outcome = await self.deliver(*key)
+                except Exception:
+                    log.exception("delivering the briefing to chat %s failed", key[0])
+                    outcome = Outcome.FAILED
+                future = self._pending.pop(key)
+                if not future.done():
+                    future.set_result(outcome)
+        finally:
+            # Leave the pool in the same step as the last look at the queue: a done-callback
+            # runs a step later, and a briefing submitted in between found the pool "full"
+            # of a finished worker and waited in the queue for good.
+            self._workers.discard(asyncio.current_task())  # type: ignore[arg-type]
 
     async def stop(self) -> None:
         """Shut down gracefully: finish sends in flight, claim nothing new."""

@@ -307,3 +307,23 @@ async def test_server_errors_outlasting_retries_leave_it_for_the_next_sweep(
             await bot_api.wait_for(lambda s: s.text.startswith("☀️ Your briefing"), chat_id=501)
     assert len(briefings(bot_api, 501)) == 1
     assert_no_violations(bot_api)
+
+
+async def test_a_briefing_submitted_as_the_last_worker_finishes_is_still_sent(
+    bot_api: BotApiServer, db_path: Path
+) -> None:
+    from bot.delivery import Outcome
+
+    bot_api.add_chat(601)
+    bot_api.add_chat(602)
+    subscribe_all(db_path, [601, 602], time(20, 0), "UTC", MORNING - timedelta(days=1))
+    with time_machine.travel(MORNING, tick=True):
+        async with running_bot(bot_api, db_path) as bot:
+            sender = bot.deliverer
+            await wait_until(lambda: sender.busy == 0)
+            first = await sender.submit(601, MORNING.date())
+            # Resumed by the first future: its worker has just finished, in the same step.
+            second = await asyncio.wait_for(sender.submit(602, MORNING.date()), 10)
+    assert (first, second) == (Outcome.SENT, Outcome.SENT)
+    assert len(briefings(bot_api, 601)) == len(briefings(bot_api, 602)) == 1
+    assert_no_violations(bot_api)
