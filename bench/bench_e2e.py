@@ -140,12 +140,17 @@ class BotProcess:
 
 
 def mixed_commands(store: Store, count: int, seed: int) -> list[str]:
+    """``count`` commands in a fixed mix. The pools are as large as their share of the burst,
+    so a query is rarely asked twice: the bot's cache of recent answers (``bot/search.py``)
+    must not stand in for the search it saves (topics repeat: there are only a few hundred)."""
     rng = random.Random(seed)
-    ws = who_said_queries(store, rng, 60)
+    ws = who_said_queries(store, rng, max(60, count * 40 // 400))
     who = [f"/who said {q}" for qs in ws.values() for q in qs]
-    people = [f"/quotes {n}" for n in name_queries(store, "people", rng, 120)]
-    topics = [f"/topics {n}" for n in name_queries(store, "topics", rng, 60)]
-    search = [f"/search {q}" for q in search_queries(store, rng, 120)]
+    people = [
+        f"/quotes {n}" for n in name_queries(store, "people", rng, max(120, count * 12 // 100))
+    ]
+    topics = [f"/topics {n}" for n in name_queries(store, "topics", rng, max(60, count // 10))]
+    search = [f"/search {q}" for q in search_queries(store, rng, max(120, count * 15 // 100))]
     mix = [
         (who, 0.40),
         (people, 0.12),
@@ -158,7 +163,14 @@ def mixed_commands(store: Store, count: int, seed: int) -> list[str]:
         (["/help"], 0.05),
     ]
     pools, weights = zip(*mix, strict=True)
-    return [rng.choice(rng.choices(pools, weights)[0]) for _ in range(count)]
+    for pool in pools:
+        rng.shuffle(pool)
+    taken = [0] * len(pools)
+    commands = []
+    for k in rng.choices(range(len(pools)), weights, k=count):  # each pool in turn, no repeats
+        commands.append(pools[k][taken[k] % len(pools[k])])
+        taken[k] += 1
+    return commands
 
 
 def wait_until_ready(server: BotApiServer, bot: BotProcess, timeout: float = 120) -> float:
