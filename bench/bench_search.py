@@ -11,8 +11,9 @@ typo), /topics with topic names (half with a typo), /search with two or three ti
 command is timed as its handler does the work (search, then the rows the reply shows), one
 query at a time on one thread; ``/who said`` is also timed as the bare ``SearchIndex.who_said``.
 Each run prints p50/p95/p99 in ms (wall) and the mean CPU ms of a command; the last block is the
-median over runs. The index's recent answers are forgotten before each query (the runs repeat
-the same queries), so every figure is the work of a query not seen before.
+median over runs. The index's recent answers are forgotten before each query, and what it keeps
+per word (typo corrections, name words) before each run of a command (the runs repeat the same
+queries), so every figure is the work of a query not seen before.
 
 Recall: for a sample of the non-miss queries, the fast path's best quote is compared with the
 best of an exhaustive scan (``rank_quotes`` over every quote in the store, the same scoring):
@@ -272,6 +273,8 @@ def main() -> None:
     for run in range(args.runs):
         print(f"run {run + 1}: p50 / p95 / p99 ms, mean CPU ms")
         for name, queries in sets.items():
+            if hasattr(index, "forget"):
+                index.forget(words=True)
             samples, cpu = timed(cmds[name], queries, forget)
             results[name].append((*percentiles(samples), statistics.mean(cpu)))
             p = results[name][-1]

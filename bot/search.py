@@ -247,9 +247,11 @@ class _NameIndex:
         self.word_list: list[str] = []
         self.max_id = 0
         self._recent = _Recent(1024)  # (query, limit, cutoff) -> hits, until names are added
+        self._recent_words = _Recent(8192)  # (word, cutoff) -> positions of names, the same
 
     def add(self, rows: Iterable[tuple[int, str]]) -> None:
         self._recent.clear()
+        self._recent_words.clear()
         for item_id, name in rows:
             index = len(self.items)
             squashed = squash(name)
@@ -271,6 +273,28 @@ class _NameIndex:
             hits = self._recent[key] = self._search(query, limit, cutoff)
         return list(hits)
 
+    def _word_positions(self, word: str, cutoff: float) -> frozenset[int]:
+        """The names holding one of the 25 name words closest to ``word`` (kept for recent
+        words: the same first names and surnames come up again and again)."""
+        key = (word, cutoff)
+        positions = self._recent_words.get(key)
+        if positions is None:
+            positions = frozenset(
+                itertools.chain.from_iterable(
+                    self.words[self.word_list[i]]
+                    for _w, _s, i in process.extract(
+                        word,
+                        self.word_list,
+                        scorer=fuzz.ratio,
+                        processor=None,
+                        limit=25,
+                        score_cutoff=cutoff,
+                    )
+                )
+            )
+            self._recent_words[key] = positions
+        return positions
+
     def _search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
         needle = squash(query)
         if not needle:
@@ -281,15 +305,7 @@ class _NameIndex:
         else:
             found: set[int] = set()
             for word in set(needle.split()):
-                for _w, _s, i in process.extract(
-                    word,
-                    self.word_list,
-                    scorer=fuzz.ratio,
-                    processor=None,
-                    limit=25,
-                    score_cutoff=min(cutoff, 70.0),
-                ):
-                    found.update(self.words[self.word_list[i]])
+                found.update(self._word_positions(word, min(cutoff, 70.0)))
             positions = sorted(found)
             names = [self.names[i] for i in positions]
         matches = process.extract(
@@ -367,6 +383,9 @@ class SearchIndex:
         self.store = store
         self._lock = threading.Lock()
         self._df: dict[str, int] = {}
+        #: Pair counts, and words no quote holds, as of the store's version ``_counted``.
+        self._counts = _Recent(100_000)
+        self._counted: tuple[int, int] | None = None
         self.quote_total = 0
         for table in ("quotes_fts", quote_index.TABLE):
             self.store.db.execute(
@@ -388,6 +407,7 @@ class SearchIndex:
         nothing, their index is updated in the same transaction as the article."""
         with self._lock:
             self._df = {}
+            self._counts.clear()
             self._recent_quotes.clear()
             self._recent_articles.clear()
             self.quote_total = (
@@ -420,15 +440,19 @@ class SearchIndex:
 
         threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
 
-    def forget(self) -> None:
-        """Drop the recent answers and word corrections kept (benchmarks time the work)."""
+    def forget(self, words: bool = False) -> None:
+        """Drop the recent answers kept, and with ``words`` what is kept per word too (typo
+        corrections, name words): benchmarks time the work of queries not seen before."""
         with self._lock:
             self._recent_quotes.clear()
             self._recent_articles.clear()
-            self._people._recent.clear()
-            self._topics._recent.clear()
-            self._vocabulary.recent_corrections.clear()
-            self._vocabulary.recent_edits.clear()
+            for names in (self._people, self._topics):
+                names._recent.clear()
+                if words:
+                    names._recent_words.clear()
+            if words:
+                self._vocabulary.recent_corrections.clear()
+                self._vocabulary.recent_edits.clear()
 
     def wait_until_ready(self, timeout: float | None = None) -> bool:
         """Block until the vocabulary (word counts, typo corrections) has been read."""
@@ -451,10 +475,19 @@ class SearchIndex:
 
     # -- quotes ------------------------------------------------------------------------------
 
+    def _count_from_now(self) -> None:
+        """Forget the counts kept if the store changed since they were read."""
+        version = self._version()
+        if version != self._counted:
+            self._counts.clear()
+            self._counted = version
+
     def _doc_freq(self, term: str, prefix: bool = False) -> int:
         """How many quotes hold ``term`` (or a word starting with it); cached until refresh."""
         key = term + "*" if prefix else term
         df = self._df.get(key) or (None if prefix else self._vocabulary.docs.get(term))
+        if df is None:
+            df = self._counts.get(("word", key))  # a word no quote held when last asked
         if df is None:
             if prefix:
                 row = self.store.db.execute(
@@ -468,8 +501,10 @@ class SearchIndex:
             df = int(row[0] or 0) if row else 0
             if len(self._df) > 50_000:
                 self._df.clear()
-            if df:  # an unknown word may arrive with the next article: ask again next time
+            if df:
                 self._df[key] = df
+            else:  # an unknown word may arrive with the next article: ask again after a change
+                self._counts[("word", key)] = df
         return df
 
     def quote_terms(self, needle: str) -> list[tuple[str, int]]:
@@ -477,6 +512,7 @@ class SearchIndex:
         content word the index knows, and for an unknown word of five letters or more (a typo,
         a cut-off word) its first letters as a prefix (``gigawat`` → ``gigaw*``)."""
         terms: dict[str, int] = {}
+        self._count_from_now()
         for word in content_words(needle):
             df = self._doc_freq(word)
             if df:
@@ -670,25 +706,40 @@ class SearchIndex:
         return sorted(known, key=lambda w: -docs[w])
 
     def _pair_counts(self, terms: Iterable[str], prefix: str | None = None) -> dict[str, int]:
-        """How many quotes hold each pair (one vocabulary query), and ``prefix + "*"``: the
-        quotes holding a pair that starts with ``prefix`` (summed over those pairs)."""
+        """How many quotes hold each pair (one vocabulary query for those not counted since
+        the store last changed), and ``prefix + "*"``: the quotes holding a pair that starts
+        with ``prefix`` (summed over those pairs)."""
+        known = self._counts
         terms = list(dict.fromkeys(terms))
         counts: dict[str, int] = {}
-        if terms:
-            marks = ",".join("?" * len(terms))
-            counts.update(
+        missing = []
+        for term in terms:
+            count = known.get(("pair", term))
+            if count is None:
+                missing.append(term)
+            elif count:
+                counts[term] = count
+        if missing:
+            marks = ",".join("?" * len(missing))
+            found = dict(
                 self.store.db.execute(
                     f"select term, doc from temp.quotes_pairs_vocab where term in ({marks})",
-                    terms,
+                    missing,
                 )
             )
+            for term in missing:
+                known[("pair", term)] = found.get(term, 0)
+            counts.update(found)
         if prefix:
-            row = self.store.db.execute(
-                "select sum(doc) from temp.quotes_pairs_vocab where term >= ? and term < ?",
-                [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
-            ).fetchone()
-            if row[0]:
-                counts[prefix + "*"] = int(row[0])
+            count = known.get(("pair*", prefix))
+            if count is None:
+                row = self.store.db.execute(
+                    "select sum(doc) from temp.quotes_pairs_vocab where term >= ? and term < ?",
+                    [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
+                ).fetchone()
+                count = known[("pair*", prefix)] = int(row[0] or 0)
+            if count:
+                counts[prefix + "*"] = count
         return counts
 
     def pair_candidates(self, needle: str, seen: set[int]) -> list[int]:
@@ -709,6 +760,7 @@ class SearchIndex:
         pair = quote_index.pair
         plain = [pair(a, b) for a, b in itertools.pairwise(words)]
         last = plain[-1] + "*"
+        self._count_from_now()
         counts = self._pair_counts(plain, prefix=plain[-1])
         slots: list[list[str]] = [[t] for t in plain]
         slots[-1].append(last)
