@@ -372,6 +372,8 @@ class SearchIndex:
     #: Below this a match is a suggestion, not an answer.
     QUOTE_CUTOFF = 75.0
     NAME_CUTOFF = 72.0
+    #: Quote texts kept between queries (about 0.5 KB each with their folded copy).
+    TEXTS_KEPT = 40_000
     #: How many candidates each pass hands to rapidfuzz.
     QUOTE_CANDIDATES = 150
     #: Words in more quotes than this are too common to count postings for.
@@ -386,6 +388,8 @@ class SearchIndex:
         #: Pair counts, and words no quote holds, as of the store's version ``_counted``.
         self._counts = _Recent(100_000)
         self._counted: tuple[int, int] | None = None
+        #: Quote id -> (text, folded text) of recent candidates, as of ``_counted`` too.
+        self._texts = _Recent(self.TEXTS_KEPT)
         self.quote_total = 0
         for table in ("quotes_fts", quote_index.TABLE):
             self.store.db.execute(
@@ -408,6 +412,7 @@ class SearchIndex:
         with self._lock:
             self._df = {}
             self._counts.clear()
+            self._texts.clear()
             self._recent_quotes.clear()
             self._recent_articles.clear()
             self.quote_total = (
@@ -441,8 +446,9 @@ class SearchIndex:
         threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
 
     def forget(self, words: bool = False) -> None:
-        """Drop the recent answers kept, and with ``words`` what is kept per word too (typo
-        corrections, name words): benchmarks time the work of queries not seen before."""
+        """Drop the recent answers kept, and with ``words`` what is kept per word or quote too
+        (typo corrections, name words, pair counts, quote texts): benchmarks time the work of
+        queries not seen before."""
         with self._lock:
             self._recent_quotes.clear()
             self._recent_articles.clear()
@@ -453,6 +459,8 @@ class SearchIndex:
             if words:
                 self._vocabulary.recent_corrections.clear()
                 self._vocabulary.recent_edits.clear()
+                self._counts.clear()
+                self._texts.clear()
 
     def wait_until_ready(self, timeout: float | None = None) -> bool:
         """Block until the vocabulary (word counts, typo corrections) has been read."""
@@ -476,10 +484,11 @@ class SearchIndex:
     # -- quotes ------------------------------------------------------------------------------
 
     def _count_from_now(self) -> None:
-        """Forget the counts kept if the store changed since they were read."""
+        """Forget the counts and texts kept if the store changed since they were read."""
         version = self._version()
         if version != self._counted:
             self._counts.clear()
+            self._texts.clear()
             self._counted = version
 
     def _doc_freq(self, term: str, prefix: bool = False) -> int:
@@ -582,6 +591,27 @@ class SearchIndex:
         found = [row[0] for row in rows if row[0] not in seen]
         return found[: self.QUOTE_CANDIDATES]
 
+    def _folded_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str], list[str]]:
+        """Ids (ascending, those still in the store), texts and folded texts of quotes; those
+        read since the store last changed are kept (a third of the candidates of unrelated
+        queries are quotes some query read before: the ones holding common pairs)."""
+        self._count_from_now()
+        kept = self._texts
+        found: dict[int, tuple[str, str]] = {}
+        missing = []
+        for quote_id in ids:
+            known = kept.get(quote_id)
+            if known is None:
+                missing.append(quote_id)
+            else:
+                found[quote_id] = known
+        if missing:
+            read_ids, texts = self._quote_texts(missing)
+            for quote_id, text in zip(read_ids, texts, strict=True):
+                found[quote_id] = kept[quote_id] = (text, fold(text))
+        order = sorted(found)
+        return order, [found[i][0] for i in order], [found[i][1] for i in order]
+
     def _quote_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str]]:
         marks = ",".join("?" * len(ids))
         rows = self.store.db.execute(
@@ -642,8 +672,7 @@ class SearchIndex:
             new = [i for i in ids if i not in seen]
             seen.update(new)
             if new:
-                ids, texts = self._quote_texts(new)
-                folded = [fold(t) for t in texts]
+                ids, texts, folded = self._folded_texts(new)
                 scored.extend(
                     (value, partial, ids[i], texts[i], folded[i])
                     for value, i, partial in _scored(needle, folded, keep, cutoff)
