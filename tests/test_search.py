@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import SearchIndex, fold, squash
+from bot.search import SearchIndex, fold, fold_text, squash
 from bot.store import Store
 from tests.conftest import make_article
 
@@ -127,3 +127,19 @@ def test_recent_answers_follow_saves_without_a_refresh(index: SearchIndex, store
     assert [hit.name for hit in index.people("Ann Lee", cutoff=95)] == ["Ann Lee"]
     index.forget()
     assert best_text(index, "apples and oranges forever") == "Apples and oranges forever and ever."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ASCII, with punctuation!",
+        "“Curly quotes” — and dashes – too…",
+        "Marta Ibáñez said: ça suffit, Ærø Øresund",
+        "Straße ﬁnance Ⅸ ２０２５ №5",
+        "中文 text and emoji 🎉 mixed",
+        "e\u0301 combining accent, İstanbul",
+        "",
+    ],
+)
+def test_fold_text_is_fold(text: str) -> None:
+    assert fold_text(text) == fold(text)
