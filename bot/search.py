@@ -272,7 +272,7 @@ class _NameIndex:
         self.word_list: list[str] = []
         self.max_id = 0
         self._recent = _Recent(1024)  # (query, limit, cutoff) -> hits, until names are added
-        self._recent_words = _Recent(8192)  # (word, cutoff) -> positions of names, the same
+        self._recent_words = _Recent(8192)  # (word, cutoff) -> the closest name words
 
     def add(self, rows: Iterable[tuple[int, str]]) -> None:
         self._recent.clear()
@@ -298,27 +298,24 @@ class _NameIndex:
             hits = self._recent[key] = self._search(query, limit, cutoff)
         return list(hits)
 
-    def _word_positions(self, word: str, cutoff: float) -> frozenset[int]:
-        """The names holding one of the 25 name words closest to ``word`` (kept for recent
-        words: the same first names and surnames come up again and again)."""
+    def _close_words(self, word: str, cutoff: float) -> tuple[str, ...]:
+        """The 25 name words closest to ``word`` (kept for recent words: the same first names
+        and surnames come up again and again)."""
         key = (word, cutoff)
-        positions = self._recent_words.get(key)
-        if positions is None:
-            positions = frozenset(
-                itertools.chain.from_iterable(
-                    self.words[self.word_list[i]]
-                    for _w, _s, i in process.extract(
-                        word,
-                        self.word_list,
-                        scorer=fuzz.ratio,
-                        processor=None,
-                        limit=25,
-                        score_cutoff=cutoff,
-                    )
+        close = self._recent_words.get(key)
+        if close is None:
+            close = self._recent_words[key] = tuple(
+                match
+                for match, _s, _i in process.extract(
+                    word,
+                    self.word_list,
+                    scorer=fuzz.ratio,
+                    processor=None,
+                    limit=25,
+                    score_cutoff=cutoff,
                 )
             )
-            self._recent_words[key] = positions
-        return positions
+        return close
 
     def _search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
         needle = squash(query)
@@ -330,7 +327,8 @@ class _NameIndex:
         else:
             found: set[int] = set()
             for word in set(needle.split()):
-                found.update(self._word_positions(word, min(cutoff, 70.0)))
+                for close in self._close_words(word, min(cutoff, 70.0)):
+                    found.update(self.words[close])
             positions = sorted(found)
             names = [self.names[i] for i in positions]
         matches = process.extract(
