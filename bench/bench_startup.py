@@ -80,7 +80,7 @@ def main() -> None:
             reply = server.wait_for_sync(1, chat_id=chat, timeout=120)[0]
             startup = reply.time - bot.started
             first_rss = bot.peak_rss_mb()
-            run_phase(server, commands, 50, None, 120)
+            run_phase(server, bot, commands, 50, None, 120)
             peak = bot.peak_rss_mb()
         finally:
             bot.stop()
