@@ -268,7 +268,13 @@ def main() -> None:
     args = parser.parse_args()
     db = args.db or ensure_store(args.n)
     store = Store.open(db)
-    commands = mixed_commands(store, args.commands, args.seed)
+    # Every phase of every run gets commands of its own (the warm-up too): the bot keeps recent
+    # answers, and a phase repeating an earlier one's queries would measure that cache.
+    phases = 2 * args.runs
+    every = mixed_commands(store, 100 + phases * args.commands, args.seed)
+    batches = iter(
+        every[100 + i * args.commands : 100 + (i + 1) * args.commands] for i in range(phases)
+    )
     store.close()
     _no_nagle()
     server = BotApiServer(BOT_TOKEN).start()
@@ -280,12 +286,12 @@ def main() -> None:
             f"bot answered its first update {ready:.2f} s after spawn "
             f"(rate limiter {'off' if args.no_rate_limit else 'on'})"
         )
-        run_phase(server, bot, commands[:100], args.chats, None, 60)  # warm-up
+        run_phase(server, bot, every[:100], args.chats, None, 60)  # warm-up
         print(f"bot idle {wait_until_idle(bot):.1f} s after the warm-up", flush=True)
         for run in range(args.runs):
             for phase, rate in (("burst", None), ("paced", args.rate)):
                 timeout = 60 + 3 * args.commands / (rate or 30)
-                r = run_phase(server, bot, commands, args.chats, rate, timeout)
+                r = run_phase(server, bot, next(batches), args.chats, rate, timeout)
                 results[phase].append(r)
                 print(
                     f"run {run + 1} {phase:5s}: {r['answered']}/{r['commands']} answered in "
