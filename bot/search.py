@@ -591,28 +591,40 @@ class SearchIndex:
         Words held by more than ``COMMON_DF`` quotes only take part through the AND query."""
         if not terms or (len(terms) == 1 and terms[0][1] <= self.QUOTE_CANDIDATES):
             return []
+        return self._weighted_candidates(
+            "quotes_fts", terms, self.POSTINGS_BUDGET, self.COMMON_DF, self.QUOTE_CANDIDATES, seen
+        )
+
+    def _weighted_candidates(
+        self,
+        table: str,
+        terms: Iterable[tuple[str, int]],
+        budget: int,
+        common: int,
+        want: int,
+        seen: set[int],
+    ) -> list[int]:
+        """Up to ``want`` quotes (not in ``seen``) holding the most of ``terms`` (FTS5 term,
+        quotes holding it; rarest first) in ``table``, each weighted by its rarity. Terms are
+        taken until one is held by more than ``common`` quotes or the postings read would pass
+        ``budget``."""
         total = max(self.quote_total, 1)
         chosen: list[tuple[str, float]] = []
-        budget = self.POSTINGS_BUDGET
         for term, df in terms:
-            if df > self.COMMON_DF or df > budget:
+            if df > common or df > budget:
                 break
             budget -= df
             chosen.append((term, math.log(1 + total / df)))
         if not chosen:
             return []
         parts = " union all ".join(
-            "select rowid as id, ? as w from quotes_fts where quotes_fts match ?" for _ in chosen
+            f"select rowid as id, ? as w from {table} where {table} match ?" for _ in chosen
         )
         rows = self.store.db.execute(
             f"select id from ({parts}) group by id order by sum(w) desc, id limit ?",
-            [
-                *(value for term, weight in chosen for value in (weight, term)),
-                self.QUOTE_CANDIDATES + len(seen),
-            ],
+            [*(value for term, weight in chosen for value in (weight, term)), want + len(seen)],
         )
-        found = [row[0] for row in rows if row[0] not in seen]
-        return found[: self.QUOTE_CANDIDATES]
+        return [row[0] for row in rows if row[0] not in seen][:want]
 
     def _folded_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str], list[str]]:
         """Ids (ascending, those still in the store), texts and folded texts of quotes; those
@@ -863,31 +875,17 @@ class SearchIndex:
         """Quotes (not in ``seen``) holding the most of the rarer pairs and their
         alternatives, weighted by rarity (summed in SQLite)."""
         _phrase, slots, counts = pairs
-        total = max(self.quote_total, 1)
-        chosen: list[tuple[str, float]] = []
-        budget = self.PAIR_BUDGET
-        for term in sorted(
+        rarest_first = sorted(
             {t for slot in slots for t in slot if counts.get(t)}, key=lambda t: counts[t]
-        ):
-            df = counts[term]
-            if df > self.COMMON_PAIR or df > budget:
-                break
-            budget -= df
-            chosen.append((term, math.log(1 + total / df)))
-        if not chosen:
-            return []
-        parts = " union all ".join(
-            "select rowid as id, ? as w from quotes_pairs where quotes_pairs match ?"
-            for _ in chosen
         )
-        rows = self.store.db.execute(
-            f"select id from ({parts}) group by id order by sum(w) desc, id limit ?",
-            [
-                *(value for term, weight in chosen for value in (weight, _fts_term(term))),
-                self.QUOTE_CANDIDATES + self.DEEP + len(seen),
-            ],
+        return self._weighted_candidates(
+            "quotes_pairs",
+            ((_fts_term(term), counts[term]) for term in rarest_first),
+            self.PAIR_BUDGET,
+            self.COMMON_PAIR,
+            self.QUOTE_CANDIDATES + self.DEEP,
+            seen,
         )
-        return [row[0] for row in rows if row[0] not in seen][: self.QUOTE_CANDIDATES + self.DEEP]
 
     def who_said_exhaustive(
         self, query: str, limit: int = 3, cutoff: float | None = None
