@@ -70,18 +70,24 @@ def _no_nagle() -> None:
     _Handler.setup = setup  # type: ignore[method-assign]
 
 
+def bot_environment(server: BotApiServer, db: Path) -> dict[str, str]:
+    """The environment a benchmarked bot runs in: ``server`` as Telegram, ``db`` as its store,
+    none of the developer's own TELEGRAM_/NEWSBOT_ settings."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))},
+        "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "NEWSBOT_DB": str(db),
+        "NEWSBOT_SEEDS": str(REPO / "seeds"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 class BotProcess:
     """The bot in a child process, polling ``server``."""
 
     def __init__(self, server: BotApiServer, db: Path, rate_limit: bool = True) -> None:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))},
-            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
-            "TELEGRAM_API_BASE_URL": server.base_url,
-            "NEWSBOT_DB": str(db),
-            "NEWSBOT_SEEDS": str(REPO / "seeds"),
-            "LOG_LEVEL": "WARNING",
-        }
+        env = bot_environment(server, db)
         profile = os.environ.get("BENCH_PROFILE")
         command = [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else [])]
         command.append(str(HERE / "run_bot.py"))

@@ -16,7 +16,6 @@ adds the time to read what start-up touches from disk.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,14 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
-from bench_e2e import FIRST_CHAT, BotProcess, _no_nagle, mixed_commands, run_phase  # noqa: E402
+from bench_e2e import (  # noqa: E402
+    FIRST_CHAT,
+    BotProcess,
+    _no_nagle,
+    bot_environment,
+    mixed_commands,
+    run_phase,
+)
 from corpus import ensure_store  # noqa: E402
 
 from bot.store import Store  # noqa: E402
@@ -40,19 +46,11 @@ class NewsbotRun(BotProcess):
     """``python -m bot run``, exactly the user's command."""
 
     def __init__(self, server: BotApiServer, db: Path) -> None:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))},
-            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
-            "TELEGRAM_API_BASE_URL": server.base_url,
-            "NEWSBOT_DB": str(db),
-            "NEWSBOT_SEEDS": str(REPO / "seeds"),
-            "LOG_LEVEL": "WARNING",
-        }
         self.log = open(HERE / "out" / "bot-startup.log", "w")  # noqa: SIM115
         self.started = time.time()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
-            env=env,
+            env=bot_environment(server, db),
             cwd=REPO,
             stdout=self.log,
             stderr=subprocess.STDOUT,
