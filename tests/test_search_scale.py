@@ -10,12 +10,21 @@ import pytest
 
 from bot.parsing.topics import normalise_topic
 from bot.search import QUERY_CHARS, SearchIndex, _NameIndex, content_words, quote_needle, squash
-from bot.store import Store, schema
+from bot.store import SaveResult, Store, schema
 from bot.store.schema import MIGRATIONS
 from tests.conftest import make_article
 
 SYLLABLES = [c + v for c in "bdkmnrstv" for v in "aeio"]
 COMMON = ["the", "of", "and", "to", "in", "that", "it", "is", "for", "on", "with", "as", "we"]
+
+
+def _save_quotes(
+    store: Store, slug: str, content_hash: str, *quotes: tuple[str, str]
+) -> SaveResult:
+    """Save an article made of ``quotes`` ((text, speaker) pairs) under ``slug``."""
+    return store.articles.save(
+        make_article(quotes=list(quotes)), slug=slug, content_hash=content_hash, text="t"
+    )
 
 
 def _vocabulary(rng: random.Random, size: int) -> list[str]:
@@ -143,19 +152,9 @@ def test_exact_phrase_finds_its_quote_and_highlights_it(generated) -> None:
 
 def test_index_follows_reingest_and_delete(store: Store) -> None:
     index = SearchIndex(store)
-    saved = store.articles.save(
-        make_article(quotes=[("Turnips will save the republic.", "Ann Lee")]),
-        slug="a",
-        content_hash="1",
-        text="t",
-    )
+    saved = _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
     assert index.who_said("turnips will save")
-    store.articles.save(
-        make_article(quotes=[("Parsnips are the future of farming.", "Ann Lee")]),
-        slug="a",
-        content_hash="2",
-        text="t",
-    )
+    _save_quotes(store, "a", "2", ("Parsnips are the future of farming.", "Ann Lee"))
     assert index.who_said("turnips will save") == []
     assert index.who_said("parsnips are the future")
     store.articles.delete(saved.article_id)
@@ -170,24 +169,14 @@ def test_index_follows_reingest_and_delete(store: Store) -> None:
 
 def test_failed_save_leaves_the_index_as_it_was(store: Store, monkeypatch) -> None:
     index = SearchIndex(store)
-    store.articles.save(
-        make_article(quotes=[("Turnips will save the republic.", "Ann Lee")]),
-        slug="a",
-        content_hash="1",
-        text="t",
-    )
+    _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
 
     def boom(*args, **kwargs):
         raise sqlite3.OperationalError("disk on fire")
 
     monkeypatch.setattr(store.articles, "_save_children", boom)
     with pytest.raises(sqlite3.OperationalError):
-        store.articles.save(
-            make_article(quotes=[("Parsnips are the future.", "Ann Lee")]),
-            slug="a",
-            content_hash="2",
-            text="t",
-        )
+        _save_quotes(store, "a", "2", ("Parsnips are the future.", "Ann Lee"))
     assert index.who_said("turnips will save")
 
 
@@ -197,12 +186,7 @@ def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
     old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
     try:
         store = Store.open(path)
-        store.articles.save(
-            make_article(quotes=[("Turnips will save the republic.", "Ann Lee")]),
-            slug="a",
-            content_hash="1",
-            text="t",
-        )
+        _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
         assert "quotes_fts" not in store.db.table_names()
         store.close()
     finally:
@@ -213,12 +197,7 @@ def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
 
 
 def test_terms_drop_stopwords_and_use_prefixes_for_unknown_words(store: Store) -> None:
-    store.articles.save(
-        make_article(quotes=[("Every gigawatt counts, and the last ones to hang up.", "A B")]),
-        slug="a",
-        content_hash="1",
-        text="t",
-    )
+    _save_quotes(store, "a", "1", ("Every gigawatt counts, and the last ones to hang up.", "A B"))
     index = SearchIndex(store)
     assert content_words("the last ones to hang up") == ["last", "ones", "hang", "up"]
     assert content_words("to be or") == ["to", "be", "or"]
@@ -237,12 +216,7 @@ def test_common_words_still_find_the_quote_among_many(store: Store, monkeypatch)
     monkeypatch.setattr(SearchIndex, "COMMON_DF", 5)
     monkeypatch.setattr(SearchIndex, "QUOTE_CANDIDATES", 3)
     for n in range(12):
-        store.articles.save(
-            make_article(quotes=[(f"We think people want change number {n}.", "A B")]),
-            slug=f"a{n}",
-            content_hash=str(n),
-            text="t",
-        )
+        _save_quotes(store, f"a{n}", str(n), (f"We think people want change number {n}.", "A B"))
     index = SearchIndex(store)
     hit = index.who_said("people want change number 11")[0]
     assert store.articles.quote(hit.quote_id)["text"] == "We think people want change number 11."
@@ -358,18 +332,8 @@ def test_a_phrase_of_common_words_finds_its_quote_among_many(store: Store, monke
             words
         ):
             rng.shuffle(words)
-        store.articles.save(
-            make_article(quotes=[(" ".join(words).capitalize() + ".", "Ann Lee")]),
-            slug=f"a{n}",
-            content_hash=str(n),
-            text="t",
-        )
-    store.articles.save(
-        make_article(quotes=[("We will be there for the people and their families.", "A B")]),
-        slug="b",
-        content_hash="b",
-        text="t",
-    )
+        _save_quotes(store, f"a{n}", str(n), (" ".join(words).capitalize() + ".", "Ann Lee"))
+    _save_quotes(store, "b", "b", ("We will be there for the people and their families.", "A B"))
     index = SearchIndex(store)
     hit = index.who_said("for the people and")[0]
     assert hit.score == 100
@@ -379,18 +343,10 @@ def test_a_phrase_of_common_words_finds_its_quote_among_many(store: Store, monke
 def test_a_typo_in_a_short_word_still_finds_the_quote(store: Store, monkeypatch) -> None:
     monkeypatch.setattr(SearchIndex, "QUOTE_CANDIDATES", 3)
     for n in range(30):
-        store.articles.save(
-            make_article(quotes=[(f"At the end of the day number {n} we vote.", "Ann Lee")]),
-            slug=f"a{n}",
-            content_hash=str(n),
-            text="t",
+        _save_quotes(
+            store, f"a{n}", str(n), (f"At the end of the day number {n} we vote.", "Ann Lee")
         )
-    store.articles.save(
-        make_article(quotes=[("It may not be enough, at the end.", "A B")]),
-        slug="b",
-        content_hash="b",
-        text="t",
-    )
+    _save_quotes(store, "b", "b", ("It may not be enough, at the end.", "A B"))
     index = SearchIndex(store)
     hit = index.who_said("it may nto be")[0]  # "nto": no word, no pair; "not" one edit away
     assert store.articles.quote(hit.quote_id)["text"] == "It may not be enough, at the end."
@@ -398,37 +354,19 @@ def test_a_typo_in_a_short_word_still_finds_the_quote(store: Store, monkeypatch)
 
 
 def test_the_last_word_may_be_cut_short(store: Store) -> None:
-    store.articles.save(
-        make_article(quotes=[("They are standing up for Trumpism, not for us.", "Ann Lee")]),
-        slug="a",
-        content_hash="1",
-        text="t",
-    )
+    _save_quotes(store, "a", "1", ("They are standing up for Trumpism, not for us.", "Ann Lee"))
     index = SearchIndex(store)
     found = index.pair_candidates(squash("standing up for trump"), set())
     assert [store.articles.quote(i)["text"][:8] for i in found] == ["They are"]
 
 
 def test_pair_index_follows_replace_and_delete(store: Store) -> None:
-    first = store.articles.save(
-        make_article(quotes=[("Turnips will save the republic.", "Ann Lee"), ("Yes.", "B")]),
-        slug="a",
-        content_hash="1",
-        text="t",
+    first = _save_quotes(
+        store, "a", "1", ("Turnips will save the republic.", "Ann Lee"), ("Yes.", "B")
     )
-    other = store.articles.save(
-        make_article(quotes=[("Turnips will not save anyone.", "Ann Lee")]),
-        slug="b",
-        content_hash="1",
-        text="t",
-    )
+    other = _save_quotes(store, "b", "1", ("Turnips will not save anyone.", "Ann Lee"))
     assert len(_pair_postings(store, "turnips_will")) == 2
-    store.articles.save(
-        make_article(quotes=[("Parsnips are the future of farming.", "Ann Lee")]),
-        slug="a",
-        content_hash="2",
-        text="t",
-    )
+    _save_quotes(store, "a", "2", ("Parsnips are the future of farming.", "Ann Lee"))
     assert _pair_postings(store, "will_save") == []
     assert len(_pair_postings(store, "turnips_will")) == 1
     assert len(_pair_postings(store, "parsnips_are")) == 1
