@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.memory import settle_long_lived
 from bot.store import Store, quote_index
 from bot.store.quote_index import _ASCII_FOLD, _fold_char, fold
 
@@ -460,6 +461,9 @@ class SearchIndex:
             conn = sqlite3.connect(path, timeout=10)
             try:
                 self._vocabulary = _Vocabulary.read(conn)
+                # A store this large keeps millions of objects in memory: out of the way of
+                # the collector's full sweeps (small stores' sweeps are short anyway).
+                settle_long_lived()
             except sqlite3.Error as error:  # the search still works, without corrections
                 log.warning("could not read the quote vocabulary: %s", error)
             finally:
