@@ -28,6 +28,7 @@ any Bot API violations.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import socket
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -205,6 +207,7 @@ def run_phase(
     chats: int,
     rate: float | None,
     timeout: float,
+    dump: TextIO | None = None,
 ) -> dict[str, float]:
     before = {c: len(server.delivered(c)) for c in range(FIRST_CHAT, FIRST_CHAT + chats)}
     pushed: dict[int, list[float]] = {c: [] for c in before}
@@ -236,12 +239,22 @@ def run_phase(
     calls = len(server.calls) - calls_before
     latencies, last = [], start
     answered = 0
+    texts: dict[int, list[str]] = {c: [] for c in pushed}
+    for i, text in enumerate(commands):
+        texts[FIRST_CHAT + i % chats].append(text)
     for chat, times in pushed.items():
         replies = server.delivered(chat)[before[chat] :]
-        for sent_at, reply in zip(times, replies, strict=False):
+        for sent_at, reply, text in zip(times, replies, texts[chat], strict=False):
             latencies.append((reply.time - sent_at) * 1000)
             last = max(last, reply.time)
             answered += 1
+            if dump is not None:
+                dump.write(
+                    json.dumps(
+                        {"pushed": round(sent_at - start, 4), "ms": latencies[-1], "text": text}
+                    )
+                    + "\n"
+                )
     p50, p95, p99 = percentiles(latencies) if latencies else (float("nan"),) * 3
     return {
         "commands": len(commands),
@@ -271,6 +284,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="paced phase commands/s")
     parser.add_argument("--no-rate-limit", action="store_true", help="bot sends unpaced")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        help="write each paced command's push time, latency and text here (JSON lines)",
+    )
     args = parser.parse_args()
     db = args.db or ensure_store(args.n)
     store = Store.open(db)
@@ -297,7 +315,12 @@ def main() -> None:
         for run in range(args.runs):
             for phase, rate in (("burst", None), ("paced", args.rate)):
                 timeout = 60 + 3 * args.commands / (rate or 30)
-                r = run_phase(server, bot, next(batches), args.chats, rate, timeout)
+                dump = open(args.dump, "a") if args.dump and rate else None  # noqa: SIM115
+                try:
+                    r = run_phase(server, bot, next(batches), args.chats, rate, timeout, dump)
+                finally:
+                    if dump is not None:
+                        dump.close()
                 results[phase].append(r)
                 print(
                     f"run {run + 1} {phase:5s}: {r['answered']}/{r['commands']} answered in "
