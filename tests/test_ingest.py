@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.ingest import ingest_paths
-from bot.store import Store
+import pytest
+
+from bot import ingest
+from bot.ingest import PARSE_AHEAD, IngestError, ingest_batch, ingest_paths
+from bot.parsing import parse_article
+from bot.parsing.model import ParsedArticle
+from bot.store import SaveResult, Store
 
 ARTICLE = """title: Port Strike Ends
 date: 2025-06-30
@@ -89,3 +94,55 @@ def test_folders_are_walked_for_txt_and_md(store: Store, tmp_path: Path) -> None
     report = ingest_paths(store, [tmp_path])
     assert len(report.added) == 2
     assert not report.failed
+
+
+def test_a_folder_larger_than_one_parse_run_keeps_every_file_and_reports_each(
+    store: Store, tmp_path: Path
+) -> None:
+    names = []
+    for i in range(PARSE_AHEAD * 2 + 3):
+        body = ARTICLE.replace("Port Strike Ends", f"Port Strike Ends, part {i}")
+        names.append(str(write(tmp_path, f"strike-{i:03d}.txt", body)))
+    write(tmp_path, "blank-000.txt", "   \n")
+    report = ingest_paths(store, [tmp_path])
+    assert report.added == names
+    assert report.failed == [(str(tmp_path / "blank-000.txt"), "the file is empty")]
+    assert store.articles.count() == len(names)
+    assert store.articles.by_slug("strike-066")["title"] == "Port Strike Ends, part 66"
+
+
+def test_ingest_batch_answers_each_item_in_its_place(store: Store) -> None:
+    first = ingest_batch(store, [("strike", ARTICLE, None)])[0]
+    results = ingest_batch(
+        store,
+        [
+            ("empty", "  \n ", None),
+            ("strike", ARTICLE, None),
+            ("other", ARTICLE.replace("Monday", "Tuesday"), "other.txt"),
+        ],
+    )
+    assert isinstance(results[0], IngestError)
+    assert str(results[0]) == "there is no text in it"
+    assert results[1] == SaveResult(first.article_id, "unchanged")
+    assert isinstance(results[2], SaveResult) and results[2].status == "added"
+    assert store.articles.by_slug("other")["path"] == "other.txt"
+    assert store.articles.by_slug("empty") is None
+
+
+def test_unchanged_articles_are_not_parsed_again(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "strike.txt", ARTICLE)
+    ingest_paths(store, [path])
+    parsed: list[str] = []
+
+    def counting_parse(text: str) -> ParsedArticle:
+        parsed.append(text)
+        return parse_article(text)
+
+    monkeypatch.setattr(ingest, "parse_article", counting_parse)
+    assert ingest_paths(store, [path]).unchanged == [str(path)]
+    assert parsed == []
+    write(tmp_path, "strike.txt", ARTICLE.replace("Monday", "Tuesday"))
+    assert ingest_paths(store, [path]).updated == [str(path)]
+    assert len(parsed) == 1

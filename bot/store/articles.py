@@ -117,6 +117,14 @@ class ArticleStore:
         with self._batch.savepoint():
             yield
 
+    def id_if_unchanged(self, slug: str, content_hash: str) -> int | None:
+        """The id of the article ``slug`` if it is stored with this very content, else None
+        (ingestion then need not parse it again)."""
+        row = self.db.execute(
+            "select id from articles where slug = ? and content_hash = ?", [slug, content_hash]
+        ).fetchone()
+        return row[0] if row else None
+
     def save(
         self,
         parsed: ParsedArticle,
