@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 
 from bot.ingest import ingest_paths
 from bot.store import Store
-from bot.store.articles import ArticleStore
+from bot.store.articles import ArticleStore, ArticleToSave
 from tests.conftest import make_article
 
 
@@ -70,6 +71,54 @@ def test_failing_article_in_a_batch_rolls_back_alone(
     quotes = [r[0] for r in store.db.execute("select text from quotes order by id")]
     assert not any("number 1 " in q for q in quotes)
     # the failed article left nothing in the quote index either
+    assert (
+        store.db.execute(
+            "select count(*) from quotes_fts where quotes_fts match 'harbour'"
+        ).fetchone()[0]
+        == 2
+    )
+    store.close()
+
+
+def _to_save(n: int) -> ArticleToSave:
+    return ArticleToSave(_article(n), f"a{n}", f"h{n}", "x" * 200)
+
+
+@pytest.mark.parametrize("in_batch", [True, False])
+def test_save_all_saves_a_group_whole_and_answers_each(tmp_path: Path, in_batch: bool) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    _save(store, 1)
+    with store.articles.batch() if in_batch else contextlib.nullcontext():
+        results = store.articles.save_all([_to_save(n) for n in range(4)])
+    assert [r.status for r in results] == ["added", "unchanged", "added", "added"]
+    assert _count(path, "articles") == 4
+    assert _count(path, "quotes") == 4
+    store.close()
+
+
+@pytest.mark.parametrize("in_batch", [True, False])
+def test_a_failing_article_in_save_all_fails_alone_after_the_ones_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_batch: bool
+) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    real = ArticleStore._save_children
+
+    def half_then_fail(self: ArticleStore, article_id: int, parsed) -> None:
+        real(self, article_id, parsed)
+        if "number 2 " in parsed.quotes[0].text:
+            raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(ArticleStore, "_save_children", half_then_fail)
+    group = store.articles.batch() if in_batch else contextlib.nullcontext()
+    with group, pytest.raises(RuntimeError):
+        store.articles.save_all([_to_save(n) for n in range(4)])
+    assert [r[0] for r in store.db.execute("select slug from articles order by slug")] == [
+        "a0",
+        "a1",
+    ]
+    assert _count(path, "quotes") == 2
     assert (
         store.db.execute(
             "select count(*) from quotes_fts where quotes_fts match 'harbour'"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.store.articles import ArticleStore, SaveResult
+from bot.store.articles import ArticleStore, ArticleToSave, SaveResult
 from bot.store.chats import ChatStore
 from bot.store.connection import StoreError, open_database
 from bot.store.deliveries import DeliveryStore
@@ -15,6 +15,7 @@ from bot.store.subscriptions import SubscriptionStore
 
 __all__ = [
     "ArticleStore",
+    "ArticleToSave",
     "ChatStore",
     "DeliveryStore",
     "FeedStore",
