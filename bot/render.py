@@ -64,8 +64,7 @@ def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     for block in blocks:
         visible = visible_length(block)
         if visible > limit:
-            block = esc(clip(html_to_text(block), limit - 10))
-            visible = visible_length(block)
+            block, visible = _cut_to_plain_text(block, limit)
         extra = visible + (2 if current else 0)
         if current and size + extra > limit:
             messages.append("\n\n".join(current))
@@ -78,12 +77,31 @@ def pack(blocks: Iterable[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     return messages
 
 
+def _cut_to_plain_text(block: str, limit: int) -> tuple[str, int]:
+    """``block`` as plain text cut to fit ``limit`` (an emoji counts twice, so a cut by
+    characters may still be too long: cut again by the excess), and its visible length."""
+    plain = html_to_text(block)
+    room = limit - 10
+    while True:
+        cut = esc(clip(plain, room))
+        visible = visible_length(cut)
+        if visible <= limit or room <= 1:
+            return cut, visible
+        room -= visible - limit
+
+
 _TAG = re.compile(r"<[^>]*>")
 
 
 def visible_length(fragment: str) -> int:
-    """Characters Telegram counts: tags removed, entities decoded."""
-    return len(html.unescape(_TAG.sub("", fragment)))
+    """The length Telegram holds a message to: tags removed, entities decoded, counted in
+    UTF-16 code units. Telegram documents the limit in characters and counts entity offsets
+    in UTF-16 units, where an emoji outside the Basic Multilingual Plane (🗞, 🔎) takes two;
+    counting units is the stricter reading, so a message that fits here fits either way."""
+    text = html.unescape(_TAG.sub("", fragment))
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 class _TextRenderer(HTMLParser):

@@ -152,6 +152,7 @@ def test_accepts_good_send_and_records_it(bot_api: BotApiServer, chat: int) -> N
         ),
         ({"text": "<b>bold</i>", "parse_mode": "HTML"}, 400, "Bad Request: can't parse entities"),
         ({"text": "x" * 4097}, 400, "Bad Request: message is too long"),
+        ({"text": "🗞" * 2049}, 400, "Bad Request: message is too long"),
         ({"text": "<b></b>  ", "parse_mode": "HTML"}, 400, "Bad Request: message text is empty"),
         ({"text": ""}, 400, "Bad Request: message text is empty"),
         ({"text": "hi", "parse_mode": "html5"}, 400, "Bad Request: unsupported parse_mode"),

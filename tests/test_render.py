@@ -41,6 +41,20 @@ def test_pack_cuts_a_single_oversized_block_to_plain_text() -> None:
     assert "<i>" not in message
 
 
+def test_emoji_count_twice_as_telegram_counts_utf16_units() -> None:
+    assert visible_length("<b>🗞 news</b>") == 7
+    assert visible_length("é&amp;") == 2
+
+
+def test_pack_keeps_messages_of_emoji_under_the_limit_in_utf16_units() -> None:
+    blocks = ["🔎 " + "ok " * 300 for _ in range(12)]
+    messages = pack(blocks)
+    assert all(len(html_to_text(m).encode("utf-16-le")) // 2 <= 4096 for m in messages)
+    (cut,) = pack(["<i>" + "🗞" * 3000 + "</i>"])
+    assert visible_length(cut) <= 4096
+    assert "<i>" not in cut
+
+
 def test_html_to_text_renders_what_a_reader_sees() -> None:
     assert (
         html_to_text('<b>Bold</b> &amp; <a href="https://x.org">link</a>')

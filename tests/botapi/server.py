@@ -1175,7 +1175,9 @@ class BotApiServer:
             text, found = stripped, adjusted
         if not text and not caption:
             raise bad_request("message text is empty", kind="semantic")
-        if len(text) > limit:
+        # Counted in UTF-16 units, as entity offsets are: the stricter reading of
+        # "1-4096 characters" (an emoji outside the BMP counts twice).
+        if utf16_len(text) > limit:
             what = "message caption is too long" if caption else "message is too long"
             raise bad_request(what, kind="semantic")
         return text, found
