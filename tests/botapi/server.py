@@ -52,6 +52,32 @@ DEFAULT_TOKEN = "123456:TEST-TOKEN-for-local-server-only"
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_ANSWER = 200
+#: getChatMember statuses the server can report (ChatMemberOwner, …Administrator, …Member,
+#: …Left, …Banned); "restricted" is left out until a test needs its many permission fields.
+CHAT_MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "left", "kicked"})
+#: A group administrator as the group's owner typically promotes one: may moderate, not promote.
+_ADMINISTRATOR_RIGHTS: dict[str, bool] = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
+#: The user Telegram shows as the sender of an anonymous group admin's messages.
+GROUP_ANONYMOUS_BOT: dict[str, Any] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -354,6 +380,8 @@ class BotApiServer:
         self._file_counter = itertools.count(1)
         self._pending_queries: dict[str, dict[str, Any]] = {}
         self._query_counter = itertools.count(1)
+        #: (chat, user) -> (status, user object) as getChatMember reports it.
+        self._members: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
         # records
         self._calls: list[ApiCall] = []
         self._violations: list[Violation] = []
@@ -388,6 +416,7 @@ class BotApiServer:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "sendChatAction": self._send_chat_action,
+            "getChatMember": self._get_chat_member,
             "getFile": self._get_file,
             "sendDocument": self._send_document,
             "close": lambda params: True,
@@ -624,6 +653,29 @@ class BotApiServer:
             raise ValueError(f"chat {chat_id} is a {chat['type']} chat, not {chat_type}")
         return chat
 
+    def set_chat_member(
+        self, chat_id: int, user_id: int, status: str, *, first_name: str = "Test"
+    ) -> None:
+        """What getChatMember reports for this user in this chat from now on.
+
+        ``status`` is Telegram's: "creator" (the owner), "administrator", "member", "left" or
+        "kicked".  Without it a user who wrote or pressed a button in a chat is a "member"
+        there (in a private chat, the user it is with), anyone else has "left".
+        """
+        if status not in CHAT_MEMBER_STATUSES:
+            raise ValueError(f"bad status {status!r}; one of {sorted(CHAT_MEMBER_STATUSES)}")
+        with self._lock:
+            self._resolve_chat(chat_id)
+            known = self._members.get((chat_id, user_id))
+            user = known[1] if known else self._user(user_id, first_name)
+            self._members[(chat_id, user_id)] = (status, user)
+
+    def _join(self, chat_id: int, user: dict[str, Any]) -> None:
+        """A user seen writing in a chat is in it (a status set by a test is kept)."""
+        key = (chat_id, user["id"])
+        if key not in self._members:
+            self._members[key] = ("member", dict(user))
+
     def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
 
@@ -646,11 +698,15 @@ class BotApiServer:
         user_id: int | None,
         first_name: str,
         chat_type: str,
+        *,
+        anonymous_admin: bool = False,
     ) -> dict[str, Any]:
         if user_id is None:
             user_id = chat_id if chat_type == "private" else 10_000
         if chat_type == "private" and user_id != chat_id:
             raise ValueError("in a private chat the sender is the chat: user_id must equal chat_id")
+        if anonymous_admin and chat_type not in ("group", "supergroup"):
+            raise ValueError("only a group or supergroup has anonymous admins")
         chat = self._ensure_chat(chat_id, chat_type, first_name)
         message: dict[str, Any] = {
             "message_id": self._new_message_id(chat_id),
@@ -659,8 +715,13 @@ class BotApiServer:
         }
         if chat_type == "channel":
             message["sender_chat"] = dict(chat)
+        elif anonymous_admin:
+            # Telegram hides the admin behind @GroupAnonymousBot and names the group as sender.
+            message["from"] = dict(GROUP_ANONYMOUS_BOT)
+            message["sender_chat"] = dict(chat)
         else:
             message["from"] = self._user(user_id, first_name)
+            self._join(chat_id, message["from"])
         return message
 
     def push_message(
@@ -671,17 +732,22 @@ class BotApiServer:
         first_name: str = "Test",
         chat_type: str = "private",
         forward_from: int | str | dict[str, Any] | None = None,
+        *,
+        anonymous_admin: bool = False,
     ) -> dict[str, Any]:
         """Queue an incoming text message; returns the Update.
 
         ``forward_from`` makes it a forward: a user id or user dict (MessageOriginUser),
         a chat dict with type channel/group/supergroup (MessageOriginChannel/Chat) or a
-        plain name string (MessageOriginHiddenUser).
+        plain name string (MessageOriginHiddenUser).  ``anonymous_admin`` sends it as a
+        group's anonymous administrator does: from @GroupAnonymousBot, ``sender_chat`` the group.
         """
         if not text:
             raise ValueError("Telegram never delivers an empty text message")
         with self._lock:
-            message = self._user_message(chat_id, user_id, first_name, chat_type)
+            message = self._user_message(
+                chat_id, user_id, first_name, chat_type, anonymous_admin=anonymous_admin
+            )
             message["text"] = text
             entities = _detect_commands(text)
             if entities:
@@ -801,9 +867,11 @@ class BotApiServer:
         if user_id is None:
             user_id = chat_id if chat["type"] == "private" else 10_000
         query_id = f"{self.bot_user['id']}{next(self._query_counter):08d}"
+        presser = self._user(user_id, first_name)
+        self._join(chat_id, presser)
         query = {
             "id": query_id,
-            "from": self._user(user_id, first_name),
+            "from": presser,
             "message": copy.deepcopy(stored),
             "chat_instance": f"{abs(chat_id) * 7919 % 10**12}",
             "data": data,
@@ -1438,6 +1506,29 @@ class BotApiServer:
             chat = self._resolve_chat(params["chat_id"])
             self.chat_actions.append({"chat_id": chat["id"], "action": params["action"]})
         return True
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A spec-complete ChatMember of the kind the user's status calls for."""
+        with self._lock:
+            chat = self._resolve_chat(params["chat_id"])
+            user_id = params["user_id"]
+            known = self._members.get((chat["id"], user_id))
+            if known is not None:
+                status, user = known
+            elif user_id == self.bot_user["id"]:
+                status, user = "member", self.bot_user
+            elif chat["type"] == "private" and user_id == chat["id"]:
+                status, user = "member", self._user(user_id, chat.get("first_name", "Test"))
+            else:
+                status, user = "left", self._user(user_id, "Test")
+            member: dict[str, Any] = {"status": status, "user": dict(user)}
+            if status == "creator":
+                member["is_anonymous"] = False
+            elif status == "administrator":
+                member.update(_ADMINISTRATOR_RIGHTS)
+            elif status == "kicked":
+                member["until_date"] = 0
+            return member
 
     def _store_file(self, data: bytes, filename: str, folder: str) -> _StoredFile:
         n = next(self._file_counter)
