@@ -1,7 +1,9 @@
 """/settings: the briefing's settings as an inline keyboard that edits its own message.
 
 Every button press redraws the same message (``editMessageText``), so the chat does not fill up
-with menus; only "send me one now" posts a new message — the briefing itself.
+with menus; only "send me one now" posts a new message — the briefing itself. In a group anyone
+may open the pages and ask for the briefing, but only the group's admins may press a button
+that changes it (:mod:`handlers.permissions`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.delivery import utc_now
 from bot.render import button_rows, clip, esc
 from bot.services import Services
 from handlers.common import Buttons, acknowledge, keyboard, reply, row_number, services
+from handlers.permissions import may_change_chat_settings
 from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
 
 log = logging.getLogger(__name__)
@@ -193,8 +196,13 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await send_briefing_now(update, context)
         return
     svc = services(context)
-    page = action if action in PAGES else _apply(svc, chat_id, action)
-    scheduling.reschedule(context.application, chat_id)
+    if action in PAGES:
+        page = action
+    elif await may_change_chat_settings(update, context):
+        page = _apply(svc, chat_id, action)
+        scheduling.reschedule(context.application, chat_id)
+    else:
+        return  # the press was answered with the refusal; the menu stays as it was
     text, buttons = PAGES[page](svc, chat_id)
     await acknowledge(update)
     try:

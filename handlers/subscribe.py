@@ -1,7 +1,8 @@
 """/subscribe, /unsubscribe, /brief, /follow, /unfollow, /following: the daily briefing.
 
 Every change to a subscription goes through :func:`bot.scheduling.reschedule`, so the job that
-sends it matches the database the moment the reply goes out.
+sends it matches the database the moment the reply goes out. In a group only its admins may
+change the briefing (:mod:`handlers.permissions`); anyone may read it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.services import Services
 from bot.store.subscriptions import Subscription
 from bot.timezones import Zone, resolve, suggestions, zone
 from handlers.common import MAX_QUERY_CHARS, argument_text, reply, services
+from handlers.permissions import may_change_chat_settings
 
 #: Words and shapes that are an attempt at a time, so they get a time correction.
 _TIMEISH = re.compile(
@@ -78,7 +80,7 @@ def parse_subscribe_args(text: str) -> tuple[time | None, Zone | None, str | Non
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
-    if chat_id is None:
+    if chat_id is None or not await may_change_chat_settings(update, context):
         return
     clock, found, correction = parse_subscribe_args(argument_text(update)[:MAX_QUERY_CHARS])
     if correction:
@@ -106,7 +108,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
-    if chat_id is None:
+    if chat_id is None or not await may_change_chat_settings(update, context):
         return
     stopped = svc.store.subscriptions.deactivate(chat_id, "unsubscribed", utc_now())
     scheduling.reschedule(context.application, chat_id)
@@ -166,7 +168,7 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
     name = argument_text(update)[:MAX_QUERY_CHARS]
-    if chat_id is None:
+    if chat_id is None or not await may_change_chat_settings(update, context):
         return
     if not name:
         await reply(
@@ -196,7 +198,7 @@ async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
     name = argument_text(update)[:MAX_QUERY_CHARS]
-    if chat_id is None:
+    if chat_id is None or not await may_change_chat_settings(update, context):
         return
     followed = svc.store.subscriptions.followed(chat_id)
     if not followed:
