@@ -260,11 +260,13 @@ def build(n: int, path: Path, parse: str, seed: int = 6, commit_every: int = 50)
     vary_s = save_s = cpu_s = 0.0
     started = time.perf_counter()
     # As `newsbot ingest` saves a folder (PARSE_AHEAD parsed, then saved; a commit every
-    # `commit_every`); commit_every=1 is one transaction per article.
+    # `commit_every`); commit_every=1 is one article at a time in a transaction of its own,
+    # as the feed poller and uploads save.
+    run = PARSE_AHEAD if commit_every > 1 else 1
     with store.articles.batch(max_articles=commit_every):
-        for first in range(0, n, PARSE_AHEAD):
+        for first in range(0, n, run):
             t0 = time.perf_counter()
-            numbers = range(first, min(n, first + PARSE_AHEAD))
+            numbers = range(first, min(n, first + run))
             variants = [variator.variant(i) for i in numbers]
             t1, c1 = time.perf_counter(), time.process_time()
             if parse == "every":
@@ -330,7 +332,7 @@ def main() -> None:
         "--commit-every",
         type=int,
         default=50,
-        help="articles per transaction (default 50, as `newsbot ingest`; 1: one each)",
+        help="articles per transaction (default 50, as `newsbot ingest`; 1: one at a time)",
     )
     args = parser.parse_args()
     path = args.out or store_path(args.n)
