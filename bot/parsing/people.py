@@ -23,16 +23,20 @@ _ABBR_TITLE = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Prof|Rev|Adm|Maj|Atty|Sec|Pres|Hon|Cmdr)\."
 )
 _SUFFIX = r"(?:,?[ \u00a0]+(?:Jr\.?|Sr\.?|II|III|IV)(?![\w]))"
-_BY_FIRST: dict[str, list[str]] = {}
+_CAPITALS_BY_REST: dict[str, str] = {}  # "r" -> "MD" (Mr, Dr)
 for _t in _ABBR_TITLE[3:-3].split("|"):
-    _BY_FIRST.setdefault(_t[0], []).append(_t[1:])
+    _CAPITALS_BY_REST[_t[1:]] = _CAPITALS_BY_REST.get(_t[1:], "") + _t[0]
 # The first word of a run with its capital already consumed: the same three alternatives
 # (title, initial, name token), so the whole pattern starts with a character class and
 # the regex engine can skip straight to capitals (2x faster than a leading look-behind).
+# The capital a title or a Mc/O' prefix needs is checked by a look-behind after the
+# letters that follow it: an alternative opening with a plain letter is skipped at once
+# when the text does not have that letter, one opening with a look-behind is not. (No two
+# titles fit before the same ".", so the new order of the alternatives matches the same.)
 _FIRST_REST = (
     "(?:(?:"
-    + "|".join(f"(?<=[{c}])(?:{'|'.join(rest)})" for c, rest in _BY_FIRST.items())
-    + r")\.|\.|(?:(?<=M)(?:c|ac)[A-Z]|(?<=[ODL])['’][A-Z])?\w*(?:[-'’][A-Z]\w*)*)"
+    + "|".join(f"{rest}(?<=[{caps}]{rest})" for rest, caps in _CAPITALS_BY_REST.items())
+    + r")\.|\.|(?:c(?<=Mc)[A-Z]|ac(?<=Mac)[A-Z]|['’](?<=[ODL]['’])[A-Z])?\w*(?:[-'’][A-Z]\w*)*)"
 )
 NAME_RUN = re.compile(
     rf"[A-Z](?<![\w’'\-.].){_FIRST_REST}"
