@@ -315,7 +315,12 @@ def _geo_scores(
         mentions = mentions_in(text)
         leaders = _leaders(text, mentions)
         actors.update(leaders.values())
-        bounds = _sentence_bounds(text)
+        # Sentences only matter for pairs of countries: with fewer than two countries
+        # and no leaders there is no pair, and one "sentence" gives the same scores.
+        if leaders or len({place_country(m.canonical) for m in mentions} - {None}) >= 2:
+            bounds = _sentence_bounds(text)
+        else:
+            bounds = [len(text) + 1]
         # countries per sentence index; most sentences name none
         sentences: dict[int, set[str]] = {}
         bi = 0
