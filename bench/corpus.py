@@ -13,12 +13,12 @@ an identical copy), a quote-less paragraph or two dropped and paragraphs from an
 appended (recombination), and a new date.
 
 ``--parse every`` (the default) sends every variant's text through the real
-``bot.ingest.ingest_batch`` (``PARSE_AHEAD`` texts parsed, then saved with
-``ArticleStore.save`` and its index writes), inside ``ArticleStore.batch`` as ``newsbot
-ingest`` saves a folder (a savepoint per article, a commit every 50): that is the ingestion
-figure. ``--parse once`` parses each source once and
-derives each variant's parse by applying the same edits to it, then saves through the same
-``ArticleStore.save``: it measures the store alone, without the parser.
+``bot.ingest.ingest_batch`` (``PARSE_AHEAD`` texts parsed, then saved together by
+``ArticleStore.save_all`` with their index writes), inside ``ArticleStore.batch`` as
+``newsbot ingest`` saves a folder (a savepoint per run, a commit every 50): that is the
+ingestion figure. ``--parse once`` parses each source once and derives each variant's parse
+by applying the same edits to it, then saves the runs through the same
+``ArticleStore.save_all``: it measures the store alone, without the parser.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 from bot.ingest import PARSE_AHEAD, content_hash, ingest_batch  # noqa: E402
 from bot.parsing import parse_article  # noqa: E402
 from bot.parsing.model import ParsedArticle, Person  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store import ArticleToSave, Store  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 POLNEAR = REPO.parent / "shared" / "polnear" / "train" / "texts"
@@ -275,11 +275,13 @@ def build(n: int, path: Path, parse: str, seed: int = 6, commit_every: int = 50)
                     for i, (text, _) in zip(numbers, variants, strict=True)
                 ]
                 ingest_batch(store, items)
-            else:
-                for i, (text, parsed) in zip(numbers, variants, strict=True):
-                    store.articles.save(
-                        parsed, slug=f"v{i:06d}", content_hash=content_hash(text), text=text
-                    )
+            else:  # the same saves as ingest_batch makes, of parses derived from the sources'
+                store.articles.save_all(
+                    [
+                        ArticleToSave(parsed, f"v{i:06d}", content_hash(text), text)
+                        for i, (text, parsed) in zip(numbers, variants, strict=True)
+                    ]
+                )
             t2 = time.perf_counter()
             cpu_s += time.process_time() - c1
             vary_s += t1 - t0
@@ -341,7 +343,7 @@ def main() -> None:
         print(f"{path} is cached (use --force to rebuild): {meta.read_text()}")
         return
     stats = build(args.n, path, args.parse, commit_every=args.commit_every)
-    what = "ingest_batch (parse + save)" if args.parse == "every" else "ArticleStore.save"
+    what = "ingest_batch (parse + save)" if args.parse == "every" else "ArticleStore.save_all"
     print(
         f"{args.n} articles through {what}: {stats['ingest_articles_per_s']} articles/s "
         f"by the clock, {stats['ingest_articles_per_cpu_s']} per CPU second "
