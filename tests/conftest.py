@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
+from bot.application import build_application
 from bot.config import Settings
 from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote
+from bot.services import Services
 from bot.store import Store
 
 pytest_plugins = ["tests.botapi.pytest_plugin"]
@@ -15,6 +20,26 @@ pytest_plugins = ["tests.botapi.pytest_plugin"]
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
+
+
+@asynccontextmanager
+async def polling_bot(
+    settings: Settings, token: str
+) -> AsyncIterator[tuple[Services, Application]]:
+    """The real bot long-polling ``settings.api_base_url`` (no send pacing), stopped on leaving:
+    what the end-to-end tests talk to through the local Bot API server."""
+    services = Services.start(settings)
+    application = build_application(services, token=token, rate_limit=False)
+    await application.initialize()
+    await application.start()
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield services, application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        services.close()
 
 
 @pytest.fixture

@@ -25,13 +25,12 @@ from telegram import (
 from telegram.ext import Application
 
 from bot import scheduling
-from bot.application import build_application
 from bot.config import Settings
 from bot.services import Services
 from handlers.permissions import COULD_NOT_CHECK, GROUP_ADMINS_ONLY
 from tests.botapi.pytest_plugin import BOT_TOKEN, assert_no_violations
 from tests.botapi.server import BotApiServer, SentMessage
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, polling_bot
 
 BOT_ADMIN = 42
 OWNER = 601
@@ -98,22 +97,12 @@ async def bot(bot_api: BotApiServer, tmp_path: Path) -> AsyncIterator[Bot]:
         seeds_dir=SEEDS,
         admins=frozenset({BOT_ADMIN}),
     )
-    services = Services.start(settings)
-    application = build_application(services, token=BOT_TOKEN, rate_limit=False)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    bot_api.add_chat(GROUP, SUPERGROUP)
-    bot_api.set_chat_member(GROUP, OWNER, "creator")
-    bot_api.set_chat_member(GROUP, GROUP_ADMIN, "administrator")
-    bot_api.set_chat_member(GROUP, MEMBER, "member")
-    try:
+    async with polling_bot(settings, BOT_TOKEN) as (services, application):
+        bot_api.add_chat(GROUP, SUPERGROUP)
+        bot_api.set_chat_member(GROUP, OWNER, "creator")
+        bot_api.set_chat_member(GROUP, GROUP_ADMIN, "administrator")
+        bot_api.set_chat_member(GROUP, MEMBER, "member")
         yield Bot(bot_api, services, application)
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        services.close()
 
 
 def a_topic(bot: Bot) -> tuple[int, str]:

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.application import build_application
 from bot.config import Settings
 from bot.services import Services
 from tests.botapi.pytest_plugin import BOT_TOKEN, assert_no_violations
 from tests.botapi.server import BotApiServer, SentMessage
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, polling_bot
 
 ADMIN = 42
 USER = 501
@@ -92,18 +91,8 @@ async def _start(bot_api: BotApiServer, tmp_path: Path, seeds: Path) -> AsyncIte
         seeds_dir=seeds,
         admins=frozenset({ADMIN}),
     )
-    services = Services.start(settings)
-    application = build_application(services, token=BOT_TOKEN, rate_limit=False)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling_bot(settings, BOT_TOKEN) as (services, _):
         yield Bot(bot_api, services, settings.db_path)
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        services.close()
 
 
 def no_sorry(messages: list[SentMessage]) -> None:

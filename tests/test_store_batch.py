@@ -25,6 +25,13 @@ def _save(store: Store, n: int):
     return store.articles.save(_article(n), slug=f"a{n}", content_hash=f"h{n}", text="x" * 200)
 
 
+def _indexed(store: Store, word: str) -> int:
+    """Quotes the word index finds ``word`` in (a rolled-back article must leave none)."""
+    return store.db.execute(
+        "select count(*) from quotes_fts where quotes_fts match ?", [word]
+    ).fetchone()[0]
+
+
 def _count(path: Path, table: str) -> int:
     """Rows another connection sees: only what was committed."""
     other = Store.open(path)
@@ -71,12 +78,7 @@ def test_failing_article_in_a_batch_rolls_back_alone(
     quotes = [r[0] for r in store.db.execute("select text from quotes order by id")]
     assert not any("number 1 " in q for q in quotes)
     # the failed article left nothing in the quote index either
-    assert (
-        store.db.execute(
-            "select count(*) from quotes_fts where quotes_fts match 'harbour'"
-        ).fetchone()[0]
-        == 2
-    )
+    assert _indexed(store, "harbour") == 2
     store.close()
 
 
@@ -119,12 +121,7 @@ def test_a_failing_article_in_save_all_fails_alone_after_the_ones_before_it(
         "a1",
     ]
     assert _count(path, "quotes") == 2
-    assert (
-        store.db.execute(
-            "select count(*) from quotes_fts where quotes_fts match 'harbour'"
-        ).fetchone()[0]
-        == 2
-    )
+    assert _indexed(store, "harbour") == 2
     store.close()
 
 

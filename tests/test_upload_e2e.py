@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.application import build_application
 from bot.config import Settings
 from bot.feeds.jobs import poll_now
 from bot.services import Services
 from tests.botapi.pytest_plugin import BOT_TOKEN, assert_no_violations
 from tests.botapi.server import BotApiServer
+from tests.conftest import polling_bot
 from tests.test_feeds_poller import rss2
 from tests.test_fetch_webserver import WebServer, running_web_server
 from tests.test_pages import article_html
@@ -70,19 +70,9 @@ async def bot(bot_api: BotApiServer, tmp_path: Path) -> AsyncIterator[Bot]:
         block_private_addresses=False,  # the test web server is on 127.0.0.1
         max_page_bytes=50_000,
     )
-    services = Services.start(settings)
-    application = build_application(services, token=BOT_TOKEN, rate_limit=False)
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling_bot(settings, BOT_TOKEN) as (services, _):
         yield Bot(bot_api, services)
         assert_no_violations(bot_api)
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        services.close()
 
 
 async def test_an_admin_uploads_a_text_file_and_hears_what_was_understood(bot: Bot) -> None:
