@@ -153,6 +153,10 @@ def _build_matchers() -> tuple[
                 fallback_topic.append(topic.name)
                 continue
             for word in words:
+                if not m and not (word[0].isalnum() or word[0] == "_"):
+                    # "#metoo": the scan wants a word character first; such a phrase
+                    # never matched (its left boundary needs a word character before).
+                    continue
                 target.setdefault(word if m else word.lower(), topic.name)
 
     def trie(words: dict[str, str], lead: str) -> re.Pattern[str]:
@@ -169,7 +173,10 @@ def _build_matchers() -> tuple[
         if fallback
         else None
     )
-    return trie(lower, r"\b"), lower, trie(cased, ""), cased, fb, fallback_topic
+    # The lower-case trie is scanned with the character before each phrase (see
+    # _theme_matches): the engine skips in C to the positions after a space or
+    # punctuation instead of entering the trie at every word boundary.
+    return trie(lower, r"[^0-9A-Za-z_]"), lower, trie(cased, ""), cased, fb, fallback_topic
 
 
 (
@@ -185,16 +192,31 @@ def _build_matchers() -> tuple[
 def _theme_matches(text: str) -> list[tuple[int, str, str]]:
     """(position, topic, matched words) for every taxonomy phrase in ``text``."""
     found: list[tuple[int, str, str]] = []
-    for rx, table, hay in (
-        (_LOWER_RE, _LOWER_TOPIC, text.lower()),
-        (_CASED_RE, _CASED_TOPIC, text),
-    ):
-        for m in rx.finditer(hay):
-            pos = m.start()
-            if pos and (hay[pos - 1].isalnum() or hay[pos - 1] in "-_"):
-                continue  # inside a word or a hyphenated compound
-            words = m.group()
-            found.append((pos, table[words], words))
+    # Lower-case phrases: matched with the character before them, which must not be a
+    # word character, so the engine skips along a bitmap of ASCII ones in C instead of
+    # entering the trie at every word boundary (``\b``). A non-ASCII letter before
+    # ("é") is no boundary either: the search goes on from the next character. After a
+    # "-" the phrase is part of a hyphenated compound and does not count, but its words
+    # stay taken, as with ``\b``. The leading space stands for the start of the text;
+    # a match's start in ``padded`` is then where its phrase starts in ``text``.
+    padded = " " + text.lower()
+    pos = 0
+    while (m := _LOWER_RE.search(padded, pos)) is not None:
+        lead = m.start()
+        before = padded[lead]
+        if before.isalnum():
+            pos = lead + 1
+            continue
+        pos = m.end()
+        if before != "-":
+            words = m.group()[1:]
+            found.append((lead, _LOWER_TOPIC[words], words))
+    for m in _CASED_RE.finditer(text):
+        pos = m.start()
+        if pos and (text[pos - 1].isalnum() or text[pos - 1] in "-_"):
+            continue  # inside a word or a hyphenated compound
+        words = m.group()
+        found.append((pos, _CASED_TOPIC[words], words))
     if _FALLBACK_RE is not None:
         for m in _FALLBACK_RE.finditer(text):
             found.append((m.start(), _FALLBACK_TOPIC[int((m.lastgroup or "f0")[1:])], m.group()))
