@@ -169,6 +169,10 @@ class Attributor:
             self._toks[pi] = t
         return t
 
+    def tokenized(self, pi: int) -> list[Tok] | None:
+        """The tokens of paragraph ``pi`` if they were made already, else None."""
+        return self._toks.get(pi)
+
     @staticmethod
     def _index_at(toks: list[Tok], pos: int) -> int:
         """Index of the first token starting at or after ``pos``.

@@ -41,6 +41,8 @@ _CANDIDATE_WORDS = r"(?:" + trie_regex(_CANDIDATE_FORMS) + r")(?!\w)"
 # at every letter); a hit after a capital or a digit is one of the harmless extras.
 _CANDIDATE = re.compile(r"[^a-z](" + _CANDIDATE_WORDS + ")")
 _CANDIDATE_AT = re.compile(_CANDIDATE_WORDS)
+# The tokens _reported_in acts on, for paragraphs whose tokens exist already.
+_CANDIDATE_TOKENS = frozenset(_CANDIDATE_FORMS)
 
 
 def _candidates(text: str, start: int, end: int) -> list[int]:
@@ -64,21 +66,24 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
     out: list[Quote] = []
     forms = cues.REPORTING_FORMS
     indirect = cues.INDIRECT_VERBS
-    # one scan of the body for candidate words; paragraphs and sentences without one
-    # are skipped by bisecting these offsets
-    paras = att.paras
-    if not paras:
-        return out
-    hits = _candidates(text, paras[0].start, paras[-1].end)
-    if not hits:
-        return out
-    for pi, para in enumerate(paras):
-        h = bisect_left(hits, para.start)
-        if h >= len(hits) or hits[h] >= para.end:
-            continue
-        toks = att.toks(pi)
+    # the offsets of candidate words in each paragraph; paragraphs and sentences
+    # without one are skipped. Attribution has tokenized the paragraphs with quotes
+    # already: their candidates are read off the tokens (exactly the ones that matter),
+    # and only the other paragraphs are scanned by the regex.
+    for pi, para in enumerate(att.paras):
+        toks = att.tokenized(pi)
+        if toks is None:
+            hits = _candidates(text, para.start, para.end)
+            if not hits:
+                continue
+            toks = att.toks(pi)
+        else:
+            hits = [t[0] for t in toks if t[2] in _CANDIDATE_TOKENS]
+            if not hits:
+                continue
         if not toks:
             continue
+        h = 0
         mask = att.mask(pi)
         k = 0
         for ss, se in att._sentences(pi):
