@@ -2,10 +2,9 @@
 
 Handlers only talk to :class:`SearchIndex`; how candidates are found is this module's business.
 
-Quotes (about ten per article, a million at 100,000 articles) are never all loaded: two FTS5
-indexes, over their words (``quotes_fts``, migration 4, kept in step by triggers) and over
-their adjacent word pairs (``quotes_pairs``, migration 8, kept in step by
-``bot.store.quote_index`` inside each article's save transaction), return a few hundred
+Quotes (about ten per article, a million at 100,000 articles) are never all loaded: an FTS5
+index of their words and adjacent word pairs (``quote_terms``, migration 9, kept in step by
+``bot.store.quote_index`` inside each article's save transaction) returns a few hundred
 candidates, and rapidfuzz re-ranks only those with the same ``partial_ratio`` an exhaustive
 scan would use (see ``SearchIndex.who_said``).
 
@@ -360,10 +359,23 @@ class _Vocabulary:
     @classmethod
     def read(cls, conn: sqlite3.Connection) -> _Vocabulary:
         conn.execute(
-            "create virtual table if not exists temp.quotes_vocab "
-            "using fts5vocab(main, quotes_fts, row)"
+            "create virtual table if not exists temp.quote_terms_vocab "
+            f"using fts5vocab(main, {quote_index.TABLE}, row)"
         )
-        docs = dict(conn.execute("select term, doc from temp.quotes_vocab"))
+        # The words: the terms below and above the range of the pairs (two range scans the
+        # vocabulary table seeks, rather than a filter over millions of pairs).
+        docs = dict(
+            conn.execute(
+                "select term, doc from temp.quote_terms_vocab where term < ?",
+                [quote_index.PAIR_MARK],
+            )
+        )
+        docs.update(
+            conn.execute(
+                "select term, doc from temp.quote_terms_vocab where term >= ?",
+                [quote_index.AFTER_PAIRS],
+            )
+        )
         vocabulary = cls(docs)
         vocabulary.docs = docs
         return vocabulary
@@ -415,11 +427,10 @@ class SearchIndex:
         #: Quote id -> (text, folded text) of recent candidates, as of ``_counted`` too.
         self._texts = _Recent(self.TEXTS_KEPT)
         self.quote_total = 0
-        for table in ("quotes_fts", quote_index.TABLE):
-            self.store.db.execute(
-                f"create virtual table if not exists temp.{table}_vocab "
-                f"using fts5vocab(main, {table}, row)"
-            )
+        self.store.db.execute(
+            f"create virtual table if not exists temp.{quote_index.TABLE}_vocab "
+            f"using fts5vocab(main, {quote_index.TABLE}, row)"
+        )
         self._people = _NameIndex()
         self._topics = _NameIndex()
         self._vocabulary = _Vocabulary()
@@ -527,12 +538,12 @@ class SearchIndex:
         if df is None:
             if prefix:
                 row = self.store.db.execute(
-                    "select sum(doc) from temp.quotes_fts_vocab where term >= ? and term < ?",
+                    "select sum(doc) from temp.quote_terms_vocab where term >= ? and term < ?",
                     [term, term[:-1] + chr(ord(term[-1]) + 1)],
                 ).fetchone()
             else:
                 row = self.store.db.execute(
-                    "select doc from temp.quotes_fts_vocab where term = ?", [term]
+                    "select doc from temp.quote_terms_vocab where term = ?", [term]
                 ).fetchone()
             df = int(row[0] or 0) if row else 0
             if len(self._df) > 50_000:
@@ -583,7 +594,7 @@ class SearchIndex:
         return [
             row[0]
             for row in self.store.db.execute(
-                "select rowid from quotes_fts where quotes_fts match ? limit ?",
+                "select rowid from quote_terms where quote_terms match ? limit ?",
                 [" AND ".join(term for term, _ in terms), self.QUOTE_CANDIDATES],
             )
         ]
@@ -596,7 +607,12 @@ class SearchIndex:
         if not terms or (len(terms) == 1 and terms[0][1] <= self.QUOTE_CANDIDATES):
             return []
         return self._weighted_candidates(
-            "quotes_fts", terms, self.POSTINGS_BUDGET, self.COMMON_DF, self.QUOTE_CANDIDATES, seen
+            quote_index.TABLE,
+            terms,
+            self.POSTINGS_BUDGET,
+            self.COMMON_DF,
+            self.QUOTE_CANDIDATES,
+            seen,
         )
 
     def _weighted_candidates(
@@ -673,8 +689,8 @@ class SearchIndex:
 
         Candidates come in passes, each only when the ones before found no exact match, and
         each pass's new candidates are scored as they come (texts read and folded once):
-        quotes holding every content word (``quotes_fts``); quotes holding every adjacent word
-        pair the index knows, a phrase however common its words (``quotes_pairs``); unless
+        quotes holding every content word; quotes holding every adjacent word pair the index
+        knows, a phrase however common its words (both from ``quote_terms``); unless
         the best so far scores ``UNION_BELOW`` or more, quotes holding the most of the rarer
         pairs, weighted by rarity, deeper when the best is below ``DEEP_BELOW``; and when
         nothing passed the cutoff, quotes holding the most of the rarer words (near misses
@@ -791,7 +807,7 @@ class SearchIndex:
             marks = ",".join("?" * len(missing))
             found = dict(
                 self.store.db.execute(
-                    f"select term, doc from temp.quotes_pairs_vocab where term in ({marks})",
+                    f"select term, doc from temp.quote_terms_vocab where term in ({marks})",
                     missing,
                 )
             )
@@ -802,7 +818,7 @@ class SearchIndex:
             count = known.get(("pair*", prefix))
             if count is None:
                 row = self.store.db.execute(
-                    "select sum(doc) from temp.quotes_pairs_vocab where term >= ? and term < ?",
+                    "select sum(doc) from temp.quote_terms_vocab where term >= ? and term < ?",
                     [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
                 ).fetchone()
                 count = known[("pair*", prefix)] = int(row[0] or 0)
@@ -869,7 +885,7 @@ class SearchIndex:
         return [
             row[0]
             for row in self.store.db.execute(
-                "select rowid from quotes_pairs where quotes_pairs match ? limit ?",
+                "select rowid from quote_terms where quote_terms match ? limit ?",
                 [match, self.QUOTE_CANDIDATES],
             )
             if row[0] not in seen
@@ -883,7 +899,7 @@ class SearchIndex:
             {t for slot in slots for t in slot if counts.get(t)}, key=lambda t: counts[t]
         )
         return self._weighted_candidates(
-            "quotes_pairs",
+            quote_index.TABLE,
             ((_fts_term(term), counts[term]) for term in rarest_first),
             self.PAIR_BUDGET,
             self.COMMON_PAIR,

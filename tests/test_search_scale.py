@@ -10,7 +10,7 @@ import pytest
 
 from bot.parsing.topics import normalise_topic
 from bot.search import QUERY_CHARS, SearchIndex, _NameIndex, content_words, quote_needle, squash
-from bot.store import SaveResult, Store, schema
+from bot.store import SaveResult, Store, quote_index, schema
 from bot.store.schema import MIGRATIONS
 from tests.conftest import make_article
 
@@ -159,12 +159,10 @@ def test_index_follows_reingest_and_delete(store: Store) -> None:
     assert index.who_said("parsnips are the future")
     store.articles.delete(saved.article_id)
     assert index.who_said("parsnips are the future") == []
-    rows = store.db.execute("select count(*) from quotes_fts").fetchone()[0]
-    assert rows == 0
-    integrity = store.db.execute(
-        "insert into quotes_fts (quotes_fts, rank) values ('integrity-check', 1)"
-    )
-    assert integrity is not None  # raises on a content/index mismatch
+    assert _postings(store, "parsnips") == []
+    assert _postings(store, "turnips") == []
+    # raises when the index holds tokens no quote was indexed with
+    store.db.execute("insert into quote_terms (quote_terms, rank) values ('integrity-check', 1)")
 
 
 def test_failed_save_leaves_the_index_as_it_was(store: Store, monkeypatch) -> None:
@@ -187,7 +185,7 @@ def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
     try:
         store = Store.open(path)
         _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
-        assert "quotes_fts" not in store.db.table_names()
+        assert "quote_terms" not in store.db.table_names()
         store.close()
     finally:
         schema.MIGRATIONS = old
@@ -313,11 +311,15 @@ def test_broad_article_search_prefers_title_matches_then_the_newest(
     assert set(found) <= set(titles)
 
 
-def _pair_postings(store: Store, pair: str) -> list[int]:
+def _postings(store: Store, term: str) -> list[int]:
+    """The quotes the term index lists under a word (``"turnips"``) or, given two words
+    (``"turnips will"``), under their pair."""
+    if " " in term:
+        term = quote_index.pair(*term.split())
     return [
         row[0]
         for row in store.db.execute(
-            "select rowid from quotes_pairs where quotes_pairs match ?", [f'"{pair}"']
+            "select rowid from quote_terms where quote_terms match ?", [f'"{term}"']
         )
     ]
 
@@ -365,21 +367,21 @@ def test_pair_index_follows_replace_and_delete(store: Store) -> None:
         store, "a", "1", ("Turnips will save the republic.", "Ann Lee"), ("Yes.", "B")
     )
     other = _save_quotes(store, "b", "1", ("Turnips will not save anyone.", "Ann Lee"))
-    assert len(_pair_postings(store, "turnips_will")) == 2
+    assert len(_postings(store, "turnips will")) == 2
     _save_quotes(store, "a", "2", ("Parsnips are the future of farming.", "Ann Lee"))
-    assert _pair_postings(store, "will_save") == []
-    assert len(_pair_postings(store, "turnips_will")) == 1
-    assert len(_pair_postings(store, "parsnips_are")) == 1
+    assert _postings(store, "will save") == []
+    assert len(_postings(store, "turnips will")) == 1
+    assert len(_postings(store, "parsnips are")) == 1
     store.articles.delete(first.article_id)
     store.articles.delete(other.article_id)
-    assert _pair_postings(store, "parsnips_are") == []
-    assert _pair_postings(store, "turnips_will") == []
-    store.db.execute("insert into quotes_pairs (quotes_pairs, rank) values ('integrity-check', 1)")
+    assert _postings(store, "parsnips are") == []
+    assert _postings(store, "turnips will") == []
+    store.db.execute("insert into quote_terms (quote_terms, rank) values ('integrity-check', 1)")
     index = SearchIndex(store)
     assert index.who_said("parsnips are the future") == []
 
 
-def test_an_old_database_gets_the_pair_index_and_loses_the_trigrams(tmp_path) -> None:
+def test_an_old_database_gets_the_term_index_and_loses_the_trigrams(tmp_path) -> None:
     path = tmp_path / "old.db"
     upgrade = [m.__name__ for m in MIGRATIONS].index("_v8_quote_pair_index")
     old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
@@ -397,6 +399,48 @@ def test_an_old_database_gets_the_pair_index_and_loses_the_trigrams(tmp_path) ->
         schema.MIGRATIONS = old
     store = Store.open(path)
     assert "quotes_tri" not in store.db.table_names()
-    assert _pair_postings(store, "will_save") == [1]
+    assert _postings(store, "will save") == [1]
     assert SearchIndex(store).who_said("turnips will save")
     store.close()
+
+
+def test_a_store_from_before_the_term_index_keeps_its_quotes_findable(tmp_path) -> None:
+    """Migration 9 moves the words (``quotes_fts``) and pairs (``quotes_pairs``) of a version
+    8 store into ``quote_terms`` and drops the two old indexes."""
+    path = tmp_path / "v8.db"
+    upgrade = [m.__name__ for m in MIGRATIONS].index("_v9_quote_terms_index")
+    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        store.db.execute(  # the pair table as migration 8 shipped it
+            "create virtual table quotes_pairs using fts5(pairs, content='', detail=none, "
+            "tokenize=\"ascii tokenchars '_'\")"
+        )
+        _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
+        assert "quotes_fts" in store.db.table_names()
+        store.close()
+    finally:
+        schema.MIGRATIONS = old
+    store = Store.open(path)
+    tables = store.db.table_names()
+    assert "quote_terms" in tables
+    assert "quotes_fts" not in tables and "quotes_pairs" not in tables
+    assert not [
+        name
+        for (name,) in store.db.execute("select name from sqlite_master where type = 'trigger'")
+        if name.startswith("quotes_fts")
+    ]
+    assert len(_postings(store, "republic")) == 1
+    assert len(_postings(store, "save the")) == 1
+    index = SearchIndex(store)
+    assert index.who_said("turnips will save")
+    assert index.who_said("turnps wil save")  # a typo: the vocabulary holds the words
+    store.close()
+
+
+def test_words_and_pairs_are_apart_in_the_vocabulary(store: Store) -> None:
+    """The vocabulary read for typo corrections holds the words and none of the pairs."""
+    _save_quotes(store, "a", "1", ("Turnips will save the republic, 2024.", "Ann Lee"))
+    docs = SearchIndex(store)._vocabulary.docs
+    assert set(docs) == {"turnips", "will", "save", "the", "republic", "2024"}
+    assert quote_index.terms("Save the save!") == "save the _save_the _the_save"

@@ -28,7 +28,7 @@ def _save(store: Store, n: int):
 def _indexed(store: Store, word: str) -> int:
     """Quotes the word index finds ``word`` in (a rolled-back article must leave none)."""
     return store.db.execute(
-        "select count(*) from quotes_fts where quotes_fts match ?", [word]
+        "select count(*) from quote_terms where quote_terms match ?", [word]
     ).fetchone()[0]
 
 

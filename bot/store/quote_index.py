@@ -1,18 +1,26 @@
-"""The word-pair index of quote texts (``quotes_pairs``, migration 8), kept in step from Python.
+"""The term index of quote texts (``quote_terms``, migration 9), kept in step from Python.
 
-Each quote is indexed by its adjacent word pairs ("for the people and" → ``for_the``,
-``the_people``, ``people_and``) in a contentless FTS5 table without positions. A pair of
-common words is far rarer than either word, so a phrase made only of common words still has
-a few short posting lists, and a typo spoils only the two pairs touching it. ``/who said``
-(``bot.search``) reads it; :class:`~bot.store.articles.ArticleStore` calls
-:func:`add_article` after inserting an article's quotes and :func:`remove_article` before
-deleting them, inside the article's transaction.
+Each quote is indexed by its distinct words and its distinct adjacent word pairs ("for the
+people and" → ``for``, ``the``, ``people``, ``and``, ``_for_the``, ``_the_people``,
+``_people_and``) in one contentless FTS5 table without positions. A word finds the quotes
+that hold it wherever it stands; a pair of common words is far rarer than either word, so a
+phrase made only of common words still has a few short posting lists, and a typo spoils only
+the two pairs touching it. A pair starts with ``_`` (which no folded word does), so words and
+pairs are two separate ranges of the index's vocabulary. ``/who said`` (``bot.search``) reads
+it; :class:`~bot.store.articles.ArticleStore` calls :func:`add_article` after inserting an
+article's quotes and :func:`remove_article` before deleting them, inside the article's
+transaction.
+
+One table for both: every term costs FTS5 the same whichever table holds it, but each row
+of a table has a fixed cost (its size record, its pending-terms entry, its trigger when the
+table reads the ``quotes`` rows): with words in a table of their own (``quotes_fts``,
+migrations 4 to 8) the two indexes were about half of what saving an article costs.
 
 The table holds no text (``content=''``), so removing a quote means handing FTS5 the same
-tokens again ('delete' command): they are recomputed from the quote text with :func:`pairs`,
+tokens again ('delete' command): they are recomputed from the quote text with :func:`terms`,
 which must therefore never change without a migration that rebuilds the table. Every writer
 of ``quotes`` goes through ``ArticleStore`` (a raw ``delete from quotes`` would leave stale
-pairs behind: harmless to search, which re-reads and re-scores every candidate, but wasted).
+terms behind: harmless to search, which re-reads and re-scores every candidate, but wasted).
 """
 
 from __future__ import annotations
@@ -25,7 +33,12 @@ from collections.abc import Iterable, Iterator
 
 from sqlite_utils import Database
 
-TABLE = "quotes_pairs"
+TABLE = "quote_terms"
+
+#: The first character of every pair term, and the one after it: pairs are the vocabulary's
+#: terms in ``[PAIR_MARK, AFTER_PAIRS)``, words the terms outside it.
+PAIR_MARK = "_"
+AFTER_PAIRS = chr(ord(PAIR_MARK) + 1)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -62,33 +75,35 @@ def fold(text: str) -> str:
 
 def pair(first: str, second: str) -> str:
     """The index term of two adjacent folded words."""
-    return f"{first}_{second}"
+    return f"{PAIR_MARK}{first}_{second}"
 
 
-def pairs(text: str) -> str:
-    """The index tokens of a quote: its distinct adjacent word pairs, space-separated (the
-    ``ascii`` tokenizer with ``_`` as a token character splits them back on the spaces)."""
+def terms(text: str) -> str:
+    """The index tokens of a quote: its distinct folded words, then its distinct adjacent word
+    pairs, space-separated (the ``ascii`` tokenizer with ``_`` as a token character splits
+    them back on the spaces)."""
     words = fold(text or "").split()
-    # "_".join of each pair is ``pair`` without a Python call per pair.
-    return " ".join(dict.fromkeys(map("_".join, itertools.pairwise(words))))
+    # PAIR_MARK + "_".join of each pair is ``pair`` without a Python call per pair.
+    pairs = (PAIR_MARK + a + "_" + b for a, b in itertools.pairwise(words))
+    return " ".join(dict.fromkeys(itertools.chain(words, pairs)))
 
 
 def create(db: Database) -> None:
     db.execute(
-        f"create virtual table {TABLE} using fts5(pairs, content='', detail=none, "
+        f"create virtual table {TABLE} using fts5(terms, content='', detail=none, "
         "tokenize=\"ascii tokenchars '_'\")"
     )
 
 
 def _rows(rows: Iterable[tuple[int, str | None]]) -> Iterator[tuple[int, str]]:
     for quote_id, text in rows:
-        tokens = pairs(text or "")
+        tokens = terms(text or "")
         if tokens:
             yield quote_id, tokens
 
 
 def fill(db: Database) -> None:
-    """Index every quote (the migration; about a minute at a million quotes)."""
+    """Index every quote (the migration; a few minutes at a million quotes)."""
     last = 0
     while True:
         rows = db.execute(
@@ -97,7 +112,7 @@ def fill(db: Database) -> None:
         if not rows:
             break
         last = rows[-1][0]
-        db.conn.executemany(f"insert into {TABLE} (rowid, pairs) values (?, ?)", _rows(rows))
+        db.conn.executemany(f"insert into {TABLE} (rowid, terms) values (?, ?)", _rows(rows))
     db.execute(f"insert into {TABLE} ({TABLE}) values ('optimize')")
 
 
@@ -106,7 +121,7 @@ def _write(db: Database, sql: str, article_id: int) -> None:
     try:
         db.conn.executemany(sql, _rows(rows))
     except sqlite3.OperationalError as error:
-        # Only a store older than migration 8 lacks the table (``open_database`` migrates
+        # Only a store older than migration 9 lacks the table (``open_database`` migrates
         # before anything is saved; tests build old stores to upgrade them).
         if f"no such table: {TABLE}" not in str(error):
             raise
@@ -114,9 +129,9 @@ def _write(db: Database, sql: str, article_id: int) -> None:
 
 def add_article(db: Database, article_id: int) -> None:
     """Index the quotes of an article just inserted (same transaction)."""
-    _write(db, f"insert into {TABLE} (rowid, pairs) values (?, ?)", article_id)
+    _write(db, f"insert into {TABLE} (rowid, terms) values (?, ?)", article_id)
 
 
 def remove_article(db: Database, article_id: int) -> None:
     """Take an article's quotes out of the index before they are deleted (same transaction)."""
-    _write(db, f"insert into {TABLE} ({TABLE}, rowid, pairs) values ('delete', ?, ?)", article_id)
+    _write(db, f"insert into {TABLE} ({TABLE}, rowid, terms) values ('delete', ?, ?)", article_id)
