@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.parsing import cues
 
@@ -534,9 +535,13 @@ def _person_like(toks: tuple[str, ...], title: str | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """What a name's words alone say about it, worked out once per distinct run."""
+class _Run(NamedTuple):
+    """What a name's words alone say about it, worked out once per distinct run.
+
+    Immutable, as runs are shared across articles through _RUN_CACHE. A named tuple
+    rather than a frozen dataclass: that one sets each field through
+    ``object.__setattr__`` and took ten times as long to make.
+    """
 
     toks: tuple[str, ...]
     title: str | None
@@ -555,21 +560,19 @@ def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
     if kind is None and len(toks) == 1 and _plain_word(toks[0]):
         kind = "maybe"
     tl = title.split()[-1].lower() if title else None
+    lowered = [t.lower() for t in toks]
+    last = lowered[-1]
     return _Run(
         toks=toks,
         title=title,
-        key=" ".join(t.lower() for t in toks),
-        first_last=f"{toks[0].lower()} {toks[-1].lower()}" if len(toks) >= 2 else None,
+        key=" ".join(lowered),
+        first_last=f"{lowered[0]} {last}" if len(toks) >= 2 else None,
         joined=" ".join(toks),
         sure=len(toks) >= 2 and kind == "yes",
         kind=kind,
-        company=any(t.lower() in cues.COMPANY_WORDS for t in toks)
-        or (len(toks) >= 2 and toks[-1].lower() in _THING_HEADS)
-        or (
-            len(toks) >= 2
-            and toks[-1].lower() in _THING_HEADS_WEAK
-            and gender_of_first(toks[0]) is None
-        ),
+        company=not cues.COMPANY_WORDS.isdisjoint(lowered)
+        or (len(toks) >= 2 and last in _THING_HEADS)
+        or (len(toks) >= 2 and last in _THING_HEADS_WEAK and gender_of_first(toks[0]) is None),
         title_gender=_title_gender(title) if title else None,
         person_title=tl is not None and tl in cues.PERSON_TITLES,
     )
