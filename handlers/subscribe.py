@@ -20,10 +20,10 @@ from bot.config import parse_clock
 from bot.delivery import utc_now
 from bot.render import clip, esc
 from bot.services import Services
-from bot.store.subscriptions import Subscription
+from bot.store.subscriptions import BLOCKED, Subscription
 from bot.timezones import Zone, resolve, suggestions, zone
 from handlers.common import MAX_QUERY_CHARS, argument_text, reply, services
-from handlers.permissions import may_change_chat_settings
+from handlers.permissions import GROUP_ADMINS_ONLY, change_refusal, may_change_chat_settings
 
 #: Words and shapes that are an attempt at a time, so they get a time correction.
 _TIMEISH = re.compile(
@@ -118,11 +118,27 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, ["You're not subscribed. /subscribe starts a daily briefing."])
 
 
+#: /start from a member of a group whose briefing stopped when the bot was removed.
+GROUP_BRIEFING_WAITS = (
+    "This group's daily briefing stopped when I was removed; one of its admins can send "
+    "/start to turn it back on."
+)
+
+
 async def reactivate_on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """/start after blocking the bot: the briefing resumes (an explicit unsubscribe stays)."""
+    """/start after blocking the bot: the briefing resumes (an explicit unsubscribe stays).
+
+    In a group, only an admin's /start resumes it, as only an admin may subscribe it."""
     svc = services(context)
     chat_id = chat_id_of(update)
     if chat_id is None:
+        return False
+    stopped = svc.store.subscriptions.get(chat_id)
+    if stopped is None or stopped.active or stopped.inactive_reason != BLOCKED:
+        return False
+    refusal = await change_refusal(update, context)
+    if refusal is not None:
+        await reply(update, [GROUP_BRIEFING_WAITS if refusal == GROUP_ADMINS_ONLY else refusal])
         return False
     subscription = svc.store.subscriptions.reactivate_blocked(chat_id, utc_now())
     if subscription is None:

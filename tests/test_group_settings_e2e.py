@@ -26,8 +26,11 @@ from telegram.ext import Application
 
 from bot import scheduling
 from bot.config import Settings
+from bot.delivery import utc_now
 from bot.services import Services
+from bot.store.subscriptions import BLOCKED
 from handlers.permissions import COULD_NOT_CHECK, GROUP_ADMINS_ONLY
+from handlers.subscribe import GROUP_BRIEFING_WAITS
 from tests.botapi.pytest_plugin import BOT_TOKEN, assert_no_violations
 from tests.botapi.server import BotApiServer, SentMessage
 from tests.conftest import SEEDS, polling_bot
@@ -365,3 +368,45 @@ async def test_the_local_server_reports_each_status_as_its_chat_member_type(bot:
     with pytest.raises(ValueError, match="bad status"):
         bot.api.set_chat_member(GROUP, 804, "owner")
     assert_no_violations(bot.api)
+
+
+# -- /start after the bot was removed --------------------------------------------------------
+
+
+async def _stopped_by_a_block(bot: Bot) -> None:
+    """The group subscribed by its admin, then stopped as when the bot was removed from it."""
+    await bot.say(GROUP, "/subscribe 07:30 Europe/Berlin", GROUP_ADMIN)
+    bot.services.store.subscriptions.deactivate(GROUP, BLOCKED, utc_now())
+    scheduling.reschedule(bot.application, GROUP)
+    assert not bot.subscription().active and bot.jobs() == 0
+
+
+async def test_a_members_start_does_not_resume_a_group_briefing_stopped_by_a_block(
+    bot: Bot,
+) -> None:
+    await _stopped_by_a_block(bot)
+    _help, answer = await bot.say(GROUP, "/start", MEMBER, count=2)
+    assert GROUP_BRIEFING_WAITS in answer.text
+    assert not bot.subscription().active
+    assert bot.subscription().inactive_reason == BLOCKED
+    assert bot.jobs() == 0
+    assert_no_violations(bot.api)
+
+
+async def test_an_admins_start_resumes_a_group_briefing_stopped_by_a_block(bot: Bot) -> None:
+    await _stopped_by_a_block(bot)
+    _help, answer = await bot.say(GROUP, "/start", GROUP_ADMIN, count=2)
+    assert "Welcome back" in answer.text
+    assert bot.subscription().active
+    assert bot.jobs() == 1
+    assert_no_violations(bot.api)
+
+
+async def test_start_in_a_group_with_a_running_briefing_asks_nobody(bot: Bot) -> None:
+    await bot.say(GROUP, "/subscribe 07:30 Europe/Berlin", GROUP_ADMIN)
+    checks = bot.member_checks()
+    [_help] = await bot.say(GROUP, "/start", MEMBER)
+    await asyncio.sleep(0.2)  # nothing more comes
+    assert len(bot.api.sent(GROUP)) == 2
+    assert bot.member_checks() == checks
+    assert bot.subscription().active
