@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.parsing import cues
@@ -215,9 +216,20 @@ _ROLE_BEFORE_WORDS = (
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
+def _strip_possessive(word: str) -> str:
+    """``_POSSESSIVE.sub("", word)`` for a word without a newline (what "$" also matches
+    before), by looking at its last two characters instead of a regex call."""
+    end = word[-1:]
+    if end in _APOSTROPHES:
+        return word[:-1]
+    if end == "s" and word[-2:-1] in _APOSTROPHES:
+        return word[:-2]
+    return word
+
+
 def _role_word(word: str) -> bool:
     """A word that makes a phrase a role (``head``, ``spokesman``, ``Obama's aide``)."""
-    wl = _POSSESSIVE.sub("", word.lower())
+    wl = _strip_possessive(word.lower())
     return wl in cues.ROLE_WORDS or wl.rstrip(".") in cues.ROLE_WORDS
 
 
@@ -271,7 +283,7 @@ class PeopleFinder:
             wl = w.lower().rstrip(".")
             if not _HAS_LETTER.search(w) or (w[-1] == "." and not _abbreviation(w)):
                 break  # "... in Cairo. Egyptian Foreign Minister": the sentence before
-            base = _POSSESSIVE.sub("", wl)
+            base = _strip_possessive(wl)
             if wl in _HONORIFICS:
                 pos = w_start
                 continue  # "Mr." says nothing about the role
@@ -434,6 +446,7 @@ class PeopleFinder:
         persons = ppl.persons
         mentions = ppl.mentions
         non_person = self._is_org
+        text = self.text
         # pass 1: full names that clearly name a person, so surnames can find them
         for start, _end, run in pending:
             if run.sure and not run.company and run.key not in by_key:
@@ -485,7 +498,8 @@ class PeopleFinder:
             rec.mentions += 1
             inq = _inside(quoted, start)
             if not inq and rec.mentions <= 4:
-                if rec.role_rank < 2:
+                # (the appositive opens with a comma: most names are not followed by one)
+                if rec.role_rank < 2 and text.startswith(",", end):
                     role = self._role_after(end)
                     if role:
                         rec.role, rec.role_rank = role, 2
@@ -496,7 +510,7 @@ class PeopleFinder:
                 if rec.role_rank:
                     rec.is_person = True
             mentions.append(Mention(start, end, pid, title, inq))
-        mentions.sort(key=lambda m: m.start)
+        mentions.sort(key=_mention_start)
         ppl.starts = [m.start for m in mentions]
 
     def _new_person(self, run: _Run, start: int, sure: bool) -> int:
@@ -518,6 +532,9 @@ class PeopleFinder:
             if gender is not None:
                 ppl.given.setdefault(toks[0].lower(), []).append(pid)
         return pid
+
+
+_mention_start = attrgetter("start")
 
 
 def _person_like(toks: tuple[str, ...], title: str | None) -> str | None:
@@ -556,25 +573,48 @@ class _Run(NamedTuple):
 
 
 def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
-    kind = _person_like(toks, title)
-    if kind is None and len(toks) == 1 and _plain_word(toks[0]):
-        kind = "maybe"
-    tl = title.split()[-1].lower() if title else None
+    # Each word lower-cased and the title's last word and the first word's gender looked
+    # up once here (a run is read once): the same tests as _person_like, _title_gender
+    # and gender_of_first, without a function call and a lower() for each.
     lowered = [t.lower() for t in toks]
+    n = len(toks)
     last = lowered[-1]
+    first_gender = _GENDER.get(lowered[0]) if n >= 2 else None
+    tl = title.split()[-1].lower() if title else None
+    person_title = tl is not None and tl in cues.PERSON_TITLES
+    if person_title:
+        kind: str | None = "yes"
+    elif first_gender or (n >= 3 and _INITIAL_RE.fullmatch(toks[1])):
+        kind = "yes"
+    elif any(t.isupper() and len(t) > 1 for t in toks):
+        kind = None  # acronyms: FBI, GOP, CNN
+    elif n >= 2 and all(t[0].isupper() for t in toks):
+        kind = "maybe"
+    else:
+        kind = None
+    if kind is None and n == 1 and _plain_word(toks[0]):
+        kind = "maybe"
+    if tl is None:
+        title_gender = None
+    elif tl in cues.MALE_TITLES:
+        title_gender = "m"
+    elif tl in cues.FEMALE_TITLES:
+        title_gender = "f"
+    else:
+        title_gender = None
     return _Run(
         toks=toks,
         title=title,
         key=" ".join(lowered),
-        first_last=f"{lowered[0]} {last}" if len(toks) >= 2 else None,
+        first_last=f"{lowered[0]} {last}" if n >= 2 else None,
         joined=" ".join(toks),
-        sure=len(toks) >= 2 and kind == "yes",
+        sure=n >= 2 and kind == "yes",
         kind=kind,
         company=not cues.COMPANY_WORDS.isdisjoint(lowered)
-        or (len(toks) >= 2 and last in _THING_HEADS)
-        or (len(toks) >= 2 and last in _THING_HEADS_WEAK and gender_of_first(toks[0]) is None),
-        title_gender=_title_gender(title) if title else None,
-        person_title=tl is not None and tl in cues.PERSON_TITLES,
+        or (n >= 2 and last in _THING_HEADS)
+        or (n >= 2 and last in _THING_HEADS_WEAK and first_gender is None),
+        title_gender=title_gender,
+        person_title=person_title,
     )
 
 
@@ -656,7 +696,7 @@ def _name_in_run(raw: str) -> _RunReading:
         tl = raw.lower()
         if tl in cues.NON_NAME_WORDS or tl in TITLE_LIKE or tl in _ALONE_NOT_NAMES:
             return None
-        stripped = _POSSESSIVE.sub("", raw)
+        stripped = _strip_possessive(raw)
         if stripped and stripped.lower() not in cues.NON_NAME_WORDS:
             return (0, len(stripped), _make_run((stripped,), None))
         return None
@@ -685,8 +725,8 @@ def _name_in_run(raw: str) -> _RunReading:
         title_words = toks[cut[0] : cut[1]]
         i = cut[1]
     # a known first name after non-names ("State John Kerry")
-    for j in range(i, len(toks) - 1):
-        if gender_of_first(toks[j]) and j > i and toks[j + 1][0].isupper():
+    for j in range(i + 1, len(toks) - 1):
+        if gender_of_first(toks[j]) and toks[j + 1][0].isupper():
             title_words = []
             i = j
             break
@@ -702,7 +742,7 @@ def _name_in_run(raw: str) -> _RunReading:
     start = offs[i]
     last = name_toks[-1]
     end = offs[i + len(name_toks) - 1] + len(last)
-    stripped = _POSSESSIVE.sub("", last)
+    stripped = _strip_possessive(last)
     if stripped != last:
         end -= len(last) - len(stripped)
         name_toks[-1] = stripped
