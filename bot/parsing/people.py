@@ -573,48 +573,25 @@ class _Run(NamedTuple):
 
 
 def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
-    # Each word lower-cased and the title's last word and the first word's gender looked
-    # up once here (a run is read once): the same tests as _person_like, _title_gender
-    # and gender_of_first, without a function call and a lower() for each.
-    lowered = [t.lower() for t in toks]
-    n = len(toks)
-    last = lowered[-1]
-    first_gender = _GENDER.get(lowered[0]) if n >= 2 else None
+    kind = _person_like(toks, title)
+    if kind is None and len(toks) == 1 and _plain_word(toks[0]):
+        kind = "maybe"
     tl = title.split()[-1].lower() if title else None
-    person_title = tl is not None and tl in cues.PERSON_TITLES
-    if person_title:
-        kind: str | None = "yes"
-    elif first_gender or (n >= 3 and _INITIAL_RE.fullmatch(toks[1])):
-        kind = "yes"
-    elif any(t.isupper() and len(t) > 1 for t in toks):
-        kind = None  # acronyms: FBI, GOP, CNN
-    elif n >= 2 and all(t[0].isupper() for t in toks):
-        kind = "maybe"
-    else:
-        kind = None
-    if kind is None and n == 1 and _plain_word(toks[0]):
-        kind = "maybe"
-    if tl is None:
-        title_gender = None
-    elif tl in cues.MALE_TITLES:
-        title_gender = "m"
-    elif tl in cues.FEMALE_TITLES:
-        title_gender = "f"
-    else:
-        title_gender = None
+    lowered = [t.lower() for t in toks]
+    last = lowered[-1]
     return _Run(
         toks=toks,
         title=title,
         key=" ".join(lowered),
-        first_last=f"{lowered[0]} {last}" if n >= 2 else None,
+        first_last=f"{lowered[0]} {last}" if len(toks) >= 2 else None,
         joined=" ".join(toks),
-        sure=n >= 2 and kind == "yes",
+        sure=len(toks) >= 2 and kind == "yes",
         kind=kind,
         company=not cues.COMPANY_WORDS.isdisjoint(lowered)
-        or (n >= 2 and last in _THING_HEADS)
-        or (n >= 2 and last in _THING_HEADS_WEAK and first_gender is None),
-        title_gender=title_gender,
-        person_title=person_title,
+        or (len(toks) >= 2 and last in _THING_HEADS)
+        or (len(toks) >= 2 and last in _THING_HEADS_WEAK and gender_of_first(toks[0]) is None),
+        title_gender=_title_gender(title) if title else None,
+        person_title=tl is not None and tl in cues.PERSON_TITLES,
     )
 
 
