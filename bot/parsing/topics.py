@@ -303,6 +303,36 @@ def _sentence_bounds(text: str) -> list[int]:
     return [m.end() for m in _SENTENCE_END_RE.finditer(text)] + [len(text) + 1]
 
 
+# What a sentence end's match consumes: a mark, more marks, closing quotes and brackets.
+_SENTENCE_END_CHARS = frozenset("\n.!?\"'”’)]")
+
+
+class _SentenceGroups:
+    """Sentence numbers for increasing positions, not counted from the start but in
+    order: ``index(a) == index(b)`` exactly when no end of ``_sentence_bounds`` lies in
+    ``(a, b]``, as long as no sentence end's match covers a position asked about.
+
+    Only the sentence end just after each new sentence is searched for. The first end
+    after an uncovered position is that of the first match starting there, which
+    ``search`` finds as ``finditer`` would.
+    """
+
+    __slots__ = ("_end", "_number", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._number = 0
+        self._end = -1  # the first sentence end after the positions asked about so far
+
+    def index(self, pos: int) -> int:
+        if pos >= self._end:
+            if self._end >= 0:
+                self._number += 1
+            m = _SENTENCE_END_RE.search(self._text, pos)
+            self._end = m.end() if m is not None else len(self._text) + 1
+        return self._number
+
+
 def _leaders(text: str, mentions: list[EntityMention]) -> dict[str, str]:
     """Surnames of people introduced with their country's office ("Russian President X")."""
     found: dict[str, str] = {}
@@ -339,7 +369,19 @@ def _geo_scores(
         actors.update(leaders.values())
         # Sentences only matter for pairs of countries: with fewer than two countries
         # and no leaders there is no pair, and one "sentence" gives the same scores.
-        if leaders or len({place_country(m.canonical) for m in mentions} - {None}) >= 2:
+        several = len({place_country(m.canonical) for m in mentions} - {None}) >= 2
+        # Without leaders only which countries share a sentence matters: the sentence
+        # ends are then looked up just after the mentions (_SentenceGroups) instead of
+        # scanning every sentence, unless a mention starts where a sentence end's match
+        # might cover it.
+        groups = (
+            _SentenceGroups(text)
+            if several
+            and not leaders
+            and not any(text[m.start] in _SENTENCE_END_CHARS for m in mentions)
+            else None
+        )
+        if leaders or (several and groups is None):
             bounds = _sentence_bounds(text)
         else:
             bounds = [len(text) + 1]
@@ -365,7 +407,8 @@ def _geo_scores(
             if country:
                 share = 1.0 if kind == "country" else 0.4
                 country_score[country] = country_score.get(country, 0.0) + gain * share
-                sentences.setdefault(bi, set()).add(country)
+                at = bi if groups is None else groups.index(ment.start)
+                sentences.setdefault(at, set()).add(country)
         weight = 3.0 if is_title else 1.0
         start = 0
         for i in range(len(bounds)) if leaders else sorted(sentences):
