@@ -20,7 +20,7 @@ from bot.config import parse_clock
 from bot.delivery import utc_now
 from bot.render import clip, esc
 from bot.services import Services
-from bot.store.subscriptions import BLOCKED, Subscription
+from bot.store.subscriptions import Subscription
 from bot.timezones import Zone, resolve, suggestions, zone
 from handlers.common import MAX_QUERY_CHARS, argument_text, reply, services
 from handlers.permissions import GROUP_ADMINS_ONLY, change_refusal, may_change_chat_settings
@@ -134,7 +134,7 @@ async def reactivate_on_start(update: Update, context: ContextTypes.DEFAULT_TYPE
     if chat_id is None:
         return False
     stopped = svc.store.subscriptions.get(chat_id)
-    if stopped is None or stopped.active or stopped.inactive_reason != BLOCKED:
+    if stopped is None or not stopped.stopped_by_block:
         return False
     refusal = await change_refusal(update, context)
     if refusal is not None:

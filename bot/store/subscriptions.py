@@ -75,6 +75,11 @@ class Subscription:
         return zone(self.tz)
 
     @property
+    def stopped_by_block(self) -> bool:
+        """Deactivated because the bot was blocked or removed (``/start`` may resume it)."""
+        return not self.active and self.inactive_reason == BLOCKED
+
+    @property
     def deliverable(self) -> bool:
         """Should a job exist for it: active and not paused."""
         return self.active and not self.paused
