@@ -82,6 +82,35 @@ def direct(body: str) -> list[tuple[str, str | None]]:
             "ahead of every estimate.",
             "Ann Fisher",
         ),
+        # whose role it is, then the role, then the name: "X spokeswoman Y said"
+        (
+            '"We expect to do well in Iowa," Huckabee spokeswoman Alice Stewart said.',
+            "We expect to do well in Iowa,",
+            "Alice Stewart",
+        ),
+        (
+            '"The board meets in June," Lakeside campaign manager Ann Fisher said Friday.',
+            "The board meets in June,",
+            "Ann Fisher",
+        ),
+        # an organisation whose name holds a verb-like word, its role, the name
+        (
+            '"It covered up this email," Judicial Watch president Tom Fitton said.',
+            "It covered up this email,",
+            "Tom Fitton",
+        ),
+        # a possessive organisation before the name
+        (
+            '"People want a raise," American Action Forum\u2019s Douglas Holtz-Eakin said.',
+            "People want a raise,",
+            "Douglas Holtz-Eakin",
+        ),
+        # an appositive holding an abbreviation with its period: ", R-Ky., said"
+        (
+            '"Let me make it clear," Senate Majority Leader Mitch McConnell, R-Ky., said.',
+            "Let me make it clear,",
+            "Mitch McConnell",
+        ),
     ],
 )
 def test_attribution_shapes(body: str, quote: str, speaker: str) -> None:

@@ -125,6 +125,12 @@ def _is_verb(w: str) -> bool:
     return w in cues.REPORTING_FORMS
 
 
+def _abbreviation_stop(toks: list[Tok], k: int, hi: int) -> bool:
+    """A period that a comma follows ends an abbreviation ("McConnell, R-Ky., said"), not
+    a sentence."""
+    return toks[k][2] == "." and k + 1 < hi and toks[k + 1][2] == ","
+
+
 def _skip_word(w: str) -> bool:
     wl = w.lower()
     return wl in _SKIP_BETWEEN or (bool(_LY.match(wl)) and wl not in cues.REPORTING_FORMS)
@@ -283,7 +289,15 @@ class Attributor:
                 k += 1  # "the presumptive GOP nominee": a capitalised adjective
                 continue
             if run_start is not None and run_start == i:
-                break  # a bare name ends at the first lower-case word ("Carson took")
+                bridge = self._role_bridge(toks, k, hi)
+                if bridge is None:
+                    break  # a bare name ends at the first lower-case word ("Carson took")
+                # "Huckabee spokeswoman Alice Stewart", "State spokesman Mark Toner": the
+                # first name says whose the role is; the person is the name after it
+                run_start = None
+                head = toks[bridge - 1][2].lower()
+                k = bridge
+                continue
             run_start = None
             if k == i and tl in _DETERMINERS:
                 k += 1
@@ -325,6 +339,21 @@ class Attributor:
         if named is not None:
             return named, k
         return NP("noun", text, toks[i][0], end, name=name, head=head), k
+
+    @staticmethod
+    def _role_bridge(toks: list[Tok], k: int, hi: int) -> int | None:
+        """Index of the name after ``k`` when lower-case words from ``k`` up to it end in a
+        role noun (``campaign manager`` in "Clinton campaign manager Robby Mook"), else None.
+        """
+        j = k
+        while j < hi and j - k < 3:
+            t = toks[j][2]
+            if not (t[:1].islower() and t.replace("-", "").isalpha()) or _is_verb(t):
+                break
+            j += 1
+        if j == k or j >= hi or toks[j - 1][2].lower() not in cues.ROLE_NOUNS:
+            return None
+        return j if _is_cap(toks[j][2]) else None
 
     def _named(self, toks: list[Tok], k: int, hi: int) -> NP | None:
         """``a user from Hanover going by the handle Pulvermann``, ``a woman named Ann
@@ -654,8 +683,13 @@ class Attributor:
                 return None
             return np, i
         np, k = self._np_fwd(toks, i, hi)
-        if np is None:
-            return None
+        found = self._subject_then_verb(toks, np, k, hi) if np is not None else None
+        if found is None and (np is None or np.kind != "pron"):
+            found = self._name_before_verb(toks, i, hi)
+        return found
+
+    def _subject_then_verb(self, toks: list[Tok], np: NP, k: int, hi: int) -> tuple[NP, int] | None:
+        """The reporting verb after the subject ``np`` (ending before token ``k``)."""
         # adverbs / auxiliaries between subject and verb
         k0 = k
         while k < hi and k - k0 < 4 and _skip_word(toks[k][2]):
@@ -671,7 +705,7 @@ class Attributor:
             k2 = k + 1
             while k2 < hi and k2 - k < 40:
                 t = toks[k2][2]
-                if t in SENT_END or t in QMARKS:
+                if (t in SENT_END and not _abbreviation_stop(toks, k2, hi)) or t in QMARKS:
                     return None
                 if _is_verb(t):
                     p = k2 - 1
@@ -685,6 +719,30 @@ class Attributor:
                                 return inner, k2
                         return np, k2
                 k2 += 1
+        return None
+
+    def _name_before_verb(self, toks: list[Tok], i: int, hi: int) -> tuple[NP, int] | None:
+        """``"...," Judicial Watch president Tom Fitton said``: the name right before a
+        reporting verb a few plain words after the quote, when the words before the name
+        only describe them (no clause, preposition or punctuation in between)."""
+        for v in range(i + 1, min(hi, i + 9)):
+            w = toks[v][2]
+            if _is_verb(w):
+                if w.endswith("ing") or cues.REPORTING_FORMS[w.lower()] in cues.WEAK_REPORTING:
+                    return None
+                p = v - 1
+                while p > i and _skip_word(toks[p][2]):
+                    p -= 1
+                np = self._np_back(toks, p, i)
+                return (np, v) if np is not None and np.kind == "name" else None
+            wl = w.lower()
+            if (
+                not w[:1].isalnum()
+                or wl in _PREPOSITIONS
+                or wl in _RELATIVE
+                or wl in {"and", "or", "but", "is", "was", "has", "had"}
+            ):
+                return None
         return None
 
     def _before(self, toks: list[Tok], mask: list[bool], lo: int, j: int) -> tuple[NP, int] | None:
