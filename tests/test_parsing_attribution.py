@@ -111,6 +111,30 @@ def direct(body: str) -> list[tuple[str, str | None]]:
             "Let me make it clear,",
             "Mitch McConnell",
         ),
+        # "as X put it:" reports speech, though "put" alone does not
+        (
+            'Ann Fisher, the mayor, was blunt. As Fisher put it: "The bridge is late."',
+            "The bridge is late.",
+            "Ann Fisher",
+        ),
+        # "...?" reacted X
+        (
+            '"Who approved the extra spending for the bridge?" reacted Ann Fisher.',
+            "Who approved the extra spending for the bridge?",
+            "Ann Fisher",
+        ),
+        # a paragraph ending "X continued:" introduces the quote paragraph after it
+        (
+            'Ann Fisher spoke first.\n\nFisher continued:\n\n"The crews start work on Monday."',
+            "The crews start work on Monday.",
+            "Ann Fisher",
+        ),
+        # inverted and opening the sentence: "Stated X:"
+        (
+            'Ann Fisher spoke first.\n\nStated Fisher:\n\n"The crews start work on Monday."',
+            "The crews start work on Monday.",
+            "Ann Fisher",
+        ),
     ],
 )
 def test_attribution_shapes(body: str, quote: str, speaker: str) -> None:

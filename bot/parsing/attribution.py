@@ -125,6 +125,23 @@ def _is_verb(w: str) -> bool:
     return w in cues.REPORTING_FORMS
 
 
+def _put_it(toks: list[Tok], k: int, end: int) -> bool:
+    """``As Tom Ridge put it: "..."``: the idiom reports speech, though "put" alone does not."""
+    return toks[k][2].lower() in {"put", "puts"} and k + 1 < end and toks[k + 1][2].lower() == "it"
+
+
+def _opening_verb(toks: list[Tok], k: int, lo: int) -> bool:
+    """``Said Comey, "..."``, ``Stated Stone:``: a capitalised verb of speech opening the
+    sentence at ``lo``, the inverted order that puts the speaker after it."""
+    w = toks[k][2]
+    return (
+        k == lo
+        and w[:1].isupper()
+        and not w.endswith("ing")
+        and cues.REPORTING_FORMS.get(w.lower()) in cues.SAY_LIKE
+    )
+
+
 def _abbreviation_stop(toks: list[Tok], k: int, hi: int) -> bool:
     """A period that a comma follows ends an abbreviation ("McConnell, R-Ky., said"), not
     a sentence."""
@@ -763,7 +780,7 @@ class Attributor:
                 np, _ = self._np_fwd(toks, k + 2, j)
                 if np is not None:
                     return np, k
-            if not _is_verb(w):
+            if not _is_verb(w) and not _put_it(toks, k, j) and not _opening_verb(toks, k, lo):
                 continue
             if wl.endswith("ing"):
                 # "..., adding that" / "telling X that": the subject is further left
@@ -784,7 +801,7 @@ class Attributor:
             np = self._subject(toks, sub_lo, k)
             if np is not None and (np.kind != "noun" or np.name or np.head in cues.ROLE_NOUNS):
                 return np, k
-            if k + 1 < j and cues.REPORTING_FORMS[wl] in cues.SAY_LIKE:
+            if k + 1 < j and cues.REPORTING_FORMS.get(wl) in cues.SAY_LIKE:
                 # "Said Trump: "..."" / "..., writes Smith, "...""
                 np2, _ = self._np_fwd(toks, k + 1, j)
                 if np2 is not None and np2.kind == "name":
@@ -1002,12 +1019,20 @@ class Attributor:
             if w in SENT_END and not mask[lo - 1]:
                 break
             lo -= 1
+        # "Cruz continued:" right before the quote is speech whatever the verb
+        colon = toks[end - 1][2] == ":"
         for v in range(lo, end):
-            if mask[v] or not _is_verb(toks[v][2]):
+            if mask[v] or not (_is_verb(toks[v][2]) or _opening_verb(toks, v, lo)):
                 continue
-            if cues.REPORTING_FORMS[toks[v][2].lower()] in cues.WEAK_REPORTING:
+            base = cues.REPORTING_FORMS[toks[v][2].lower()]
+            if base in cues.WEAK_REPORTING and not colon:
                 continue
             np = self._subject(toks, lo, v)
+            if np is None and v == lo and base in cues.SAY_LIKE:
+                # inverted, opening the sentence: "Stated Stone:"
+                np, _ = self._np_fwd(toks, v + 1, end)
+                if np is not None and np.kind != "name":
+                    np = None
             if np is not None and not any(mask[lo:v]):
                 a = self._make(np, toks[v], "previous")
                 if a.speaker or a.anonymous:

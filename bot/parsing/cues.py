@@ -77,7 +77,7 @@ def _inflect(base: str) -> tuple[str, ...]:
 # Past forms only: the bare forms are common nouns ("the press", "a gloat").
 _PAST_ONLY = """pressed gloated remembered interrupted intoned chirped huffed sniped jabbed
 taunted vented fumed seethed scolded cracked mused prodded persisted interjected pointed
-wrote chided"""
+wrote chided reacted"""
 
 # Bases that are more often nouns ("the state", "an email", "a report"): only their
 # past form counts as a reporting verb (plus the -s form where noted in _NOUNISH_S).
@@ -240,6 +240,11 @@ NON_NAME_WORDS = frozenset(
     american americans across following behind beyond toward towards near outside inside
     along around amid beside besides regarding concerning including excluding speaking
     asked meanwhile""".split()
+) | frozenset(
+    # past forms of the verbs of speech: "Stated Stone:" opens a sentence, names no one
+    form
+    for form, base in REPORTING_FORMS.items()
+    if base in SAY_LIKE and form != base and form.endswith(("ed", "ote", "old", "aid"))
 )
 
 COMPANY_WORDS = frozenset(
