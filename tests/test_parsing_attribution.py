@@ -135,6 +135,19 @@ def direct(body: str) -> list[tuple[str, str | None]]:
             "The crews start work on Monday.",
             "Ann Fisher",
         ),
+        # the periods of a party-and-state aside end no sentence: "(D-N.Y.) said"
+        (
+            '"They have nothing to worry about," Sen. Ann Fisher (D-N.Y.) said Tuesday.',
+            "They have nothing to worry about,",
+            "Ann Fisher",
+        ),
+        # a paragraph that ends with a colon introduces the quote paragraph after it
+        (
+            "Mayor Ann Fisher issued the following statement:\n\n"
+            '"Our prayers are with all those affected by the storm."',
+            "Our prayers are with all those affected by the storm.",
+            "Ann Fisher",
+        ),
     ],
 )
 def test_attribution_shapes(body: str, quote: str, speaker: str) -> None:

@@ -368,7 +368,7 @@ class Attributor:
             if not (t[:1].islower() and t.replace("-", "").isalpha()) or _is_verb(t):
                 break
             j += 1
-        if j == k or j >= hi or toks[j - 1][2].lower() not in cues.ROLE_NOUNS:
+        if j == k or j >= hi or toks[j - 1][2].lower() not in cues.ROLE_WORDS:
             return None
         return j if _is_cap(toks[j][2]) else None
 
@@ -997,11 +997,27 @@ class Attributor:
         if not text_before and j == 0 and seg.para > 0:
             ptoks = self.toks(seg.para - 1)
             a = self._sentence_speaker(seg.para - 1, len(ptoks))
+            if a is None:
+                a = self._introduced_by(seg.para - 1)
             if a is not None:
                 return a
             if has_prev and pseg.end_para == seg.para - 1:  # type: ignore[union-attr]
                 return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)  # type: ignore[union-attr]
         return Attribution(None)
+
+    def _introduced_by(self, pi: int) -> Attribution | None:
+        """``Trump issued the following statement:`` closing paragraph ``pi``: the quote
+        paragraph after it is its subject's, whatever the verb."""
+        toks = self.toks(pi)
+        if not toks or toks[-1][2] != ":":
+            return None
+        mask = self.mask(pi)
+        end = len(toks) - 1
+        np = self._sentence_subject(toks, mask, self._sentence_start(toks, mask, end), end)
+        if np is None:
+            return None
+        a = self._make(np, toks[end], "subject")
+        return a if a.speaker or a.anonymous else None
 
     def _sentence_speaker(self, pi: int, end: int) -> Attribution | None:
         """Speaker of the reporting verb in the sentence ending before token ``end``."""
@@ -1083,8 +1099,14 @@ class Attributor:
     def _sentence_end(self, toks: list[Tok], mask: list[bool], i: int) -> int:
         """Index just past the sentence that continues at token ``i``."""
         n = len(toks)
+        opened = -1  # the "(" of a short aside whose periods end no sentence: "(D-N.Y.)"
         for k in range(i, min(n, i + 120)):
-            if toks[k][2] in SENT_END and not mask[k]:
+            t = toks[k][2]
+            if t == "(":
+                opened = k
+            elif t == ")" or k - opened > 8:
+                opened = -1
+            if t in SENT_END and not mask[k] and opened < 0:
                 if k + 1 >= n:
                     return n
                 nw = toks[k + 1][2]
