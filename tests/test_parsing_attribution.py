@@ -148,6 +148,32 @@ def direct(body: str) -> list[tuple[str, str | None]]:
             "Our prayers are with all those affected by the storm.",
             "Ann Fisher",
         ),
+        # a party adjective opening the phrase after the quote
+        (
+            '"Trump needs to change his approach," said Republican strategist Ann Fisher.',
+            "Trump needs to change his approach,",
+            "Ann Fisher",
+        ),
+        # a place closing the aside is not the speaker
+        (
+            "Ann Fisher, during a town hall in Columbus, Ohio, said she would "
+            '"put a lot of coal companies out of business."',
+            "put a lot of coal companies out of business.",
+            "Ann Fisher",
+        ),
+        # "X of <place>, a role, said": the person, not the state
+        (
+            "Rep. Ann Fisher of Oklahoma, an ally of the leadership, said he is "
+            '"a change agent for the party."',
+            "a change agent for the party.",
+            "Ann Fisher",
+        ),
+        # an adverb set off by commas between subject and verb
+        (
+            'Ann Fisher, however, says the fortune is now "beyond his own control."',
+            "beyond his own control.",
+            "Ann Fisher",
+        ),
     ],
 )
 def test_attribution_shapes(body: str, quote: str, speaker: str) -> None:
@@ -260,3 +286,11 @@ def test_a_sentence_opening_participle_or_plural_group_is_not_a_speaker() -> Non
     # a group names no one: its reported statement answers no "who said"
     assert [q.speaker for q in art.quotes if q.kind == "indirect"] == []
     assert [p.name for p in art.people] == ["Hillary Clinton", "Obama"]
+
+
+def test_a_new_statement_after_a_full_stop_is_not_the_quote_attribution() -> None:
+    body = (
+        "Ann Fisher runs the fund. Ann Fisher, however, says the money is now ''beyond his "
+        "control.'' Bob Lane says his own reporting found otherwise."
+    )
+    assert direct(body) == [("beyond his control.", "Ann Fisher")]

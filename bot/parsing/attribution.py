@@ -37,6 +37,10 @@ _DETERMINERS = frozenset(
     """the a an his her their its this that these those one some another any each every our my
     your several two three many""".split()
 )
+_ASIDE_ADVERBS = frozenset(
+    """however though too meanwhile also instead moreover nevertheless nonetheless still
+    then therefore indeed""".split()
+)
 _SKIP_BETWEEN = frozenset(
     """also later then again previously recently once has had have would will could may might
     should was is were are also further repeatedly frequently often never first
@@ -128,6 +132,20 @@ def _is_verb(w: str) -> bool:
 def _put_it(toks: list[Tok], k: int, end: int) -> bool:
     """``As Tom Ridge put it: "..."``: the idiom reports speech, though "put" alone does not."""
     return toks[k][2].lower() in {"put", "puts"} and k + 1 < end and toks[k + 1][2].lower() == "it"
+
+
+_CLAUSE_OPENERS = frozenset({"that", "the", "a", "an", "its", "his", "her", "their", "this"})
+
+
+def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
+    """``Bloomberg says its reporting found ...``: a verb going on with a clause of its own
+    opens a new statement; ``Fisher said Tuesday.`` or ``Fisher told the Post.`` ends one."""
+    if v + 1 >= hi:
+        return False
+    nxt = toks[v + 1][2].lower()
+    if nxt == "that":
+        return True
+    return nxt in _CLAUSE_OPENERS and cues.REPORTING_FORMS.get(toks[v][2].lower()) != "tell"
 
 
 def _opening_verb(toks: list[Tok], k: int, lo: int) -> bool:
@@ -235,6 +253,11 @@ class Attributor:
                 else:
                     break
             name = self.text[toks[k][0] : toks[j][1]]
+            if k - 2 >= lo and toks[k - 1][2] == "of" and self._is_place_name(name):
+                # "Rep. Tom Cole of Oklahoma": the person, not where they come from
+                person = self._np_back(toks, k - 2, lo)
+                if person is not None and self.people.at(person.start, person.end) is not None:
+                    return person
             return NP("name", name, toks[k][0], toks[j][1])
         if w[:1].islower() and wl not in _PREPOSITIONS and wl not in _RELATIVE and w.isalpha():
             # common noun phrase: back to a determiner
@@ -302,7 +325,7 @@ class Attributor:
             if tl in _PARTICLES and run_start is not None:
                 k += 1
                 continue
-            if tl in _CAP_MODIFIERS and k > i:
+            if tl in _CAP_MODIFIERS:
                 k += 1  # "the presumptive GOP nominee": a capitalised adjective
                 continue
             if run_start is not None and run_start == i:
@@ -453,6 +476,9 @@ class Attributor:
                 return rec.name, rec.role, pid
             return np.name, None, None
         return None, None, None
+
+    def _is_place_name(self, name: str) -> bool:
+        return self.is_place is not None and bool(self.is_place(name))
 
     def _nationality(self, name: str) -> bool:
         """``Qatari``, ``Russian``: a people's adjective, never a person's name."""
@@ -855,6 +881,13 @@ class Attributor:
         j = v - 1
         while j >= lo and _skip_word(toks[j][2]):
             j -= 1
+        if (
+            j - 2 >= lo
+            and toks[j][2] == ","
+            and toks[j - 2][2] == ","
+            and toks[j - 1][2].lower() in _ASIDE_ADVERBS
+        ):
+            j -= 3  # "Forbes, however, says": the aside stands between subject and verb
         if j < lo:
             return None
         w = toks[j][2]
@@ -882,7 +915,13 @@ class Attributor:
                 c = commas[-1]
                 inner, e = self._np_fwd(toks, c + 1, j)
                 if inner is not None and inner.kind == "name" and e == j:
-                    return inner
+                    if not self._is_place_name(inner.text):
+                        return inner
+                    # "Clinton, during a town hall in Columbus, Ohio, said": a place
+                    # closes the aside; the subject is the name before it
+                    first = self._np_back(toks, commas[0] - 1, lo)
+                    if first is not None and first.kind in ("name", "pron"):
+                        return first
             return None
         if w.lower() in _RELATIVE:
             # "X, who said"
@@ -927,7 +966,9 @@ class Attributor:
                     if ends_sentence and first[:1].isupper() and text[seg.end - 1] == ".":
                         # a new sentence may follow a full stop: only "Name said" counts
                         found = self._after_immediate(toks, i, hi)
-                        if found is not None and found[1] > i + 4:
+                        if found is not None and (
+                            found[1] > i + 4 or _verb_takes_clause(toks, found[1], hi)
+                        ):
                             found = None
                     else:
                         found = self._after(toks, emask, i, hi, send)

@@ -244,7 +244,7 @@ NON_NAME_WORDS = frozenset(
     # past forms of the verbs of speech: "Stated Stone:" opens a sentence, names no one
     form
     for form, base in REPORTING_FORMS.items()
-    if base in SAY_LIKE and form != base and form.endswith(("ed", "ote", "old", "aid"))
+    if base in SAY_LIKE and form != base and not form.endswith(("ing", "s"))
 )
 
 COMPANY_WORDS = frozenset(
