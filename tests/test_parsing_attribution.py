@@ -294,3 +294,8 @@ def test_a_new_statement_after_a_full_stop_is_not_the_quote_attribution() -> Non
         "control.'' Bob Lane says his own reporting found otherwise."
     )
     assert direct(body) == [("beyond his control.", "Ann Fisher")]
+
+
+def test_a_role_with_what_it_is_of_before_the_name() -> None:
+    got = direct('"We will win the state," former US secretary of state Ann Fisher said.')
+    assert got == [("We will win the state,", "Ann Fisher")]

@@ -382,18 +382,24 @@ class Attributor:
 
     @staticmethod
     def _role_bridge(toks: list[Tok], k: int, hi: int) -> int | None:
-        """Index of the name after ``k`` when lower-case words from ``k`` up to it end in a
-        role noun (``campaign manager`` in "Clinton campaign manager Robby Mook"), else None.
-        """
+        """Index of the name after ``k`` when the lower-case words from ``k`` up to it end in
+        a role noun, or in one and what it is "of" (``campaign manager`` in "Clinton campaign
+        manager Robby Mook", ``secretary of state`` in "Former US secretary of state
+        Madeleine Albright"), else None."""
         j = k
-        while j < hi and j - k < 3:
+        while j < hi and j - k < 5:
             t = toks[j][2]
             if not (t[:1].islower() and t.replace("-", "").isalpha()) or _is_verb(t):
                 break
             j += 1
-        if j == k or j >= hi or toks[j - 1][2].lower() not in cues.ROLE_WORDS:
+        if j == k or j >= hi or not _is_cap(toks[j][2]):
             return None
-        return j if _is_cap(toks[j][2]) else None
+        words = [t[2].lower() for t in toks[k:j]]
+        role = max((n for n, w in enumerate(words) if w in cues.ROLE_WORDS), default=None)
+        if role is None:
+            return None
+        tail = words[role + 1 :]
+        return j if not tail or (tail[0] == "of" and 2 <= len(tail) <= 3) else None
 
     def _named(self, toks: list[Tok], k: int, hi: int) -> NP | None:
         """``a user from Hanover going by the handle Pulvermann``, ``a woman named Ann
@@ -779,6 +785,8 @@ class Attributor:
                 np = self._np_back(toks, p, i)
                 return (np, v) if np is not None and np.kind == "name" else None
             wl = w.lower()
+            if wl == "of" and v + 1 < hi and toks[v + 1][2][:1].islower():
+                continue  # "secretary of state John Kerry", but not "a friend of Smith"
             if (
                 not w[:1].isalnum()
                 or wl in _PREPOSITIONS
