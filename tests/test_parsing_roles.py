@@ -101,15 +101,24 @@ def test_groups_and_nationalities_are_no_one() -> None:
     assert [(q.speaker, q.kind) for q in art.quotes] == [("Rafael Soto", "indirect")]
 
 
-def test_a_direct_quote_of_an_unnamed_speaker_is_kept_without_a_speaker() -> None:
+def test_a_direct_quote_of_an_unnamed_speaker_is_kept_with_their_description() -> None:
     art = parse(
         '"We expect the strike to end soon," a Chilean official said. '
         '"The ships are waiting," Rafael Soto said.'
     )
     assert [(q.speaker, q.kind) for q in art.quotes] == [
-        (None, "direct"),
+        ("a Chilean official", "direct"),
         ("Rafael Soto", "direct"),
     ]
+    assert [p.name for p in art.people] == ["Rafael Soto"]  # a description is no person
+
+
+def test_a_source_without_a_name_speaks_when_no_one_else_does() -> None:
+    art = parse(
+        'The board met on Friday. "The candidate is a natural born citizen," the board said. '
+        '"He took no steps to become one."'
+    )
+    assert [q.speaker for q in art.quotes] == ["the board", "the board"]
 
 
 def test_a_name_given_by_a_description_is_the_speaker() -> None:

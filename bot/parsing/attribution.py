@@ -148,6 +148,11 @@ def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
     return nxt in _CLAUSE_OPENERS and cues.REPORTING_FORMS.get(toks[v][2].lower()) != "tell"
 
 
+def _describe(phrase: str) -> str:
+    """An unnamed source as the article describes it, on one line."""
+    return " ".join(phrase.split())
+
+
 def _opening_verb(toks: list[Tok], k: int, lo: int) -> bool:
     """``Said Comey, "..."``, ``Stated Stone:``: a capitalised verb of speech opening the
     sentence at ``lo``, the inverted order that puts the speaker after it."""
@@ -199,6 +204,8 @@ class Attributor:
             for p in range(seg.para, seg.end_para + 1):
                 self._by_para.setdefault(p, []).append(seg)
         self.results: list[Attribution] = []
+        # the first unnamed source (a common-noun subject) met while attributing a quote
+        self._unnamed: Attribution | None = None
         self._titles: dict[int, set[str]] | None = None
 
     # -- tokens ------------------------------------------------------------------
@@ -950,6 +957,13 @@ class Attributor:
         return out
 
     def _attribute(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
+        self._unnamed = None
+        found = self._attribute_named(si, seg, done)
+        if found.speaker is None and not found.anonymous and self._unnamed is not None:
+            return self._unnamed  # a source without a name, and no one better
+        return found
+
+    def _attribute_named(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
         text = self.text
         segs = self.segments
         # after the quote, same sentence
@@ -1168,4 +1182,12 @@ class Attributor:
         if pid is not None and np.kind == "name":
             self.people.persons[pid].is_person = True  # a speaker is someone
         anon, self._anon = self._anon, False
+        if anon:
+            # "a Qatari official said": someone unnamed, described as the article does
+            speaker = _describe(np.text)
+        elif speaker is None and np.kind == "noun" and self._unnamed is None:
+            # "the board said", "the protesters chanted": kept in case nothing better turns up
+            self._unnamed = Attribution(
+                _describe(np.text), None, verb[2], how, None, verb[0], np.kind, True
+            )
         return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind, anon)
