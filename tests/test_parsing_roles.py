@@ -152,3 +152,17 @@ def test_a_title_with_of_is_the_whole_role() -> None:
 def test_archive_double_apostrophes_are_not_part_of_a_role() -> None:
     art = parse("''We will vote no,'' Senator Ada Moss said.")
     assert roles(art) == {"Ada Moss": "Senator"}
+
+
+def test_an_unnamed_source_is_described_by_its_noun_phrase_only() -> None:
+    art = parse('"We oppose the plan for the harbour," the editorial board recently wrote.')
+    assert [q.speaker for q in art.quotes] == ["the editorial board"]
+
+
+def test_a_phrase_that_is_no_description_speaks_for_no_one() -> None:
+    art = parse(
+        'Beck said, "It could not be more clear."\n\n'
+        'Beck, who has in the past described Trump as "a pathological narcissistic '
+        'sociopath" and "a narcissistic psychopath," clearly meant it.'
+    )
+    assert "the past" not in [q.speaker for q in art.quotes]

@@ -55,6 +55,10 @@ _PREPOSITIONS = frozenset(
     after before since until through via per like than without within""".split()
 )
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+# Words that no description of a speaker holds after its first word: a clause or a pronoun.
+_NO_DESCRIPTION_WORDS = _RELATIVE | frozenset(
+    "and or but is was are were has have had he she they it his her their its".split()
+)
 _LY = re.compile(r"[a-z]+ly$")
 _NAME_TOKEN = re.compile(r"(?:[A-Z][\w’'\-]*|[A-Z]\.|(?:[A-Z]\.){2,})$")
 _PARTICLES = frozenset(
@@ -148,9 +152,41 @@ def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
     return nxt in _CLAUSE_OPENERS and cues.REPORTING_FORMS.get(toks[v][2].lower()) != "tell"
 
 
-def _describe(phrase: str) -> str:
-    """An unnamed source as the article describes it, on one line."""
-    return " ".join(phrase.split())
+_DESCRIPTION_OPENERS = frozenset(
+    "the a an one another some several many two three four five".split()
+)
+_NOT_A_HEAD = frozenset(
+    """yet did does do not past other same more most less own time way year years day days
+    week weeks month months""".split()
+)
+
+
+def _trailing_modifier(word: str) -> bool:
+    """An adverb, participle, verb or article that a noun phrase picked up at its end."""
+    w = word.lower()
+    return (
+        w.endswith(("ly", "ed"))
+        or w in {"known", "told", "said"}
+        or w in cues.REPORTING_FORMS
+        or w in _DETERMINERS
+    )
+
+
+def _description(phrase: str) -> str | None:
+    """An unnamed source as the article describes it ("a Chilean official", "the board"),
+    on one line; None unless it is a plain noun phrase that opens with an article or a
+    number and ends in a noun (not "but", "the past", "its analysis")."""
+    words = phrase.split()
+    while len(words) > 2 and _trailing_modifier(words[-1]):
+        words.pop()  # "the editorial board recently", "a source involved"
+    if not 2 <= len(words) <= 6 or words[0].lower() not in _DESCRIPTION_OPENERS:
+        return None
+    head = words[-1]
+    if not (head.isalpha() and len(head) > 2) or head.lower() in _NOT_A_HEAD:
+        return None
+    if any(w.lower() in _NO_DESCRIPTION_WORDS for w in words[1:]):
+        return None
+    return " ".join(words)
 
 
 def _opening_verb(toks: list[Tok], k: int, lo: int) -> bool:
@@ -1184,10 +1220,12 @@ class Attributor:
         anon, self._anon = self._anon, False
         if anon:
             # "a Qatari official said": someone unnamed, described as the article does
-            speaker = _describe(np.text)
+            speaker = _description(np.text)
         elif speaker is None and np.kind == "noun" and self._unnamed is None:
             # "the board said", "the protesters chanted": kept in case nothing better turns up
-            self._unnamed = Attribution(
-                _describe(np.text), None, verb[2], how, None, verb[0], np.kind, True
-            )
+            described = _description(np.text)
+            if described is not None:
+                self._unnamed = Attribution(
+                    described, None, verb[2], how, None, verb[0], np.kind, True
+                )
         return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind, anon)
