@@ -299,3 +299,26 @@ def test_a_new_statement_after_a_full_stop_is_not_the_quote_attribution() -> Non
 def test_a_role_with_what_it_is_of_before_the_name() -> None:
     got = direct('"We will win the state," former US secretary of state Ann Fisher said.')
     assert got == [("We will win the state,", "Ann Fisher")]
+
+
+def test_a_capitalised_sentence_that_goes_on_with_the_speaker_is_no_title() -> None:
+    body = (
+        '"Two people have the experience to do that," said Ann Fisher, a strategist who once '
+        'worked for both. "That\'s Jeb Bush and Marco Rubio."'
+    )
+    assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
+
+
+def test_the_subject_after_a_long_opening_clause_speaks() -> None:
+    body = (
+        "Asked whether the campaign should take responsibility for the flap to bring "
+        "questions to a halt, Mr. Bob Lane shot back: ''That would be good for everyone.''"
+    )
+    assert direct(body) == [("That would be good for everyone.", "Bob Lane")]
+
+
+def test_a_party_member_from_a_state_is_described() -> None:
+    body = '"Hillary needed to split the first two primaries," added a South Carolina Democrat.'
+    assert direct(body) == [
+        ("Hillary needed to split the first two primaries,", "a South Carolina Democrat")
+    ]

@@ -369,7 +369,10 @@ class Attributor:
                 k += 1
                 continue
             if tl in _CAP_MODIFIERS:
-                k += 1  # "the presumptive GOP nominee": a capitalised adjective
+                # "the presumptive GOP nominee": a capitalised adjective; or the noun itself
+                # ("a South Carolina Democrat")
+                head = tl
+                k += 1
                 continue
             if run_start is not None and run_start == i:
                 bridge = self._role_bridge(toks, k, hi)
@@ -916,7 +919,7 @@ class Attributor:
     def _sentence_subject(self, toks: list[Tok], mask: list[bool], lo: int, k: int) -> NP | None:
         """The first name or pronoun opening the sentence (or its main clause)."""
         starts = [lo]
-        for c in range(lo, min(k, lo + 14)):
+        for c in range(lo, min(k, lo + 24)):
             if toks[c][2] == "," and not mask[c]:
                 starts.append(c + 1)
         for st in starts:

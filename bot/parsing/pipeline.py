@@ -59,6 +59,11 @@ _SMALL_WORDS = frozenset(
 )
 
 
+# How a quote got its speaker that rules out a title: "...," X said; a sentence of its own
+# that goes on with the speaker of the quote before ("That's Jeb Bush and Marco Rubio.").
+_NOT_A_TITLE = frozenset({"after", "split", "continued"})
+
+
 def looks_like_title(quote: str) -> bool:
     """``"Meet the Press"``, ``"The Art of the Deal"``: a name of a work, not speech.
 
@@ -168,7 +173,7 @@ def parse_article(text: str) -> ParsedArticle:
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker.
         if (attr.speaker or attr.anonymous) and (
-            attr.how == "after" or not looks_like_title(text[seg.start : seg.end])
+            attr.how in _NOT_A_TITLE or not looks_like_title(text[seg.start : seg.end])
         ):
             quotes.append(_quote(text, seg, attr))
     for rq in find_reported(att, quoted):
