@@ -322,3 +322,36 @@ def test_a_party_member_from_a_state_is_described() -> None:
     assert direct(body) == [
         ("Hillary needed to split the first two primaries,", "a South Carolina Democrat")
     ]
+
+
+def test_a_quote_between_a_verb_and_the_next_quote_gives_the_speaker() -> None:
+    body = (
+        'Democrats allege it, but Moscow strongly denies — "why would you not raise the '
+        'risk?" asked Ann Fisher, a partner at a firm. "I think it is only prudent."'
+    )
+    assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
+
+
+def test_went_on_and_retaliated_report_speech() -> None:
+    assert direct('"You know, it happens to everyone," Ann Fisher went on.') == [
+        ("You know, it happens to everyone,", "Ann Fisher")
+    ]
+    assert direct('"France will always be France," an angry Ann Fisher retaliated.') == [
+        ("France will always be France,", "Ann Fisher")
+    ]
+
+
+def test_a_place_in_an_opening_clause_is_not_the_subject() -> None:
+    body = (
+        "At a campaign event in Ames, Iowa, on Sunday, Mrs. Ann Fisher tried to expand on it, "
+        "saying the country should be ''rallying our partners and allies.''"
+    )
+    assert direct(body) == [("rallying our partners and allies.", "Ann Fisher")]
+
+
+def test_a_surname_that_is_also_a_common_word() -> None:
+    art = parse_article(
+        'A test story\n\n"We will leave the union," Prime Minister Theresa May said.'
+    )
+    assert [q.speaker for q in art.quotes] == ["Theresa May"]
+    assert [p.name for p in art.people] == ["Theresa May"]

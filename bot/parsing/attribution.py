@@ -133,6 +133,15 @@ def _is_verb(w: str) -> bool:
     return w in cues.REPORTING_FORMS
 
 
+def _went_on(toks: list[Tok], k: int, end: int) -> bool:
+    """``"...," Trump went on.``: going on speaking."""
+    return (
+        toks[k][2].lower() in {"went", "goes", "go"}
+        and k + 1 < end
+        and toks[k + 1][2].lower() == "on"
+    )
+
+
 def _put_it(toks: list[Tok], k: int, end: int) -> bool:
     """``As Tom Ridge put it: "..."``: the idiom reports speech, though "put" alone does not."""
     return toks[k][2].lower() in {"put", "puts"} and k + 1 < end and toks[k + 1][2].lower() == "it"
@@ -357,7 +366,11 @@ class Attributor:
         while k < hi and k - i < 10:
             t = toks[k][2]
             tl = t.lower()
-            if _is_cap(t) or (t[:1].isupper() and tl.rstrip(".") in TITLE_LIKE):
+            if (
+                _is_cap(t)
+                or (t[:1].isupper() and tl.rstrip(".") in TITLE_LIKE)
+                or (run_start is not None and tl in cues.SURNAME_WORDS and t[:1].isupper())
+            ):
                 if run_start is None:
                     run_start = k
                 last_cap_run = (run_start, k)
@@ -793,7 +806,7 @@ class Attributor:
             while k < hi and toks[k][2] != ")":
                 k += 1
             k += 1
-        if k < hi and _is_verb(toks[k][2]):
+        if k < hi and (_is_verb(toks[k][2]) or _went_on(toks, k, hi)):
             return np, k
         if k < hi and toks[k][2] == ",":
             # appositive: "X, a former adviser ..., wrote"
@@ -927,6 +940,8 @@ class Attributor:
                 continue
             np, _ = self._np_fwd(toks, st, k)
             if np is not None and np.kind in {"name", "pron"}:
+                if np.kind == "name" and self._is_place_name(np.text):
+                    continue  # "At an event in Ames, Iowa, on Sunday, Mrs. Clinton said"
                 return np
         return None
 
@@ -1145,6 +1160,8 @@ class Attributor:
             base = cues.REPORTING_FORMS[toks[v][2].lower()]
             if base in cues.WEAK_REPORTING and not colon:
                 continue
+            if any(mask[v:end]):
+                break  # a quote stands between: the speaker is its (split, continued)
             np = self._subject(toks, lo, v)
             if np is None and v == lo and base in cues.SAY_LIKE:
                 # inverted, opening the sentence: "Stated Stone:"

@@ -77,7 +77,7 @@ def _inflect(base: str) -> tuple[str, ...]:
 # Past forms only: the bare forms are common nouns ("the press", "a gloat").
 _PAST_ONLY = """pressed gloated remembered interrupted intoned chirped huffed sniped jabbed
 taunted vented fumed seethed scolded cracked mused prodded persisted interjected pointed
-wrote chided reacted"""
+wrote chided reacted retaliated"""
 
 # Bases that are more often nouns ("the state", "an email", "a report"): only their
 # past form counts as a reporting verb (plus the -s form where noted in _NOUNISH_S).
@@ -246,6 +246,9 @@ NON_NAME_WORDS = frozenset(
     for form, base in REPORTING_FORMS.items()
     if base in SAY_LIKE and form != base and not form.endswith(("ing", "s"))
 )
+
+# Non-name words that also end names after a given name ("Theresa May", "Ian Read").
+SURNAME_WORDS = frozenset({"may", "jun", "jan", "mar", "read", "will", "long", "young"})
 
 COMPANY_WORDS = frozenset(
     """campaign committee party house senate congress department ministry agency office

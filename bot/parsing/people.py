@@ -665,6 +665,15 @@ def _title_cut(toks: list[str], i: int) -> tuple[int, int] | None:
     return None
 
 
+def _surname_word(name_toks: list[str], j: int) -> bool:
+    """``May`` in "Theresa May": a non-name word ending a name that opens with a given name."""
+    return (
+        j == len(name_toks) - 1
+        and name_toks[j].lower() in cues.SURNAME_WORDS
+        and gender_of_first(name_toks[0]) is not None
+    )
+
+
 def _name_in_run(raw: str) -> _RunReading:
     """The name inside a capitalised run: (start, end) relative to the run, its words and
     the title before it; None when the run holds no name (``The``, ``Monday``)."""
@@ -713,7 +722,7 @@ def _name_in_run(raw: str) -> _RunReading:
     name_toks = toks[i:]
     # stop at a non-name word inside the run ("Trump Monday")
     for j, t in enumerate(name_toks):
-        if j and t.lower() in cues.NON_NAME_WORDS:
+        if j and t.lower() in cues.NON_NAME_WORDS and not _surname_word(name_toks, j):
             name_toks = name_toks[:j]
             break
     start = offs[i]
