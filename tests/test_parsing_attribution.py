@@ -355,3 +355,19 @@ def test_a_surname_that_is_also_a_common_word() -> None:
     )
     assert [q.speaker for q in art.quotes] == ["Theresa May"]
     assert [p.name for p in art.people] == ["Theresa May"]
+
+
+def test_a_participle_opening_the_sentence_is_no_speaker() -> None:
+    body = (
+        "Continuing to explain his view, Ben Carson rejected the notion, saying that if he "
+        '"found something that was rotten, I would fix it."'
+    )
+    assert direct(body) == [("found something that was rotten, I would fix it.", "Ben Carson")]
+
+
+def test_a_name_ends_before_its_verb() -> None:
+    body = (
+        "Hoping to identify those blacklisted, The Blaze's Matt Walsh provided a "
+        'justification, saying it is necessary to "identify the traitors and remember them."'
+    )
+    assert direct(body) == [("identify the traitors and remember them.", "Matt Walsh")]

@@ -133,6 +133,11 @@ def _is_verb(w: str) -> bool:
     return w in cues.REPORTING_FORMS
 
 
+def _participle_opener(name: str) -> bool:
+    """``Continuing``, ``Speaking``: a capitalised participle opening a sentence, no name."""
+    return " " not in name and name.endswith("ing") and name[1:].islower()
+
+
 def _went_on(toks: list[Tok], k: int, end: int) -> bool:
     """``"...," Trump went on.``: going on speaking."""
     return (
@@ -401,6 +406,8 @@ class Attributor:
             if k == i and tl in _DETERMINERS:
                 k += 1
                 continue
+            if last_cap_run is not None and last_cap_run[1] == k - 1 and tl.endswith("ed"):
+                break  # "The Blaze's Matt Walsh provided a ...": the name, then its verb
             if (
                 t[:1].islower()
                 and t.isalpha()
@@ -940,8 +947,12 @@ class Attributor:
                 continue
             np, _ = self._np_fwd(toks, st, k)
             if np is not None and np.kind in {"name", "pron"}:
-                if np.kind == "name" and self._is_place_name(np.text):
-                    continue  # "At an event in Ames, Iowa, on Sunday, Mrs. Clinton said"
+                if np.kind == "name" and (
+                    self._is_place_name(np.text) or _participle_opener(np.text)
+                ):
+                    # "At an event in Ames, Iowa, on Sunday, Mrs. Clinton said";
+                    # "Continuing to explain his view, Carson rejected ..."
+                    continue
                 return np
         return None
 
