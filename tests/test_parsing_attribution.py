@@ -371,3 +371,19 @@ def test_a_name_ends_before_its_verb() -> None:
         'justification, saying it is necessary to "identify the traitors and remember them."'
     )
     assert direct(body) == [("identify the traitors and remember them.", "Matt Walsh")]
+
+
+def test_a_name_ending_the_sentence_before_a_colon_is_no_label() -> None:
+    body = (
+        "Former candidate Jeb Bush broke down what was wrong with the message to the Dutch "
+        'newspaper NRC Handelsblad: "What Trump did was so insensitive."'
+    )
+    assert direct(body) == [("What Trump did was so insensitive.", "Jeb Bush")]
+
+
+def test_according_to_opening_the_next_sentence_is_not_the_quote_source() -> None:
+    body = (
+        "Mr. Bob Lane said that he did not ''use it that much.'' According to F.A.A. "
+        "records, the plane flew 333 hours."
+    )
+    assert direct(body) == [("use it that much.", "Bob Lane")]

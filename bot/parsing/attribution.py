@@ -37,6 +37,13 @@ _DETERMINERS = frozenset(
     """the a an his her their its this that these those one some another any each every our my
     your several two three many""".split()
 )
+# Past tenses that do not end in -ed: after a name they are its verb, not a noun.
+_IRREGULAR_PAST = frozenset(
+    """broke took made gave went came got left held ran sent spent won lost kept met paid
+    brought bought thought felt found stood struck spoke began became drew drove fought led
+    rose saw sat sold threw wore knew grew flew shook hung meant built caught taught sought
+    dealt swore tore forgot hid fell heard slid spread stuck swept swung woke""".split()
+)
 _ASIDE_ADVERBS = frozenset(
     """however though too meanwhile also instead moreover nevertheless nonetheless still
     then therefore indeed""".split()
@@ -406,7 +413,11 @@ class Attributor:
             if k == i and tl in _DETERMINERS:
                 k += 1
                 continue
-            if last_cap_run is not None and last_cap_run[1] == k - 1 and tl.endswith("ed"):
+            if (
+                last_cap_run is not None
+                and last_cap_run[1] == k - 1
+                and (tl.endswith("ed") or tl in _IRREGULAR_PAST)
+            ):
                 break  # "The Blaze's Matt Walsh provided a ...": the name, then its verb
             if (
                 t[:1].islower()
@@ -928,13 +939,20 @@ class Attributor:
         # a "Name:" label right before the quote
         if j - 1 >= lo and toks[j - 1][2] == ":":
             np = self._np_back(toks, j - 2, lo)
-            if np is not None and np.kind == "name":
+            if np is not None and np.kind == "name" and self._labels(toks, np, lo):
                 return np, j - 1
-            # "Jeb Bush broke down what was wrong ...: "..."": the sentence's subject
+            # "Jeb Bush broke down what was wrong ... to the newspaper NRC Handelsblad:
+            # "..."": the sentence's subject
             np = self._sentence_subject(toks, mask, lo, j - 1)
             if np is not None:
                 return np, j - 1
         return None
+
+    def _labels(self, toks: list[Tok], np: NP, lo: int) -> bool:
+        """Does the name before a colon stand alone as a label ("Rep. Carl Dorn (R-Ohio):",
+        "... - HuffPollster:"), rather than end a sentence that has its own subject?"""
+        k = self._index_at(toks, np.start)
+        return k <= lo or toks[k - 1][2] in DASHES or toks[k - 1][2] in {"-", "—", "–", ":"}
 
     def _sentence_subject(self, toks: list[Tok], mask: list[bool], lo: int, k: int) -> NP | None:
         """The first name or pronoun opening the sentence (or its main clause)."""
@@ -1054,8 +1072,12 @@ class Attributor:
                         # a new sentence may follow a full stop: only "Name said" counts
                         found = self._after_immediate(toks, i, hi)
                         if found is not None and (
-                            found[1] > i + 4 or _verb_takes_clause(toks, found[1], hi)
+                            found[1] > i + 4
+                            or _verb_takes_clause(toks, found[1], hi)
+                            or toks[found[1]][2] == "According"
                         ):
+                            # "According to F.A.A. records, ..." opens a sentence about
+                            # what follows it
                             found = None
                     else:
                         found = self._after(toks, emask, i, hi, send)
