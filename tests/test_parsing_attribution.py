@@ -387,3 +387,21 @@ def test_according_to_opening_the_next_sentence_is_not_the_quote_source() -> Non
         "records, the plane flew 333 hours."
     )
     assert direct(body) == [("use it that much.", "Bob Lane")]
+
+
+def test_a_state_named_new_something_in_a_description() -> None:
+    body = (
+        '"It is Bernie\'s to lose at this point," added another New Hampshire Democrat. '
+        '"The Clinton team has done what it needs to do."'
+    )
+    assert [s for _, s in direct(body)] == ["another New Hampshire Democrat"] * 2
+
+
+def test_a_possessive_subject_before_a_colon_gives_the_owner() -> None:
+    body = (
+        "Ann Fisher leads the group. Fisher's letter makes a libertarian case: "
+        '"We must stand together as Americans to protect everyone."'
+    )
+    assert direct(body) == [
+        ("We must stand together as Americans to protect everyone.", "Ann Fisher")
+    ]

@@ -140,6 +140,10 @@ def _is_verb(w: str) -> bool:
     return w in cues.REPORTING_FORMS
 
 
+def _has_possessive(phrase: str) -> bool:
+    return "’s " in phrase or "'s " in phrase
+
+
 def _participle_opener(name: str) -> bool:
     """``Continuing``, ``Speaking``: a capitalised participle opening a sentence, no name."""
     return " " not in name and name.endswith("ing") and name[1:].islower()
@@ -382,6 +386,7 @@ class Attributor:
                 _is_cap(t)
                 or (t[:1].isupper() and tl.rstrip(".") in TITLE_LIKE)
                 or (run_start is not None and tl in cues.SURNAME_WORDS and t[:1].isupper())
+                or (t == "New" and k + 1 < hi and _is_cap(toks[k + 1][2]))  # New Hampshire
             ):
                 if run_start is None:
                     run_start = k
@@ -964,6 +969,8 @@ class Attributor:
             if st >= k or mask[st]:
                 continue
             np, _ = self._np_fwd(toks, st, k)
+            if np is not None and np.kind == "noun" and np.name and _has_possessive(np.text):
+                return np  # "Hoff's letter makes a case:", whose the words are
             if np is not None and np.kind in {"name", "pron"}:
                 if np.kind == "name" and (
                     self._is_place_name(np.text) or _participle_opener(np.text)
