@@ -405,3 +405,12 @@ def test_a_possessive_subject_before_a_colon_gives_the_owner() -> None:
     assert direct(body) == [
         ("We must stand together as Americans to protect everyone.", "Ann Fisher")
     ]
+
+
+def test_a_noun_that_is_also_a_verb_of_speech_is_no_verb() -> None:
+    body = (
+        "Ann Fisher, while being interviewed on Monday morning, called again for the mayor to "
+        "resign for not calling the Lakeside harbour attack an act of "
+        '"radical negligence by the council."'
+    )
+    assert direct(body) == [("radical negligence by the council.", "Ann Fisher")]

@@ -565,6 +565,11 @@ class Attributor:
             return np.name, None, None
         return None, None, None
 
+    def _subject_of(self, np: NP, verb: Tok) -> bool:
+        """Does ``np`` stand right before ``verb`` (adverbs aside), as its subject does?"""
+        between = self.text[np.end : verb[0]].split()
+        return np.end <= verb[0] and all(_skip_word(w) for w in between)
+
     def _is_place_name(self, name: str) -> bool:
         return self.is_place is not None and bool(self.is_place(name))
 
@@ -1278,10 +1283,17 @@ class Attributor:
         if pid is not None and np.kind == "name":
             self.people.persons[pid].is_person = True  # a speaker is someone
         anon, self._anon = self._anon, False
-        if anon:
+        described_here = how == "after" or self._subject_of(np, verb)
+        if anon and described_here:
             # "a Qatari official said": someone unnamed, described as the article does
             speaker = _description(np.text)
-        elif speaker is None and np.kind == "noun" and self._unnamed is None:
+        elif (
+            not anon
+            and speaker is None
+            and np.kind == "noun"
+            and self._unnamed is None
+            and described_here
+        ):
             # "the board said", "the protesters chanted": kept in case nothing better turns up
             described = _description(np.text)
             if described is not None:

@@ -82,7 +82,7 @@ wrote chided reacted retaliated"""
 # Bases that are more often nouns ("the state", "an email", "a report"): only their
 # past form counts as a reporting verb (plus the -s form where noted in _NOUNISH_S).
 _NOUNISH = """state email e-mail text message post tweet report comment answer quote claim call
-question offer counter charge object point echo cheer hint promise pledge vow remark
+question offer counter charge object point echo cheer hint promise pledge vow remark attack
 protest joke blast slam praise lament rant boast brag mock demand command plead sigh cry
 shout yell scream whisper lecture mention rebuke welcome hail second read guess estimate
 highlight relay query reflect rejoin relate venture volunteer worry fret gripe crow
@@ -239,7 +239,7 @@ NON_NAME_WORDS = frozenset(
     video watch read related editor note democrat democrats republican republicans gop
     american americans across following behind beyond toward towards near outside inside
     along around amid beside besides regarding concerning including excluding speaking
-    asked meanwhile unless whether ever whenever wherever whereas""".split()
+    asked meanwhile unless whether ever whenever wherever whereas back""".split()
 ) | frozenset(
     # past forms of the verbs of speech: "Stated Stone:" opens a sentence, names no one
     form
