@@ -414,3 +414,19 @@ def test_a_noun_that_is_also_a_verb_of_speech_is_no_verb() -> None:
         '"radical negligence by the council."'
     )
     assert direct(body) == [("radical negligence by the council.", "Ann Fisher")]
+
+
+def test_the_name_set_off_right_before_the_verb_is_its_subject() -> None:
+    body = (
+        "That view has upended party orthodoxy toward Russia, a country that the previous "
+        "Republican nominee, Mitt Romney, called ''our No. 1 geopolitical foe.''"
+    )
+    assert direct(body) == [("our No. 1 geopolitical foe.", "Mitt Romney")]
+
+
+def test_a_time_word_opening_the_sentence_is_no_speaker() -> None:
+    body = (
+        "Ann Fisher praised him first.\n\nHours later, Bob Lane returned the compliment, "
+        'telling reporters, "Ann and I have been friends for a long time."'
+    )
+    assert direct(body) == [("Ann and I have been friends for a long time.", "Bob Lane")]

@@ -1006,6 +1006,17 @@ class Attributor:
         if w == ",":
             # appositive or relative clause: "X, a former adviser, said"
             commas = [k for k in range(lo, j) if toks[k][2] == ","]
+            if commas and _is_cap(toks[commas[-1] + 1][2]) and len(commas) > 1:
+                # "..., the previous nominee, Mitt Romney, called": the name set off
+                # right before the verb is its subject
+                inner, e = self._np_fwd(toks, commas[-1] + 1, j)
+                if (
+                    inner is not None
+                    and inner.kind == "name"
+                    and e == j
+                    and not self._is_place_name(inner.text)
+                ):
+                    return inner
             for c in commas:
                 nxt = toks[c + 1][2] if c + 1 < j else ""
                 nl = nxt.lower()

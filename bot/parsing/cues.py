@@ -239,7 +239,8 @@ NON_NAME_WORDS = frozenset(
     video watch read related editor note democrat democrats republican republicans gop
     american americans across following behind beyond toward towards near outside inside
     along around amid beside besides regarding concerning including excluding speaking
-    asked meanwhile unless whether ever whenever wherever whereas back""".split()
+    asked meanwhile unless whether ever whenever wherever whereas back hours minutes days
+    weeks months years decades""".split()
 ) | frozenset(
     # past forms of the verbs of speech: "Stated Stone:" opens a sentence, names no one
     form
