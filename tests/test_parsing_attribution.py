@@ -430,3 +430,20 @@ def test_a_time_word_opening_the_sentence_is_no_speaker() -> None:
         'telling reporters, "Ann and I have been friends for a long time."'
     )
     assert direct(body) == [("Ann and I have been friends for a long time.", "Bob Lane")]
+
+
+def test_a_name_whose_role_the_next_name_holds_is_no_antecedent() -> None:
+    body = (
+        "Donald Trump plans a major address.\n\nTrump senior communications adviser Jason "
+        'Miller said in a statement that the message "is working."\n\n'
+        '"We see this as the right time to go," he added.'
+    )
+    assert [s for _, s in direct(body)] == ["Jason Miller", "Jason Miller"]
+
+
+def test_name_said_with_its_own_clause_after_a_full_stop_is_a_new_statement() -> None:
+    body = (
+        '"It is a very sad development," Ted Cruz told reporters. "This is the consequence '
+        'of the culture of the campaign." Ohio Gov. John Kasich said he would have fired him.'
+    )
+    assert [s for _, s in direct(body)] == ["Ted Cruz", "Ted Cruz"]

@@ -78,6 +78,8 @@ _CAP_MODIFIERS = frozenset(
 _LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
 _NAME_NOUNS = frozenset({"name", "handle", "username", "pseudonym", "nickname", "alias"})
 _PREV_WORD = re.compile(r"(\w+)\W*$")
+# Lower-case words, then a capitalised word: "[Trump] senior communications adviser Jason"
+_ROLE_THEN_NAME = re.compile(r"[ \u00a0]+((?:[a-z][\w-]*[ \u00a0]+){1,5})[A-Z]")
 _NO_TITLES: set[str] = set()
 # Endings of nationality adjectives ("Qatari", "Egyptian", "Chinese", "British", "French").
 _DEMONYM_ENDS = ("an", "i", "ese", "ish", "ch", "ic", "ss", "ek", "ai")
@@ -163,7 +165,9 @@ def _put_it(toks: list[Tok], k: int, end: int) -> bool:
     return toks[k][2].lower() in {"put", "puts"} and k + 1 < end and toks[k + 1][2].lower() == "it"
 
 
-_CLAUSE_OPENERS = frozenset({"that", "the", "a", "an", "its", "his", "her", "their", "this"})
+_CLAUSE_OPENERS = frozenset(
+    "that the a an its his her their this he she they it we i there".split()
+)
 
 
 def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
@@ -691,9 +695,13 @@ class Attributor:
         return rec.is_person or len(rec.tokens) >= 2
 
     def _modifier(self, m: Mention) -> bool:
-        """Not a salient antecedent: after a preposition or determiner, or a possessive."""
+        """Not a salient antecedent: after a preposition or determiner, a possessive, or
+        whose role the next name holds ("Trump senior adviser Jason Miller")."""
         text = self.text
         if text.startswith(("'s", "’s"), m.end):
+            return True
+        role = _ROLE_THEN_NAME.match(text, m.end)
+        if role is not None and role.group(1).split()[-1] in cues.ROLE_WORDS:
             return True
         p = m.start
         if m.title:
