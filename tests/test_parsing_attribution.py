@@ -332,6 +332,12 @@ def test_a_quote_between_a_verb_and_the_next_quote_gives_the_speaker() -> None:
     assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
 
 
+def test_phrasal_verbs_and_more_verbs_of_speech() -> None:
+    for said in ["shot back", "fired back", "points out", "beamed", "gushed", "muttered"]:
+        got = direct(f'"Jeb wants to be a tough guy tonight," Ann Fisher {said}.')
+        assert got == [("Jeb wants to be a tough guy tonight,", "Ann Fisher")], said
+
+
 def test_went_on_and_retaliated_report_speech() -> None:
     assert direct('"You know, it happens to everyone," Ann Fisher went on.') == [
         ("You know, it happens to everyone,", "Ann Fisher")

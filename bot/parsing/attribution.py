@@ -151,13 +151,26 @@ def _participle_opener(name: str) -> bool:
     return " " not in name and name.endswith("ing") and name[1:].islower()
 
 
+# Verb + particle pairs that report speech though the verb alone does not.
+_PHRASAL_SPEECH = {
+    "went": "on",
+    "goes": "on",
+    "go": "on",
+    "shot": "back",
+    "shoots": "back",
+    "fired": "back",
+    "fires": "back",
+    "hit": "back",
+    "hits": "back",
+    "points": "out",
+}
+
+
 def _went_on(toks: list[Tok], k: int, end: int) -> bool:
-    """``"...," Trump went on.``: going on speaking."""
-    return (
-        toks[k][2].lower() in {"went", "goes", "go"}
-        and k + 1 < end
-        and toks[k + 1][2].lower() == "on"
-    )
+    """``"...," Trump went on.``, ``Trump shot back.``, ``he points out.``: a verb and its
+    particle that report speech together."""
+    particle = _PHRASAL_SPEECH.get(toks[k][2].lower())
+    return particle is not None and k + 1 < end and toks[k + 1][2].lower() == particle
 
 
 def _put_it(toks: list[Tok], k: int, end: int) -> bool:
