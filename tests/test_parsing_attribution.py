@@ -453,3 +453,13 @@ def test_name_said_with_its_own_clause_after_a_full_stop_is_a_new_statement() ->
         'of the culture of the campaign." Ohio Gov. John Kasich said he would have fired him.'
     )
     assert [s for _, s in direct(body)] == ["Ted Cruz", "Ted Cruz"]
+
+
+def test_a_quote_after_a_lone_conjunction_goes_on_with_the_speaker() -> None:
+    body = (
+        '"I do not think it is do or die," Ann Fisher said outside the building. But "the '
+        'endorsement of the speaker helps us."'
+    )
+    assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
+    body = '"He is supposed to be a cheerleader," Ann Fisher said. Instead, "he acts defeated."'
+    assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]

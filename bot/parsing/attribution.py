@@ -44,6 +44,8 @@ _IRREGULAR_PAST = frozenset(
     rose saw sat sold threw wore knew grew flew shook hung meant built caught taught sought
     dealt swore tore forgot hid fell heard slid spread stuck swept swung woke""".split()
 )
+# Words that may stand alone before a quote that goes on with the speaker before it.
+_CARRY_ON = frozenset("but and yet still instead indeed so also plus or then again".split())
 _ASIDE_ADVERBS = frozenset(
     """however though too meanwhile also instead moreover nevertheless nonetheless still
     then therefore indeed""".split()
@@ -1135,7 +1137,11 @@ class Attributor:
         mask = self.mask(seg.para)
         j = self._index_at(toks, seg.open_mark)
         lo = self._sentence_start(toks, mask, j)
-        text_before = any(not mask[k] and toks[k][2][:1].isalnum() for k in range(lo, j))
+        # (a lone "But" or "Instead," before the quote goes on with what was said before)
+        text_before = any(
+            not mask[k] and toks[k][2][:1].isalnum() and toks[k][2].lower() not in _CARRY_ON
+            for k in range(lo, j)
+        )
         if text_before:
             found = self._before(toks, mask, lo, j)
             if found is not None:

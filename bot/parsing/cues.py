@@ -78,7 +78,7 @@ def _inflect(base: str) -> tuple[str, ...]:
 _PAST_ONLY = """pressed gloated remembered interrupted intoned chirped huffed sniped jabbed
 taunted vented fumed seethed scolded cracked mused prodded persisted interjected pointed
 wrote chided reacted retaliated beamed gushed enthused marveled marvelled laughed grumbled
-groused muttered mumbled implored begged"""
+groused muttered mumbled implored begged assured"""
 
 # Bases that are more often nouns ("the state", "an email", "a report"): only their
 # past form counts as a reporting verb (plus the -s form where noted in _NOUNISH_S).
