@@ -194,7 +194,7 @@ ROLE_WORDS = (
         demographer statistician entrepreneur employee volunteer cleric advocate
         campaigner organiser politician delegate mp secretary-general vice-chair
         deputy principal physicist chemist biologist architect designer analyst
-        researcher technician farmer worker""".split()
+        researcher technician farmer worker speechwriter""".split()
     )
 )
 
