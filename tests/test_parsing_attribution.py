@@ -463,3 +463,8 @@ def test_a_quote_after_a_lone_conjunction_goes_on_with_the_speaker() -> None:
     assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
     body = '"He is supposed to be a cheerleader," Ann Fisher said. Instead, "he acts defeated."'
     assert [s for _, s in direct(body)] == ["Ann Fisher", "Ann Fisher"]
+
+
+def test_an_unnamed_source_between_two_halves_speaks_both() -> None:
+    body = '"She is too far behind," said an Iowa Democrat, "and Iowa was not a decisive win."'
+    assert [s for _, s in direct(body)] == ["an Iowa Democrat", "an Iowa Democrat"]

@@ -586,8 +586,11 @@ class Attributor:
 
     def _subject_of(self, np: NP, verb: Tok) -> bool:
         """Does ``np`` stand right before ``verb`` (adverbs aside), as its subject does?"""
-        between = self.text[np.end : verb[0]].split()
-        return np.end <= verb[0] and all(_skip_word(w) for w in between)
+        if verb[1] <= np.start:  # inverted: "said an Iowa Democrat"
+            between = self.text[verb[1] : np.start].split()
+        else:
+            between = self.text[np.end : verb[0]].split()
+        return all(_skip_word(w) for w in between)
 
     def _is_place_name(self, name: str) -> bool:
         return self.is_place is not None and bool(self.is_place(name))
@@ -948,7 +951,11 @@ class Attributor:
             if k + 1 < j and cues.REPORTING_FORMS.get(wl) in cues.SAY_LIKE:
                 # "Said Trump: "..."" / "..., writes Smith, "...""
                 np2, _ = self._np_fwd(toks, k + 1, j)
-                if np2 is not None and np2.kind == "name":
+                if np2 is not None and (
+                    np2.kind == "name" or (np2.kind == "noun" and toks[j - 1][2] == ",")
+                ):
+                    # (a description too when it ends the clause: '..., said an Iowa
+                    # Democrat, "and Iowa was not a decisive win."')
                     return np2, k
             if np is not None and noun is None:
                 noun = (np, k)
