@@ -25,6 +25,7 @@ from bot.lean_request import LeanRequest
 from bot.pacing import PacedRateLimiter, Pacer
 from bot.scheduling import start_briefings, stop_briefings
 from bot.services import Services
+from bot.store_watch import watch_store
 from handlers import BOT_COMMANDS, register
 
 log = logging.getLogger(__name__)
@@ -137,4 +138,5 @@ def build_application(
     application.bot_data["services"] = services
     register(application)
     schedule_feed_jobs(application)
+    watch_store(application)
     return application

@@ -126,6 +126,20 @@ def reschedule(application: Application, chat_id: int) -> Subscription | None:
     return subscription
 
 
+def reschedule_all(application: Application) -> int:
+    """Make every daily job match the database again (after the store reopened its path on
+    another file, whose subscriptions are not the old file's); returns how many there are."""
+    if application.job_queue is None:
+        return 0
+    for job in application.job_queue.jobs():
+        if job.name and job.name.startswith(JOB_PREFIX):
+            job.schedule_removal()
+    subscriptions = _services(application).store.subscriptions.deliverable()
+    for subscription in subscriptions:
+        schedule(application, subscription)
+    return len(subscriptions)
+
+
 async def _briefing_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     application = context.application
     chat_id = context.job.data if context.job else None

@@ -427,10 +427,7 @@ class SearchIndex:
         #: Quote id -> (text, folded text) of recent candidates, as of ``_counted`` too.
         self._texts = _Recent(self.TEXTS_KEPT)
         self.quote_total = 0
-        self.store.db.execute(
-            f"create virtual table if not exists temp.{quote_index.TABLE}_vocab "
-            f"using fts5vocab(main, {quote_index.TABLE}, row)"
-        )
+        self._attach_vocabulary_table()
         self._people = _NameIndex()
         self._topics = _NameIndex()
         self._vocabulary = _Vocabulary()
@@ -439,6 +436,24 @@ class SearchIndex:
         #: (query, limit, store version) -> article ids.
         self._recent_quotes = _Recent(1024)
         self._recent_articles = _Recent(1024)
+        self.refresh()
+
+    def _attach_vocabulary_table(self) -> None:
+        """The quote index's term counts as a table (temporary: one per connection)."""
+        self.store.db.execute(
+            f"create virtual table if not exists temp.{quote_index.TABLE}_vocab "
+            f"using fts5vocab(main, {quote_index.TABLE}, row)"
+        )
+
+    def reopened(self) -> None:
+        """The store opened its path again on another file (``bot/store/watched.py``): start
+        over as at start-up, since ids, names and counts of the old file mean nothing now."""
+        self._attach_vocabulary_table()
+        with self._lock:
+            self._people = _NameIndex()
+            self._topics = _NameIndex()
+            self._counted = None
+            self._vocabulary = _Vocabulary()
         self.refresh()
 
     def refresh(self) -> None:

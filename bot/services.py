@@ -22,11 +22,17 @@ class Services:
 
     @classmethod
     def start(cls, settings: Settings) -> Services:
-        """Open the store, ingest ``seeds/`` into an empty one, and build the search index."""
+        """Open the store, ingest ``seeds/`` into an empty one, and build the search index.
+
+        When the store's file is deleted or replaced later, the store opens its path again
+        (a fresh, empty database, not seeded: seeds are for a first start) and the search
+        index starts over with it."""
         store = Store.open(settings.db_path)
         if store.articles.count() == 0:
             seed_first_start(store, settings.seeds_dir)
-        return cls(settings=settings, store=store, search=SearchIndex(store))
+        search = SearchIndex(store)
+        store.on_reopen(search.reopened)
+        return cls(settings=settings, store=store, search=search)
 
     def close(self) -> None:
         self.store.close()

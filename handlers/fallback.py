@@ -15,12 +15,16 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.render import clip, esc
+from bot.store import StoreFileChanged
 from handlers.common import acknowledge, reply, services
 
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "Sorry, my news store is temporarily unavailable. Please try again in a few minutes."
 FAILED = "Sorry, something went wrong on my side. Please try again in a moment."
+NOT_SAVED = (
+    "Sorry, my news store was just reopened and that change was not saved. Please send it again."
+)
 
 
 def is_private(update: Update) -> bool:
@@ -76,7 +80,8 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 #: transaction per update was about 2% of the bot's work in a burst, for a last_seen that
 #: nothing reads more finely than this.
 TOUCH_INTERVAL = 60.0
-_RECENT_CHATS = "recent_chats"
+#: bot_data key of the chats recorded lately (forgotten when the store reopens its file).
+RECENT_CHATS = "recent_chats"
 
 
 async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,7 +90,7 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if chat is None:
         return
     details = (chat.type, user.username if user else None, user.first_name if user else None)
-    recent: dict[int, tuple[tuple, float]] = context.bot_data.setdefault(_RECENT_CHATS, {})
+    recent: dict[int, tuple[tuple, float]] = context.bot_data.setdefault(RECENT_CHATS, {})
     now = time.monotonic()
     seen = recent.get(chat.id)
     if seen is not None and seen[0] == details and now - seen[1] < TOUCH_INTERVAL:
@@ -103,12 +108,16 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure (the token is redacted by the logging filter) and tell the user.
 
-    A broken database gets its own answer: the user can do nothing but wait.
+    A broken database gets its own answer: the user can do nothing but wait; a change
+    written while the database file was being deleted or replaced may simply be sent again.
     """
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    text = UNAVAILABLE if isinstance(context.error, sqlite3.Error) else FAILED
+    if isinstance(context.error, StoreFileChanged):
+        text = NOT_SAVED
+    else:
+        text = UNAVAILABLE if isinstance(context.error, sqlite3.Error) else FAILED
     try:
         await acknowledge(update)
         await update.effective_chat.send_message(text)

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
+from bot.store.watched import StoreFileChanged, WatchedConnection
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,13 @@ class ArticleStore:
         self._batch: _Batch | None = None
         self._grouped = False
 
+    def reconnected(self) -> None:
+        """The store reopened its path on another file: set this connection up as the first
+        was, and forget the aggregates (a new connection's data_version may repeat the old)."""
+        self.db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
+        self._memo.clear()
+        self._writes += 1
+
     def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
         version = (self.db.execute("pragma data_version").fetchone()[0], self._writes)
         hit = self._memo.get(key)
@@ -153,6 +161,8 @@ class ArticleStore:
                     results = [self._save_one(article) for article in articles]
                 finally:
                     self._grouped = False
+        except StoreFileChanged:  # the group went to a deleted file: not retried (watched.py)
+            raise
         except Exception:
             log.info("a grouped save failed; saving its %d articles one by one", len(articles))
             return [self._save_one(article) for article in articles]
@@ -185,11 +195,6 @@ class ArticleStore:
         path: str | None = None,
     ) -> SaveResult:
         """Insert or replace the article called ``slug``; unchanged content is left alone."""
-        existing = self.db.execute(
-            "select id, content_hash from articles where slug = ?", [slug]
-        ).fetchone()
-        if existing and existing[1] == content_hash:
-            return SaveResult(existing[0], "unchanged")
         body = text[parsed.body_start :]
         row: dict[str, Any] = {
             "slug": slug,
@@ -206,8 +211,14 @@ class ArticleStore:
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
-        # which would make a half-saved article visible after a crash.
+        # which would make a half-saved article visible after a crash. What is stored under
+        # the slug is read inside too, from the file the transaction is on (see watched.py).
         with self._atomic():
+            existing = self.db.execute(
+                "select id, content_hash from articles where slug = ?", [slug]
+            ).fetchone()
+            if existing and existing[1] == content_hash:
+                return SaveResult(existing[0], "unchanged")
             if existing:
                 article_id = existing[0]
                 self._delete_children(article_id)
@@ -532,7 +543,7 @@ class ArticleStore:
 class _Batch:
     """The open transaction of ``ArticleStore.batch`` and when to commit it."""
 
-    def __init__(self, conn: sqlite3.Connection, max_articles: int, max_seconds: float) -> None:
+    def __init__(self, conn: WatchedConnection, max_articles: int, max_seconds: float) -> None:
         self.conn = conn
         self.max_articles = max_articles
         self.max_seconds = max_seconds
@@ -543,7 +554,7 @@ class _Batch:
     def savepoint(self, articles: int = 1) -> Iterator[None]:
         conn = self.conn
         if not conn.in_transaction:
-            conn.execute("begin")
+            conn.begin()  # on the file now at the store's path (see watched.py)
             self.saved, self.began = 0, time.monotonic()
         conn.execute("savepoint article")
         try:
