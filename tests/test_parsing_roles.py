@@ -166,3 +166,13 @@ def test_a_phrase_that_is_no_description_speaks_for_no_one() -> None:
         'sociopath" and "a narcissistic psychopath," clearly meant it.'
     )
     assert "the past" not in [q.speaker for q in art.quotes]
+
+
+def test_an_indefinite_role_is_someone_unnamed_not_the_person_named_before() -> None:
+    art = parse(
+        "Nick Merrill, a Clinton aide, spoke first. Hillary Clinton spoke next. "
+        '"That does not mean no response," one Clinton aide said late last month.'
+    )
+    assert [q.speaker for q in art.quotes] == ["one Clinton aide"]
+    art = parse('Nick Merrill, a Clinton aide, spoke first. "We are ready," the aide said.')
+    assert [q.speaker for q in art.quotes] == ["Nick Merrill"]

@@ -46,6 +46,7 @@ _IRREGULAR_PAST = frozenset(
 )
 # Words that may stand alone before a quote that goes on with the speaker before it.
 _CARRY_ON = frozenset("but and yet still instead indeed so also plus or then again".split())
+_INDEFINITE = frozenset("a an one another some several two three".split())
 _ASIDE_ADVERBS = frozenset(
     """however though too meanwhile also instead moreover nevertheless nonetheless still
     then therefore indeed""".split()
@@ -562,7 +563,11 @@ class Attributor:
             return name, None, None
         if np.kind == "pron":
             return self._pronoun(np.head or "", pos)
-        # common noun phrase
+        # common noun phrase; "the aide" is someone named before, "one Clinton aide" or "a
+        # Clinton spokesman" someone unnamed (described as such by _make)
+        if np.head in cues.ROLE_NOUNS and np.text.split()[0].lower() in _INDEFINITE:
+            self._anon = True
+            return None, None, None
         if np.head in cues.ROLE_NOUNS:
             pid = self._role_person(np.head or "", pos, np.name)
             if pid is not None:
