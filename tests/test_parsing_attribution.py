@@ -468,3 +468,14 @@ def test_a_quote_after_a_lone_conjunction_goes_on_with_the_speaker() -> None:
 def test_an_unnamed_source_between_two_halves_speaks_both() -> None:
     body = '"She is too far behind," said an Iowa Democrat, "and Iowa was not a decisive win."'
     assert [s for _, s in direct(body)] == ["an Iowa Democrat", "an Iowa Democrat"]
+
+
+def test_and_after_a_quote_starts_another_clause_not_its_attribution() -> None:
+    body = (
+        'Ted Cruz accuses Obama of "leading from behind" and Donald Trump says he is '
+        '"losing the war on terrorism," part of a verbal lashing.'
+    )
+    assert direct(body) == [
+        ("leading from behind", "Ted Cruz"),
+        ("losing the war on terrorism,", "Donald Trump"),
+    ]

@@ -892,7 +892,7 @@ class Attributor:
         """``"...," Judicial Watch president Tom Fitton said``: the name right before a
         reporting verb a few plain words after the quote, when the words before the name
         only describe them (no clause, preposition or punctuation in between)."""
-        for v in range(i + 1, min(hi, i + 9)):
+        for v in range(i, min(hi, i + 9)):
             w = toks[v][2]
             if _is_verb(w):
                 if w.endswith("ing") or cues.REPORTING_FORMS[w.lower()] in cues.WEAK_REPORTING:
