@@ -479,3 +479,86 @@ def test_and_after_a_quote_starts_another_clause_not_its_attribution() -> None:
         ("leading from behind", "Ted Cruz"),
         ("losing the war on terrorism,", "Donald Trump"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "speaker"),
+    [
+        # what follows "saying" after a quote is its object, not who said it
+        (
+            'Donald Trump defended "New York values," saying the city embodied courage.',
+            "New York values,",
+            "Donald Trump",
+        ),
+        # after a full stop only a verb of speech makes "Name verb" an attribution
+        (
+            'Early on, Bob Lane attacked Ann Fisher, calling her "a failed candidate." '
+            "Fisher fired back in March, attacking Lane for his greed.",
+            "a failed candidate.",
+            "Bob Lane",
+        ),
+        # a weak verb of speech with an object of its own reports nothing
+        (
+            "In 2009, under what Mr. Bob Lane called ''the prior economy model,'' the Marsh "
+            "Landing Country Club, a private course, charged a $100,000 fee.",
+            "the prior economy model,",
+            "Bob Lane",
+        ),
+        # ... but with a particle or a preposition after it, it does
+        (
+            "Howard Rubel is an analyst. ''The stock has not done well,'' Mr. Rubel pointed out.",
+            "The stock has not done well,",
+            "Howard Rubel",
+        ),
+        (
+            '"You have called women you do not like fat pigs," Megyn Kelly charged in her '
+            "question.",
+            "You have called women you do not like fat pigs,",
+            "Megyn Kelly",
+        ),
+        # "written" in "a written statement" is no verb
+        (
+            'Donald Trump told the Washington Post in a written statement, "I really do not '
+            'want his endorsement."',
+            "I really do not want his endorsement.",
+            "Donald Trump",
+        ),
+        # a role bridge is made of nouns, not of a verb and its object
+        (
+            "On Monday, Eric Trump knocked a statement by actor George Clooney that an "
+            '"obscene amount of money" was raised.',
+            "obscene amount of money",
+            "Eric Trump",
+        ),
+        # a name set off after a newspaper is the newspaper's, not the subject
+        (
+            "Ann Fisher, the editor in chief of the official newspaper, Lakeside Herald, said "
+            "every pope was ''both religious and political.''",
+            "both religious and political.",
+            "Ann Fisher",
+        ),
+        # a place name that the article shows to be a person is the subject
+        (
+            'Kerry Washington spoke first. Washington, star of "Scandal," thanked Obama for '
+            '"taking these steps to make us all safer."',
+            "taking these steps to make us all safer.",
+            "Kerry Washington",
+        ),
+        # "X's son, Y," is Y, not X
+        (
+            "Schilling's son, Grant Schilling, defended his father on Facebook, saying: "
+            "''He has made great strides in the modern culture.''",
+            "He has made great strides in the modern culture.",
+            "Grant Schilling",
+        ),
+        # a name after a verb and a role before a colon is a label
+        (
+            "The surge does not surprise Republican pollster Daron Shaw: "
+            '"Lesser-known candidates have seen the biggest boost in early contests."',
+            "Lesser-known candidates have seen the biggest boost in early contests.",
+            "Daron Shaw",
+        ),
+    ],
+)
+def test_attribution_shapes_that_once_went_wrong(body: str, quote: str, speaker: str) -> None:
+    assert (quote, speaker) in direct(body)

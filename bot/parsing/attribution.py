@@ -46,6 +46,8 @@ _IRREGULAR_PAST = frozenset(
 )
 # Words that may stand alone before a quote that goes on with the speaker before it.
 _CARRY_ON = frozenset("but and yet still instead indeed so also plus or then again".split())
+# Words before a name that make it the object of something, not a label before a quote.
+_LABEL_BREAKERS = frozenset("to with by for at in on of about against than".split())
 _INDEFINITE = frozenset("a an one another some several two three".split())
 _ASIDE_ADVERBS = frozenset(
     """however though too meanwhile also instead moreover nevertheless nonetheless still
@@ -166,7 +168,18 @@ _PHRASAL_SPEECH = {
     "hit": "back",
     "hits": "back",
     "points": "out",
+    "pointed": "out",
 }
+
+
+def _weak_with_object(toks: list[Tok], k: int, hi: int) -> bool:
+    """``the club ... charged a $100,000 fee``: a verb that reports speech only in some uses
+    (``charge``, ``call``, ``question``), here going on with an object of its own."""
+    base = cues.REPORTING_FORMS.get(toks[k][2].lower())
+    if base not in cues.WEAK_REPORTING or k + 1 >= hi or _went_on(toks, k, hi):
+        return False  # (not "Rubel pointed out.")
+    nxt = toks[k + 1][2]
+    return (nxt[:1].isalnum() and nxt.lower() not in _PREPOSITIONS) or nxt == "$"
 
 
 def _went_on(toks: list[Tok], k: int, end: int) -> bool:
@@ -491,8 +504,16 @@ class Attributor:
         j = k
         while j < hi and j - k < 5:
             t = toks[j][2]
-            if not (t[:1].islower() and t.replace("-", "").isalpha()) or _is_verb(t):
-                break
+            tl = t.lower()
+            if (
+                not (t[:1].islower() and t.replace("-", "").isalpha())
+                or _is_verb(t)
+                or (tl in _PREPOSITIONS and tl != "of")
+                or tl in _DETERMINERS
+                or tl.endswith("ed")
+                or tl in _IRREGULAR_PAST
+            ):
+                break  # not "Eric Trump knocked a statement by actor George Clooney"
             j += 1
         if j == k or j >= hi or not _is_cap(toks[j][2]):
             return None
@@ -588,6 +609,15 @@ class Attributor:
                 return rec.name, rec.role, pid
             return np.name, None, None
         return None, None, None
+
+    def _known_person(self, np: NP) -> bool:
+        """Is ``np`` a mention of someone the article shows to be a person ("Washington,
+        star of television's Scandal")?"""
+        m = self.people.at(np.start, np.end)
+        if m is None:
+            return False
+        rec = self.people.persons[m.person]
+        return bool(rec.is_person or rec.gender)
 
     def _subject_of(self, np: NP, verb: Tok) -> bool:
         """Does ``np`` stand right before ``verb`` (adverbs aside), as its subject does?"""
@@ -844,7 +874,12 @@ class Attributor:
         if wl == "according" and i + 1 < hi and toks[i + 1][2] == "to":
             np, _ = self._np_fwd(toks, i + 2, hi)
             return (np, i) if np else None
-        if _is_verb(w) and cues.REPORTING_FORMS[wl] not in cues.WEAK_REPORTING:
+        if (
+            _is_verb(w)
+            and cues.REPORTING_FORMS[wl] not in cues.WEAK_REPORTING
+            and not (wl.endswith("ing") and toks[i + 1 : i + 2] and toks[i + 1][2][:1].islower())
+        ):
+            # '"...," said X'; not '"...," saying the city ...' (what follows is its object)
             np, _ = self._np_fwd(toks, i + 1, hi)
             if np is None:
                 return None
@@ -866,7 +901,7 @@ class Attributor:
                 k += 1
             k += 1
         if k < hi and (_is_verb(toks[k][2]) or _went_on(toks, k, hi)):
-            return np, k
+            return None if _weak_with_object(toks, k, hi) else (np, k)
         if k < hi and toks[k][2] == ",":
             # appositive: "X, a former adviser ..., wrote"
             k2 = k + 1
@@ -878,7 +913,11 @@ class Attributor:
                     p = k2 - 1
                     while p > k and _skip_word(toks[p][2]):
                         p -= 1
-                    if toks[p][2] == "," and not t.endswith("ing"):
+                    if (
+                        toks[p][2] == ","
+                        and not t.endswith("ing")
+                        and not _weak_with_object(toks, k2, hi)
+                    ):
                         if np.kind == "noun":
                             # "the assailant, John McGraw, told"
                             inner, e = self._np_fwd(toks, k + 1, p)
@@ -957,7 +996,12 @@ class Attributor:
                 # "Said Trump: "..."" / "..., writes Smith, "...""
                 np2, _ = self._np_fwd(toks, k + 1, j)
                 if np2 is not None and (
-                    np2.kind == "name" or (np2.kind == "noun" and toks[j - 1][2] == ",")
+                    np2.kind == "name"
+                    or (
+                        np2.kind == "noun"
+                        and toks[j - 1][2] == ","
+                        and (k == sub_lo or toks[k - 1][2] == ",")
+                    )
                 ):
                     # (a description too when it ends the clause: '..., said an Iowa
                     # Democrat, "and Iowa was not a decisive win."')
@@ -997,7 +1041,16 @@ class Attributor:
         """Does the name before a colon stand alone as a label ("Rep. Carl Dorn (R-Ohio):",
         "... - HuffPollster:"), rather than end a sentence that has its own subject?"""
         k = self._index_at(toks, np.start)
-        return k <= lo or toks[k - 1][2] in DASHES or toks[k - 1][2] in {"-", "—", "–", ":"}
+        # a few words back, over what may describe the name ("doesn't surprise Republican
+        # pollster Daron Shaw:"), a preposition makes it an object ("... to the Dutch
+        # newspaper NRC Handelsblad:")
+        for back in range(k - 1, max(lo, k - 5) - 1, -1):
+            w = toks[back][2]
+            if not w[:1].isalnum():
+                return True
+            if w.lower() in _LABEL_BREAKERS:
+                return False
+        return True
 
     def _sentence_subject(self, toks: list[Tok], mask: list[bool], lo: int, k: int) -> NP | None:
         """The first name or pronoun opening the sentence (or its main clause)."""
@@ -1009,11 +1062,19 @@ class Attributor:
             if st >= k or mask[st]:
                 continue
             np, _ = self._np_fwd(toks, st, k)
-            if np is not None and np.kind == "noun" and np.name and _has_possessive(np.text):
-                return np  # "Hoff's letter makes a case:", whose the words are
+            if (
+                np is not None
+                and np.kind == "noun"
+                and np.name
+                and _has_possessive(np.text)
+                and np.head not in cues.ROLE_WORDS
+                and np.head not in cues.ROLE_NOUNS
+            ):
+                return np  # "Hoff's letter makes a case:", whose the words are (not "X's son")
             if np is not None and np.kind in {"name", "pron"}:
                 if np.kind == "name" and (
-                    self._is_place_name(np.text) or _participle_opener(np.text)
+                    (self._is_place_name(np.text) and not self._known_person(np))
+                    or _participle_opener(np.text)
                 ):
                     # "At an event in Ames, Iowa, on Sunday, Mrs. Clinton said";
                     # "Continuing to explain his view, Carson rejected ..."
@@ -1041,7 +1102,11 @@ class Attributor:
         if w == ",":
             # appositive or relative clause: "X, a former adviser, said"
             commas = [k for k in range(lo, j) if toks[k][2] == ","]
-            if commas and _is_cap(toks[commas[-1] + 1][2]) and len(commas) > 1:
+            if (
+                len(commas) > 1
+                and _is_cap(toks[commas[-1] + 1][2])
+                and toks[commas[-1] - 1][2].lower() in cues.ROLE_WORDS
+            ):
                 # "..., the previous nominee, Mitt Romney, called": the name set off
                 # right before the verb is its subject
                 inner, e = self._np_fwd(toks, commas[-1] + 1, j)
@@ -1133,6 +1198,8 @@ class Attributor:
                             found[1] > i + 4
                             or _verb_takes_clause(toks, found[1], hi)
                             or toks[found[1]][2] == "According"
+                            or cues.REPORTING_FORMS.get(toks[found[1]][2].lower())
+                            not in cues.SAY_LIKE
                         ):
                             # "According to F.A.A. records, ..." opens a sentence about
                             # what follows it
@@ -1334,6 +1401,15 @@ class Attributor:
             self.people.persons[pid].is_person = True  # a speaker is someone
         anon, self._anon = self._anon, False
         described_here = how == "after" or self._subject_of(np, verb)
+        if (
+            not anon
+            and speaker is None
+            and np.kind == "noun"
+            and how == "after"
+            and cues.REPORTING_FORMS.get(verb[2].lower()) in cues.SAY_LIKE
+        ):
+            # '"...," the editorial board writes': the attribution itself, no one to look for
+            anon = _description(np.text) is not None
         if anon and described_here:
             # "a Qatari official said": someone unnamed, described as the article does
             speaker = _description(np.text)
