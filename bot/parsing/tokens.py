@@ -61,15 +61,83 @@ _COMMON_TOKEN = r"\w++(?![.’'\-])|[^\w\s']"
 _PAIRS = re.compile(rf"(\s*)({_COMMON_TOKEN}|{_FAST_TOKEN})")
 
 
+# The tokens of a piece of text between two spaces depend on the piece alone, except for
+# an initial ("George W. Bush", read with the two characters after it): pieces recur
+# across articles ("said,", "Trump’s"), so their tokens are remembered, as offsets into
+# the piece. Bounded: cleared when full.
+_PIECE_TOKENS: dict[str, tuple[tuple[int, int, str], ...]] = {}
+_PIECE_TOKENS_MAX = 50_000
+
+
+_ABBREVIATIONS = frozenset(_ABBR[3:-3].split("|"))
+# Marks that end a word as a token of their own (_COMMON_TOKEN's [^\w\s']); ' ’ - go on
+# a word, and a "." may end an abbreviation or an initial (see _word_before_period).
+_WORD_ENDS = frozenset(',.;:!?"”)]')
+
+
+def _word_before_period(word: str) -> bool:
+    """Whether ``word.`` is read as ``word`` and ``.``: unless the word is one ASCII
+    letter (an initial, "U.S.") or an abbreviation ("Mr.", "Jan.")."""
+    return not (word.isascii() and word.isalpha()) or (len(word) > 1 and word not in _ABBREVIATIONS)
+
+
+def _piece_tokens(text: str, start: int, stop: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """Tokens of ``text[start:stop]`` (offsets from ``start``), scanned as tokenize would
+    scan them: no token holds a space, and a look-ahead sees at most two characters on."""
+    out = []
+    s = start
+    for ws, tok in _PAIRS.findall(text, start, min(end, stop + 2)):
+        s += len(ws)
+        if s >= stop:
+            break
+        e = s + len(tok)
+        out.append((s - start, e - start, tok))
+        s = e
+    return tuple(out)
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, token) triples for ``text[start:end]``, offsets into ``text``."""
+    """(start, end, token) triples for ``text[start:end]``, offsets into ``text``.
+
+    The text is split at spaces, which no token holds. Most pieces are one plain word
+    (``isalnum``: word characters but ``_``), a token of its own as _PAIRS reads it
+    (``\\w++`` followed by a space or the end); the others go through _PAIRS, once per
+    distinct piece. About 2.5x faster than a findall over the whole text: a regex match
+    and two substrings per token cost more than a split and an ``isalnum``.
+    """
     if end is None:
         end = len(text)
     out = []
     append = out.append
     pos = start
-    for ws, tok in _PAIRS.findall(text, start, end):
-        s = pos + len(ws)
-        pos = s + len(tok)
-        append((s, pos, tok))
+    cache = _PIECE_TOKENS
+    for piece in text[start:end].split(" "):
+        if piece.isalnum():
+            stop = pos + len(piece)
+            append((pos, stop, piece))
+            pos = stop + 1
+        elif (
+            piece[-1:] in _WORD_ENDS
+            and piece[:-1].isalnum()
+            and (piece[-1] != "." or _word_before_period(piece[:-1]))
+        ):
+            # "said,", "Trump.": the commonest other piece, a word and its mark
+            stop = pos + len(piece) - 1
+            append((pos, stop, piece[:-1]))
+            append((stop, stop + 1, piece[-1]))
+            pos = stop + 2
+        elif piece:
+            toks = cache.get(piece)
+            if toks is None:
+                toks = _piece_tokens(text, pos, pos + len(piece), end)
+                # "W." before " Bush" is one token, before " said" two: not remembered
+                if not (piece[-1] == "." and "A" <= piece[-2:-1] <= "Z"):
+                    if len(cache) >= _PIECE_TOKENS_MAX:
+                        cache.clear()
+                    cache[piece] = toks
+            for a, b, tok in toks:
+                append((pos + a, pos + b, tok))
+            pos += len(piece) + 1
+        else:
+            pos += 1
     return out
