@@ -10,6 +10,7 @@ for any of its words finds the speaker.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
 
 from bot.parsing import cues
@@ -36,11 +37,13 @@ _CANDIDATE_FORMS = sorted(
 )
 assert all("a" <= w[0] <= "z" for w in _CANDIDATE_FORMS)
 _CANDIDATE_WORDS = r"(?:" + trie_regex(_CANDIDATE_FORMS) + r")(?!\w)"
-# A token starts after a non-word character, which is never a-z: led by "not a-z", the
-# scan tries the words only there (the engine skips ahead in C, instead of trying them
-# at every letter); a hit after a capital or a digit is one of the harmless extras.
-_CANDIDATE = re.compile(r"[^a-z](" + _CANDIDATE_WORDS + ")")
+# A token starts after a non-word character, which is never an ASCII letter, digit or _:
+# led by "none of these", the scan tries the words only there (the engine skips ahead in
+# C, instead of trying them at every letter, or after every capital); a hit after a
+# non-ASCII letter is one of the harmless extras.
+_CANDIDATE = re.compile(r"[^0-9A-Za-z_](" + _CANDIDATE_WORDS + ")")
 _CANDIDATE_AT = re.compile(_CANDIDATE_WORDS)
+_ASCII_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 # The tokens _reported_in acts on, for paragraphs whose tokens exist already.
 _CANDIDATE_TOKENS = frozenset(_CANDIDATE_FORMS)
 
@@ -49,7 +52,9 @@ def _candidates(text: str, start: int, end: int) -> list[int]:
     """Offsets of the words in ``text[start:end]`` that _reported_in may act on (and a
     few more)."""
     hits = [m.start(1) for m in _CANDIDATE.finditer(text, max(start - 1, 0), end)]
-    if (start == 0 or "a" <= text[start - 1] <= "z") and _CANDIDATE_AT.match(text, start, end):
+    if (start == 0 or text[start - 1] in _ASCII_WORD_CHARS) and _CANDIDATE_AT.match(
+        text, start, end
+    ):
         hits.insert(0, start)  # a word at ``start`` with no leading character to match
     return hits
 
