@@ -101,9 +101,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
 
     The text is split at spaces, which no token holds. Most pieces are one plain word
     (``isalnum``: word characters but ``_``), a token of its own as _PAIRS reads it
-    (``\\w++`` followed by a space or the end); the others go through _PAIRS, once per
-    distinct piece. About 2.5x faster than a findall over the whole text: a regex match
-    and two substrings per token cost more than a split and an ``isalnum``.
+    (``\\w++`` followed by a space or the end), or a word and one closing mark; the
+    others go through _PAIRS, once per distinct piece. 1.3x (unseen pieces) to 1.7x
+    (pieces seen before) faster than one findall over the whole text: a regex match and
+    two substrings per token cost more than a split and an ``isalnum``.
     """
     if end is None:
         end = len(text)
