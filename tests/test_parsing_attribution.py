@@ -562,3 +562,8 @@ def test_and_after_a_quote_starts_another_clause_not_its_attribution() -> None:
 )
 def test_attribution_shapes_that_once_went_wrong(body: str, quote: str, speaker: str) -> None:
     assert (quote, speaker) in direct(body)
+
+
+def test_a_phrasal_verb_of_speech_before_the_quote() -> None:
+    got = direct('Ann Fisher shot back on Monday: "Ask the engineers about that."')
+    assert got == [("Ask the engineers about that.", "Ann Fisher")]

@@ -169,6 +169,8 @@ _PHRASAL_SPEECH = {
     "hits": "back",
     "points": "out",
     "pointed": "out",
+    "put": "it",
+    "puts": "it",
 }
 
 
@@ -176,22 +178,17 @@ def _weak_with_object(toks: list[Tok], k: int, hi: int) -> bool:
     """``the club ... charged a $100,000 fee``: a verb that reports speech only in some uses
     (``charge``, ``call``, ``question``), here going on with an object of its own."""
     base = cues.REPORTING_FORMS.get(toks[k][2].lower())
-    if base not in cues.WEAK_REPORTING or k + 1 >= hi or _went_on(toks, k, hi):
+    if base not in cues.WEAK_REPORTING or k + 1 >= hi or _phrasal_speech(toks, k, hi):
         return False  # (not "Rubel pointed out.")
     nxt = toks[k + 1][2]
     return (nxt[:1].isalnum() and nxt.lower() not in _PREPOSITIONS) or nxt == "$"
 
 
-def _went_on(toks: list[Tok], k: int, end: int) -> bool:
-    """``"...," Trump went on.``, ``Trump shot back.``, ``he points out.``: a verb and its
-    particle that report speech together."""
+def _phrasal_speech(toks: list[Tok], k: int, end: int) -> bool:
+    """``"...," Trump went on.``, ``Trump shot back.``, ``As Tom Ridge put it: "..."``: a
+    verb and its particle that report speech together."""
     particle = _PHRASAL_SPEECH.get(toks[k][2].lower())
     return particle is not None and k + 1 < end and toks[k + 1][2].lower() == particle
-
-
-def _put_it(toks: list[Tok], k: int, end: int) -> bool:
-    """``As Tom Ridge put it: "..."``: the idiom reports speech, though "put" alone does not."""
-    return toks[k][2].lower() in {"put", "puts"} and k + 1 < end and toks[k + 1][2].lower() == "it"
 
 
 _CLAUSE_OPENERS = frozenset(
@@ -900,7 +897,7 @@ class Attributor:
             while k < hi and toks[k][2] != ")":
                 k += 1
             k += 1
-        if k < hi and (_is_verb(toks[k][2]) or _went_on(toks, k, hi)):
+        if k < hi and (_is_verb(toks[k][2]) or _phrasal_speech(toks, k, hi)):
             return None if _weak_with_object(toks, k, hi) else (np, k)
         if k < hi and toks[k][2] == ",":
             # appositive: "X, a former adviser ..., wrote"
@@ -971,7 +968,11 @@ class Attributor:
                 np, _ = self._np_fwd(toks, k + 2, j)
                 if np is not None:
                     return np, k
-            if not _is_verb(w) and not _put_it(toks, k, j) and not _opening_verb(toks, k, lo):
+            if (
+                not _is_verb(w)
+                and not _phrasal_speech(toks, k, j)
+                and not _opening_verb(toks, k, lo)
+            ):
                 continue
             if wl.endswith("ing"):
                 # "..., adding that" / "telling X that": the subject is further left
@@ -1197,12 +1198,11 @@ class Attributor:
                         if found is not None and (
                             found[1] > i + 4
                             or _verb_takes_clause(toks, found[1], hi)
-                            or toks[found[1]][2] == "According"
                             or cues.REPORTING_FORMS.get(toks[found[1]][2].lower())
                             not in cues.SAY_LIKE
                         ):
-                            # "According to F.A.A. records, ..." opens a sentence about
-                            # what follows it
+                            # only a verb of speech: not "According to F.A.A. records, ..."
+                            # (a sentence about what follows) nor "Romney fired back ..."
                             found = None
                     else:
                         found = self._after(toks, emask, i, hi, send)
