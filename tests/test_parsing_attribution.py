@@ -565,5 +565,10 @@ def test_attribution_shapes_that_once_went_wrong(body: str, quote: str, speaker:
 
 
 def test_a_phrasal_verb_of_speech_before_the_quote() -> None:
-    got = direct('Ann Fisher shot back on Monday: "Ask the engineers about that."')
+    got = direct('Ann Fisher shot back: "Ask the engineers about that."')
     assert got == [("Ask the engineers about that.", "Ann Fisher")]
+    body = (
+        "Ann Fisher spoke first. By contrast, Sen. Bob Lane said that once the Senate goes on "
+        'recess, "I intend to do as much as I can."'
+    )
+    assert direct(body) == [("I intend to do as much as I can.", "Bob Lane")]

@@ -188,7 +188,10 @@ def _phrasal_speech(toks: list[Tok], k: int, end: int) -> bool:
     """``"...," Trump went on.``, ``Trump shot back.``, ``As Tom Ridge put it: "..."``: a
     verb and its particle that report speech together."""
     particle = _PHRASAL_SPEECH.get(toks[k][2].lower())
-    return particle is not None and k + 1 < end and toks[k + 1][2].lower() == particle
+    if particle is None or k + 1 >= end or toks[k + 1][2].lower() != particle:
+        return False
+    # the particle ends the clause ("shot back:", "went on."), not "goes on recess"
+    return particle == "it" or k + 2 >= end or not toks[k + 2][2][:1].isalnum()
 
 
 _CLAUSE_OPENERS = frozenset(
