@@ -148,6 +148,7 @@ def _is_verb(w: str) -> bool:
 
 
 def _has_possessive(phrase: str) -> bool:
+    """A possessive inside the phrase ("Hoff's letter"), not only at its end as _POSS sees."""
     return "’s " in phrase or "'s " in phrase
 
 
@@ -224,8 +225,8 @@ def _trailing_modifier(word: str) -> bool:
     w = word.lower()
     return (
         w.endswith(("ly", "ed"))
-        or w in {"known", "told", "said"}
-        or w in cues.REPORTING_FORMS
+        or w == "known"
+        or w in cues.REPORTING_FORMS  # ("said", "told" too)
         or w in _DETERMINERS
     )
 
