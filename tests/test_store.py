@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, schema
 from bot.store.schema import MIGRATIONS, schema_version
 from tests.conftest import make_article
 
@@ -123,3 +123,56 @@ def test_failed_save_leaves_previous_version(store: Store, monkeypatch: pytest.M
     quotes = store.db.execute("select text from quotes").fetchall()
     assert quotes == [("Keep these words please.",)]
     assert store.articles.by_slug("a")["content_hash"] == "1"
+
+
+def test_people_with_the_same_key_link_once_with_the_last_ones_role(store: Store) -> None:
+    parsed = make_article(people=[("Ann Lee", "mayor"), ("ann  lee", "senator")])
+    saved = store.articles.save(parsed, slug="a1", content_hash="h1", text="t")
+    links = store.db.execute(
+        "select role from article_people where article_id = ?", [saved.article_id]
+    ).fetchall()
+    assert links == [("senator",)]
+
+
+def _found(store: Store, word: str) -> list[int]:
+    return [
+        row[0]
+        for row in store.db.execute(
+            "select rowid from articles_fts where articles_fts match ? order by rowid", [word]
+        )
+    ]
+
+
+def test_a_store_from_before_migration_10_keeps_its_articles_findable(tmp_path: Path) -> None:
+    """Migration 10 drops the insert trigger of ``articles_fts``: the articles it indexed stay
+    found, new ones are indexed by ``save`` (once: the index matches its content)."""
+    path = tmp_path / "v9.db"
+    upgrade = [m.__name__ for m in MIGRATIONS].index("_v10_article_search_written_by_the_store")
+    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        store.db.execute(
+            "insert into articles (id, slug, title, body, content_hash, ingested_at) "
+            "values (1, 'a', 'Turnips', 'the harbour tax', 'h', 'now')"
+        )
+        store.db.conn.commit()
+        store.close()
+    finally:
+        schema.MIGRATIONS = old
+    store = Store.open(path)
+    assert schema_version(store.db) == len(MIGRATIONS)
+    triggers = {name for (name,) in store.db.execute("select name from sqlite_master")}
+    assert "articles_ai" not in triggers
+    assert {"articles_ad", "articles_au"} <= triggers
+    assert _found(store, "turnips") == [1]
+    saved = store.articles.save(
+        make_article(title="Harbour news"), slug="b", content_hash="h2", text="Harbour news\nx"
+    )
+    assert _found(store, "harbour") == [1, saved.article_id]
+    store.articles.save(
+        make_article(title="Parsnip news"), slug="b", content_hash="h3", text="Parsnip news\nx"
+    )
+    assert _found(store, "harbour") == [1]
+    assert _found(store, "parsnip") == [saved.article_id]
+    store.db.execute("insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)")
+    store.close()
