@@ -288,26 +288,33 @@ class ArticleStore:
             "values (?, ?, ?, ?)",
             links.values(),
         )
-        many(
-            "insert into quotes (article_id, person_id, speaker, speaker_role, text, cue, kind, "
-            "start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    article_id,
-                    person_ids.get(person_key(q.speaker)) if q.speaker else None,
-                    q.speaker,
-                    q.speaker_role,
-                    q.text,
-                    q.cue,
-                    q.kind,
-                    q.start,
-                    q.end,
-                    q.paragraph,
-                )
-                for q in parsed.quotes
-            ],
-        )
-        quote_index.add_article(self.db, article_id)
+        if parsed.quotes:
+            # Ids given here (those SQLite would pick: one past the largest) so the quotes go
+            # to the term index from memory, not read back.
+            first = execute("select coalesce(max(id), 0) + 1 from quotes").fetchone()[0]
+            many(
+                "insert into quotes (id, article_id, person_id, speaker, speaker_role, text, "
+                "cue, kind, start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        quote_id,
+                        article_id,
+                        person_ids.get(person_key(q.speaker)) if q.speaker else None,
+                        q.speaker,
+                        q.speaker_role,
+                        q.text,
+                        q.cue,
+                        q.kind,
+                        q.start,
+                        q.end,
+                        q.paragraph,
+                    )
+                    for quote_id, q in enumerate(parsed.quotes, first)
+                ],
+            )
+            quote_index.add_quotes(
+                self.db, [(quote_id, q.text) for quote_id, q in enumerate(parsed.quotes, first)]
+            )
         entity_links = []
         for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
             unique = list(dict.fromkeys(names))

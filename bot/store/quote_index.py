@@ -7,7 +7,7 @@ that hold it wherever it stands; a pair of common words is far rarer than either
 phrase made only of common words still has a few short posting lists, and a typo spoils only
 the two pairs touching it. A pair starts with ``_`` (which no folded word does), so words and
 pairs are two separate ranges of the index's vocabulary. ``/who said`` (``bot.search``) reads
-it; :class:`~bot.store.articles.ArticleStore` calls :func:`add_article` after inserting an
+it; :class:`~bot.store.articles.ArticleStore` calls :func:`add_quotes` after inserting an
 article's quotes and :func:`remove_article` before deleting them, inside the article's
 transaction.
 
@@ -132,8 +132,7 @@ def fill(db: Database) -> None:
     db.execute(f"insert into {TABLE} ({TABLE}) values ('optimize')")
 
 
-def _write(db: Database, sql: str, article_id: int) -> None:
-    rows = db.execute("select id, text from quotes where article_id = ?", [article_id])
+def _write(db: Database, sql: str, rows: Iterable[tuple[int, str | None]]) -> None:
     try:
         db.conn.executemany(sql, _rows(rows))
     except sqlite3.OperationalError as error:
@@ -143,11 +142,12 @@ def _write(db: Database, sql: str, article_id: int) -> None:
             raise
 
 
-def add_article(db: Database, article_id: int) -> None:
-    """Index the quotes of an article just inserted (same transaction)."""
-    _write(db, f"insert into {TABLE} (rowid, terms) values (?, ?)", article_id)
+def add_quotes(db: Database, quotes: Iterable[tuple[int, str | None]]) -> None:
+    """Index quotes just inserted, as (id, text) (same transaction)."""
+    _write(db, f"insert into {TABLE} (rowid, terms) values (?, ?)", quotes)
 
 
 def remove_article(db: Database, article_id: int) -> None:
     """Take an article's quotes out of the index before they are deleted (same transaction)."""
-    _write(db, f"insert into {TABLE} ({TABLE}, rowid, terms) values ('delete', ?, ?)", article_id)
+    rows = db.execute("select id, text from quotes where article_id = ?", [article_id])
+    _write(db, f"insert into {TABLE} ({TABLE}, rowid, terms) values ('delete', ?, ?)", rows)
