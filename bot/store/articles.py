@@ -8,6 +8,7 @@ into each of the full-text indexes, which SQLite then has to merge.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
@@ -61,6 +62,25 @@ def summarise(parsed: ParsedArticle, max_chars: int = 320) -> str:
             summary += " " + sentence
         return summary if len(summary) <= max_chars else summary[: max_chars - 1].rstrip() + "…"
     return parsed.title
+
+
+def paragraph_layout(parsed: ParsedArticle, body: str) -> str | None:
+    """The paragraphs of an article as stored in its row (``articles.paragraphs``): a JSON
+    list, one ``[start, end]`` per paragraph (offsets into ``body``), ``[start, end,
+    section]`` under a heading, ``[start, end, section, text]`` when the text is not that
+    part of the body (and for paragraphs moved from the old table by migration 12, with null
+    offsets). One column instead of a row per paragraph: see schema migration 12."""
+    if not parsed.paragraphs:
+        return None
+    shift = parsed.body_start
+    entries: list[list[Any]] = []
+    for p in parsed.paragraphs:
+        start, end = p.start - shift, p.end - shift
+        if 0 <= start <= end and body[start:end] == p.text:
+            entries.append([start, end] if p.section is None else [start, end, p.section])
+        else:
+            entries.append([start, end, p.section, p.text])
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
 def topic_key(name: str) -> str:
@@ -211,6 +231,7 @@ class ArticleStore:
             "summary": summarise(parsed),
             "body": body,
             "n_quotes": sum(1 for q in parsed.quotes if q.kind != "indirect"),
+            "paragraphs": paragraph_layout(parsed, body),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
@@ -248,7 +269,6 @@ class ArticleStore:
     def _delete_children(self, article_id: int) -> None:
         quote_index.remove_article(self.db, article_id)  # before its quotes go
         for table in (
-            "paragraphs",
             "quotes",
             "article_people",
             "article_entities",
@@ -258,10 +278,6 @@ class ArticleStore:
 
     def _save_children(self, article_id: int, parsed: ParsedArticle) -> None:
         execute, many = self.db.execute, self.db.conn.executemany
-        many(
-            "insert into paragraphs (article_id, idx, section, text) values (?, ?, ?, ?)",
-            [(article_id, p.index, p.section, p.text) for p in parsed.paragraphs],
-        )
         # One lookup per kind of row, not one per name: an article names fifteen people.
         keys = [person_key(person.name) for person in parsed.people]
         person_ids = self._ids_by("people", "key", keys)
@@ -396,6 +412,24 @@ class ArticleStore:
                 [limit, offset],
             )
         )
+
+    def paragraphs_of(self, article_id: int) -> list[dict[str, Any]]:
+        """The article's paragraphs in order: ``idx`` (0, 1, ...), ``section`` (the heading
+        they fall under, or None) and ``text`` (see :func:`paragraph_layout`)."""
+        row = self.db.execute(
+            "select body, paragraphs from articles where id = ?", [article_id]
+        ).fetchone()
+        if not row or not row[1]:
+            return []
+        body = row[0] or ""
+        return [
+            {
+                "idx": idx,
+                "section": entry[2] if len(entry) > 2 else None,
+                "text": entry[3] if len(entry) > 3 else body[entry[0] : entry[1]],
+            }
+            for idx, entry in enumerate(json.loads(row[1]))
+        ]
 
     def topics_of(self, article_id: int) -> list[str]:
         return [
