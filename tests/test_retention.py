@@ -35,8 +35,9 @@ def test_articles_older_than_the_retention_period_are_pruned(store: Store) -> No
     assert prune(store, days=30) == 1
     assert store.articles.get(old) is None
     assert store.articles.get(new) is not None
-    for table in ("quotes", "paragraphs", "article_topics", "article_people"):
+    for table in ("quotes", "article_topics", "article_people"):
         assert count(store, f"select count(*) from {table} where article_id = ?", old) == 0
+    assert store.articles.paragraphs_of(old) == []
 
 
 def test_recent_articles_are_kept(store: Store) -> None:

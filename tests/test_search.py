@@ -6,6 +6,7 @@ import pytest
 
 from bot.search import SearchIndex, fold, fold_text, squash
 from bot.store import Store
+from bot.store.quote_index import _fold_char
 from tests.conftest import make_article
 
 QUOTES = [
@@ -143,3 +144,4 @@ def test_recent_answers_follow_saves_without_a_refresh(index: SearchIndex, store
 )
 def test_fold_text_is_fold(text: str) -> None:
     assert fold_text(text) == fold(text)
+    assert fold(text) == "".join(map(_fold_char, text))  # character by character

@@ -27,6 +27,20 @@ def _save_quotes(
     )
 
 
+def _save_in_old_store(store: Store, slug: str, text: str, speaker: str) -> None:
+    """An article with one quote, written as the code of an older schema wrote it (``save``
+    writes columns such a store does not have yet)."""
+    article_id = store.db.execute(
+        "insert into articles (slug, title, content_hash, ingested_at) values (?, 'T', ?, 'now')",
+        [slug, slug],
+    ).lastrowid
+    store.db.execute(
+        "insert into quotes (article_id, speaker, text) values (?, ?, ?)",
+        [article_id, speaker, text],
+    )
+    store.db.conn.commit()
+
+
 def _vocabulary(rng: random.Random, size: int) -> list[str]:
     words = set()
     while len(words) < size:
@@ -184,7 +198,7 @@ def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
     old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
     try:
         store = Store.open(path)
-        _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
+        _save_in_old_store(store, "a", "Turnips will save the republic.", "Ann Lee")
         assert "quote_terms" not in store.db.table_names()
         store.close()
     finally:
@@ -416,7 +430,7 @@ def test_a_store_from_before_the_term_index_keeps_its_quotes_findable(tmp_path) 
             "create virtual table quotes_pairs using fts5(pairs, content='', detail=none, "
             "tokenize=\"ascii tokenchars '_'\")"
         )
-        _save_quotes(store, "a", "1", ("Turnips will save the republic.", "Ann Lee"))
+        _save_in_old_store(store, "a", "Turnips will save the republic.", "Ann Lee")
         assert "quotes_fts" in store.db.table_names()
         store.close()
     finally:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, StoreError
+from bot.parsing import parse_article
+from bot.store import Store, StoreError, schema
 from bot.store.schema import MIGRATIONS, schema_version
 from tests.conftest import make_article
 
@@ -83,8 +84,9 @@ def test_deleting_an_article_removes_its_quotes_and_links(store: Store) -> None:
         text="t",
     )
     store.articles.delete(result.article_id)
-    for table in ("articles", "quotes", "article_topics", "paragraphs", "article_entities"):
+    for table in ("articles", "quotes", "article_topics", "article_entities"):
         assert store.db.execute(f"select count(*) from {table}").fetchone()[0] == 0
+    assert store.articles.paragraphs_of(result.article_id) == []
 
 
 def test_reopening_keeps_data(db_path: Path) -> None:
@@ -123,3 +125,123 @@ def test_failed_save_leaves_previous_version(store: Store, monkeypatch: pytest.M
     quotes = store.db.execute("select text from quotes").fetchall()
     assert quotes == [("Keep these words please.",)]
     assert store.articles.by_slug("a")["content_hash"] == "1"
+
+
+def test_people_with_the_same_key_link_once_with_the_last_ones_role(store: Store) -> None:
+    parsed = make_article(people=[("Ann Lee", "mayor"), ("ann  lee", "senator")])
+    saved = store.articles.save(parsed, slug="a1", content_hash="h1", text="t")
+    links = store.db.execute(
+        "select role from article_people where article_id = ?", [saved.article_id]
+    ).fetchall()
+    assert links == [("senator",)]
+
+
+def _found(store: Store, word: str) -> list[int]:
+    return [
+        row[0]
+        for row in store.db.execute(
+            "select rowid from articles_fts where articles_fts match ? order by rowid", [word]
+        )
+    ]
+
+
+def test_a_store_from_before_migration_10_keeps_its_articles_findable(tmp_path: Path) -> None:
+    """Migration 10 drops the insert trigger of ``articles_fts``: the articles it indexed stay
+    found, new ones are indexed by ``save`` (once: the index matches its content)."""
+    path = tmp_path / "v9.db"
+    upgrade = [m.__name__ for m in MIGRATIONS].index("_v10_article_search_written_by_the_store")
+    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        store.db.execute(
+            "insert into articles (id, slug, title, body, content_hash, ingested_at) "
+            "values (1, 'a', 'Turnips', 'the harbour tax', 'h', 'now')"
+        )
+        store.db.conn.commit()
+        store.close()
+    finally:
+        schema.MIGRATIONS = old
+    store = Store.open(path)
+    assert schema_version(store.db) == len(MIGRATIONS)
+    triggers = {name for (name,) in store.db.execute("select name from sqlite_master")}
+    assert "articles_ai" not in triggers
+    assert {"articles_ad", "articles_au"} <= triggers
+    assert _found(store, "turnips") == [1]
+    saved = store.articles.save(
+        make_article(title="Harbour news"), slug="b", content_hash="h2", text="Harbour news\nx"
+    )
+    assert _found(store, "harbour") == [1, saved.article_id]
+    store.articles.save(
+        make_article(title="Parsnip news"), slug="b", content_hash="h3", text="Parsnip news\nx"
+    )
+    assert _found(store, "harbour") == [1]
+    assert _found(store, "parsnip") == [saved.article_id]
+    store.db.execute("insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)")
+    store.close()
+
+
+def test_paragraphs_read_back_with_their_sections(store: Store) -> None:
+    text = "Title\nFirst paragraph here.\n\nPrices\n\nSecond one, under a heading."
+    parsed = parse_article(text)
+    saved = store.articles.save(parsed, slug="p", content_hash="h", text=text)
+    assert store.articles.paragraphs_of(saved.article_id) == [
+        {"idx": p.index, "section": p.section, "text": p.text} for p in parsed.paragraphs
+    ]
+    assert [p["section"] for p in store.articles.paragraphs_of(saved.article_id)] == [
+        None,
+        "Prices",
+    ]
+
+
+def test_a_paragraph_that_is_not_part_of_the_body_keeps_its_text(store: Store) -> None:
+    parsed = make_article()
+    parsed.paragraphs[0].text = "Not in the body."
+    saved = store.articles.save(parsed, slug="p", content_hash="h", text="t" * 80)
+    assert store.articles.paragraphs_of(saved.article_id) == [
+        {"idx": 0, "section": None, "text": "Not in the body."}
+    ]
+
+
+def test_a_store_from_before_migration_12_keeps_its_paragraphs(tmp_path: Path) -> None:
+    """Migration 12 moves the ``paragraphs`` table into the articles' rows and drops it,
+    leaving the article search index alone (migration 11: its trigger fires on title and body
+    only)."""
+    path = tmp_path / "v10.db"
+    upgrade = [m.__name__ for m in MIGRATIONS].index(
+        "_v11_article_search_reindexed_on_title_and_body"
+    )
+    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        for article_id in (1, 2, 3):
+            store.db.execute(
+                "insert into articles (id, slug, title, body, content_hash, ingested_at) "
+                "values (?, ?, 'T', 'body', 'h', 'now')",
+                [article_id, f"a{article_id}"],
+            )
+            store.db.execute(  # as save did at version 10
+                "insert into articles_fts (rowid, title, body) values (?, 'T', 'body')",
+                [article_id],
+            )
+        store.db.conn.executemany(
+            "insert into paragraphs (article_id, idx, section, text) values (?, ?, ?, ?)",
+            [(1, 1, "Prices", "Second."), (1, 0, None, "First."), (2, 0, None, "Only.")],
+        )
+        store.db.conn.commit()
+        store.close()
+    finally:
+        schema.MIGRATIONS = old
+    store = Store.open(path)
+    assert "paragraphs" not in store.db.table_names()
+    assert store.articles.paragraphs_of(1) == [
+        {"idx": 0, "section": None, "text": "First."},
+        {"idx": 1, "section": "Prices", "text": "Second."},
+    ]
+    assert store.articles.paragraphs_of(2) == [{"idx": 0, "section": None, "text": "Only."}]
+    assert store.articles.paragraphs_of(3) == []
+    segments = store.db.execute("select count(*) from articles_fts_data").fetchone()
+    store.db.execute("insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)")
+    assert _found(store, "body") == [1, 2, 3]
+    store.db.execute("update articles set source = 'S' where id = 1")
+    assert store.db.execute("select count(*) from articles_fts_data").fetchone() == segments
+    store.close()

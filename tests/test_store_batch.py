@@ -170,3 +170,25 @@ def test_ingesting_a_folder_commits_it_in_batches(tmp_path: Path) -> None:
     assert [name for name, _ in report.failed] == [str(folder / "broken.txt")]
     assert _count(tmp_path / "s.db", "articles") == 120
     store.close()
+
+
+def _segments(store: Store, table: str) -> int:
+    """FTS5 segments of ``table`` (its ``_data`` row ids hold the segment id above bit 37)."""
+    ids = {row_id >> 37 for (row_id,) in store.db.execute(f"select id from {table}_data")}
+    return len(ids - {0})
+
+
+def test_a_group_adds_one_segment_to_each_full_text_index(tmp_path: Path) -> None:
+    """No statement of a save makes FTS5 write its pending terms (one segment per article,
+    merged again and again): the group's terms go to disk together, when it ends."""
+    store = Store.open(tmp_path / "s.db")
+    for table in ("articles_fts", "quote_terms"):
+        store.db.execute(f"insert into {table} ({table}, rank) values ('automerge', 0)")
+    with store.articles.batch():
+        store.articles.save_all([_to_save(n) for n in range(6)])
+    assert _segments(store, "articles_fts") == 1
+    assert _segments(store, "quote_terms") == 1
+    assert store.db.execute(
+        "select count(*) from articles_fts where articles_fts match 'leaders'"
+    ).fetchone() == (6,)
+    store.close()

@@ -8,6 +8,7 @@ into each of the full-text indexes, which SQLite then has to merge.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
@@ -61,6 +62,25 @@ def summarise(parsed: ParsedArticle, max_chars: int = 320) -> str:
             summary += " " + sentence
         return summary if len(summary) <= max_chars else summary[: max_chars - 1].rstrip() + "…"
     return parsed.title
+
+
+def paragraph_layout(parsed: ParsedArticle, body: str) -> str | None:
+    """The paragraphs of an article as stored in its row (``articles.paragraphs``): a JSON
+    list, one ``[start, end]`` per paragraph (offsets into ``body``), ``[start, end,
+    section]`` under a heading, ``[start, end, section, text]`` when the text is not that
+    part of the body (and for paragraphs moved from the old table by migration 12, with null
+    offsets). One column instead of a row per paragraph: see schema migration 12."""
+    if not parsed.paragraphs:
+        return None
+    shift = parsed.body_start
+    entries: list[list[Any]] = []
+    for p in parsed.paragraphs:
+        start, end = p.start - shift, p.end - shift
+        if 0 <= start <= end and body[start:end] == p.text:
+            entries.append([start, end] if p.section is None else [start, end, p.section])
+        else:
+            entries.append([start, end, p.section, p.text])
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
 def topic_key(name: str) -> str:
@@ -148,7 +168,10 @@ class ArticleStore:
         """Save several articles as ``save`` would, one after the other, but in one savepoint.
 
         FTS5 writes what it holds in memory to disk at every savepoint, so in a bulk ingest a
-        savepoint per article cost a fifth of the save (``bench/corpus.py``). When one of the
+        savepoint per article cost a fifth of the save (``bench/corpus.py``). It does so too
+        at each statement that opens a statement journal (one that fires a trigger, an ``or
+        replace`` into a table with foreign keys), so a save runs none (schema migration 10;
+        ``test_a_group_adds_one_segment_to_each_full_text_index``). When one of the
         articles fails, the group is rolled back and saved again one by one: the articles
         before the failing one are kept and its error is raised, as with ``save``.
         """
@@ -208,6 +231,7 @@ class ArticleStore:
             "summary": summarise(parsed),
             "body": body,
             "n_quotes": sum(1 for q in parsed.quotes if q.kind != "indirect"),
+            "paragraphs": paragraph_layout(parsed, body),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
@@ -233,6 +257,11 @@ class ArticleStore:
                     f"insert into articles ({names}) values ({marks})", list(row.values())
                 )
                 article_id = cursor.lastrowid
+                # Not a trigger: see schema migration 10.
+                self.db.execute(
+                    "insert into articles_fts (rowid, title, body) values (?, ?, ?)",
+                    [article_id, row["title"], body],
+                )
             self._save_children(article_id, parsed)
         self._writes += 1
         return SaveResult(article_id, "updated" if existing else "added")
@@ -240,7 +269,6 @@ class ArticleStore:
     def _delete_children(self, article_id: int) -> None:
         quote_index.remove_article(self.db, article_id)  # before its quotes go
         for table in (
-            "paragraphs",
             "quotes",
             "article_people",
             "article_entities",
@@ -250,14 +278,11 @@ class ArticleStore:
 
     def _save_children(self, article_id: int, parsed: ParsedArticle) -> None:
         execute, many = self.db.execute, self.db.conn.executemany
-        many(
-            "insert into paragraphs (article_id, idx, section, text) values (?, ?, ?, ?)",
-            [(article_id, p.index, p.section, p.text) for p in parsed.paragraphs],
-        )
         # One lookup per kind of row, not one per name: an article names fifteen people.
         keys = [person_key(person.name) for person in parsed.people]
         person_ids = self._ids_by("people", "key", keys)
-        roles, links = [], []
+        roles: list[tuple[str, int]] = []
+        links: dict[int, tuple[int, int, str | None, int]] = {}
         for person, key in zip(parsed.people, keys, strict=True):
             pid = person_ids.get(key)
             if pid is None:
@@ -268,33 +293,44 @@ class ArticleStore:
                 person_ids[key] = pid
             elif person.role:
                 roles.append((person.role, pid))
-            links.append((article_id, pid, person.role, person.mentions))
+            # A later name with the same key replaces the earlier link, as an ``insert or
+            # replace`` did; a plain insert because a replace into a table with foreign keys
+            # opens a statement journal, at which FTS5 writes its pending terms to disk.
+            links.pop(pid, None)
+            links[pid] = (article_id, pid, person.role, person.mentions)
         many("update people set role = ? where id = ? and role is null", roles)
         many(
-            "insert or replace into article_people (article_id, person_id, role, mentions) "
+            "insert into article_people (article_id, person_id, role, mentions) "
             "values (?, ?, ?, ?)",
-            links,
+            links.values(),
         )
-        many(
-            "insert into quotes (article_id, person_id, speaker, speaker_role, text, cue, kind, "
-            "start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    article_id,
-                    person_ids.get(person_key(q.speaker)) if q.speaker else None,
-                    q.speaker,
-                    q.speaker_role,
-                    q.text,
-                    q.cue,
-                    q.kind,
-                    q.start,
-                    q.end,
-                    q.paragraph,
-                )
-                for q in parsed.quotes
-            ],
-        )
-        quote_index.add_article(self.db, article_id)
+        if parsed.quotes:
+            # Ids given here (those SQLite would pick: one past the largest) so the quotes go
+            # to the term index from memory, not read back.
+            first = execute("select coalesce(max(id), 0) + 1 from quotes").fetchone()[0]
+            many(
+                "insert into quotes (id, article_id, person_id, speaker, speaker_role, text, "
+                "cue, kind, start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        quote_id,
+                        article_id,
+                        person_ids.get(person_key(q.speaker)) if q.speaker else None,
+                        q.speaker,
+                        q.speaker_role,
+                        q.text,
+                        q.cue,
+                        q.kind,
+                        q.start,
+                        q.end,
+                        q.paragraph,
+                    )
+                    for quote_id, q in enumerate(parsed.quotes, first)
+                ],
+            )
+            quote_index.add_quotes(
+                self.db, [(quote_id, q.text) for quote_id, q in enumerate(parsed.quotes, first)]
+            )
         entity_links = []
         for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
             unique = list(dict.fromkeys(names))
@@ -376,6 +412,24 @@ class ArticleStore:
                 [limit, offset],
             )
         )
+
+    def paragraphs_of(self, article_id: int) -> list[dict[str, Any]]:
+        """The article's paragraphs in order: ``idx`` (0, 1, ...), ``section`` (the heading
+        they fall under, or None) and ``text`` (see :func:`paragraph_layout`)."""
+        row = self.db.execute(
+            "select body, paragraphs from articles where id = ?", [article_id]
+        ).fetchone()
+        if not row or not row[1]:
+            return []
+        body = row[0] or ""
+        return [
+            {
+                "idx": idx,
+                "section": entry[2] if len(entry) > 2 else None,
+                "text": entry[3] if len(entry) > 3 else body[entry[0] : entry[1]],
+            }
+            for idx, entry in enumerate(json.loads(row[1]))
+        ]
 
     def topics_of(self, article_id: int) -> list[str]:
         return [
