@@ -16,7 +16,6 @@ ingest only reads the rows added since the previous refresh.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import logging
 import math
@@ -31,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from bot.memory import settle_long_lived
 from bot.store import Store, quote_index
-from bot.store.quote_index import _ASCII_FOLD, _fold_char, fold
+from bot.store.quote_index import fold
 
 log = logging.getLogger(__name__)
 
@@ -68,29 +67,6 @@ class _Recent(OrderedDict):
         super().__setitem__(key, value)  # a new key goes to the end
         if len(self) > self.size:
             self.popitem(last=False)
-
-
-def _fold_error(error: UnicodeError) -> tuple[str, int]:
-    """Encoding error handler: non-ASCII characters folded as ``fold`` folds them."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    return "".join(map(_fold_char, error.object[error.start : error.end])), error.end
-
-
-codecs.register_error("newsbot-fold", _fold_error)
-
-
-def fold_text(text: str) -> str:
-    """``fold``, faster on text with a few non-ASCII characters (curly quotes, dashes,
-    accents): those go through an encoding error handler and the rest through the ASCII
-    bytes table, instead of a per-character mapping lookup over the whole text. Same result
-    (a character folding to non-ASCII falls back to ``fold``)."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-    try:
-        return text.encode("ascii", "newsbot-fold").translate(_ASCII_FOLD).decode("ascii")
-    except UnicodeEncodeError:
-        return fold(text)
 
 
 def squash(text: str) -> str:
@@ -678,7 +654,7 @@ class SearchIndex:
         if missing:
             read_ids, texts = self._quote_texts(missing)
             for quote_id, text in zip(read_ids, texts, strict=True):
-                found[quote_id] = kept[quote_id] = (text, fold_text(text))
+                found[quote_id] = kept[quote_id] = (text, fold(text))
         order = sorted(found)
         return order, [found[i][0] for i in order], [found[i][1] for i in order]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.search import SearchIndex, fold, fold_text, squash
+from bot.search import SearchIndex, fold, squash
 from bot.store import Store
 from bot.store.quote_index import _fold_char
 from tests.conftest import make_article
@@ -142,6 +142,5 @@ def test_recent_answers_follow_saves_without_a_refresh(index: SearchIndex, store
         "",
     ],
 )
-def test_fold_text_is_fold(text: str) -> None:
-    assert fold_text(text) == fold(text)
+def test_fold_is_the_per_character_fold(text: str) -> None:
     assert fold(text) == "".join(map(_fold_char, text))  # character by character
