@@ -85,8 +85,11 @@ def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) 
     return result
 
 
-#: Articles parsed before any of them is saved (see ``ingest_batch``).
-PARSE_AHEAD = 32
+#: Articles parsed before any of them is saved (see ``ingest_batch``), in one savepoint: FTS5
+#: writes its pending terms to disk at each savepoint, so each run is a new segment of both
+#: full-text indexes, merged again later. Runs of 128 instead of 32 save an article with 13%
+#: fewer instructions (callgrind); a folder's writes still commit about twice a second.
+PARSE_AHEAD = 128
 
 
 def ingest_batch(
