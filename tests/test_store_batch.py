@@ -192,3 +192,17 @@ def test_a_group_adds_one_segment_to_each_full_text_index(tmp_path: Path) -> Non
         "select count(*) from articles_fts where articles_fts match 'leaders'"
     ).fetchone() == (6,)
     store.close()
+
+
+def test_a_run_of_large_articles_is_still_one_segment(tmp_path: Path) -> None:
+    """The indexes keep a run's terms in memory until it ends (migration 13), also when they
+    are more than FTS5's default 1 MiB."""
+    store = Store.open(tmp_path / "s.db")
+    for table in ("articles_fts", "quote_terms"):
+        store.db.execute(f"insert into {table} ({table}, rank) values ('automerge', 0)")
+    words = [f"word{i}" for i in range(60_000)]  # distinct terms: well over 1 MiB of postings
+    run = [ArticleToSave(_article(n), f"a{n}", f"h{n}", " ".join(words[n::4])) for n in range(4)]
+    with store.articles.batch():
+        store.articles.save_all(run)
+    assert _segments(store, "articles_fts") == 1
+    store.close()

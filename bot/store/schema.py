@@ -246,6 +246,23 @@ def _v12_paragraphs_in_the_article_row(db: Database) -> None:
     db.execute("drop table paragraphs")
 
 
+#: Bytes of new terms an FTS5 index holds in memory before writing them out (FTS5's default
+#: is 1 MiB). See migration 13.
+FTS_PENDING_BYTES = 8 * 2**20
+
+
+def _v13_full_text_pending_terms_of_a_run(db: Database) -> None:
+    """Both full-text indexes hold up to 8 MiB of new terms in memory instead of 1 MiB, so a
+    run of articles ingested together (``bot.ingest.PARSE_AHEAD``) becomes one segment of
+    each index, not two or three to merge later: 4% fewer instructions to save an article
+    (callgrind over ``ArticleStore.save_all``, runs of 128). The setting is kept in each
+    index's ``_config`` table; at most 16 MiB of memory while a run is written."""
+    for table in ("articles_fts", "quote_terms"):
+        db.execute(
+            f"insert into {table} ({table}, rank) values ('hashsize', ?)", [FTS_PENDING_BYTES]
+        )
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
@@ -262,6 +279,7 @@ MIGRATIONS: list[Migration] = [
     _v10_article_search_written_by_the_store,
     _v11_article_search_reindexed_on_title_and_body,
     _v12_paragraphs_in_the_article_row,
+    _v13_full_text_pending_terms_of_a_run,
 ]
 
 
