@@ -26,7 +26,7 @@ from bot.parsing import cues
 from bot.parsing.model import Paragraph
 from bot.parsing.people import TITLE_LIKE, Mention, People, clean_tokens
 from bot.parsing.quotes import Segment
-from bot.parsing.tokens import SENT_END, tokenize
+from bot.parsing.tokens import SENT_END, tokenize_marked
 
 Tok = tuple[int, int, str]
 
@@ -291,6 +291,7 @@ class Attributor:
         self.is_place = is_place
         self._anon = False  # set by resolve(): the speaker it refused is someone unnamed
         self._toks: dict[int, list[Tok]] = {}
+        self._marks: dict[int, list[int]] = {}  # per paragraph: tokens that may be marks
         self._masks: dict[int, list[bool]] = {}
         self._sents: dict[int, list[tuple[int, int]]] = {}
         self._para_starts = [p.start for p in paragraphs]
@@ -308,7 +309,7 @@ class Attributor:
         t = self._toks.get(pi)
         if t is None:
             p = self.paras[pi]
-            t = tokenize(self.text, p.start, p.end)
+            t, self._marks[pi] = tokenize_marked(self.text, p.start, p.end)
             self._toks[pi] = t
         return t
 
@@ -777,8 +778,9 @@ class Attributor:
         sp = []
         start = para.start
         n = len(toks)
-        # only sentence marks and quote marks can end a sentence: find them in one pass
-        for k in [k for k, t in enumerate(toks) if t[2] in _ENDERS]:
+        # only sentence marks and quote marks can end a sentence: look at the tokens that
+        # may be marks (tokenize_marked)
+        for k in [k for k in self._marks[pi] if toks[k][2] in _ENDERS]:
             if k + 1 >= n:
                 continue
             w = toks[k][2]
