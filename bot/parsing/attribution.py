@@ -26,7 +26,7 @@ from bot.parsing import cues
 from bot.parsing.model import Paragraph
 from bot.parsing.people import TITLE_LIKE, Mention, People, clean_tokens
 from bot.parsing.quotes import Segment
-from bot.parsing.tokens import SENT_END, tokenize
+from bot.parsing.tokens import SENT_END, tokenize_marked
 
 Tok = tuple[int, int, str]
 
@@ -291,6 +291,7 @@ class Attributor:
         self.is_place = is_place
         self._anon = False  # set by resolve(): the speaker it refused is someone unnamed
         self._toks: dict[int, list[Tok]] = {}
+        self._marks: dict[int, list[int]] = {}  # per paragraph: tokens that may be marks
         self._masks: dict[int, list[bool]] = {}
         self._sents: dict[int, list[tuple[int, int]]] = {}
         self._para_starts = [p.start for p in paragraphs]
@@ -308,7 +309,7 @@ class Attributor:
         t = self._toks.get(pi)
         if t is None:
             p = self.paras[pi]
-            t = tokenize(self.text, p.start, p.end)
+            t, self._marks[pi] = tokenize_marked(self.text, p.start, p.end)
             self._toks[pi] = t
         return t
 
@@ -777,8 +778,9 @@ class Attributor:
         sp = []
         start = para.start
         n = len(toks)
-        # only sentence marks and quote marks can end a sentence: find them in one pass
-        for k in [k for k, t in enumerate(toks) if t[2] in _ENDERS]:
+        # only sentence marks and quote marks can end a sentence: look at the tokens that
+        # may be marks (tokenize_marked)
+        for k in [k for k in self._marks[pi] if toks[k][2] in _ENDERS]:
             if k + 1 >= n:
                 continue
             w = toks[k][2]
@@ -1182,7 +1184,7 @@ class Attributor:
             toks = self.toks(seg.end_para)
             i = self._index_at(toks, seg.close_mark)
             emask = self.mask(seg.end_para)
-            send = self._sentence_end(toks, emask, i)
+            send = self._sentence_end(seg.end_para, toks, emask, i)
             hi = send
             nxt = segs[si + 1] if si + 1 < len(segs) else None
             if nxt is not None and nxt.para == seg.end_para:
@@ -1219,7 +1221,7 @@ class Attributor:
         toks = self.toks(seg.para)
         mask = self.mask(seg.para)
         j = self._index_at(toks, seg.open_mark)
-        lo = self._sentence_start(toks, mask, j)
+        lo = self._sentence_start(seg.para, toks, mask, j)
         # (a lone "But" or "Instead," before the quote goes on with what was said before)
         text_before = any(
             not mask[k] and toks[k][2][:1].isalnum() and toks[k][2].lower() not in _CARRY_ON
@@ -1296,7 +1298,7 @@ class Attributor:
             return None
         mask = self.mask(pi)
         end = len(toks) - 1
-        np = self._sentence_subject(toks, mask, self._sentence_start(toks, mask, end), end)
+        np = self._sentence_subject(toks, mask, self._sentence_start(pi, toks, mask, end), end)
         if np is None:
             return None
         a = self._make(np, toks[end], "subject")
@@ -1312,12 +1314,20 @@ class Attributor:
         # skip the sentence-final punctuation
         while k >= 0 and toks[k][2] in SENT_END:
             k -= 1
+        # back to the sentence mark before, at most 80 tokens before ``end`` (a mark is
+        # among the tokens that may be one)
         lo = k
-        while lo > 0 and end - lo < 80:
-            w = toks[lo - 1][2]
-            if w in SENT_END and not mask[lo - 1]:
-                break
-            lo -= 1
+        floor = max(0, end - 80)
+        if lo > floor:
+            marks = self._marks[pi]
+            lo = floor
+            for idx in range(bisect.bisect_left(marks, k) - 1, -1, -1):
+                m = marks[idx]
+                if m < floor:
+                    break
+                if toks[m][2] in SENT_END and not mask[m]:
+                    lo = m + 1
+                    break
         # "Cruz continued:" right before the quote is speech whatever the verb
         colon = toks[end - 1][2] == ":"
         for v in range(lo, end):
@@ -1358,12 +1368,17 @@ class Attributor:
     def _para_starts_with(self, seg: Segment) -> bool:
         return seg.open_mark == self.paras[seg.para].start
 
-    def _sentence_start(self, toks: list[Tok], mask: list[bool], j: int) -> int:
-        """First token of the sentence holding token ``j`` (quotations inside are skipped)."""
-        k = j - 1
+    def _sentence_start(self, pi: int, toks: list[Tok], mask: list[bool], j: int) -> int:
+        """First token of the sentence holding token ``j`` of paragraph ``pi`` (quotations
+        inside are skipped). Only a sentence or quote mark ends a sentence: the tokens
+        that may be marks are looked at, from the last before ``j`` back."""
+        marks = self._marks[pi]
         n = len(toks)
         floor = max(0, j - 150)
-        while k >= floor:
+        for idx in range(bisect.bisect_left(marks, j) - 1, -1, -1):
+            k = marks[idx]
+            if k < floor:
+                break
             w = toks[k][2]
             if k + 1 < n:
                 nw = toks[k + 1][2]
@@ -1378,14 +1393,21 @@ class Attributor:
                         and not mask[k + 1]
                     ):
                         return k + 1
-            k -= 1
         return floor
 
-    def _sentence_end(self, toks: list[Tok], mask: list[bool], i: int) -> int:
-        """Index just past the sentence that continues at token ``i``."""
+    def _sentence_end(self, pi: int, toks: list[Tok], mask: list[bool], i: int) -> int:
+        """Index just past the sentence that continues at token ``i`` of paragraph ``pi``.
+
+        Only the tokens that may be marks are looked at: the others are no sentence mark
+        nor bracket, and an aside they make too long is found closed at the next mark."""
         n = len(toks)
+        stop = min(n, i + 120)
+        marks = self._marks[pi]
         opened = -1  # the "(" of a short aside whose periods end no sentence: "(D-N.Y.)"
-        for k in range(i, min(n, i + 120)):
+        for idx in range(bisect.bisect_left(marks, i), len(marks)):
+            k = marks[idx]
+            if k >= stop:
+                break
             t = toks[k][2]
             if t == "(":
                 opened = k
@@ -1397,7 +1419,7 @@ class Attributor:
                 nw = toks[k + 1][2]
                 if nw[:1].isupper() or nw in QMARKS:
                     return k + 1
-        return min(n, i + 120)
+        return stop
 
     def _make(self, np: NP, verb: Tok, how: str) -> Attribution:
         speaker, role, pid = self.resolve(np, np.start)

@@ -91,15 +91,26 @@ def is_heading(line: str) -> bool:
     return s[0].isupper() or s[0].isdigit() or s[0] in "'‘\"“"
 
 
+def _lines(text: str, pos: int) -> list[tuple[int, int, str]]:
+    """(start, end, line) of the lines of ``text[pos:]`` that hold more than spaces: a
+    C split at newlines and summed lengths, instead of a regex match object per line."""
+    out = []
+    start = pos
+    for line in text[pos:].split("\n"):
+        end = start + len(line)
+        if line.strip():
+            out.append((start, end, line))
+        start = end + 1
+    return out
+
+
 def parse_layout(text: str) -> Layout:
     """Split ``text`` into front matter, title, headings and paragraphs."""
     layout = Layout()
     pos = _front_matter(text, layout)
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, pos)]
-    lines = [(s, e) for s, e in lines if text[s:e].strip()]
+    lines = _lines(text, pos)
     if not layout.title and lines:
-        s, e = lines[0]
-        raw = text[s:e]
+        s, e, raw = lines[0]
         lead = raw.strip()
         if len(lead) <= _TITLE_MAX:
             layout.title = lead.rstrip()
@@ -112,8 +123,7 @@ def parse_layout(text: str) -> Layout:
             pos = s
     layout.body_start = pos if not lines else min(pos, lines[0][0])
     section: str | None = None
-    for s, e in lines:
-        line = text[s:e]
+    for s, e, line in lines:
         if is_heading(line):
             layout.headings.append((s, e))
             section = line.strip()

@@ -97,7 +97,16 @@ def _piece_tokens(text: str, start: int, stop: int, end: int) -> tuple[tuple[int
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, token) triples for ``text[start:end]``, offsets into ``text``.
+    """(start, end, token) triples for ``text[start:end]``, offsets into ``text``."""
+    return tokenize_marked(text, start, end)[0]
+
+
+def tokenize_marked(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """The tokens of ``text[start:end]`` (see tokenize), and the indices of those that
+    come from a piece that is not one plain word: the only ones that can be a mark, so a
+    search for marks (sentence ends) looks at them instead of at every token.
 
     The text is split at spaces, which no token holds. Most pieces are one plain word
     (``isalnum``: word characters but ``_``), a token of its own as _PAIRS reads it
@@ -108,7 +117,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     """
     if end is None:
         end = len(text)
-    out = []
+    out: list[tuple[int, int, str]] = []
+    marks: list[int] = []
     append = out.append
     pos = start
     cache = _PIECE_TOKENS
@@ -125,6 +135,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
             # "said,", "Trump.": the commonest other piece, a word and its mark
             stop = pos + len(piece) - 1
             append((pos, stop, piece[:-1]))
+            marks.append(len(out))
             append((stop, stop + 1, piece[-1]))
             pos = stop + 2
         elif piece:
@@ -136,9 +147,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
                     if len(cache) >= _PIECE_TOKENS_MAX:
                         cache.clear()
                     cache[piece] = toks
+            marks += range(len(out), len(out) + len(toks))
             for a, b, tok in toks:
                 append((pos + a, pos + b, tok))
             pos += len(piece) + 1
         else:
             pos += 1
-    return out
+    return out, marks
