@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from bot.application import build_application
 from bot.config import Settings
 from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote
 from bot.services import Services
-from bot.store import Store
+from bot.store import Store, schema
 
 pytest_plugins = ["tests.botapi.pytest_plugin"]
 
@@ -88,3 +88,19 @@ def make_article(
         places=["Ukraine"],
         organisations=["Pentagon"],
     )
+
+
+@contextmanager
+def store_before(path: Path, migration: str) -> Iterator[Store]:
+    """The store at ``path`` as it was before ``migration`` (a migration function's name):
+    an old file to write old-style rows into, upgraded when it is opened again after."""
+    upgrade = [m.__name__ for m in schema.MIGRATIONS].index(migration)
+    every, schema.MIGRATIONS = schema.MIGRATIONS, schema.MIGRATIONS[:upgrade]
+    try:
+        store = Store.open(path)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        schema.MIGRATIONS = every

@@ -10,9 +10,8 @@ import pytest
 
 from bot.parsing.topics import normalise_topic
 from bot.search import QUERY_CHARS, SearchIndex, _NameIndex, content_words, quote_needle, squash
-from bot.store import SaveResult, Store, quote_index, schema
-from bot.store.schema import MIGRATIONS
-from tests.conftest import make_article
+from bot.store import SaveResult, Store, quote_index
+from tests.conftest import make_article, store_before
 
 SYLLABLES = [c + v for c in "bdkmnrstv" for v in "aeio"]
 COMMON = ["the", "of", "and", "to", "in", "that", "it", "is", "for", "on", "with", "as", "we"]
@@ -194,15 +193,9 @@ def test_failed_save_leaves_the_index_as_it_was(store: Store, monkeypatch) -> No
 
 def test_an_existing_database_gets_the_index_on_upgrade(tmp_path) -> None:
     path = tmp_path / "old.db"
-    upgrade = [m.__name__ for m in MIGRATIONS].index("_v4_quote_search_index")
-    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
-    try:
-        store = Store.open(path)
+    with store_before(path, "_v4_quote_search_index") as store:
         _save_in_old_store(store, "a", "Turnips will save the republic.", "Ann Lee")
         assert "quote_terms" not in store.db.table_names()
-        store.close()
-    finally:
-        schema.MIGRATIONS = old
     store = Store.open(path)
     assert SearchIndex(store).who_said("turnips will save")
     store.close()
@@ -397,10 +390,7 @@ def test_pair_index_follows_replace_and_delete(store: Store) -> None:
 
 def test_an_old_database_gets_the_term_index_and_loses_the_trigrams(tmp_path) -> None:
     path = tmp_path / "old.db"
-    upgrade = [m.__name__ for m in MIGRATIONS].index("_v8_quote_pair_index")
-    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
-    try:
-        store = Store.open(path)
+    with store_before(path, "_v8_quote_pair_index") as store:
         store.db.execute(
             "insert into articles (id, slug, title, content_hash, ingested_at) "
             "values (1, 'a', 'A', 'h', 'now')"
@@ -408,9 +398,6 @@ def test_an_old_database_gets_the_term_index_and_loses_the_trigrams(tmp_path) ->
         store.db.execute("insert into quotes (article_id, text) values (1, 'Turnips will save.')")
         store.db.conn.commit()
         assert "quotes_tri" in store.db.table_names()
-        store.close()
-    finally:
-        schema.MIGRATIONS = old
     store = Store.open(path)
     assert "quotes_tri" not in store.db.table_names()
     assert _postings(store, "will save") == [1]
@@ -422,19 +409,13 @@ def test_a_store_from_before_the_term_index_keeps_its_quotes_findable(tmp_path) 
     """Migration 9 moves the words (``quotes_fts``) and pairs (``quotes_pairs``) of a version
     8 store into ``quote_terms`` and drops the two old indexes."""
     path = tmp_path / "v8.db"
-    upgrade = [m.__name__ for m in MIGRATIONS].index("_v9_quote_terms_index")
-    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
-    try:
-        store = Store.open(path)
+    with store_before(path, "_v9_quote_terms_index") as store:
         store.db.execute(  # the pair table as migration 8 shipped it
             "create virtual table quotes_pairs using fts5(pairs, content='', detail=none, "
             "tokenize=\"ascii tokenchars '_'\")"
         )
         _save_in_old_store(store, "a", "Turnips will save the republic.", "Ann Lee")
         assert "quotes_fts" in store.db.table_names()
-        store.close()
-    finally:
-        schema.MIGRATIONS = old
     store = Store.open(path)
     tables = store.db.table_names()
     assert "quote_terms" in tables

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.parsing import parse_article
-from bot.store import Store, StoreError, schema
+from bot.store import Store, StoreError
 from bot.store.schema import MIGRATIONS, schema_version
-from tests.conftest import make_article
+from tests.conftest import make_article, store_before
 
 
 def test_new_database_is_migrated_to_the_latest_version(store: Store) -> None:
@@ -149,18 +149,12 @@ def test_a_store_from_before_migration_10_keeps_its_articles_findable(tmp_path: 
     """Migration 10 drops the insert trigger of ``articles_fts``: the articles it indexed stay
     found, new ones are indexed by ``save`` (once: the index matches its content)."""
     path = tmp_path / "v9.db"
-    upgrade = [m.__name__ for m in MIGRATIONS].index("_v10_article_search_written_by_the_store")
-    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
-    try:
-        store = Store.open(path)
+    with store_before(path, "_v10_article_search_written_by_the_store") as store:
         store.db.execute(
             "insert into articles (id, slug, title, body, content_hash, ingested_at) "
             "values (1, 'a', 'Turnips', 'the harbour tax', 'h', 'now')"
         )
         store.db.conn.commit()
-        store.close()
-    finally:
-        schema.MIGRATIONS = old
     store = Store.open(path)
     assert schema_version(store.db) == len(MIGRATIONS)
     triggers = {name for (name,) in store.db.execute("select name from sqlite_master")}
@@ -207,12 +201,7 @@ def test_a_store_from_before_migration_12_keeps_its_paragraphs(tmp_path: Path) -
     leaving the article search index alone (migration 11: its trigger fires on title and body
     only)."""
     path = tmp_path / "v10.db"
-    upgrade = [m.__name__ for m in MIGRATIONS].index(
-        "_v11_article_search_reindexed_on_title_and_body"
-    )
-    old, schema.MIGRATIONS = schema.MIGRATIONS, MIGRATIONS[:upgrade]
-    try:
-        store = Store.open(path)
+    with store_before(path, "_v11_article_search_reindexed_on_title_and_body") as store:
         for article_id in (1, 2, 3):
             store.db.execute(
                 "insert into articles (id, slug, title, body, content_hash, ingested_at) "
@@ -228,9 +217,6 @@ def test_a_store_from_before_migration_12_keeps_its_paragraphs(tmp_path: Path) -
             [(1, 1, "Prices", "Second."), (1, 0, None, "First."), (2, 0, None, "Only.")],
         )
         store.db.conn.commit()
-        store.close()
-    finally:
-        schema.MIGRATIONS = old
     store = Store.open(path)
     assert "paragraphs" not in store.db.table_names()
     assert store.articles.paragraphs_of(1) == [
