@@ -308,6 +308,7 @@ class ArticleStore:
             # Ids given here (those SQLite would pick: one past the largest) so the quotes go
             # to the term index from memory, not read back.
             first = execute("select coalesce(max(id), 0) + 1 from quotes").fetchone()[0]
+            numbered = list(enumerate(parsed.quotes, first))
             many(
                 "insert into quotes (id, article_id, person_id, speaker, speaker_role, text, "
                 "cue, kind, start, end, paragraph) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -325,12 +326,10 @@ class ArticleStore:
                         q.end,
                         q.paragraph,
                     )
-                    for quote_id, q in enumerate(parsed.quotes, first)
+                    for quote_id, q in numbered
                 ],
             )
-            quote_index.add_quotes(
-                self.db, [(quote_id, q.text) for quote_id, q in enumerate(parsed.quotes, first)]
-            )
+            quote_index.add_quotes(self.db, [(quote_id, q.text) for quote_id, q in numbered])
         entity_links = []
         for kind, names in (("organisation", parsed.organisations), ("place", parsed.places)):
             unique = list(dict.fromkeys(names))
