@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.charsets import guess_decode
 from bot.parsing import parse_article
 from bot.parsing.model import ParsedArticle
 from bot.store import ArticleToSave, SaveResult, Store
@@ -45,7 +46,7 @@ class IngestReport:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else the legacy Windows/Latin encodings; binary is refused."""
+    """UTF-8 (with or without BOM), else the encoding guessed from the bytes; binary is refused."""
     if not data.strip():
         raise IngestError("the file is empty")
     if b"\x00" in data[:8192]:
@@ -53,10 +54,7 @@ def decode_text(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+        text = guess_decode(data)
     sample = text[:8192]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > len(sample) * 0.01:

@@ -24,6 +24,7 @@ from importlib import metadata
 
 import httpx
 
+from bot.charsets import guess_decode
 from bot.config import Settings
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -103,10 +104,11 @@ class FetchResult:
 
 
 def decode_body(content: bytes, charset: str | None = None) -> str:
-    """Bytes to text: BOM, declared charset, in-document declaration, UTF-8, then cp1252.
+    """Bytes to text: BOM, declared charset, in-document declaration, UTF-8, then a guess.
 
     Old sites still serve windows-1251/1252 or latin-1 pages, often with a wrong header, so a
-    declaration that does not decode cleanly is skipped rather than trusted.
+    declaration that does not decode cleanly is skipped rather than trusted; bytes with no
+    usable declaration that are not UTF-8 are decoded by ``charset_normalizer``.
     """
     if content.startswith(codecs.BOM_UTF8):
         return content[3:].decode("utf-8", errors="replace")
@@ -118,7 +120,7 @@ def decode_body(content: bytes, charset: str | None = None) -> str:
     for pattern in (_XML_ENCODING, _META_CHARSET):
         if match := pattern.search(head):
             candidates.append(match.group(1).decode("ascii", "ignore"))
-    candidates += ["utf-8", "cp1252"]
+    candidates.append("utf-8")
     for name in candidates:
         if not name:
             continue
@@ -126,7 +128,7 @@ def decode_body(content: bytes, charset: str | None = None) -> str:
             return content.decode(codecs.lookup(name).name)
         except (LookupError, UnicodeDecodeError):
             continue
-    return content.decode("latin-1")
+    return guess_decode(content)
 
 
 def _media_type(header: str | None) -> tuple[str, str | None]:

@@ -1,5 +1,9 @@
 """Web page -> article: the readable text and its metadata, via trafilatura.
 
+trafilatura finds the article; ``bot.feeds.cleaning`` drops the page furniture it kept and
+the site name from the title; what is left must be an article, or the page is refused with
+the reason (a list of links, prompts, a caption).
+
 The result is written out as an ordinary article text with front matter (``title:``,
 ``date:``, ``source:``, ``url:``), so a web page is parsed and stored by exactly the same path
 as an article file.
@@ -9,16 +13,23 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import trafilatura
+from lxml import etree
+from trafilatura.xml import xmltotxt
 
-from bot.feeds.fetch import PAGE_ACCEPT, FetchError, FetchPolicy, FetchResult, fetch
-from bot.ingest import IngestError
+from bot.feeds.cleaning import Block, Cleaned, clean_blocks, clean_site, clean_title
+from bot.feeds.fetch import PAGE_ACCEPT, FetchError, FetchPolicy, FetchResult, decode_body, fetch
+from bot.ingest import MAX_ARTICLE_BYTES, IngestError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-#: Less readable text than this is a menu, a paywall or an error page, not an article.
+#: Less text than this is a menu, a paywall or an error page, not an article.
 MIN_TEXT_CHARS = 80
+#: A lone paragraph shorter than this is a caption or a teaser, not an article.
+MIN_LONE_PARAGRAPH_CHARS = 300
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)", re.I | re.S)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -60,36 +71,95 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def extract_article(html: str, url: str, *, title_hint: str | None = None) -> PageArticle:
-    """Main text and metadata of an HTML page; raises IngestError when there is no article."""
+def _blocks(body: etree._Element | None) -> list[Block]:
+    """trafilatura's text, one block per line, each with the share of it that was links."""
+    if body is None:
+        return []
+    blocks: list[Block] = []
+    for element in body:
+        kind = "head" if element.tag == "head" else "p"
+        parts = element.findall("item") if element.tag == "list" else [element]
+        for part in parts:
+            total = len("".join(part.itertext()).strip())
+            linked = sum(len("".join(ref.itertext()).strip()) for ref in part.iter("ref"))
+            share = linked / total if total else 0.0
+            etree.strip_tags(part, "ref")
+            for line in xmltotxt(part, False).splitlines():
+                if text := " ".join(line.split()):
+                    blocks.append(Block(text, "item" if part is not element else kind, share))
+    return blocks
+
+
+def refusal(cleaned: Cleaned) -> str | None:
+    """Why the cleaned text is no article (a link list, prompts, a caption), or None."""
+    kept = len(cleaned.paragraphs)
+    chars = sum(len(p) for p in cleaned.paragraphs)
+    if chars >= MIN_TEXT_CHARS and (kept >= 2 or chars >= MIN_LONE_PARAGRAPH_CHARS):
+        return None
+    reasons = Counter(reason for reason, _ in cleaned.dropped)
+    if reasons["link"] >= 2 and reasons["link"] > 2 * kept:
+        return f"the page is a list of links ({reasons['link']}), not an article"
+    if reasons["promo"] and reasons["promo"] >= kept:
+        return "the page's text is only share, sign-up or app prompts, not an article"
+    if kept == 1 and chars >= MIN_TEXT_CHARS:
+        return f"the page's text is only a caption ({chars} characters), not an article"
+    found = f"only {chars} characters of text" if chars else "no article text"
+    return f"{found} found on the page; is it an article?"
+
+
+def read_page(html: str, url: str, *, title_hint: str | None = None) -> tuple[PageArticle, Cleaned]:
+    """The page's article as extracted and cleaned, refused or not, and what was dropped."""
     document = trafilatura.bare_extraction(
         html,
-        url=url,
+        url=url or None,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
+        include_links=True,
         deduplicate=False,
     )
     meta = document.as_dict() if document is not None else {}
-    raw = str(meta.get("text") or "")
-    paragraphs = [" ".join(line.split()) for line in raw.splitlines()]
-    paragraphs = [p for p in paragraphs if p]
-    title = _clean(meta.get("title")) or _clean(title_hint)
-    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
-        paragraphs = paragraphs[1:]
-    text = "\n\n".join(paragraphs)
-    if len(text) < MIN_TEXT_CHARS:
-        found = f"only {len(text)} characters of text" if text else "no article text"
-        raise IngestError(f"{found} found on the page; is it an article?")
+    site = clean_site(_clean(meta.get("sitename")))
+    raw_title = _clean(meta.get("title")) or _clean(title_hint)
+    title = clean_title(raw_title, site, _clean(meta.get("hostname"))) if raw_title else None
+    cleaned = clean_blocks(_blocks(document.body if document is not None else None), title)
     date = _clean(meta.get("date"))
-    return PageArticle(
+    page = PageArticle(
         url=url,
-        text=text,
+        text="\n\n".join(cleaned.paragraphs),
         title=title,
         date=date if date and _DATE.match(date) else None,
         author=_clean(meta.get("author")),
-        site=_clean(meta.get("sitename")) or _clean(meta.get("hostname")),
+        site=site or _clean(meta.get("hostname")),
     )
+    return page, cleaned
+
+
+def extract_article(html: str, url: str, *, title_hint: str | None = None) -> PageArticle:
+    """Main text and metadata of an HTML page; raises IngestError when there is no article."""
+    page, cleaned = read_page(html, url, title_hint=title_hint)
+    if reason := refusal(cleaned):
+        raise IngestError(reason)
+    return page
+
+
+def read_html_file(path: Path) -> PageArticle:
+    """A saved web page, read like a fetched one (``newsbot ingest/parse page.html``)."""
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise IngestError(
+            f"the file is too large ({size // 1024} KB, limit {MAX_ARTICLE_BYTES // 1024} KB)"
+        )
+    return extract_html_bytes(path.read_bytes())
+
+
+def extract_html_bytes(data: bytes, url: str = "") -> PageArticle:
+    """An HTML document's article from its bytes (a file, an upload)."""
+    if not data.strip():
+        raise IngestError("the file is empty")
+    if b"\x00" in data[:8192]:
+        raise IngestError("this looks like a binary file, not HTML")
+    return extract_article(decode_body(data), url)
 
 
 async def fetch_page(
