@@ -57,8 +57,9 @@ def main() -> int:
             title, kept = _before(args.folder, path.stem)
         else:
             url = _url(args.folder, path.stem)
-            page, cleaned = pages.read_page(decode_body(path.read_bytes()), url)
-            if reason := pages.refusal(cleaned):
+            markup = decode_body(path.read_bytes())
+            page, cleaned = pages.read_page(markup, url)
+            if reason := pages.refusal(cleaned, markup):
                 totals["refused"] += 1
                 print(f"== {path.stem}: REFUSED: {reason}")
                 continue

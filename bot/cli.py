@@ -146,9 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="chat with the bot in this terminal")
     ask = sub.add_parser("ask", help="send one message to the bot and print the reply")
     ask.add_argument("message", nargs="+")
-    ingest = sub.add_parser("ingest", help="add article files, folders (.txt, .md) or web pages")
+    ingest = sub.add_parser(
+        "ingest", help="add article files, folders (.txt, .md, saved .html) or web pages"
+    )
     ingest.add_argument("paths", nargs="+")
-    parse = sub.add_parser("parse", help="print what the parser understands of article files")
+    parse = sub.add_parser(
+        "parse", help="print what the parser understands of article files (.txt, .md, .html)"
+    )
     parse.add_argument("files", nargs="+")
     parse.add_argument("--json", action="store_true", help="one JSON object per file per line")
     add_feeds_parser(sub)

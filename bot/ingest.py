@@ -1,7 +1,8 @@
 """Turning article files into stored, parsed articles.
 
 Re-ingesting an unchanged file is a no-op (content hash); an edited file replaces its article;
-a bad file is reported by name and skipped, never half-written.
+a bad file is reported by name and skipped, never half-written. A saved web page (``.html``)
+goes through the same extraction as a fetched one (``bot.feeds.pages``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from bot.store import ArticleToSave, SaveResult, Store
 
 log = logging.getLogger(__name__)
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
 
@@ -63,11 +66,16 @@ def decode_text(data: bytes) -> str:
 
 
 def read_article_file(path: Path) -> str:
+    """An article file's text; a saved web page's article text, as a fetched page's would be."""
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise IngestError(
             f"the file is too large ({size // 1024} KB, limit {MAX_ARTICLE_BYTES // 1024} KB)"
         )
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from bot.feeds.pages import extract_html_bytes  # the page reader needs IngestError
+
+        return extract_html_bytes(path.read_bytes()).as_article_text()
     return decode_text(path.read_bytes())
 
 
@@ -122,10 +130,16 @@ def ingest_batch(
     return [result for result in results if result is not None]
 
 
-def iter_article_files(paths: Iterable[Path]) -> Iterable[Path]:
+def iter_article_files(paths: Iterable[Path], report: IngestReport) -> Iterable[Path]:
+    """Files as given, and the article files in folders; an empty folder is a failure."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
+            )
+            if not found:
+                _skip(report, str(path), "no .txt, .md or .html files in this folder")
+            yield from found
         else:
             yield path
 
@@ -139,7 +153,7 @@ def ingest_paths(store: Store, paths: Iterable[Path]) -> IngestReport:
     """
     report = IngestReport()
     with store.articles.batch():
-        files = iter(iter_article_files(paths))
+        files = iter(iter_article_files(paths, report))
         while chunk := list(itertools.islice(files, PARSE_AHEAD)):
             readable: list[tuple[str, str, str | None]] = []
             for path in chunk:
@@ -163,7 +177,8 @@ def _read_file(path: Path, report: IngestReport) -> str | None:
         if not path.is_file():
             raise IngestError("no such file")
         if path.suffix.lower() not in ARTICLE_SUFFIXES:
-            raise IngestError(f"unsupported file type {path.suffix or '(none)'!r}; use .txt or .md")
+            kind = path.suffix or "(none)"
+            raise IngestError(f"unsupported file type {kind!r}; use .txt, .md or .html")
         return read_article_file(path)
     except (IngestError, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)

@@ -16,9 +16,9 @@ from telegram import Message, MessageOriginChannel, MessageOriginChat, MessageOr
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.feeds.fetch import FetchError, FetchPolicy, decode_body
+from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.intake import ingest_url
-from bot.feeds.pages import extract_article
+from bot.feeds.pages import extract_html_bytes
 from bot.ingest import IngestError, decode_text, ingest_text
 from bot.render import clip, esc
 from bot.services import Services
@@ -89,9 +89,7 @@ def file_to_article(name: str, data: bytes) -> str:
     """An uploaded file's article text (HTML goes through the same extraction as web pages)."""
     suffix = PurePath(name).suffix.lower()
     if suffix in HTML_SUFFIXES:
-        if b"\x00" in data[:8192]:
-            raise IngestError("this looks like a binary file, not HTML")
-        return extract_article(decode_body(data), "").as_article_text()
+        return extract_html_bytes(data).as_article_text()
     return decode_text(data)
 
 

@@ -42,6 +42,8 @@ HEADLINE_ZONE = 4
 
 _QUOTE_MARKS = re.compile(r"[\"“”„«»]|(?<!\w)['‘]|['’](?!\w)")
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", "。", "！", "？")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LABEL = re.compile(
     r"(?i)^(?:read more|read also|also read|more|related(?: (?:articles?|stories|coverage|"
@@ -117,12 +119,13 @@ class Cleaned:
 
 
 def _words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words, counting each Chinese or Japanese character (or Korean syllable) as one."""
+    return len(_WORD.findall(text)) + len(_CJK.findall(text))
 
 
 def _is_prose(text: str) -> bool:
     """A sentence of the story: several words, ending like a sentence."""
-    return _words(text) >= 8 and text.rstrip("”’\"')]").endswith((".", "!", "?", "…", ":"))
+    return _words(text) >= 8 and text.rstrip("”’\"')]」』").endswith(_SENTENCE_ENDS)
 
 
 def _squash(text: str) -> str:

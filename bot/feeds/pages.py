@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.xml import xmltotxt
@@ -30,6 +31,11 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MIN_TEXT_CHARS = 80
 #: A lone paragraph shorter than this is a caption or a teaser, not an article.
 MIN_LONE_PARAGRAPH_CHARS = 300
+#: Lines this short on average, most of them (this share) the words of links: a link list.
+MAX_LINK_LIST_LINE_CHARS = 150
+LINK_LIST_SHARE = 0.8
+#: Shorter link words ("Home", "More") are not looked for in the text.
+MIN_ANCHOR_CHARS = 15
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)", re.I | re.S)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -90,10 +96,17 @@ def _blocks(body: etree._Element | None) -> list[Block]:
     return blocks
 
 
-def refusal(cleaned: Cleaned) -> str | None:
-    """Why the cleaned text is no article (a link list, prompts, a caption), or None."""
+def refusal(cleaned: Cleaned, html: str = "") -> str | None:
+    """Why the cleaned text is no article (a link list, prompts, a caption), or None.
+
+    trafilatura can hand over a page of links as plain lines, without the links: when the
+    lines are short, the page is asked whether they are its links' words.
+    """
     kept = len(cleaned.paragraphs)
     chars = sum(len(p) for p in cleaned.paragraphs)
+    short_lines = kept <= 2 or chars < MAX_LINK_LIST_LINE_CHARS * kept
+    if html and kept and short_lines and (links := _linked_lines(html, cleaned.paragraphs)) >= 3:
+        return f"the page is a list of links ({links}), not an article"
     if chars >= MIN_TEXT_CHARS and (kept >= 2 or chars >= MIN_LONE_PARAGRAPH_CHARS):
         return None
     reasons = Counter(reason for reason, _ in cleaned.dropped)
@@ -105,6 +118,26 @@ def refusal(cleaned: Cleaned) -> str | None:
         return f"the page's text is only a caption ({chars} characters), not an article"
     found = f"only {chars} characters of text" if chars else "no article text"
     return f"{found} found on the page; is it an article?"
+
+
+def _linked_lines(html: str, lines: list[str]) -> int:
+    """How many links on the page make up ``lines`` (0 unless they are nearly all links)."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return 0
+    anchors = {" ".join(" ".join(a.itertext()).split()) for a in root.iter("a")}
+    anchors = sorted((a for a in anchors if len(a) >= MIN_ANCHOR_CHARS), key=len, reverse=True)
+    links = covered = 0
+    for line in lines:
+        rest, found = line, 0
+        for anchor in anchors:
+            if anchor in rest:
+                rest, found = rest.replace(anchor, " "), found + 1
+        if len(rest.strip(" -")) <= (1 - LINK_LIST_SHARE) * len(line):
+            links, covered = links + found, covered + len(line)
+    total = sum(len(line) for line in lines)
+    return links if total and covered >= LINK_LIST_SHARE * total else 0
 
 
 def read_page(html: str, url: str, *, title_hint: str | None = None) -> tuple[PageArticle, Cleaned]:
@@ -124,6 +157,9 @@ def read_page(html: str, url: str, *, title_hint: str | None = None) -> tuple[Pa
     title = clean_title(raw_title, site, _clean(meta.get("hostname"))) if raw_title else None
     cleaned = clean_blocks(_blocks(document.body if document is not None else None), title)
     date = _clean(meta.get("date"))
+    page_url = _clean(meta.get("url"))
+    if not url and page_url and page_url.startswith(("http://", "https://")):
+        url = page_url  # a saved page's canonical address
     page = PageArticle(
         url=url,
         text="\n\n".join(cleaned.paragraphs),
@@ -138,7 +174,7 @@ def read_page(html: str, url: str, *, title_hint: str | None = None) -> tuple[Pa
 def extract_article(html: str, url: str, *, title_hint: str | None = None) -> PageArticle:
     """Main text and metadata of an HTML page; raises IngestError when there is no article."""
     page, cleaned = read_page(html, url, title_hint=title_hint)
-    if reason := refusal(cleaned):
+    if reason := refusal(cleaned, html):
         raise IngestError(reason)
     return page
 
