@@ -114,7 +114,7 @@ async def test_follow_unfollow_and_brief_rank_followed_topics_first(
             [briefing] = await bot.say(12, "/brief", count=1)
             assert briefing.text.startswith("☀️ Your briefing")
             followed_first = "\n\n".join(briefing.text.split("\n\n")[1:3])
-            assert "Lunar" in followed_first  # both stories tagged Space lead
+            assert "Lunar" in followed_first  # the story tagged Space leads
             assert all(b["callback_data"].startswith("ar:") for b in briefing.buttons)
             [gone] = await bot.say(12, "/unfollow space")
             assert "Stopped following Space" in gone.text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import re._constants as _C
 import re._parser as _sre_parser
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +25,23 @@ from bot.parsing.entities import (
     place_country,
     place_kind,
 )
+from bot.parsing.topic_evidence import (
+    Evidence,
+    follows_a_name,
+    is_demonym,
+    lead_end,
+    place_share,
+    theme_word_inside_a_name,
+    title_word_inside_a_name,
+)
 
 __all__ = ["extract_topics", "normalise_topic", "topic_catalogue"]
 
 _DATA_DIR = Path(__file__).with_name("data")
 _MAX_TOPICS = 8
 _MIN_TOPICS = 3
+#: What a place's adjective ("Turkish") counts for next to its name, unless it acts.
+DEMONYM_SHARE = 0.4
 _DASH = "–"
 _SHORT = {"United States": "US", "United Kingdom": "UK"}
 _LONG = {v.casefold(): k for k, v in _SHORT.items()} | {
@@ -284,19 +296,28 @@ def topic_catalogue() -> list[str]:
     return [t.name for t in _TAXONOMY]
 
 
-def _theme_scores(title: str, body: str) -> dict[str, float]:
-    """Taxonomy topics: weight x damped count of position-weighted matches, title bonus."""
+def _theme_scores(title: str, body: str) -> tuple[dict[str, float], dict[str, Evidence]]:
+    """Taxonomy topics: weight x damped count of position-weighted matches, title bonus;
+    and the evidence for each (a topic word inside a name is no evidence)."""
     raw: dict[str, float] = {}
+    evidence: dict[str, Evidence] = {}
     n = max(len(body), 1)
+    lead = lead_end(body)
     for pos, name, words in _theme_matches(body):
+        if _inside_a_name(body, pos, words):
+            continue
         # Early mentions (the lede) say more about the story than late ones, and a phrase
         # ("affordable housing") more than a lone common word ("rent").
         phrase = 1.0 if (" " in words or "-" in words) else 0.7
         raw[name] = raw.get(name, 0.0) + phrase * (1.3 - 0.5 * pos / n)
+        evidence.setdefault(name, Evidence()).add(words, in_lead=pos < lead)
     scores = {name: _WEIGHT[name] * value**0.7 for name, value in raw.items()}
-    for _, name, _ in _theme_matches(title):
+    for pos, name, words in _theme_matches(title):
+        if title_word_inside_a_name(title, pos, words, body):
+            continue
         scores[name] = scores.get(name, 0.0) + 2.5 * _WEIGHT[name]
-    return scores
+        evidence.setdefault(name, Evidence()).in_title = True
+    return scores, evidence
 
 
 def _sentence_bounds(text: str) -> list[int]:
@@ -348,9 +369,12 @@ def _leaders(text: str, mentions: list[EntityMention]) -> dict[str, str]:
 
 
 def _geo_scores(
-    title: str, body: str
+    title: str, body: str, people: Sequence[str] = ()
 ) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float], set[str]]:
     """Place scores (own), country scores (with cities, bodies, leaders), pair strengths.
+
+    A place's name that is a person's name in the article ("Joaquin Phoenix", then
+    "Phoenix") or part of a longer name ("St. Louis Park") is not the place.
 
     A pair of countries gains from every sentence naming both (split when a sentence
     names many), and more when both countries' leaders are named together: that is the
@@ -360,11 +384,20 @@ def _geo_scores(
     country_score: dict[str, float] = {}
     pairs: dict[tuple[str, str], float] = {}
     actors: set[str] = set()
+    # Surnames only: the parser's people can hold an organisation's words at the front.
+    named = {words[-1] for words in (p.split() for p in people) if len(words) >= 2}
     for text, is_title in ((title, True), (body, False)):
         if not text:
             continue
         n = max(len(text), 1)
         mentions = mentions_in(text)
+        # A title's words are all capitalised: only the people's names tell there.
+        counts = [
+            0.0 if m.text in named else (1.0 if is_title else _counts_for(text, m))
+            for m in mentions
+        ]
+        mentions = [m for m, c in zip(mentions, counts, strict=True) if c]
+        counts = [c for c in counts if c]
         leaders = _leaders(text, mentions)
         actors.update(leaders.values())
         # Sentences only matter for pairs of countries: with fewer than two countries
@@ -388,7 +421,7 @@ def _geo_scores(
         # countries per sentence index; most sentences name none
         sentences: dict[int, set[str]] = {}
         bi = 0
-        for ment in mentions:
+        for ment, counted in zip(mentions, counts, strict=True):
             while ment.start >= bounds[bi]:
                 bi += 1
             kind = place_kind(ment.canonical) if ment.kind == "place" else "org"
@@ -398,6 +431,14 @@ def _geo_scores(
             else:
                 # First mention counts most; early mentions (the lede) more than late ones.
                 gain = (1.0 if ment.canonical in own else 1.8) * (1.3 - 0.5 * ment.start / n)
+                gain *= counted
+            if kind != "org" and is_demonym(ment.text, ment.canonical):
+                # "Asian women", "a Turkish hospital": the place's adjective, which makes
+                # it the story only when its people or its government act.
+                acting = _ACTOR_RE.match(text, ment.end, ment.end + 40) or _LEADER_RE.match(
+                    text, ment.end, min(len(text), ment.end + 80)
+                )
+                gain *= 1.0 if acting else DEMONYM_SHARE
             if kind != "org":
                 own[ment.canonical] = own.get(ment.canonical, 0.0) + gain
             if kind == "org" and country:
@@ -427,6 +468,19 @@ def _geo_scores(
                 for a, b in _pairs_of(sent):
                     pairs[(a, b)] = pairs.get((a, b), 0.0) + share
     return own, country_score, pairs, actors
+
+
+def _inside_a_name(body: str, pos: int, words: str) -> bool:
+    """A theme word that is part of a name. A cased word ("Jewish", "NASA") is capitalised
+    by nature: only an acronym glued to a name ("Asheville Tea PAC") is inside one."""
+    if words in _CASED_TOPIC:
+        return words.isupper() and follows_a_name(body, pos)
+    return theme_word_inside_a_name(body, pos, words)
+
+
+def _counts_for(text: str, mention: EntityMention) -> float:
+    """What a mention counts for (a place inside a name counts less, or not at all)."""
+    return place_share(text, mention.start, mention.end) if mention.kind == "place" else 1.0
 
 
 def _pairs_of(items: set[str]) -> list[tuple[str, str]]:
@@ -474,14 +528,14 @@ def extract_topics(
     """
     title = title or ""
     body = body or ""
-    del organisations, people  # counted from the text itself, with positions
-    themes = _theme_scores(title, body)
+    del organisations  # counted from the text itself, with positions
+    themes, evidence = _theme_scores(title, body)
     title_places = {m.canonical for m in mentions_in(title) if m.kind == "place"}
 
     def title_has(place: str) -> bool:
         return place in title_places
 
-    own, _country_score, pairs, actors = _geo_scores(title, body)
+    own, _country_score, pairs, actors = _geo_scores(title, body, people)
     for place in places:
         own.setdefault(place, 0.5)
 
@@ -504,7 +558,7 @@ def extract_topics(
         elif kind in ("country", "region"):
             if score >= 2.8:
                 candidates[place] = score
-            elif international and score >= 1.6:
+            elif international and len(actors) >= 2 and score >= 1.6:
                 single.append((place, score))
         elif kind in ("city", "state") and score >= 4.5:
             local.append((place, score))
@@ -528,8 +582,9 @@ def extract_topics(
     for name, score in relations[:2]:
         candidates[name] = score
 
-    # Themes: a real signal only (repeated, or one telling phrase); the runner-up of a
-    # family is discounted so the list covers different subjects.
+    # Themes: a real signal only (the title, or the text coming back to it: see
+    # topic_evidence); the runner-up of a family is discounted so the list covers
+    # different subjects.
     seen_family: dict[str, int] = {}
     top_theme = max(themes.values(), default=0.0)
     for name, score in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -537,14 +592,14 @@ def extract_topics(
         k = seen_family.get(fam, 0)
         seen_family[fam] = k + 1
         adjusted = score * (0.6**k)
-        if adjusted >= max(1.6, 0.35 * top_theme):
+        if adjusted >= max(1.6, 0.35 * top_theme) and evidence[name].enough:
             candidates[name] = adjusted
 
     ranked = sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0]))
     out = _trim(ranked, _FAMILY)
     if len(out) < _MIN_TOPICS:
         for name, score in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])):
-            if name not in out and score >= 0.9:
+            if name not in out and score >= 0.9 and evidence[name].enough:
                 out.append(name)
             if len(out) >= _MIN_TOPICS:
                 break
