@@ -10,7 +10,7 @@ Phoenix not Phoenix, St. Louis Park not St. Louis, an "Asian" woman not Asia.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -46,6 +46,7 @@ _INSTITUTION_NOUNS = _WORDS["institution nouns"]
 #: What a place inside an institution's name counts for next to the place itself.
 INSTITUTION_SHARE = 0.4
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'’-]*) $")
+_WORD_END_MARKS = frozenset(",;:!?)]\"”’'")
 _WORDS_AFTER = re.compile(r"(?: [A-Z][\w'’-]*\.?){1,3}")
 _SENTENCE_OPENERS = frozenset(".!?:;\n\"“”'‘’—–-([•*#")
 _DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic", "ch")
@@ -63,14 +64,18 @@ def _capitalised(word: str) -> bool:
 
 def follows_a_name(text: str, start: int) -> bool:
     """The word before ``start`` is a capitalised word joined to it: "Joaquin Phoenix"."""
-    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if m is None:
+    if start < 2 or text[start - 1] != " ":
         return False
-    word = m.group(1)
-    return _capitalised(word) and word.rstrip(".").casefold() not in _OPEN_WORDS
+    space = text.rfind(" ", max(0, start - 40), start - 1)
+    word = text[space + 1 : start - 1]
+    if not word or not _capitalised(word) or word[-1] in _WORD_END_MARKS or "\n" in word:
+        return False
+    return word.rstrip(".").casefold() not in _OPEN_WORDS
 
 
 def _names_after(text: str, end: int) -> list[str]:
+    if not text.startswith(" ", end) or not text[end + 1 : end + 2].isupper():
+        return []
     m = _WORDS_AFTER.match(text, end, min(len(text), end + 60))
     return [w.strip(".").casefold() for w in m.group().split()] if m else []
 
@@ -119,6 +124,7 @@ def is_demonym(surface: str, canonical: str) -> bool:
     return word != canonical and " " not in word and word.endswith(_DEMONYM_ENDINGS)
 
 
+@lru_cache(maxsize=4096)
 def _term(words: str) -> str:
     """One form per word: "firearm" and "firearms", "debate" and "debates" are one."""
     word = words.casefold()
@@ -131,28 +137,18 @@ def _term(words: str) -> str:
     return word
 
 
-@dataclass(slots=True)
-class Evidence:
-    """What the text offers for one theme: mentions, distinct words, lead and title."""
-
-    mentions: int = 0
-    terms: set[str] = field(default_factory=set)
-    in_lead: int = 0
-    in_title: bool = False
-
-    def add(self, words: str, *, in_lead: bool) -> None:
-        self.mentions += 1
-        self.terms.add(_term(words))
-        self.in_lead += in_lead
-
-    @property
-    def enough(self) -> bool:
-        """The title names it, or the text keeps coming back to it (more so in one word)."""
-        if self.in_title or self.mentions >= MIN_MENTIONS_ONE_WORD:
-            return True
-        phrase = any(" " in t or "-" in t for t in self.terms)
-        several = len(self.terms) >= 2 or phrase
-        again = self.mentions - self.in_lead  # the lead's subject, taken up again later
-        if self.in_lead and again and self.mentions >= (2 if several else 3):
-            return True
-        return several and self.mentions >= MIN_MENTIONS
+def enough_evidence(hits: list[tuple[str, bool]], *, in_title: bool) -> bool:
+    """The title names the theme, or the text keeps coming back to it (more so in one
+    word). ``hits`` are the theme's matched words in the body, each with whether it is in
+    the lead."""
+    mentions = len(hits)
+    if in_title or mentions >= MIN_MENTIONS_ONE_WORD:
+        return True
+    if mentions < 2:
+        return False
+    terms = {_term(words) for words, _ in hits}
+    several = len(terms) >= 2 or any(" " in t or "-" in t for t in terms)
+    in_lead = sum(1 for _, lead in hits if lead)
+    if in_lead and in_lead < mentions and mentions >= (2 if several else 3):
+        return True  # the lead's subject, taken up again later
+    return several and mentions >= MIN_MENTIONS

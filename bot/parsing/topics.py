@@ -26,7 +26,7 @@ from bot.parsing.entities import (
     place_kind,
 )
 from bot.parsing.topic_evidence import (
-    Evidence,
+    enough_evidence,
     follows_a_name,
     is_demonym,
     lead_end,
@@ -296,11 +296,14 @@ def topic_catalogue() -> list[str]:
     return [t.name for t in _TAXONOMY]
 
 
-def _theme_scores(title: str, body: str) -> tuple[dict[str, float], dict[str, Evidence]]:
+def _theme_scores(
+    title: str, body: str
+) -> tuple[dict[str, float], dict[str, list[tuple[str, bool]]], set[str]]:
     """Taxonomy topics: weight x damped count of position-weighted matches, title bonus;
-    and the evidence for each (a topic word inside a name is no evidence)."""
+    and each one's evidence: its words in the body (with whether each is in the lead) and
+    whether the title names it. A topic word inside a name is no evidence."""
     raw: dict[str, float] = {}
-    evidence: dict[str, Evidence] = {}
+    hits: dict[str, list[tuple[str, bool]]] = {}
     n = max(len(body), 1)
     lead = lead_end(body)
     for pos, name, words in _theme_matches(body):
@@ -310,14 +313,15 @@ def _theme_scores(title: str, body: str) -> tuple[dict[str, float], dict[str, Ev
         # ("affordable housing") more than a lone common word ("rent").
         phrase = 1.0 if (" " in words or "-" in words) else 0.7
         raw[name] = raw.get(name, 0.0) + phrase * (1.3 - 0.5 * pos / n)
-        evidence.setdefault(name, Evidence()).add(words, in_lead=pos < lead)
+        hits.setdefault(name, []).append((words, pos < lead))
     scores = {name: _WEIGHT[name] * value**0.7 for name, value in raw.items()}
+    titled: set[str] = set()
     for pos, name, words in _theme_matches(title):
         if title_word_inside_a_name(title, pos, words, body):
             continue
         scores[name] = scores.get(name, 0.0) + 2.5 * _WEIGHT[name]
-        evidence.setdefault(name, Evidence()).in_title = True
-    return scores, evidence
+        titled.add(name)
+    return scores, hits, titled
 
 
 def _sentence_bounds(text: str) -> list[int]:
@@ -529,7 +533,11 @@ def extract_topics(
     title = title or ""
     body = body or ""
     del organisations  # counted from the text itself, with positions
-    themes, evidence = _theme_scores(title, body)
+    themes, hits, titled = _theme_scores(title, body)
+
+    def evidenced(name: str) -> bool:
+        return enough_evidence(hits.get(name, []), in_title=name in titled)
+
     title_places = {m.canonical for m in mentions_in(title) if m.kind == "place"}
 
     def title_has(place: str) -> bool:
@@ -592,14 +600,14 @@ def extract_topics(
         k = seen_family.get(fam, 0)
         seen_family[fam] = k + 1
         adjusted = score * (0.6**k)
-        if adjusted >= max(1.6, 0.35 * top_theme) and evidence[name].enough:
+        if adjusted >= max(1.6, 0.35 * top_theme) and evidenced(name):
             candidates[name] = adjusted
 
     ranked = sorted(candidates.items(), key=lambda kv: (-kv[1], kv[0]))
     out = _trim(ranked, _FAMILY)
     if len(out) < _MIN_TOPICS:
         for name, score in sorted(themes.items(), key=lambda kv: (-kv[1], kv[0])):
-            if name not in out and score >= 0.9 and evidence[name].enough:
+            if name not in out and score >= 0.9 and evidenced(name):
                 out.append(name)
             if len(out) >= _MIN_TOPICS:
                 break
