@@ -76,8 +76,8 @@ def build_briefing(store: Store, day: date, window: Window, followed: set[int]) 
             break
         stories = stories[:-1]
     buttons = [
-        [(clip(f"{i}. {story.title}", 60), f"{ARTICLE_BUTTON}{story.article_id}")]
-        for i, story in enumerate(stories, start=1)
+        [(clip(f"#{story.article_id} {story.title}", 60), f"{ARTICLE_BUTTON}{story.article_id}")]
+        for story in stories
     ]
     return Briefing(day=day, window=window, stories=stories, text=text, buttons=buttons)
 
@@ -189,8 +189,9 @@ def long_date(day: date) -> str:
     return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
-def render_story(index: int, story: Story) -> str:
-    lines = [f"<b>{index}. {esc(clip(story.title, 200))}</b>"]
+def render_story(story: Story) -> str:
+    """One story; its number is the article's, the one ``/article N`` opens."""
+    lines = [f"<b>#{story.article_id} {esc(clip(story.title, 200))}</b>"]
     if story.sentence and story.sentence != story.title:
         lines.append(esc(story.sentence))
     if story.quote:
@@ -213,6 +214,6 @@ def render_briefing(day: date, stories: list[Story]) -> str:
         return f"{header}\nNothing new since your last briefing. /latest shows recent stories."
     count = f"{len(stories)} top stor{'y' if len(stories) == 1 else 'ies'} since your last briefing"
     blocks = [f"{header}\n{count}"]
-    blocks += [render_story(i, story) for i, story in enumerate(stories, start=1)]
+    blocks += [render_story(story) for story in stories]
     blocks.append("<i>Tap a story below to read its summary · /settings to change</i>")
     return "\n\n".join(blocks)

@@ -43,8 +43,9 @@ def quote_block(quote: dict[str, Any], span: tuple[int, int] | None = None) -> s
     return "\n".join([speaker_line(quote), quote_text(quote, span), source_line(quote)])
 
 
-def article_line(article: dict[str, Any], index: int | None = None) -> str:
-    number = f"{index}. " if index is not None else ""
+def article_line(article: dict[str, Any]) -> str:
+    """'#12 <b>Title</b>' and its date, source and quotes: 12 is what ``/article 12`` opens."""
+    number = f"#{article['id']} "
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
     quotes = article.get("n_quotes") or 0
     counted = f"{quotes} quote{'s' if quotes != 1 else ''}" if quotes else ""

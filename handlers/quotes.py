@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.render import button_rows, clip, esc
+from bot.render import button_rows, clip, esc, page_range
 from bot.views import quote_block
 from handlers.common import (
     MAX_QUERY_CHARS,
@@ -29,7 +29,8 @@ def person_page(svc, person_id: int, offset: int) -> tuple[list[str], list | Non
     total = person["n_quotes"]
     header = f"<b>{esc(person['name'])}</b>{role} — {total} quote{'s' if total != 1 else ''}"
     if offset:
-        header += f" (from {offset + 1})"
+        shown = page_range(offset, len(quotes), total, "quotes")
+        header = f"<b>{esc(person['name'])}</b>{role} — {shown}"
     blocks = [header, *(quote_block(q) for q in quotes)]
     if not quotes:
         blocks.append("No quotes recorded for this person yet.")
