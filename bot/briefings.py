@@ -17,6 +17,7 @@ from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
 from bot.store import Store
 from bot.store.deliveries import Window
 from bot.store.subscriptions import from_iso, utc_iso
+from bot.views import listable, role_text, tidy_quote
 
 MAX_STORIES = 5
 #: With at least this many stories on followed topics, the others are left out.
@@ -181,7 +182,7 @@ def notable_quote(quotes: list[dict[str, Any]]) -> dict[str, Any] | None:
         fit = 1.0 if 40 <= length <= 240 else 0.3 if length > 240 else length / 40
         return kind + named + fit, -(quote.get("start") or 0)
 
-    usable = [q for q in quotes if (q.get("text") or "").strip()]
+    usable = [q for q in quotes if listable(q)]
     return max(usable, key=weight) if usable else None
 
 
@@ -196,11 +197,11 @@ def render_story(story: Story) -> str:
         lines.append(esc(story.sentence))
     if story.quote:
         speaker = story.quote.get("speaker")
-        role = story.quote.get("speaker_role")
+        role = role_text(story.quote.get("speaker_role"))
         who = f" — <i>{esc(clip(speaker, 80))}</i>" if speaker else ""
         if speaker and role:
             who += f", {esc(clip(role, 80))}"
-        said = clip(story.quote["text"], 200).rstrip(" ,;:")
+        said = clip(tidy_quote(story.quote["text"]), 200)
         lines.append(f"💬 “{esc(said)}”{who}")
     if story.topics:
         lines.append("🏷 " + ", ".join(esc(t) for t in story.topics))

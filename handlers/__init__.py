@@ -45,6 +45,9 @@ def register(application: Application) -> None:
         CallbackQueryHandler(quotes.person_button, pattern=f"^{quotes.PERSON_PREFIX}")
     )
     application.add_handler(
+        CallbackQueryHandler(quotes.speaker_button, pattern=f"^{quotes.SPEAKER_PREFIX}")
+    )
+    application.add_handler(
         CallbackQueryHandler(topics.topic_button, pattern=f"^{topics.TOPIC_PREFIX}")
     )
     application.add_handler(

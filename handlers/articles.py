@@ -19,8 +19,11 @@ from handlers.common import (
 PAGE = 5
 ARTICLE_PREFIX = "ar:"
 LATEST_PREFIX = "lt:"
-#: Under a list of articles: the number shown is the one /article takes.
-OPEN_HINT = "<i>Tap one, or open it by its number: /article 12</i>"
+
+
+def open_hint(articles: list[dict]) -> str:
+    """Under a list of articles: the number shown is the one /article takes."""
+    return f"<i>Tap one, or open it by its number: /article {articles[0]['id']}</i>"
 
 
 def article_buttons(articles: list[dict]) -> list[list[tuple[str, str]]]:
@@ -55,7 +58,7 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lines = [article_line(a) for a in articles]
     await reply(
         update,
-        [f"🔎 Articles for “{esc(clip(words, 80))}”", "\n\n".join(lines), OPEN_HINT],
+        [f"🔎 Articles for “{esc(clip(words, 80))}”", "\n\n".join(lines), open_hint(articles)],
         article_buttons(articles),
     )
 
@@ -74,7 +77,7 @@ def latest_page(svc, offset: int) -> tuple[list[str], list]:
     header = "🗞 <b>Latest articles</b>"
     if offset:
         header += f" — {page_range(offset, len(articles), total, 'articles')}"
-    return [header, "\n\n".join(lines), OPEN_HINT], buttons
+    return [header, "\n\n".join(lines), open_hint(articles)], buttons
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
