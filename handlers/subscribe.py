@@ -7,6 +7,7 @@ change the briefing (:mod:`handlers.permissions`); anyone may read it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -245,34 +246,47 @@ async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, blocks, briefing.buttons)
 
 
+def names_listed(text: str) -> list[str]:
+    """'energy, space' or 'energy; space' -> ['energy', 'space'] (one name when no list)."""
+    return list(dict.fromkeys(part.strip() for part in re.split(r"[,;]", text) if part.strip()))
+
+
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
     name = argument_text(update)[:MAX_QUERY_CHARS]
     if chat_id is None or not await may_change_chat_settings(update, context):
         return
-    if not name:
+    names = names_listed(name)
+    if not names:
         await reply(
             update, ["Which topic? For example <code>/follow ukraine</code>; /topics lists them."]
         )
         return
+    lines = [follow_one(svc, chat_id, each) for each in names[:MAX_FOLLOWED_AT_ONCE]]
+    if len(names) > MAX_FOLLOWED_AT_ONCE:
+        lines.append(f"(Only the first {MAX_FOLLOWED_AT_ONCE} at a time.)")
+    subscription = svc.store.subscriptions.get(chat_id)
+    if subscription is None or not subscription.active:
+        lines.append("Start a daily briefing with /subscribe.")
+    await reply(update, ["\n".join(lines)])
+
+
+#: Topics one /follow takes from a comma list.
+MAX_FOLLOWED_AT_ONCE = 10
+
+
+def follow_one(svc: Services, chat_id: int, name: str) -> str:
+    """Follow the topic closest to ``name``; the line that says what happened."""
     hits = svc.search.topics(name, limit=1)
     if not hits:
         near = svc.search.topics(name, limit=3, cutoff=40)
         tip = f" Closest: {', '.join(esc(h.name) for h in near)}." if near else ""
-        await reply(update, [f"I don't know a topic like “{esc(clip(name, 60))}”.{tip}"])
-        return
+        return f"I don't know a topic like “{esc(clip(name, 60))}”.{tip}"
     topic = hits[0]
-    added = svc.store.subscriptions.follow(chat_id, topic.id, utc_now())
-    text = (
-        f"Following <b>{esc(topic.name)}</b>: your briefings put it first."
-        if added
-        else f"You already follow <b>{esc(topic.name)}</b>."
-    )
-    subscription = svc.store.subscriptions.get(chat_id)
-    if subscription is None or not subscription.active:
-        text += "\nStart a daily briefing with /subscribe."
-    await reply(update, [text])
+    if svc.store.subscriptions.follow(chat_id, topic.id, utc_now()):
+        return f"Following <b>{esc(topic.name)}</b>: your briefings put it first."
+    return f"You already follow <b>{esc(topic.name)}</b>."
 
 
 async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
