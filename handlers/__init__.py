@@ -46,7 +46,10 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("help", start.help_command))
     application.add_handler(CommandHandler(["who", "whosaid"], who_said.who_said))
     application.add_handler(
-        MessageHandler(filters.TEXT & filters.Regex(r"(?i)^\s*who\s+said\b"), who_said.who_said)
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & filters.Regex(r"(?i)^\s*who\s+said\b"),
+            who_said.who_said,
+        )
     )
     application.add_handler(CommandHandler("quotes", quotes.quotes))
     application.add_handler(CommandHandler("topics", topics.topics))

@@ -71,10 +71,15 @@ def _words(text: str) -> str:
     return " ".join(text.split()).strip(_END_MARKS).strip()
 
 
+_WHO_SAID = re.compile(r"^who\s+said\b")
+
+
 def read_question(text: str) -> Question | None:
     """The question ``text`` asks, or None when it is not one of the forms understood."""
     typed = _words(text)
     lowered = typed.casefold()
+    if _WHO_SAID.match(lowered):
+        return Question(command=f"/who {typed}")
     for pattern in _PERSON_SAID:
         if match := pattern.match(lowered):
             person = typed[match.start("person") : match.end("person")]

@@ -181,3 +181,14 @@ async def test_an_edited_command_is_not_run_again(chat: Chat, bot_api: BotApiSer
     bot_api.push_edit(USER, command["message_id"], "/topics")
     await chat.next_is_help()
     assert answer.text.startswith("🗞 Latest articles")
+
+
+async def test_in_a_group_who_said_is_answered_only_when_addressed(
+    chat: Chat, bot_api: BotApiServer
+) -> None:
+    bot_api.add_chat(GROUP, "supergroup", title="Newsroom")
+    bot_api.push_message(GROUP, "who said that?", user_id=9, chat_type="supergroup")
+    await chat.next_is_help(GROUP, user_id=9, chat_type="supergroup")
+    asked = f"@{bot_api.bot_user['username']} who said last ones to hang up?"
+    [answer] = await chat.say(asked, chat_id=GROUP, user_id=9, chat_type="supergroup")
+    assert answer.text.startswith("🗣 Yuri Ushakov")

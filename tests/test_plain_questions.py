@@ -49,6 +49,7 @@ COMMANDS = [
         ("anything new about space?", Question(topic="space")),
         ("is there anything new on Ukraine?", Question(topic="Ukraine")),
         ("latest news", Question(command="/latest")),
+        ("who said the idea is hanging?", Question(command="/who who said the idea is hanging")),
         ("hello there", None),
         ("what did", None),
         ("", None),
