@@ -23,7 +23,8 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.render import clip, esc
-from bot.views import quote_block
+from bot.search import STOPWORDS
+from bot.views import listable, quote_block
 from handlers import fallback
 from handlers.common import MAX_QUERY_CHARS, acknowledge, reply, services
 from handlers.start import ADMIN_COMMANDS
@@ -173,16 +174,19 @@ async def said_about(
         await run_as_command(update, context, f"/quotes {person}")
         return
     hit = people[0]
-    found = svc.search.who_said(about, limit=30, cutoff=svc.search.NEAR_CUTOFF)
+    matched = svc.search.who_said(about, limit=30)
     quotes = [
         q
-        for q in svc.store.articles.quotes([h.quote_id for h in found])
+        for q in svc.store.articles.quotes([h.quote_id for h in matched])
         if q.get("person_id") == hit.id
     ]
-    if not quotes:
-        found_ids = svc.store.articles.quotes_by_person(hit.id, limit=200)
-        words = {w for w in _words(about).casefold().split() if len(w) > 2}
-        quotes = [q for q in found_ids if words & set(re.findall(r"\w+", q["text"].casefold()))]
+    seen = {q["id"] for q in quotes}
+    stems = {w[:5] for w in re.findall(r"\w+", about.casefold()) if w not in STOPWORDS}
+    for quote in svc.store.articles.quotes_by_person(hit.id, limit=200):
+        words = {w[:5] for w in re.findall(r"\w+", quote["text"].casefold())}
+        if quote["id"] not in seen and stems & words:
+            quotes.append(quote)
+    quotes = [q for q in quotes if listable(q)]
     if quotes:
         header = f"<b>{esc(hit.name)}</b> on “{esc(clip(about, 60))}”"
         await reply(update, [header, *(quote_block(q) for q in quotes[:5])])
