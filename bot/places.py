@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from sys import intern
 
 from rapidfuzz import fuzz, process
 
@@ -125,8 +126,10 @@ class Found:
 @dataclass
 class _Table:
     places: list[Place] = field(default_factory=list)
-    by_name: dict[str, list[int]] = field(default_factory=dict)
-    by_alias: dict[str, list[int]] = field(default_factory=dict)
+    #: Folded name -> the index of its place, or a tuple of them when several share it (most
+    #: names belong to one place: a bare int keeps the table small in memory).
+    by_name: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
+    by_alias: dict[str, int | tuple[int, ...]] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # code -> name
     country_zones: dict[str, tuple[str, ...]] = field(default_factory=dict)
     country_by_key: dict[str, str] = field(default_factory=dict)  # name or alias -> code
@@ -141,6 +144,21 @@ class _Table:
 GUESS_FROM = 100_000
 
 
+def _index(index: dict[str, int | tuple[int, ...]], key: str, place: int) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = place
+    elif isinstance(found, int):
+        index[key] = (found, place)
+    else:
+        index[key] = (*found, place)
+
+
+def _places(index: dict[str, int | tuple[int, ...]], key: str) -> tuple[int, ...]:
+    found = index.get(key, ())
+    return (found,) if isinstance(found, int) else found
+
+
 @lru_cache(maxsize=1)
 def _table() -> _Table:
     table = _Table()
@@ -152,10 +170,12 @@ def _table() -> _Table:
             if fields[0] == "P":
                 _, name, country, admin1, population, zone, aliases = fields
                 index = len(table.places)
-                table.places.append(Place(name, country, admin1, int(population), zone))
-                table.by_name.setdefault(place_key(name), []).append(index)
+                table.places.append(
+                    Place(name, intern(country), intern(admin1), int(population), intern(zone))
+                )
+                _index(table.by_name, place_key(name), index)
                 for alias in filter(None, aliases.split("|")):
-                    table.by_alias.setdefault(alias, []).append(index)
+                    _index(table.by_alias, alias, index)
                 if int(population) >= GUESS_FROM:
                     table.guess_names.append(place_key(name))
                     table.guess_places.append(index)
@@ -187,10 +207,10 @@ def label(place: Place) -> str:
     return ", ".join(parts)
 
 
-def _cities(key: str) -> list[int]:
+def _cities(key: str) -> tuple[int, ...]:
     table = _table()
     key = CITY_ALIASES.get(key, key)
-    return table.by_name.get(key) or table.by_alias.get(key) or []
+    return _places(table.by_name, key) or _places(table.by_alias, key)
 
 
 def _answer(indexes: Iterable[int]) -> Found:
@@ -275,12 +295,12 @@ def find(text: str) -> Found:
     if not key:
         return Found()
     table = _table()
-    if table.by_name.get(key) or key in CITY_ALIASES:
+    if key in table.by_name or key in CITY_ALIASES:
         return _answer(_cities(key))
     if (code := _country(key, codes=False)) is not None:
         return _country_answer(code)
-    if table.by_alias.get(key):
-        return _answer(table.by_alias[key])
+    if key in table.by_alias:
+        return _answer(_places(table.by_alias, key))
     found = _qualified(key.split())
     if found.known:
         return found
