@@ -21,7 +21,6 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 from telegram.request import BaseRequest
 
 from bot.feeds.jobs import schedule_feed_jobs
-from bot.lean_request import LeanRequest
 from bot.pacing import PacedRateLimiter, Pacer
 from bot.scheduling import start_briefings, stop_briefings
 from bot.services import Services
@@ -126,9 +125,6 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:
-        # PTB's own defaults (256 connections for calls, one for the long poll), leaner.
-        builder = builder.request(LeanRequest(256)).get_updates_request(LeanRequest(1))
     if rate_limit:
         # AIORateLimiter's equal, but a 429 for one chat does not pause every other send.
         builder = builder.rate_limiter(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 _TOKEN_SHAPE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,100}")
 
@@ -36,9 +37,12 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str, token: str | None) -> None:
-    """One line per record on stderr; chatty HTTP libraries only above INFO."""
-    handler = logging.StreamHandler()
+def configure_logging(level: str, token: str | None, path: Path | None = None) -> None:
+    """One line per record on stderr (or appended to ``path``: the console chat keeps its
+    terminal for the chat); chatty HTTP libraries only above INFO."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokenFilter(token))
     root = logging.getLogger()

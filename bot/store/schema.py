@@ -265,7 +265,17 @@ def _v13_full_text_pending_terms_of_a_run(db: Database) -> None:
 
 Migration = Callable[[Database], None]
 
+
 #: Append new migrations at the end; never edit one that has shipped.
+def _v14_speakers_without_a_person(db: Database) -> None:
+    """Quotes of speakers the parser keeps no person for (organisations such as 'NBC News'),
+    by speaker name: /quotes finds them as it finds people."""
+    db.execute(
+        "create index if not exists quotes_unattached_speaker on quotes (speaker, id) "
+        "where person_id is null and speaker is not null"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
     _v2_feeds_and_sources,
@@ -280,6 +290,7 @@ MIGRATIONS: list[Migration] = [
     _v11_article_search_reindexed_on_title_and_body,
     _v12_paragraphs_in_the_article_row,
     _v13_full_text_pending_terms_of_a_run,
+    _v14_speakers_without_a_person,
 ]
 
 
