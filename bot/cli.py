@@ -1,4 +1,4 @@
-"""The ``newsbot`` command line: run, console, ask, ingest, parse.
+"""The ``newsbot`` command line: run, console, ask, ingest, parse, feeds, brief.
 
 Errors a user can fix (a bad setting, a broken database file) end in one line and exit code 2,
 never a traceback.
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 from bot.feeds.cli import add_feeds_parser, cmd_feeds
 from bot.logging_setup import configure_logging
@@ -63,18 +64,20 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.feeds.cli import ingest_urls, is_url
     from bot.feeds.fetch import FetchPolicy
-    from bot.ingest import ingest_paths
+    from bot.ingest import ingest_paths, iter_article_files
+    from bot.progress import FileProgress
     from bot.store import Store
 
+    files = list(iter_article_files(Path(p) for p in args.paths if not is_url(p)))
+    urls = [p for p in args.paths if is_url(p)]
+    progress = FileProgress(len(files) + len(urls))
     store = Store.open(settings.db_path)
     try:
-        report = ingest_paths(store, [Path(p) for p in args.paths if not is_url(p)])
-        urls = [p for p in args.paths if is_url(p)]
-        ingest_urls(store, urls, FetchPolicy.from_settings(settings), report)
+        report = ingest_paths(store, files, progress)
+        ingest_urls(store, urls, FetchPolicy.from_settings(settings), report, progress)
     finally:
+        progress.close()
         store.close()
-    for name, reason in report.failed:
-        print(f"skipped {name}: {reason}", file=sys.stderr)
     print(report.summary())
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
@@ -140,8 +143,13 @@ def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command")
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="A Telegram bot for news briefings. Without a command: run.",
+        epilog="`newsbot COMMAND --help` tells more about a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (the console chat when no token is set)")
     sub.add_parser("console", help="chat with the bot in this terminal")
     ask = sub.add_parser("ask", help="send one message to the bot and print the reply")
