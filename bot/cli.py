@@ -1,4 +1,4 @@
-"""The ``newsbot`` command line: run, console, ask, ingest, parse, feeds, brief.
+"""The ``newsbot`` command line: run, console, ask, ingest, parse, feeds, brief, health.
 
 Errors a user can fix (a bad setting, a broken database file) end in one line and exit code 2,
 never a traceback.
@@ -33,18 +33,46 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from telegram import Update
 
     from bot.application import build_application
+    from bot.health import schedule_heartbeat
     from bot.services import Services
 
     services = Services.start(settings)
     try:
         application = build_application(services, token=settings.token)
-        log.info(
-            "polling %s for updates", settings.api_base_url.split("://", 1)[-1].split("/", 1)[0]
-        )
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        api_host = settings.api_base_url.split("://", 1)[-1].split("/", 1)[0]
+        if settings.webhook_url:
+            schedule_heartbeat(application, "webhook")
+            log.info(
+                "webhook mode: %s posts updates to %s (listening on %s:%d)",
+                api_host,
+                settings.webhook_url,
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            schedule_heartbeat(application, "polling")
+            log.info("polling %s for updates", api_host)
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
     finally:
         services.close()
     return 0
+
+
+def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 when the running bot's heartbeat is fresh, else 1: for HEALTHCHECK and monitors."""
+    from bot.health import check_heartbeat
+
+    healthy, line = check_heartbeat(settings.heartbeat_path)
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
@@ -163,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("brief", help="print the daily briefing a subscriber would get")
     brief.add_argument("--chat", type=int, help="the subscriber's chat id (default: a new one)")
     brief.add_argument("--date", help="briefing date, YYYY-MM-DD (default: today)")
+    sub.add_parser("health", help="exit 0 if the running bot is healthy (its heartbeat is fresh)")
     return parser
 
 
@@ -174,6 +203,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "parse": cmd_parse,
     "feeds": cmd_feeds,
     "brief": cmd_brief,
+    "health": cmd_health,
 }
 
 
@@ -185,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.token)
+    configure_logging(settings.log_level, settings.token, settings.log_format)
     try:
         return COMMANDS[command](settings, args)
     except StoreError as error:
