@@ -15,7 +15,18 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, articles, fallback, quotes, start, subscribe, topics, upload, who_said
+from handlers import (
+    admin,
+    articles,
+    fallback,
+    forget,
+    quotes,
+    start,
+    subscribe,
+    topics,
+    upload,
+    who_said,
+)
 from handlers import feeds as feed_commands
 from handlers import settings as briefing_settings
 
@@ -59,6 +70,7 @@ def register(application: Application) -> None:
     subscribe.register(application)
     briefing_settings.register(application)
     admin.register(application)
+    forget.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)
 

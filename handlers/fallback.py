@@ -90,7 +90,9 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return
-    details = (chat.type, user.username if user else None, user.first_name if user else None)
+    # A group's row names nobody: not whoever wrote in it last (``ChatStore.touch``).
+    named = user if user is not None and chat.type == ChatType.PRIVATE else None
+    details = (chat.type, named.username if named else None, named.first_name if named else None)
     recent: dict[int, tuple[tuple, float]] = context.bot_data.setdefault(RECENT_CHATS, {})
     now = time.monotonic()
     seen = recent.get(chat.id)

@@ -263,6 +263,15 @@ def _v13_full_text_pending_terms_of_a_run(db: Database) -> None:
         )
 
 
+def _v14_group_rows_without_a_speakers_name(db: Database) -> None:
+    """Groups' and channels' rows forget the name of whoever wrote in them last (kept since
+    migration 1); only a private chat's row names its user."""
+    db.execute(
+        "update chats set username = null, first_name = null "
+        "where type != 'private' and (username is not null or first_name is not null)"
+    )
+
+
 Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
@@ -280,6 +289,7 @@ MIGRATIONS: list[Migration] = [
     _v11_article_search_reindexed_on_title_and_body,
     _v12_paragraphs_in_the_article_row,
     _v13_full_text_pending_terms_of_a_run,
+    _v14_group_rows_without_a_speakers_name,
 ]
 
 
