@@ -72,7 +72,21 @@ async def _beat(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def schedule_heartbeat(application: Application, mode: str) -> None:
-    """Write the heartbeat now and every ``INTERVAL`` (``mode``: polling or webhook)."""
+    """Write the heartbeat once start-up is done, then every ``INTERVAL`` (``mode``: polling
+    or webhook).
+
+    The first beat is written in ``post_init`` (after the application's own start-up work),
+    not by the job: a repeating job scheduled before the job queue starts first fires one
+    interval late."""
     application.bot_data[JOB] = mode
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(_beat, interval=INTERVAL, first=0, name=JOB)
+    previous = application.post_init
+
+    async def start_beating(app: Application) -> None:
+        if previous is not None:
+            await previous(app)
+        services: Services = app.bot_data["services"]
+        write_heartbeat(services.settings.heartbeat_path, mode)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(_beat, interval=INTERVAL, first=INTERVAL, name=JOB)
+
+    application.post_init = start_beating
