@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from bot.config import Settings
 from bot.health import STALE_AFTER, check_heartbeat, write_heartbeat
+from bot.health import _beat as beat
+from tests.botapi.pytest_plugin import BOT_TOKEN
+from tests.botapi.server import BotApiServer
+from tests.conftest import polling_bot
 from tests.test_cli import newsbot
 
 
@@ -42,3 +51,28 @@ def test_the_command_exits_0_only_when_healthy(tmp_path: Path) -> None:
     beat.write_text(json.dumps({"time": time.time() - 3600, "pid": 1, "mode": "polling"}))
     result = newsbot("health", cwd=tmp_path)
     assert result.returncode == 1 and "stale" in result.stderr
+
+
+async def test_the_job_beats_while_polling_and_not_once_polling_stopped(
+    bot_api: BotApiServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        api_base_url=bot_api.base_url, db_path=tmp_path / "news.db", seeds_dir=tmp_path / "none"
+    )
+    async with polling_bot(settings, BOT_TOKEN) as (_, application):
+        application.job_queue.run_once(beat, 0)
+        await until(settings.heartbeat_path.exists)
+        assert check_heartbeat(settings.heartbeat_path)[0]
+        settings.heartbeat_path.unlink()
+        await application.updater.stop()  # polling gave up: no more heartbeats
+        application.job_queue.run_once(beat, 0)
+        await until(lambda: "not taking updates" in caplog.text)
+        assert not settings.heartbeat_path.exists()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
