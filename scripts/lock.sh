@@ -12,8 +12,8 @@ if [ "$("$tools/bin/uv" --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION"
     python3 -m venv "$tools"
     "$tools/bin/python" -m pip install --quiet "uv==$UV_VERSION"
 fi
-"$tools/bin/uv" pip compile pyproject.toml --universal --python-version 3.11 --no-header \
-    --quiet "$@" -o requirements.lock
+"$tools/bin/uv" pip compile pyproject.toml --universal --python-version 3.11 \
+    --custom-compile-command ./scripts/lock.sh --quiet "$@" -o requirements.lock
 "$tools/bin/uv" pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
-    --no-header --quiet "$@" -o requirements-dev.lock
+    --custom-compile-command ./scripts/lock.sh --quiet "$@" -o requirements-dev.lock
 echo "Pinned requirements.lock and requirements-dev.lock; now run ./scripts/test.sh" >&2
