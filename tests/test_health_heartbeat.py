@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from bot.health import STALE_AFTER, check_heartbeat, write_heartbeat
@@ -54,25 +53,32 @@ def test_the_command_exits_0_only_when_healthy(tmp_path: Path) -> None:
 
 
 async def test_the_job_beats_while_polling_and_not_once_polling_stopped(
-    bot_api: BotApiServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    bot_api: BotApiServer, tmp_path: Path
 ) -> None:
     settings = Settings(
         api_base_url=bot_api.base_url, db_path=tmp_path / "news.db", seeds_dir=tmp_path / "none"
     )
     async with polling_bot(settings, BOT_TOKEN) as (_, application):
-        application.job_queue.run_once(beat, 0)
-        await until(settings.heartbeat_path.exists)
+        await run_the_job(application)
         assert check_heartbeat(settings.heartbeat_path)[0]
         settings.heartbeat_path.unlink()
         await application.updater.stop()  # polling gave up: no more heartbeats
-        application.job_queue.run_once(beat, 0)
-        await until(lambda: "not taking updates" in caplog.text)
-        assert not settings.heartbeat_path.exists()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            await run_the_job(application)
+            assert not settings.heartbeat_path.exists()
+        finally:
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
+async def run_the_job(application: Application) -> None:
+    """Run the heartbeat job once on the application's job queue, and wait until it ran."""
+    ran = asyncio.Event()
+
+    async def beat_once(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await beat(context)
+        finally:
+            ran.set()
+
+    application.job_queue.run_once(beat_once, 0)
+    await asyncio.wait_for(ran.wait(), timeout=10)
