@@ -333,6 +333,8 @@ async def test_in_a_private_chat_the_user_changes_their_own_briefing_as_before(b
     assert "Following" in followed.text
     [menu] = await bot.say(USER, "/settings")
     assert await bot.press(menu, "st:pause", USER) is None
+    # The press is answered before the menu is redrawn: the edit is not /unsubscribe's reply.
+    await bot.api.wait_for(lambda m: m.is_edit and "paused" in m.text, chat_id=USER)
     subscription = bot.subscription(USER)
     assert subscription is not None and subscription.paused
     assert [t for t, _ in bot.followed(USER)] == [topic_id]
