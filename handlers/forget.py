@@ -67,6 +67,9 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat
     if query is None or chat is None:
         return
+    if query.data not in (CONFIRM, CANCEL):
+        await acknowledge(update, "That button has expired.")
+        return
     if not await may_change_chat_settings(update, context):
         return  # the press was answered with the refusal
     if query.data == CANCEL:

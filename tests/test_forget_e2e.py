@@ -93,6 +93,13 @@ async def test_cancel_keeps_everything(bot: Bot) -> None:
     assert bot.jobs(USER) == 1
 
 
+async def test_a_button_forged_with_other_data_deletes_nothing(bot: Bot) -> None:
+    await keep_everything(bot, USER, USER)
+    (question,) = await bot.say(USER, "/forget", user_id=USER)
+    assert await bot.forge(question, "fg:everything", USER) == "That button has expired."
+    assert all(bot.services.store.chat_data_counts(USER).values())
+
+
 async def test_in_a_group_only_its_admins_may_forget_it(bot: Bot) -> None:
     await keep_everything(bot, GROUP, GROUP_ADMIN)
     (refused,) = await bot.say(GROUP, "/forget", user_id=MEMBER)
