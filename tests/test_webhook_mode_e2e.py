@@ -46,7 +46,9 @@ class WebhookBot:
 
     def post(self, update: dict, secret: str | None) -> int:
         headers = {SECRET_HEADER: secret} if secret is not None else {}
-        return httpx.post(self.url, json=update, headers=headers, timeout=10).status_code
+        return httpx.post(
+            self.url, json=update, headers=headers, timeout=10, trust_env=False
+        ).status_code
 
 
 def wait_until(condition, what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
