@@ -17,6 +17,7 @@ from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
 from bot.store import Store
 from bot.store.deliveries import Window
 from bot.store.subscriptions import from_iso, utc_iso
+from bot.views import listable, role_text, tidy_quote
 
 MAX_STORIES = 5
 #: With at least this many stories on followed topics, the others are left out.
@@ -76,8 +77,8 @@ def build_briefing(store: Store, day: date, window: Window, followed: set[int]) 
             break
         stories = stories[:-1]
     buttons = [
-        [(clip(f"{i}. {story.title}", 60), f"{ARTICLE_BUTTON}{story.article_id}")]
-        for i, story in enumerate(stories, start=1)
+        [(clip(f"#{story.article_id} {story.title}", 60), f"{ARTICLE_BUTTON}{story.article_id}")]
+        for story in stories
     ]
     return Briefing(day=day, window=window, stories=stories, text=text, buttons=buttons)
 
@@ -181,7 +182,7 @@ def notable_quote(quotes: list[dict[str, Any]]) -> dict[str, Any] | None:
         fit = 1.0 if 40 <= length <= 240 else 0.3 if length > 240 else length / 40
         return kind + named + fit, -(quote.get("start") or 0)
 
-    usable = [q for q in quotes if (q.get("text") or "").strip()]
+    usable = [q for q in quotes if listable(q)]
     return max(usable, key=weight) if usable else None
 
 
@@ -189,17 +190,18 @@ def long_date(day: date) -> str:
     return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
-def render_story(index: int, story: Story) -> str:
-    lines = [f"<b>{index}. {esc(clip(story.title, 200))}</b>"]
+def render_story(story: Story) -> str:
+    """One story; its number is the article's, the one ``/article N`` opens."""
+    lines = [f"<b>#{story.article_id} {esc(clip(story.title, 200))}</b>"]
     if story.sentence and story.sentence != story.title:
         lines.append(esc(story.sentence))
     if story.quote:
         speaker = story.quote.get("speaker")
-        role = story.quote.get("speaker_role")
+        role = role_text(story.quote.get("speaker_role"))
         who = f" — <i>{esc(clip(speaker, 80))}</i>" if speaker else ""
         if speaker and role:
             who += f", {esc(clip(role, 80))}"
-        said = clip(story.quote["text"], 200).rstrip(" ,;:")
+        said = clip(tidy_quote(story.quote["text"]), 200)
         lines.append(f"💬 “{esc(said)}”{who}")
     if story.topics:
         lines.append("🏷 " + ", ".join(esc(t) for t in story.topics))
@@ -213,6 +215,6 @@ def render_briefing(day: date, stories: list[Story]) -> str:
         return f"{header}\nNothing new since your last briefing. /latest shows recent stories."
     count = f"{len(stories)} top stor{'y' if len(stories) == 1 else 'ies'} since your last briefing"
     blocks = [f"{header}\n{count}"]
-    blocks += [render_story(i, story) for i, story in enumerate(stories, start=1)]
+    blocks += [render_story(story) for story in stories]
     blocks.append("<i>Tap a story below to read its summary · /settings to change</i>")
     return "\n\n".join(blocks)

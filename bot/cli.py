@@ -76,8 +76,11 @@ def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.console import run_console
+    from bot.console import console_log_path, run_console
 
+    configure_logging(
+        settings.log_level, settings.token, settings.log_format, console_log_path(settings)
+    )
     run_console(settings)
     return 0
 

@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
+
+from bot.timezones import lookup
 
 OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
@@ -88,6 +90,26 @@ def parse_clock(value: str) -> time | None:
     """``8:00``/``08:00``/``20:30`` -> time; anything else -> None."""
     match = _TIME_RE.match(value.strip())
     return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _default_zone(raw: str) -> ZoneInfo:
+    """NEWSBOT_TIMEZONE as /subscribe reads a zone: an IANA name, a city or a country; a
+    whole-hour UTC offset as its ``Etc/GMT`` zone. A name several zones share is refused."""
+    found = lookup(raw)
+    if found.zone is not None:
+        if isinstance(found.zone.tzinfo, ZoneInfo):
+            return found.zone.tzinfo
+        offset = found.zone.tzinfo.utcoffset(None)
+        hours, rest = divmod(int(offset.total_seconds()) if offset else 0, 3600)
+        if not rest:
+            return ZoneInfo(f"Etc/GMT{-hours:+d}" if hours else "UTC")
+    elif found.choices and not found.guessed:
+        options = "; ".join(f"{c.label}: {c.zone}" for c in found.choices)
+        raise ConfigError(f"NEWSBOT_TIMEZONE {raw!r} is ambiguous; set one of {options}")
+    raise ConfigError(
+        "NEWSBOT_TIMEZONE must be an IANA zone such as Europe/Berlin, a city or a country, "
+        f"got {raw!r}"
+    )
 
 
 def _positive_number(name: str, raw: str, kind: type[int] | type[float]) -> int | float:
@@ -183,12 +205,7 @@ def load_settings(
             )
         kwargs["admins"] = frozenset(int(part) for part in ids)
     if (tz := get("NEWSBOT_TIMEZONE")) is not None:
-        try:
-            kwargs["timezone"] = ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(
-                f"NEWSBOT_TIMEZONE must be an IANA zone such as Europe/Berlin, got {tz!r}"
-            ) from None
+        kwargs["timezone"] = _default_zone(tz)
     if (clock := get("NEWSBOT_DIGEST_TIME")) is not None:
         parsed = parse_clock(clock)
         if parsed is None:

@@ -13,6 +13,7 @@ import itertools
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from telegram import Update
@@ -52,6 +53,8 @@ class ConsoleBotApi(BaseRequest):
         self.buttons: list[tuple[str, str, int]] = []  # (label, callback data, message id)
         self._message_ids = itertools.count(1)
         self.messages: dict[int, dict[str, Any]] = {}
+        #: Whether the last message shown has buttons: only then is a typed number a press.
+        self.showing_buttons = False
 
     @property
     def read_timeout(self) -> float | None:
@@ -98,6 +101,10 @@ class ConsoleBotApi(BaseRequest):
         prefix = "(edited) " if method == "editMessageText" else ""
         self.out.write(f"{prefix}{shown}\n")
         markup = params.get("reply_markup")
+        self.showing_buttons = bool(
+            markup
+            and any("callback_data" in b for row in markup.get("inline_keyboard", ()) for b in row)
+        )
         if markup and markup.get("inline_keyboard"):
             labels = []
             self.buttons = [b for b in self.buttons if b[2] != message_id]
@@ -132,9 +139,10 @@ class ConsoleChat:
         self._message_ids = itertools.count(1_000_000)
 
     def update_for(self, line: str) -> dict[str, Any]:
-        """A button number presses that button; anything else is a text message."""
+        """A button number presses that button when the bot's last message has buttons;
+        anything else (a number after a message without any, too) is a text message."""
         update_id = next(self._update_ids)
-        if line.isdigit() and 1 <= int(line) <= len(self.api.buttons):
+        if line.isdigit() and self.api.showing_buttons and 1 <= int(line) <= len(self.api.buttons):
             _label, data, message_id = self.api.buttons[int(line) - 1]
             return {
                 "update_id": update_id,
@@ -163,6 +171,11 @@ class ConsoleChat:
         await self.application.process_update(update)
 
 
+def console_log_path(settings: Settings) -> Path:
+    """Where the console chat logs (beside the database), so log lines stay out of the chat."""
+    return settings.db_path.parent / "console.log"
+
+
 def console_settings(settings: Settings) -> Settings:
     """The person at the terminal owns the bot, so the console user is an admin."""
     return dataclasses.replace(settings, admins=settings.admins | {CONSOLE_CHAT_ID})
@@ -187,6 +200,9 @@ async def _run(settings: Settings, lines: list[str] | None, out: TextIO, interac
                 out.flush()
             raw = await loop.run_in_executor(None, sys.stdin.readline)
             if raw == "":
+                if interactive:
+                    out.write("\n")  # Ctrl-D: the shell prompt starts on a line of its own
+                    out.flush()
                 break
             line = raw.strip()
             if line:
@@ -200,7 +216,10 @@ def run_console(settings: Settings, out: TextIO = sys.stdout) -> None:
     """Interactive (or piped) chat on standard input until end of input."""
     interactive = sys.stdin.isatty()
     if interactive:
-        out.write("newsbot console — type /help; a number presses a button; Ctrl-D quits.\n\n")
+        out.write(
+            "newsbot console — type /help; a number presses a button; Ctrl-D quits.\n"
+            f"(Log: {console_log_path(settings)})\n\n"
+        )
     asyncio.run(_run(settings, None, out, interactive))
 
 

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 _TOKEN_SHAPE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,100}")
 
@@ -62,9 +63,14 @@ class JsonFormatter(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def configure_logging(level: str, token: str | None, log_format: str = "text") -> None:
-    """One line per record on stderr (text or JSON); chatty HTTP libraries only above INFO."""
-    handler = logging.StreamHandler()
+def configure_logging(
+    level: str, token: str | None, log_format: str = "text", path: Path | None = None
+) -> None:
+    """One line per record (text or JSON) on stderr, or appended to ``path`` (the console chat
+    keeps its terminal for the chat); chatty HTTP libraries only above INFO."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler()
     formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     handler.setFormatter(formatter)
     handler.addFilter(RedactTokenFilter(token))

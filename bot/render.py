@@ -144,3 +144,8 @@ def button_rows(
 ) -> list[list[tuple[str, str]]]:
     """Lay (label, data) pairs out in rows of ``per_row``."""
     return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+def page_range(offset: int, shown: int, total: int, noun: str) -> str:
+    """'items 6–9 of 9': where a page of a longer list starts and ends."""
+    return f"{noun} {offset + 1}–{offset + shown} of {total}" if shown else f"{total} {noun}"

@@ -308,13 +308,40 @@ class _NameIndex:
             positions = sorted(found)
             names = [self.names[i] for i in positions]
         matches = process.extract(
-            needle, names, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=cutoff
+            needle,
+            names,
+            scorer=fuzz.WRatio,
+            processor=None,
+            limit=limit * 4,
+            score_cutoff=cutoff,
         )
         hits = []
+        query_words = needle.split()
         for _, score, i in matches:
+            if not shares_a_word(query_words, names[i].split()):
+                continue
             item_id, name = self.items[positions[i]]
             hits.append(NamedHit(item_id, name, score))
-        return hits
+        return hits[:limit]
+
+
+#: A query word matches a name word at this ``ratio`` (one typo in a five-letter word).
+WORD_MATCH = 75.0
+
+
+def shares_a_word(query_words: Sequence[str], name_words: Sequence[str]) -> bool:
+    """Whether some word of the query is a word of the name, spelt a little wrong or cut short
+    (at least three letters): ``ushakof`` is Ushakov, ``nasa`` is not Jonas."""
+    for word in query_words:
+        for name_word in name_words:
+            if word == name_word or (len(word) >= 3 and name_word.startswith(word)):
+                return True
+            if (
+                min(len(word), len(name_word)) >= 4
+                and fuzz.ratio(word, name_word, processor=None) >= WORD_MATCH
+            ):
+                return True
+    return False
 
 
 class _Vocabulary:
@@ -406,6 +433,9 @@ class SearchIndex:
         self._attach_vocabulary_table()
         self._people = _NameIndex()
         self._topics = _NameIndex()
+        self._speakers = _NameIndex()
+        self._speaker_names: set[str] = set()
+        self._speakers_to = 0  # quotes up to this id are in ``_speakers``
         self._vocabulary = _Vocabulary()
         self._vocabulary_read = threading.Event()
         #: Recent answers: (query, store version) -> (floor, depth, hits), and for /search
@@ -428,6 +458,7 @@ class SearchIndex:
         with self._lock:
             self._people = _NameIndex()
             self._topics = _NameIndex()
+            self._speakers, self._speaker_names, self._speakers_to = _NameIndex(), set(), 0
             self._counted = None
             self._vocabulary = _Vocabulary()
         self.refresh()
@@ -933,6 +964,23 @@ class SearchIndex:
     def people(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
         return self._current(self._people, "people").search(query, limit, cutoff)
+
+    def speakers(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
+        """Speakers with no person row (organisations), by name; a hit's id is the speaker's
+        first quote."""
+        cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
+        top = self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
+        with self._lock:
+            if top < self._speakers_to:  # quotes were removed: start again
+                self._speakers, self._speaker_names, self._speakers_to = _NameIndex(), set(), 0
+            if top != self._speakers_to:
+                found = self.store.articles.unattached_speakers(self._speakers_to)
+                new = [(i, name) for i, name in found if name not in self._speaker_names]
+                self._speaker_names.update(name for _, name in new)
+                self._speakers.add(new)
+                self._speakers_to = top
+            index = self._speakers
+        return index.search(query, limit, cutoff)
 
     def topics(self, query: str, limit: int = 5, cutoff: float | None = None) -> list[NamedHit]:
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff

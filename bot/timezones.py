@@ -1,4 +1,4 @@
-"""Turning what a subscriber types into a timezone: IANA names, UTC offsets, loose city names.
+"""Turning what a subscriber types into a timezone: IANA names, UTC offsets, cities, countries.
 
 Subscriptions store the zone's *name* (an IANA key such as ``Europe/Berlin`` or a fixed offset
 written ``UTC+03:00``) so the database stays readable and :func:`zone` rebuilds the tzinfo;
@@ -13,52 +13,10 @@ from datetime import timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from rapidfuzz import fuzz, process
+from bot import places
+from bot.places import Choice
 
 _OFFSET_RE = re.compile(r"^(?:utc|gmt|z)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
-_CITY_CUTOFF = 88.0
-
-#: Places people type that are not the last part of an IANA name.
-_ALIASES: dict[str, str] = {
-    "nyc": "America/New_York",
-    "washington": "America/New_York",
-    "boston": "America/New_York",
-    "miami": "America/New_York",
-    "atlanta": "America/New_York",
-    "san francisco": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "la": "America/Los_Angeles",
-    "houston": "America/Chicago",
-    "dallas": "America/Chicago",
-    "beijing": "Asia/Shanghai",
-    "hong kong": "Asia/Hong_Kong",
-    "delhi": "Asia/Kolkata",
-    "new delhi": "Asia/Kolkata",
-    "mumbai": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "kiev": "Europe/Kyiv",
-    "munich": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "cologne": "Europe/Berlin",
-    "st petersburg": "Europe/Moscow",
-    "saint petersburg": "Europe/Moscow",
-    "milan": "Europe/Rome",
-    "barcelona": "Europe/Madrid",
-    "geneva": "Europe/Zurich",
-    "osaka": "Asia/Tokyo",
-    "abu dhabi": "Asia/Dubai",
-    "tel aviv": "Asia/Jerusalem",
-    "sao paulo": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo",
-    "toronto": "America/Toronto",
-    "montreal": "America/Toronto",
-    "vancouver": "America/Vancouver",
-    "sydney": "Australia/Sydney",
-    "melbourne": "Australia/Melbourne",
-    "utc": "UTC",
-    "gmt": "UTC",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,29 +27,15 @@ class Zone:
     tzinfo: tzinfo
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
-
-
 @lru_cache(maxsize=1)
 def _iana_by_key() -> dict[str, str]:
-    """Lower-cased IANA key -> canonical key (``europe/berlin`` -> ``Europe/Berlin``)."""
-    return {name.casefold(): name for name in available_timezones()}
+    """Lower-cased IANA key -> canonical key (``europe/berlin`` -> ``Europe/Berlin``).
 
-
-@lru_cache(maxsize=1)
-def _cities() -> tuple[list[str], list[str]]:
-    """(typed form, IANA key) pairs for city matching: last IANA part plus the aliases."""
-    places: dict[str, str] = {}
-    for name in sorted(available_timezones()):
-        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")):
-            continue
-        places.setdefault(_normalise(name.rsplit("/", 1)[1]), name)
-    iana = _iana_by_key()
-    for alias, target in _ALIASES.items():
-        if target.casefold() in iana:
-            places[alias] = iana[target.casefold()]
-    return list(places), list(places.values())
+    Old single-word links (``Singapore``, ``Japan``, ``Portugal``) are left to the places
+    table, which knows their current zones; abbreviations (``CET``, ``EST5EDT``) stay."""
+    return {
+        name.casefold(): name for name in available_timezones() if "/" in name or name.isupper()
+    }
 
 
 def offset_name(minutes: int) -> str:
@@ -125,28 +69,41 @@ def zone(name: str) -> tzinfo:
         raise ValueError(f"unknown timezone {name!r}") from None
 
 
-def resolve(text: str) -> Zone | None:
-    """Best timezone for what was typed (``Europe/Berlin``, ``UTC+3``, ``berlin``), else None."""
+def iana(text: str) -> Zone | None:
+    """A UTC offset or an IANA name, typed in any case (``utc+3``, ``europe/berlin``)."""
     typed = " ".join(text.split())
     if not typed or len(typed) > 64:
         return None
     if (offset := _parse_offset(typed)) is not None:
         return offset
-    key = typed.replace(" ", "_").casefold()
-    if (canonical := _iana_by_key().get(key)) is not None:
+    if (canonical := _iana_by_key().get(typed.replace(" ", "_").casefold())) is not None:
         return Zone(canonical, ZoneInfo(canonical))
-    names, targets = _cities()
-    match = process.extractOne(
-        _normalise(typed), names, scorer=fuzz.ratio, processor=None, score_cutoff=_CITY_CUTOFF
-    )
-    if match is None:
-        return None
-    target = targets[match[2]]
-    return Zone(target, ZoneInfo(target))
+    return None
 
 
-def suggestions(text: str, limit: int = 3) -> list[str]:
-    """Close IANA names for a zone we could not resolve, to put in the correction."""
-    names, targets = _cities()
-    found = process.extract(_normalise(text), names, scorer=fuzz.WRatio, limit=limit * 3)
-    return list(dict.fromkeys(targets[index] for _, score, index in found if score >= 60))[:limit]
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a typed zone or place means: one ``zone``, or ``choices`` to ask about (close
+    spellings when ``guessed``), or neither (unknown)."""
+
+    zone: Zone | None = None
+    choices: tuple[Choice, ...] = ()
+    guessed: bool = False
+
+
+def lookup(text: str) -> Lookup:
+    """An offset, an IANA name, a city (with its country or US state when ambiguous) or a
+    country; never a guess taken silently."""
+    if (exact := iana(text)) is not None:
+        return Lookup(exact)
+    if len(text) > 64:
+        return Lookup()
+    found = places.find(text)
+    if found.zone is not None:
+        return Lookup(Zone(found.zone, ZoneInfo(found.zone)))
+    return Lookup(choices=found.choices, guessed=found.guessed)
+
+
+def resolve(text: str) -> Zone | None:
+    """The one timezone ``text`` names (``Europe/Berlin``, ``UTC+3``, ``berlin``), else None."""
+    return lookup(text).zone

@@ -5,20 +5,53 @@ Shared by the chat handlers and the daily briefing so a quote reads the same eve
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.render import clip, esc, highlight
+from bot.render import MAX_QUOTE_CHARS, clip, esc, highlight
 
 #: Some archives have no headline, so the "title" is a whole lead sentence: keep lists scannable.
 TITLE_CHARS = 110
+
+
+#: A role that begins with a possessive ("mission's chief engineer") lost its article.
+_POSSESSIVE_START = re.compile(r"^[a-z][\w-]*['’]s\b")
+#: A quote's words broken across paragraphs: the next paragraph reopens the quote.
+_PARAGRAPH_REOPEN = re.compile(r"\s*\n\s*\n\s*[\"“]\s*")
+_TRAILING_MARKS = " \t\n,;:-–—"
+
+
+def role_text(role: str | None) -> str:
+    """A role as it reads after a name: 'mission's chief engineer' keeps its 'the'."""
+    role = " ".join((role or "").split())
+    return f"the {role}" if _POSSESSIVE_START.match(role) else role
+
+
+def tidy_quote(text: str) -> str:
+    """A quote as it reads on its own: no comma or colon left from the sentence it was cut
+    from, no quote mark left open by a paragraph break, no stray unmatched quote marks."""
+    text = _PARAGRAPH_REOPEN.sub(" ", text or "")
+    text = " ".join(text.split())
+    if text.count('"') % 2:
+        text = text.replace('"', "")
+    if text.count("“") != text.count("”"):
+        text = text.replace("“", "").replace("”", "")
+    return text.strip(_TRAILING_MARKS).strip()
+
+
+def listable(quote: dict[str, Any]) -> bool:
+    """Whether a quote is worth listing: a single scare-quoted word ('comprehensive') is the
+    writer's emphasis, not something the speaker is quoted as saying."""
+    text = tidy_quote(quote.get("text") or "")
+    return bool(text) and not (quote.get("kind") == "partial" and len(text.split()) < 2)
 
 
 def speaker_line(quote: dict[str, Any]) -> str:
     name = quote.get("speaker")
     if not name:
         return "🗣 <i>Speaker not named in the article</i>"
-    role = quote.get("speaker_role")
+    role = role_text(quote.get("speaker_role"))
     return f"🗣 <b>{esc(name)}</b>" + (f", <i>{esc(role)}</i>" if role else "")
 
 
@@ -32,7 +65,12 @@ def source_line(article: dict[str, Any]) -> str:
 
 
 def quote_text(quote: dict[str, Any], span: tuple[int, int] | None = None) -> str:
-    body = highlight(quote["text"], span)
+    """The quote in marks (matched words bold); tidied when no span points into it."""
+    if span:
+        text = quote["text"].rstrip(_TRAILING_MARKS)
+        body = highlight(text if span[1] <= len(text) else quote["text"], span)
+    else:
+        body = esc(clip(tidy_quote(quote["text"]), MAX_QUOTE_CHARS))
     if quote.get("kind") == "indirect":
         return f"{body} <i>(reported speech)</i>"
     return f"“{body}”"
@@ -43,8 +81,9 @@ def quote_block(quote: dict[str, Any], span: tuple[int, int] | None = None) -> s
     return "\n".join([speaker_line(quote), quote_text(quote, span), source_line(quote)])
 
 
-def article_line(article: dict[str, Any], index: int | None = None) -> str:
-    number = f"{index}. " if index is not None else ""
+def article_line(article: dict[str, Any]) -> str:
+    """'#12 <b>Title</b>' and its date, source and quotes: 12 is what ``/article 12`` opens."""
+    number = f"#{article['id']} "
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
     quotes = article.get("n_quotes") or 0
     counted = f"{quotes} quote{'s' if quotes != 1 else ''}" if quotes else ""
@@ -98,12 +137,12 @@ def article_block(
     if summary and " ".join(summary.split()) != " ".join(article["title"].split()):
         lines.append("")
         lines.append(esc(clip(article["summary"], 600)))
-    direct = [q for q in quotes if q.get("kind") != "indirect"]
+    direct = [q for q in quotes if q.get("kind") != "indirect" and listable(q)]
     if direct:
         lines.append("")
         for quote in direct[:max_quotes]:
             who = esc(quote.get("speaker") or "unnamed speaker")
-            lines.append(f"“{esc(clip(quote['text'], 300))}” — <i>{who}</i>")
+            lines.append(f"“{esc(clip(tidy_quote(quote['text']), 300))}” — <i>{who}</i>")
     if topics:
         lines.append("")
         lines.append("🏷 " + ", ".join(esc(t) for t in topics))

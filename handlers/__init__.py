@@ -20,6 +20,7 @@ from handlers import (
     articles,
     fallback,
     forget,
+    questions,
     quotes,
     start,
     subscribe,
@@ -37,12 +38,19 @@ def register(application: Application) -> None:
     application.add_handler(
         MessageHandler(filters.UpdateType.CHANNEL_POSTS, fallback.ignore), group=-2
     )
+    # An edited message was answered when it was sent: a corrected command is not run again.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE, fallback.ignore), group=-2
+    )
     application.add_handler(TypeHandler(Update, fallback.track_chat), group=-1)
     application.add_handler(CommandHandler("start", start.start))
     application.add_handler(CommandHandler("help", start.help_command))
     application.add_handler(CommandHandler(["who", "whosaid"], who_said.who_said))
     application.add_handler(
-        MessageHandler(filters.TEXT & filters.Regex(r"(?i)^\s*who\s+said\b"), who_said.who_said)
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & filters.Regex(r"(?i)^\s*who\s+said\b"),
+            who_said.who_said,
+        )
     )
     application.add_handler(CommandHandler("quotes", quotes.quotes))
     application.add_handler(CommandHandler("topics", topics.topics))
@@ -54,6 +62,9 @@ def register(application: Application) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(quotes.person_button, pattern=f"^{quotes.PERSON_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(quotes.speaker_button, pattern=f"^{quotes.SPEAKER_PREFIX}")
     )
     application.add_handler(
         CallbackQueryHandler(topics.topic_button, pattern=f"^{topics.TOPIC_PREFIX}")
@@ -71,15 +82,16 @@ def register(application: Application) -> None:
     briefing_settings.register(application)
     admin.register(application)
     forget.register(application)
+    questions.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)
 
 
 def add_fallbacks(application: Application, group: int = 0) -> None:
     """Catch-alls: registered last in the group, so every real handler is tried first."""
-    application.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command), group=group)
+    application.add_handler(MessageHandler(filters.COMMAND, questions.unknown_command), group=group)
     application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.plain_text), group=group
+        MessageHandler(filters.TEXT & ~filters.COMMAND, questions.question), group=group
     )
     application.add_handler(CallbackQueryHandler(fallback.stale_button), group=group)
     application.add_handler(

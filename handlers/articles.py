@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.render import clip, esc
+from bot.render import clip, esc, page_range
 from bot.views import article_block, article_line
 from handlers.common import (
     MAX_QUERY_CHARS,
@@ -19,6 +19,11 @@ from handlers.common import (
 PAGE = 5
 ARTICLE_PREFIX = "ar:"
 LATEST_PREFIX = "lt:"
+
+
+def open_hint(articles: list[dict]) -> str:
+    """Under a list of articles: the number shown is the one /article takes."""
+    return f"<i>Tap one, or open it by its number: /article {articles[0]['id']}</i>"
 
 
 def article_buttons(articles: list[dict]) -> list[list[tuple[str, str]]]:
@@ -50,10 +55,10 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update, [f"No article mentions “{esc(clip(words, 80))}”. Try other words or /topics."]
         )
         return
-    lines = [article_line(a, i + 1) for i, a in enumerate(articles)]
+    lines = [article_line(a) for a in articles]
     await reply(
         update,
-        [f"🔎 Articles for “{esc(clip(words, 80))}”", "\n\n".join(lines)],
+        [f"🔎 Articles for “{esc(clip(words, 80))}”", "\n\n".join(lines), open_hint(articles)],
         article_buttons(articles),
     )
 
@@ -64,11 +69,15 @@ def latest_page(svc, offset: int) -> tuple[list[str], list]:
         return ["No older articles. /latest shows the newest again."], []
     if not articles:
         return ["I have no articles yet."], []
-    lines = [article_line(a, offset + i + 1) for i, a in enumerate(articles)]
+    lines = [article_line(a) for a in articles]
     buttons = article_buttons(articles)
-    if offset + PAGE < svc.store.articles.count():
+    total = svc.store.articles.count()
+    if offset + PAGE < total:
         buttons.append([("Older", f"{LATEST_PREFIX}{offset + PAGE}")])
-    return ["🗞 <b>Latest articles</b>", "\n\n".join(lines)], buttons
+    header = "🗞 <b>Latest articles</b>"
+    if offset:
+        header += f" — {page_range(offset, len(articles), total, 'articles')}"
+    return [header, "\n\n".join(lines), open_hint(articles)], buttons
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,7 +94,17 @@ async def latest_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await answer_button(update, blocks, buttons)
 
 
+#: What may stand around an article number: '#12', '№12', '12.' all mean 12.
+_NUMBER_MARKS = "#№."
+
+
+def article_numbers(ref: str) -> list[int | None]:
+    """Each word of ``ref`` as an article number (None where a word is not one)."""
+    return [row_number(word.strip(_NUMBER_MARKS)) for word in ref.replace(",", " ").split()]
+
+
 async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/article N opens the article numbered N in /latest, /search, /topics and briefings."""
     svc = services(context)
     ref = argument_text(update)[:MAX_QUERY_CHARS]
     if not ref:
@@ -94,18 +113,36 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ["Which article? Give its number, e.g. <code>/article 1</code>, or see /latest."],
         )
         return
-    number = row_number(ref)
-    found = svc.store.articles.get(number) if number is not None else None
-    found = found or svc.store.articles.by_slug(ref)
-    if found is None:
-        ids = svc.search.articles(ref, limit=1)
-        found = svc.store.articles.get(ids[0]) if ids else None
-    if found is None:
+    numbers = article_numbers(ref)
+    if len(numbers) > 1 and all(n is not None for n in numbers):
+        found = [a for a in (svc.store.articles.get(n) for n in dict.fromkeys(numbers)) if a]
+        if found:
+            await reply(
+                update,
+                ["One article at a time: which one?"],
+                article_buttons(found[:PAGE]),
+            )
+            return
+    if len(numbers) == 1 and numbers[0] is not None:
+        if svc.store.articles.get(numbers[0]) is not None:
+            await reply(update, article_view(svc, numbers[0]))
+            return
         await reply(
-            update, [f"I have no article “{esc(clip(ref, 60))}”. See /latest for what I have."]
+            update, [f"I have no article {numbers[0]}. See /latest for the numbers I have."]
         )
         return
-    await reply(update, article_view(svc, found["id"]))
+    by_slug = svc.store.articles.by_slug(ref)
+    if by_slug is not None:
+        await reply(update, article_view(svc, by_slug["id"]))
+        return
+    await reply(
+        update,
+        [
+            f"I have no article “{esc(clip(ref, 60))}”: /article takes the number shown in "
+            "/latest, /search and /topics, e.g. <code>/article 2</code>. To look for words, "
+            f"try <code>/search {esc(clip(ref, 40))}</code>."
+        ],
+    )
 
 
 async def article_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -117,14 +117,16 @@ def _zone_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
 
 
 def _topic_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    # The main topics in their own order, then followed ones not among them: a button stays
+    # where it was when it is toggled, so a second tap lands on the same topic.
     followed = svc.store.subscriptions.followed(chat_id)
     followed_ids = {topic_id for topic_id, _ in followed}
-    choices = list(followed[:MAX_FOLLOWED_BUTTONS])
-    for topic in svc.store.articles.topic_counts(limit=MAX_TOPIC_BUTTONS * 2):
-        if len(choices) >= MAX_TOPIC_BUTTONS:
-            break
-        if topic["id"] not in followed_ids:
-            choices.append((topic["id"], topic["name"]))
+    choices = [
+        (topic["id"], topic["name"])
+        for topic in svc.store.articles.topic_counts(limit=MAX_TOPIC_BUTTONS)
+    ]
+    shown = {topic_id for topic_id, _ in choices}
+    choices += [t for t in followed if t[0] not in shown][:MAX_FOLLOWED_BUTTONS]
     buttons = [
         (("✅ " if topic_id in followed_ids else "") + clip(name, 28), f"{PREFIX}tp:{topic_id}")
         for topic_id, name in choices

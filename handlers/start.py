@@ -17,7 +17,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("search", "Find articles: /search <words>", "/search air defense"),
     ("latest", "The newest articles", "/latest"),
     ("article", "Read an article's summary: /article <id>", "/article 1"),
-    ("subscribe", "Daily briefing: /subscribe [HH:MM] [timezone]", "/subscribe 07:30 berlin"),
+    ("subscribe", "Daily briefing: /subscribe [time] [city or zone]", "/subscribe 7:30 berlin"),
     ("brief", "Your briefing right now", "/brief"),
     ("settings", "Briefing time, zone, topics, pause", "/settings"),
     ("follow", "Follow a topic in briefings: /follow <topic>", "/follow ukraine"),

@@ -8,32 +8,43 @@ change the briefing (:mod:`handlers.permissions`); anyone may read it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from rapidfuzz import fuzz, process
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
 from bot.briefings import briefing_for
-from bot.config import parse_clock
+from bot.clock_text import parse_time_of_day, split_time
 from bot.delivery import utc_now
 from bot.render import clip, esc
 from bot.services import Services
 from bot.store.subscriptions import Subscription
-from bot.timezones import Zone, resolve, suggestions, zone
-from handlers.common import MAX_QUERY_CHARS, argument_text, reply, services
+from bot.timezones import Choice, Zone, iana, lookup, zone
+from handlers.common import MAX_QUERY_CHARS, acknowledge, argument_text, reply, services
 from handlers.permissions import GROUP_ADMINS_ONLY, change_refusal, may_change_chat_settings
 
-#: Words and shapes that are an attempt at a time, so they get a time correction.
-_TIMEISH = re.compile(
-    r"^(?:\d.*|.*:.*|.*\d\s*(?:am|pm)|tomorrow|today|tonight|noon|midnight|morning|evening|now)$",
-    re.IGNORECASE,
-)
 TIME_HELP = (
-    "Please give the time as 24-hour <b>HH:MM</b>, for example <code>/subscribe 08:00</code> "
-    "or <code>/subscribe 20:30 Europe/Berlin</code>."
+    "Please give the time like <b>07:30</b>, <b>7.30</b>, <b>7:30pm</b> or <b>19h</b>, for "
+    "example <code>/subscribe 08:00</code> or <code>/subscribe 7pm berlin</code>."
 )
+#: Callback data of a zone chosen from a question: ``sz:<HHMM or ->:<zone name>``.
+ZONE_PREFIX = "sz:"
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeArgs:
+    """What /subscribe was given: a time and a zone (either may be missing), the places to
+    ask about when the zone is ambiguous, or a correction when the input was refused."""
+
+    clock: time | None = None
+    zone: Zone | None = None
+    choices: tuple[Choice, ...] = ()
+    correction: str | None = None
+    guessed: bool = False
+    typed: str = ""
 
 
 def chat_id_of(update: Update) -> int | None:
@@ -51,41 +62,91 @@ def next_line(svc: Services, subscription: Subscription) -> str:
     return f"Next one: {esc(local_moment(upcoming, subscription))}."
 
 
-def parse_subscribe_args(text: str) -> tuple[time | None, Zone | None, str | None]:
-    """(time, zone, correction): a correction means the input was refused as a whole."""
-    words = text.split()
-    clock: time | None = None
-    if words and _TIMEISH.match(words[0]):
-        clock = parse_clock(words[0])
-        if clock is None:
-            return None, None, f"I can't read “{esc(clip(words[0], 30))}” as a time. {TIME_HELP}"
-        words = words[1:]
-    if not words:
-        return clock, None, None
-    typed = " ".join(words)
-    found = resolve(typed)
-    if found is None:
-        close = suggestions(typed)
-        hint = f" Did you mean {', '.join(esc(z) for z in close)}?" if close else ""
-        return (
-            None,
-            None,
-            f"I don't know the timezone “{esc(clip(typed, 40))}”.{hint} Use a name like "
-            "<code>Europe/Berlin</code>, an offset like <code>UTC+3</code>, or a city "
-            "like <code>new york</code>.",
+def parse_subscribe_args(text: str) -> SubscribeArgs:
+    """The time (first or last, in any common form) and the place or zone (the other words)."""
+    whole = iana(text)
+    if whole is not None:  # 'UTC+05:30' is a zone, not a time
+        return SubscribeArgs(zone=whole)
+    clock, words, unreadable = split_time(text.split())
+    if unreadable is not None:
+        return SubscribeArgs(
+            correction=f"I can't read “{esc(clip(unreadable, 30))}” as a time. {TIME_HELP}"
         )
-    return clock, found, None
+    if not words:
+        return SubscribeArgs(clock=clock)
+    typed = " ".join(words)
+    found = lookup(typed)
+    if found.zone is not None:
+        return SubscribeArgs(clock=clock, zone=found.zone)
+    if found.choices:
+        return SubscribeArgs(clock, None, found.choices, guessed=found.guessed, typed=typed)
+    return SubscribeArgs(
+        correction=f"I don't know the timezone or place “{esc(clip(typed, 40))}”. Use a city "
+        "like <code>nairobi</code> (add the country if several share the name: "
+        "<code>san jose costa rica</code>), a country, a name like "
+        "<code>Europe/Berlin</code> or an offset like <code>UTC+3</code>."
+    )
+
+
+def zone_question(args: SubscribeArgs) -> tuple[str, list[list[tuple[str, str]]]]:
+    """Which of the places was meant, as buttons that subscribe with that place's zone."""
+    clock = args.clock.strftime("%H%M") if args.clock else "-"
+    typed = esc(clip(args.typed, 40))
+    if args.guessed:
+        text = f"I don't know a place called “{typed}”. Did you mean one of these?"
+    else:
+        text = (
+            f"Several places are called “{typed}”, in different timezones. Which one? "
+            "(Next time you can add the country, e.g. <code>/subscribe 8:00 london uk</code>.)"
+        )
+    buttons = []
+    for choice in args.choices:
+        data = f"{ZONE_PREFIX}{clock}:{choice.zone}"
+        if len(data.encode()) <= 64:
+            buttons.append([(clip(choice.label, 60), data)])
+    return text, buttons
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
     chat_id = chat_id_of(update)
     if chat_id is None or not await may_change_chat_settings(update, context):
         return
-    clock, found, correction = parse_subscribe_args(argument_text(update)[:MAX_QUERY_CHARS])
-    if correction:
-        await reply(update, [correction])
+    args = parse_subscribe_args(argument_text(update)[:MAX_QUERY_CHARS])
+    if args.correction:
+        await reply(update, [args.correction])
         return
+    if args.choices:
+        text, buttons = zone_question(args)
+        await reply(update, [text], buttons)
+        return
+    await confirm_subscription(update, context, chat_id, args.clock, args.zone)
+
+
+async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A place picked from the question: subscribe with its zone (and the time typed)."""
+    chat_id = chat_id_of(update)
+    payload = (update.callback_query.data or "")[len(ZONE_PREFIX) :]
+    clock_text, _, zone_name = payload.partition(":")
+    clock = None if clock_text == "-" else parse_time_of_day(clock_text)
+    found = iana(zone_name)
+    if chat_id is None or found is None or (clock is None and clock_text != "-"):
+        await acknowledge(update, "That button has expired.")
+        return
+    if not await may_change_chat_settings(update, context):
+        return
+    await acknowledge(update)
+    await confirm_subscription(update, context, chat_id, clock, found)
+
+
+async def confirm_subscription(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    clock: time | None,
+    found: Zone | None,
+) -> None:
+    """Subscribe (or update, or resume) and say so, with the next delivery."""
+    svc = services(context)
     current = svc.store.subscriptions.get(chat_id)
     default_clock = current.clock if current else svc.settings.digest_time
     default_tz = current.tz if current else getattr(svc.settings.timezone, "key", "UTC")
@@ -93,7 +154,12 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id, clock or default_clock, found.name if found else default_tz, utc_now()
     )
     scheduling.reschedule(context.application, chat_id)
-    verb = "You're subscribed" if current is None or not current.active else "Updated"
+    if current is None or not current.active:
+        verb = "You're subscribed"
+    elif current.paused:
+        verb = "Resumed (it was paused)"
+    else:
+        verb = "Updated"
     await reply(
         update,
         [
@@ -180,34 +246,47 @@ async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, blocks, briefing.buttons)
 
 
+def names_listed(text: str) -> list[str]:
+    """'energy, space' or 'energy; space' -> ['energy', 'space'] (one name when no list)."""
+    return list(dict.fromkeys(part.strip() for part in re.split(r"[,;]", text) if part.strip()))
+
+
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
     name = argument_text(update)[:MAX_QUERY_CHARS]
     if chat_id is None or not await may_change_chat_settings(update, context):
         return
-    if not name:
+    names = names_listed(name)
+    if not names:
         await reply(
             update, ["Which topic? For example <code>/follow ukraine</code>; /topics lists them."]
         )
         return
+    lines = [follow_one(svc, chat_id, each) for each in names[:MAX_FOLLOWED_AT_ONCE]]
+    if len(names) > MAX_FOLLOWED_AT_ONCE:
+        lines.append(f"(Only the first {MAX_FOLLOWED_AT_ONCE} at a time.)")
+    subscription = svc.store.subscriptions.get(chat_id)
+    if subscription is None or not subscription.active:
+        lines.append("Start a daily briefing with /subscribe.")
+    await reply(update, ["\n".join(lines)])
+
+
+#: Topics one /follow takes from a comma list.
+MAX_FOLLOWED_AT_ONCE = 10
+
+
+def follow_one(svc: Services, chat_id: int, name: str) -> str:
+    """Follow the topic closest to ``name``; the line that says what happened."""
     hits = svc.search.topics(name, limit=1)
     if not hits:
         near = svc.search.topics(name, limit=3, cutoff=40)
         tip = f" Closest: {', '.join(esc(h.name) for h in near)}." if near else ""
-        await reply(update, [f"I don't know a topic like “{esc(clip(name, 60))}”.{tip}"])
-        return
+        return f"I don't know a topic like “{esc(clip(name, 60))}”.{tip}"
     topic = hits[0]
-    added = svc.store.subscriptions.follow(chat_id, topic.id, utc_now())
-    text = (
-        f"Following <b>{esc(topic.name)}</b>: your briefings put it first."
-        if added
-        else f"You already follow <b>{esc(topic.name)}</b>."
-    )
-    subscription = svc.store.subscriptions.get(chat_id)
-    if subscription is None or not subscription.active:
-        text += "\nStart a daily briefing with /subscribe."
-    await reply(update, [text])
+    if svc.store.subscriptions.follow(chat_id, topic.id, utc_now()):
+        return f"Following <b>{esc(topic.name)}</b>: your briefings put it first."
+    return f"You already follow <b>{esc(topic.name)}</b>."
 
 
 async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -258,6 +337,7 @@ async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("subscribe", subscribe))
+    application.add_handler(CallbackQueryHandler(zone_chosen, pattern=f"^{ZONE_PREFIX}"))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe))
     application.add_handler(CommandHandler("brief", brief))
     application.add_handler(CommandHandler("follow", follow))

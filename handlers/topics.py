@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.render import button_rows, clip, esc
+from bot.render import button_rows, clip, esc, page_range
 from bot.views import article_line
 from handlers.articles import article_buttons
 from handlers.common import (
@@ -28,7 +28,10 @@ def topic_page(svc, topic_id: int, offset: int = 0) -> tuple[list[str], list | N
     total = svc.store.articles.count_on_topic(topic_id)
     articles = svc.store.articles.articles_on_topic(topic_id, limit=PAGE, offset=offset)
     header = f"🏷 <b>{esc(topic['name'])}</b> — {total} article{'s' if total != 1 else ''}"
-    blocks = [header, "\n\n".join(article_line(a, offset + i + 1) for i, a in enumerate(articles))]
+    if offset:
+        shown = page_range(offset, len(articles), total, "articles")
+        header = f"🏷 <b>{esc(topic['name'])}</b> — {shown}"
+    blocks = [header, "\n\n".join(article_line(a) for a in articles)]
     rows = article_buttons(articles)
     if offset + PAGE < total:
         rows.append([("More", f"{TOPIC_PREFIX}{topic_id}:{offset + PAGE}")])

@@ -21,6 +21,7 @@ from handlers.common import (
     row_number,
     services,
 )
+from handlers.quotes import page_of, speaker_hits
 
 PAGE = 3
 MAX_RESULTS = 9
@@ -36,8 +37,38 @@ def query_from(update: Update) -> str:
     return text.strip().strip("?!.").strip().strip("\"'“”«»„")
 
 
+#: 'who said that?' points at a quote the bot cannot see: it asks which one instead.
+_POINTING = frozenset(
+    ["that", "it", "this", "so", "that quote", "this quote", "those words", "these words"]
+)
+ASK_WHICH = (
+    "Which quote? Send me a few of its words, for example:\n"
+    "<code>who said last ones to hang up</code>"
+)
+#: ``/who <name>`` is a name (not words of a quote) when a person matches it this well.
+NAME_SCORE = 90.0
+
+
+def names_a_speaker(svc, query: str):
+    """The person or organisation ``/who <query>`` names, if it is a name at all."""
+    if len(query.split()) > 4:
+        return None
+    hits = [*svc.search.people(query, limit=1), *speaker_hits(svc, query, 1)]
+    hits = [h for h in hits if h.score >= NAME_SCORE]
+    return max(hits, key=lambda h: h.score) if hits else None
+
+
 async def who_said(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_from(update)
+    said = bool(_LEADING_SAID.match(argument_text(update)))
+    if query.casefold() in _POINTING:
+        await reply(update, [ASK_WHICH])
+        return
+    if query and not said and (speaker := names_a_speaker(services(context), query)):
+        blocks, buttons = page_of(services(context), speaker, 0)
+        tip = f"<i>Looking for a quote? <code>/who said {esc(clip(query, 40))}</code></i>"
+        await reply(update, [*blocks, tip], buttons)
+        return
     if not query:
         await reply(
             update,

@@ -102,13 +102,13 @@ def test_a_story_shows_headline_sentence_quote_with_speaker_topics_and_a_button(
         quotes=[("The grid held up better than anyone expected this week.", "Marta Ibanez")],
     )
     briefing = briefing_for(store, None, DAY, NOW)
-    assert "<b>1. Story full</b>" in briefing.text
+    assert f"<b>#{article} Story full</b>" in briefing.text
     assert "“The grid held up better than anyone expected this week.” — <i>Marta Ibanez</i>" in (
         briefing.text
     )
     assert "🏷 Energy" in briefing.text
     assert "Monday, 2 June 2025" in briefing.text
-    assert briefing.buttons == [[("1. Story full", f"ar:{article}")]]
+    assert briefing.buttons == [[(f"#{article} Story full", f"ar:{article}")]]
     parse_html(briefing.text)  # valid Telegram HTML
 
 
@@ -166,7 +166,7 @@ def test_newsbot_brief_prints_the_briefing(tmp_path, monkeypatch, capsys) -> Non
     store.close()
     assert cli_main(["brief", "--chat", "5"]) == 0
     out = capsys.readouterr().out
-    assert "Your briefing" in out and "1. Printed story" in out and "(ar:" in out
+    assert "Your briefing" in out and "#1 Printed story" in out and "(ar:" in out
     assert cli_main(["brief", "--date", "2020-01-01"]) == 0
     assert "Wednesday, 1 January 2020" in capsys.readouterr().out
     assert cli_main(["brief", "--date", "01/02/2020"]) == 2

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, SEEDS
 
 SEED = SEEDS / "000_ebf8c23c351aad17.txt"
@@ -100,3 +102,32 @@ def test_corrupt_database_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "news.db" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_console_logs_to_its_log_and_a_number_is_a_press_only_after_buttons(
+    tmp_path: Path,
+) -> None:
+    result = newsbot("console", stdin="/topics\n/help\n1\n/topics\n1\n", cwd=tmp_path)
+    assert result.returncode == 0
+    assert " INFO " not in result.stdout + result.stderr  # start-up lines went to the log
+    assert (tmp_path / "console.log").read_text().strip()
+    after_help = result.stdout.split("Commands", 1)[1]
+    assert "I answer questions about the news" in after_help  # '1' was a message
+    pressed = after_help.rsplit("Main topics", 1)[1]
+    assert "🏷" in pressed and " article" in pressed  # after /topics, '1' pressed a button
+
+
+def test_ctrl_d_in_the_interactive_console_ends_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import io
+
+    from bot.config import Settings
+    from bot.console import _run
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # end of input at the first prompt
+    out = io.StringIO()
+    settings = Settings(db_path=tmp_path / "news.db", seeds_dir=SEEDS)
+    asyncio.run(_run(settings, None, out, interactive=True))
+    assert out.getvalue().endswith("you> \n")

@@ -98,3 +98,25 @@ def test_token_is_not_in_repr() -> None:
 def test_contact_is_a_url_or_an_email_address(contact: str) -> None:
     assert load_settings({"NEWSBOT_CONTACT": contact}, env_file=None).contact == contact
     assert load_settings({}, env_file=None).contact is None
+
+
+@pytest.mark.parametrize(
+    ("value", "zone"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("nairobi", "Africa/Nairobi"),
+        ("San José, Costa Rica", "America/Costa_Rica"),
+        ("germany", "Europe/Berlin"),
+        ("UTC+3", "Etc/GMT-3"),
+        ("utc", "UTC"),
+    ],
+)
+def test_the_default_timezone_takes_the_names_subscribe_takes(value: str, zone: str) -> None:
+    assert str(load_settings({"NEWSBOT_TIMEZONE": value}, env_file=None).timezone) == zone
+
+
+@pytest.mark.parametrize(("value", "expected"), [("london", "America/Toronto"), ("berln", "IANA")])
+def test_an_ambiguous_or_misspelt_default_timezone_is_refused(value: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings({"NEWSBOT_TIMEZONE": value}, env_file=None)
+    assert "NEWSBOT_TIMEZONE" in str(error.value) and expected in str(error.value)

@@ -3,7 +3,7 @@
 Through the real Application and the local Bot API server: the subscription (and its daily
 job), followed topics, the delivery log and the chat's row go in one transaction; Cancel
 keeps everything; in a group only its admins may confirm. Group rows never name the last
-speaker, and migration 14 clears the names old stores kept.
+speaker, and migration 15 clears the names old stores kept.
 """
 
 from __future__ import annotations
@@ -125,9 +125,9 @@ async def test_a_group_row_does_not_keep_the_last_speakers_name(bot: Bot) -> Non
     assert rows[USER][1] == "Bob"  # a private chat's own user, whom the bot greets
 
 
-def test_migration_14_clears_the_names_old_group_rows_kept(tmp_path: Path) -> None:
+def test_migration_15_clears_the_names_old_group_rows_kept(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with store_before(path, "_v14_group_rows_without_a_speakers_name") as old, old.db.conn:
+    with store_before(path, "_v15_group_rows_without_a_speakers_name") as old, old.db.conn:
         old.db.execute(
             "insert into chats (id, type, username, first_name, first_seen, last_seen) "
             "values (-100, 'supergroup', 'alice', 'Alice', 'x', 'x'), "

@@ -24,8 +24,8 @@ def test_a_web_url_is_linked_with_its_quotes_escaped() -> None:
 
 
 def test_an_article_line_without_date_or_source_has_no_stray_separator() -> None:
-    line = article_line({"title": "Headline", "n_quotes": 2}, 1)
-    assert line == "1. <b>Headline</b>\n2 quotes"
+    line = article_line({"id": 1, "title": "Headline", "n_quotes": 2})
+    assert line == "#1 <b>Headline</b>\n2 quotes"
 
 
 @pytest.mark.parametrize("label", ["", " ", "\u200b", "\u202e\u200f", "\x00"])

@@ -515,6 +515,52 @@ class ArticleStore:
             ).fetchone()[0],
         )
 
+    def unattached_speakers(self, after_quote_id: int = 0) -> list[tuple[int, str]]:
+        """(first quote id, name) of speakers quoted after ``after_quote_id`` that no person
+        row stands for (organisations: 'NBC News'), through their index."""
+        return [
+            (row[0], row[1])
+            for row in self.db.execute(
+                "select min(id), speaker from quotes indexed by quotes_unattached_speaker "
+                "where person_id is null and speaker is not null and id > ? group by speaker",
+                [after_quote_id],
+            )
+        ]
+
+    def quotes_by_speaker(self, speaker: str, limit: int = 5, offset: int = 0) -> list[dict]:
+        """A page of what a speaker without a person row said (see ``unattached_speakers``)."""
+        return list(
+            self.db.query(
+                "select q.*, a.title, a.date from quotes q indexed by quotes_unattached_speaker "
+                "join articles a on a.id = q.article_id "
+                "where q.person_id is null and q.speaker = ? "
+                "order by (q.kind is 'indirect'), a.date desc, a.id desc, q.id limit ? offset ?",
+                [speaker, limit, offset],
+            )
+        )
+
+    def speaker_quote_count(self, speaker: str) -> int:
+        return self.db.execute(
+            "select count(*) from quotes indexed by quotes_unattached_speaker "
+            "where person_id is null and speaker = ?",
+            [speaker],
+        ).fetchone()[0]
+
+    def people_with_role_words(self, words: list[str], limit: int = 3) -> list[dict[str, Any]]:
+        """People whose role holds one of ``words`` as a whole word ('nasa' in 'NASA
+        Administrator'), most quoted first; for a name /quotes does not know."""
+        wanted = {w.casefold() for w in words if len(w) >= 3}
+        if not wanted:
+            return []
+        clause = " or ".join("p.role like ?" for _ in wanted)
+        rows = self.db.query(
+            f"select p.id, p.name, p.role from people p where {clause} limit 200",
+            [f"%{w}%" for w in wanted],
+        )
+        found = [r for r in rows if wanted & set(re.findall(r"\w+", (r["role"] or "").casefold()))]
+        found.sort(key=lambda r: -self.person_quote_count(r["id"]))
+        return found[:limit]
+
     def person(self, person_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select p.* from people p where p.id = ?", [person_id]))
         if not rows:

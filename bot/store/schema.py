@@ -263,7 +263,19 @@ def _v13_full_text_pending_terms_of_a_run(db: Database) -> None:
         )
 
 
-def _v14_group_rows_without_a_speakers_name(db: Database) -> None:
+Migration = Callable[[Database], None]
+
+
+def _v14_speakers_without_a_person(db: Database) -> None:
+    """Quotes of speakers the parser keeps no person for (organisations such as 'NBC News'),
+    by speaker name: /quotes finds them as it finds people."""
+    db.execute(
+        "create index if not exists quotes_unattached_speaker on quotes (speaker, id) "
+        "where person_id is null and speaker is not null"
+    )
+
+
+def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
     """Groups' and channels' rows forget the name of whoever wrote in them last (kept since
     migration 1); only a private chat's row names its user."""
     db.execute(
@@ -271,8 +283,6 @@ def _v14_group_rows_without_a_speakers_name(db: Database) -> None:
         "where type != 'private' and (username is not null or first_name is not null)"
     )
 
-
-Migration = Callable[[Database], None]
 
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
@@ -289,7 +299,8 @@ MIGRATIONS: list[Migration] = [
     _v11_article_search_reindexed_on_title_and_body,
     _v12_paragraphs_in_the_article_row,
     _v13_full_text_pending_terms_of_a_run,
-    _v14_group_rows_without_a_speakers_name,
+    _v14_speakers_without_a_person,
+    _v15_group_rows_without_a_speakers_name,
 ]
 
 

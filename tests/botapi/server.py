@@ -758,6 +758,23 @@ class BotApiServer:
             self._messages[(chat_id, message["message_id"])] = message
             return self._queue_update(kind, copy.deepcopy(message))
 
+    def push_edit(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """Queue an ``edited_message``: the user corrected the text of a message they sent."""
+        if not text:
+            raise ValueError("Telegram never delivers an empty text message")
+        with self._lock:
+            stored = self._messages.get((chat_id, message_id))
+            if stored is None or stored.get("from", {}).get("id") == self.bot_user["id"]:
+                raise ValueError(f"no message {message_id} from the user in chat {chat_id}")
+            stored["text"] = text
+            stored["edit_date"] = int(self._clock())
+            entities = _detect_commands(text)
+            if entities:
+                stored["entities"] = entities
+            else:
+                stored.pop("entities", None)
+            return self._queue_update("edited_message", copy.deepcopy(stored))
+
     def _origin(self, source: int | str | dict[str, Any], date: int) -> dict[str, Any]:
         if isinstance(source, bool):
             raise TypeError("forward_from must be an id, a user/chat dict or a name")
