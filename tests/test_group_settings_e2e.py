@@ -243,7 +243,11 @@ async def test_a_member_may_still_turn_the_settings_pages_and_ask_for_the_briefi
     [menu] = await bot.say(GROUP, "/settings", MEMBER)
     for page, heading in (("st:time", "When should"), ("st:home", "briefing settings")):
         assert await bot.press(menu, page, MEMBER) is None
-        assert heading in bot.api.message(GROUP, menu.message_id)["text"]
+        # The press is answered before the menu is redrawn: wait for the redraw.
+        await bot.api.wait_for(
+            lambda m, h=heading: m.is_edit and m.message_id == menu.message_id and h in m.text,
+            chat_id=GROUP,
+        )
     sent = len(bot.api.sent(GROUP))
     assert await bot.press(menu, "st:now", MEMBER) == "Here it comes"
     await bot.api.wait_for(sent + 1, chat_id=GROUP)
