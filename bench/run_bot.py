@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--no-rate-limit", action="store_true")
     args = parser.parse_args()
     settings = load_settings()
-    configure_logging(settings.log_level, settings.token)
+    configure_logging(settings.log_level, settings.token, settings.log_format)
     services = Services.start(settings)
     try:
         application = build_application(

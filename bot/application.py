@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 from telegram.request import BaseRequest
 
+from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer
 from bot.scheduling import start_briefings, stop_briefings
@@ -132,6 +133,8 @@ def build_application(
         )
     application = builder.build()
     application.bot_data["services"] = services
+    if settings.error_chat is not None:
+        application.bot_data[REPORTER] = ErrorReporter(settings.error_chat, token)
     register(application)
     schedule_feed_jobs(application)
     watch_store(application)

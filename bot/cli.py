@@ -1,4 +1,4 @@
-"""The ``newsbot`` command line: run, console, ask, ingest, parse.
+"""The ``newsbot`` command line: run, console, ask, ingest, parse, feeds, brief, health.
 
 Errors a user can fix (a bad setting, a broken database file) end in one line and exit code 2,
 never a traceback.
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 from bot.feeds.cli import add_feeds_parser, cmd_feeds
 from bot.logging_setup import configure_logging
@@ -32,24 +33,54 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from telegram import Update
 
     from bot.application import build_application
+    from bot.health import schedule_heartbeat
     from bot.services import Services
 
     services = Services.start(settings)
     try:
         application = build_application(services, token=settings.token)
-        log.info(
-            "polling %s for updates", settings.api_base_url.split("://", 1)[-1].split("/", 1)[0]
-        )
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        api_host = settings.api_base_url.split("://", 1)[-1].split("/", 1)[0]
+        if settings.webhook_url:
+            schedule_heartbeat(application, "webhook")
+            log.info(
+                "webhook mode: %s posts updates to %s (listening on %s:%d)",
+                api_host,
+                settings.webhook_url,
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            schedule_heartbeat(application, "polling")
+            log.info("polling %s for updates", api_host)
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
     finally:
         services.close()
     return 0
 
 
+def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 when the running bot's heartbeat is fresh, else 1: for HEALTHCHECK and monitors."""
+    from bot.health import check_heartbeat
+
+    healthy, line = check_heartbeat(settings.heartbeat_path)
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
+
+
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console import console_log_path, run_console
 
-    configure_logging(settings.log_level, settings.token, console_log_path(settings))
+    configure_logging(
+        settings.log_level, settings.token, settings.log_format, console_log_path(settings)
+    )
     run_console(settings)
     return 0
 
@@ -64,18 +95,20 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.feeds.cli import ingest_urls, is_url
     from bot.feeds.fetch import FetchPolicy
-    from bot.ingest import ingest_paths
+    from bot.ingest import ingest_paths, iter_article_files
+    from bot.progress import FileProgress
     from bot.store import Store
 
+    files = list(iter_article_files(Path(p) for p in args.paths if not is_url(p)))
+    urls = [p for p in args.paths if is_url(p)]
+    progress = FileProgress(len(files) + len(urls))
     store = Store.open(settings.db_path)
     try:
-        report = ingest_paths(store, [Path(p) for p in args.paths if not is_url(p)])
-        urls = [p for p in args.paths if is_url(p)]
-        ingest_urls(store, urls, FetchPolicy.from_settings(settings), report)
+        report = ingest_paths(store, files, progress)
+        ingest_urls(store, urls, FetchPolicy.from_settings(settings), report, progress)
     finally:
+        progress.close()
         store.close()
-    for name, reason in report.failed:
-        print(f"skipped {name}: {reason}", file=sys.stderr)
     print(report.summary())
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
@@ -141,8 +174,13 @@ def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command")
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="A Telegram bot for news briefings. Without a command: run.",
+        epilog="`newsbot COMMAND --help` tells more about a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (the console chat when no token is set)")
     sub.add_parser("console", help="chat with the bot in this terminal")
     ask = sub.add_parser("ask", help="send one message to the bot and print the reply")
@@ -160,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("brief", help="print the daily briefing a subscriber would get")
     brief.add_argument("--chat", type=int, help="the subscriber's chat id (default: a new one)")
     brief.add_argument("--date", help="briefing date, YYYY-MM-DD (default: today)")
+    sub.add_parser("health", help="exit 0 if the running bot is healthy (its heartbeat is fresh)")
     return parser
 
 
@@ -171,6 +210,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "parse": cmd_parse,
     "feeds": cmd_feeds,
     "brief": cmd_brief,
+    "health": cmd_health,
 }
 
 
@@ -182,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.token)
+    configure_logging(settings.log_level, settings.token, settings.log_format)
     try:
         return COMMANDS[command](settings, args)
     except StoreError as error:

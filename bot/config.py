@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -22,6 +22,10 @@ OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
+_LOG_FORMATS = {"text", "json"}
+# Telegram's own rule for setWebhook's secret_token.
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_WEBHOOK_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
 # What may stand in the User-Agent's "(+contact)": no spaces, parentheses or quotes.
 _CONTACT_URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s()<>\"\\]*)?$")
 _CONTACT_EMAIL_RE = re.compile(
@@ -51,6 +55,25 @@ class Settings:
     block_private_addresses: bool = True
     contact: str | None = None  # URL or e-mail for site owners, in the User-Agent
     log_level: str = "INFO"
+    log_format: str = "text"  # "json": one JSON object a line, for log collectors
+    #: Where unexpected errors are forwarded (a chat id), rate-limited; None: only the log.
+    error_chat: int | None = None
+    #: Webhook mode when set: Telegram posts updates to this public URL instead of polling.
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8080
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the local webhook server answers on: the public URL's own path."""
+        url = self.webhook_url or ""
+        return url.split("://", 1)[-1].partition("/")[2]
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """The file the running bot touches every few seconds (``newsbot health`` reads it)."""
+        return self.db_path.with_name(self.db_path.name + ".heartbeat")
 
     @property
     def api_file_url(self) -> str:
@@ -114,6 +137,37 @@ def _contact(raw: str) -> str:
     raise ConfigError(f"NEWSBOT_CONTACT must be an http(s) URL or an e-mail address, got {raw!r}")
 
 
+def _webhook(get: Callable[[str], str | None]) -> dict[str, object]:
+    """The webhook settings, checked together: a URL needs a secret, a secret needs a URL."""
+    url, secret = get("NEWSBOT_WEBHOOK_URL"), get("NEWSBOT_WEBHOOK_SECRET")
+    found: dict[str, object] = {}
+    if url is not None:
+        if not _WEBHOOK_URL_RE.match(url):
+            raise ConfigError(f"NEWSBOT_WEBHOOK_URL must be an http(s) URL, got {url!r}")
+        if secret is None:
+            raise ConfigError(
+                "NEWSBOT_WEBHOOK_SECRET must be set with NEWSBOT_WEBHOOK_URL "
+                "(1-256 characters: letters, digits, _ and -)"
+            )
+        found["webhook_url"] = url
+    if secret is not None:
+        if url is None:
+            raise ConfigError("NEWSBOT_WEBHOOK_SECRET is set but NEWSBOT_WEBHOOK_URL is not")
+        if not _WEBHOOK_SECRET_RE.match(secret):
+            raise ConfigError(
+                "NEWSBOT_WEBHOOK_SECRET must be 1-256 characters: letters, digits, _ and -"
+            )
+        found["webhook_secret"] = secret
+    if (listen := get("NEWSBOT_WEBHOOK_LISTEN")) is not None:
+        found["webhook_listen"] = listen
+    if (port := get("NEWSBOT_WEBHOOK_PORT")) is not None:
+        number = _positive_number("NEWSBOT_WEBHOOK_PORT", port, int)
+        if number > 65535:
+            raise ConfigError(f"NEWSBOT_WEBHOOK_PORT must be a port (1-65535), got {port!r}")
+        found["webhook_port"] = number
+    return found
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -170,6 +224,15 @@ def load_settings(
         kwargs["block_private_addresses"] = _flag("NEWSBOT_BLOCK_PRIVATE_ADDRESSES", raw)
     if (contact := get("NEWSBOT_CONTACT")) is not None:
         kwargs["contact"] = _contact(contact)
+    if (log_format := get("LOG_FORMAT")) is not None:
+        if log_format.lower() not in _LOG_FORMATS:
+            raise ConfigError(f"LOG_FORMAT must be text or json, got {log_format!r}")
+        kwargs["log_format"] = log_format.lower()
+    if (error_chat := get("NEWSBOT_ERROR_CHAT")) is not None:
+        if not re.fullmatch(r"-?\d{1,20}", error_chat):
+            raise ConfigError(f"NEWSBOT_ERROR_CHAT must be a Telegram chat id, got {error_chat!r}")
+        kwargs["error_chat"] = int(error_chat)
+    kwargs.update(_webhook(get))
     if (level := get("LOG_LEVEL")) is not None:
         if level.upper() not in _LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(sorted(_LOG_LEVELS))}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,33 +144,42 @@ def iter_article_files(paths: Iterable[Path], report: IngestReport) -> Iterable[
             yield path
 
 
-def ingest_paths(store: Store, paths: Iterable[Path]) -> IngestReport:
-    """Ingest files and folders; each failure is logged with the file's name and skipped.
+#: Told after each file: its name and why it was skipped (None when it was stored or unchanged).
+OnFile = Callable[[str, str | None], None]
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[Path], on_file: OnFile | None = None
+) -> IngestReport:
+    """Ingest files and folders; each failure is reported with the file's name and skipped.
 
     Files are read and parsed ``PARSE_AHEAD`` at a time, then saved (``ingest_batch``), and
     the saves are batched (``ArticleStore.batch``): a folder of articles is committed a few
-    dozen at a time, each article still whole or absent.
+    dozen at a time, each article still whole or absent. A failure goes to ``on_file`` when
+    one is given (the command line shows it once, beside its progress bar), else to the log.
     """
     report = IngestReport()
+    tell = on_file or log_skip
     with store.articles.batch():
         files = iter(iter_article_files(paths, report))
         while chunk := list(itertools.islice(files, PARSE_AHEAD)):
             readable: list[tuple[str, str, str | None]] = []
             for path in chunk:
-                text = _read_file(path, report)
+                text = _read_file(path, report, tell)
                 if text is not None:
                     readable.append((path.stem, text, str(path)))
             for (_slug, _text, name), result in zip(
                 readable, ingest_batch(store, readable), strict=True
             ):
                 if isinstance(result, IngestError):
-                    _skip(report, name, str(result))
+                    _skip(report, tell, name, str(result))
                 else:
                     report.record(name, result)
+                    tell(name, None)
     return report
 
 
-def _read_file(path: Path, report: IngestReport) -> str | None:
+def _read_file(path: Path, report: IngestReport, tell: OnFile) -> str | None:
     """The text of an article file, or None once the reason it cannot be read is reported."""
     name = str(path)
     try:
@@ -182,10 +191,16 @@ def _read_file(path: Path, report: IngestReport) -> str | None:
         return read_article_file(path)
     except (IngestError, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        _skip(report, name, reason)
+        _skip(report, tell, name, reason)
         return None
 
 
-def _skip(report: IngestReport, name: str, reason: str) -> None:
-    log.warning("skipped %s: %s", name, reason)
+def _skip(report: IngestReport, tell: OnFile, name: str, reason: str) -> None:
     report.failed.append((name, reason))
+    tell(name, reason)
+
+
+def log_skip(name: str, reason: str | None) -> None:
+    """The ``on_file`` of a caller that shows nothing itself: each failure as a log warning."""
+    if reason is not None:
+        log.warning("skipped %s: %s", name, reason)

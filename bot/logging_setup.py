@@ -1,4 +1,4 @@
-"""Logging that can never print the bot token.
+"""Logging that can never print the bot token, as text lines for people or JSON for machines.
 
 httpx logs every request URL, and Telegram URLs contain the token, so every record passes a
 filter that replaces the token (and anything shaped like one) before it is formatted.
@@ -6,8 +6,10 @@ filter that replaces the token (and anything shaped like one) before it is forma
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 _TOKEN_SHAPE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,100}")
@@ -37,13 +39,40 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str, token: str | None, path: Path | None = None) -> None:
-    """One line per record on stderr (or appended to ``path``: the console chat keeps its
-    terminal for the chat); chatty HTTP libraries only above INFO."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, and the traceback.
+
+    It formats what the filter left, so the token is masked here as in text lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(
+    level: str, token: str | None, log_format: str = "text", path: Path | None = None
+) -> None:
+    """One line per record (text or JSON) on stderr, or appended to ``path`` (the console chat
+    keeps its terminal for the chat); chatty HTTP libraries only above INFO."""
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    handler.setFormatter(formatter)
     handler.addFilter(RedactTokenFilter(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -19,6 +19,7 @@ from handlers import (
     admin,
     articles,
     fallback,
+    forget,
     questions,
     quotes,
     start,
@@ -80,6 +81,7 @@ def register(application: Application) -> None:
     subscribe.register(application)
     briefing_settings.register(application)
     admin.register(application)
+    forget.register(application)
     questions.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)

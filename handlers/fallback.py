@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreFileChanged
 from handlers.common import acknowledge, reply, services
@@ -89,7 +90,9 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return
-    details = (chat.type, user.username if user else None, user.first_name if user else None)
+    # A group's row names nobody: not whoever wrote in it last (``ChatStore.touch``).
+    named = user if user is not None and chat.type == ChatType.PRIVATE else None
+    details = (chat.type, named.username if named else None, named.first_name if named else None)
     recent: dict[int, tuple[tuple, float]] = context.bot_data.setdefault(RECENT_CHATS, {})
     now = time.monotonic()
     seen = recent.get(chat.id)
@@ -106,18 +109,25 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure (the token is redacted by the logging filter) and tell the user.
+    """Log the failure (the token is redacted by the logging filter), tell the user, and
+    forward it to the operator's error chat when one is set (``bot.error_report``).
 
     A broken database gets its own answer: the user can do nothing but wait; a change
     written while the database file was being deleted or replaced may simply be sent again.
     """
     log.error("error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if isinstance(context.error, StoreFileChanged):
+    if isinstance(update, Update) and update.effective_chat is not None:
+        await _tell_the_chat(update, context.error)
+    reporter: ErrorReporter | None = context.bot_data.get(REPORTER)
+    if reporter is not None and context.error is not None and reporter.wants(context.error):
+        await reporter.report(context.bot, update, context.error)
+
+
+async def _tell_the_chat(update: Update, error: BaseException | None) -> None:
+    if isinstance(error, StoreFileChanged):
         text = NOT_SAVED
     else:
-        text = UNAVAILABLE if isinstance(context.error, sqlite3.Error) else FAILED
+        text = UNAVAILABLE if isinstance(error, sqlite3.Error) else FAILED
     try:
         await acknowledge(update)
         await update.effective_chat.send_message(text)

@@ -24,6 +24,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("unfollow", "Stop following: /unfollow <topic>", "/unfollow ukraine"),
     ("following", "Topics you follow", "/following"),
     ("unsubscribe", "Stop the daily briefing", "/unsubscribe"),
+    ("forget", "Delete everything I keep about this chat", "/forget"),
     ("help", "How to use this bot", "/help"),
 ]
 

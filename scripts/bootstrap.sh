@@ -1,4 +1,4 @@
-# Sourced by run.sh and test.sh: make sure .venv exists and matches pyproject.toml.
+# Sourced by run.sh and test.sh: make sure .venv exists and matches pyproject.toml and the lock.
 # Only python3 (3.11+) is needed on the machine; everything else is installed into .venv.
 #
 # Which python3: NEWSBOT_PYTHON when set; else the distribution's /usr/bin/python3 when it is
@@ -32,10 +32,13 @@ if [ ! -x .venv/bin/python ]; then
     "$base" -m venv .venv
     echo "$base" > .venv/.base-python
 fi
-stamp=$("$base" -c 'import hashlib,sys; print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest())')
+# Exact versions from requirements-dev.lock (what CI tested; scripts/lock.sh updates it), then
+# newsbot itself without resolving again.
+stamp=$("$base" -c 'import hashlib; print(hashlib.sha256(b"".join(open(f, "rb").read() for f in ("pyproject.toml", "requirements-dev.lock"))).hexdigest())')
 if [ "$(cat .venv/.installed 2>/dev/null || true)" != "$stamp" ]; then
     echo "Installing newsbot and its dependencies into .venv ..." >&2
     .venv/bin/python -m pip install --quiet --upgrade pip >&2
-    .venv/bin/python -m pip install --quiet -e '.[dev]' >&2
+    .venv/bin/python -m pip install --quiet -r requirements-dev.lock >&2
+    .venv/bin/python -m pip install --quiet --no-deps -e . >&2
     echo "$stamp" > .venv/.installed
 fi

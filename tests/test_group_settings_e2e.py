@@ -243,7 +243,11 @@ async def test_a_member_may_still_turn_the_settings_pages_and_ask_for_the_briefi
     [menu] = await bot.say(GROUP, "/settings", MEMBER)
     for page, heading in (("st:time", "When should"), ("st:home", "briefing settings")):
         assert await bot.press(menu, page, MEMBER) is None
-        assert heading in bot.api.message(GROUP, menu.message_id)["text"]
+        # The press is answered before the menu is redrawn: wait for the redraw.
+        await bot.api.wait_for(
+            lambda m, h=heading: m.is_edit and m.message_id == menu.message_id and h in m.text,
+            chat_id=GROUP,
+        )
     sent = len(bot.api.sent(GROUP))
     assert await bot.press(menu, "st:now", MEMBER) == "Here it comes"
     await bot.api.wait_for(sent + 1, chat_id=GROUP)
@@ -333,6 +337,8 @@ async def test_in_a_private_chat_the_user_changes_their_own_briefing_as_before(b
     assert "Following" in followed.text
     [menu] = await bot.say(USER, "/settings")
     assert await bot.press(menu, "st:pause", USER) is None
+    # The press is answered before the menu is redrawn: the edit is not /unsubscribe's reply.
+    await bot.api.wait_for(lambda m: m.is_edit and "paused" in m.text, chat_id=USER)
     subscription = bot.subscription(USER)
     assert subscription is not None and subscription.paused
     assert [t for t, _ in bot.followed(USER)] == [topic_id]

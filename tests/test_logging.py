@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -45,3 +46,23 @@ def test_anything_shaped_like_a_token_is_masked_even_if_unknown() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "token %s", (other,), None)
     RedactTokenFilter(None).filter(record)
     assert other not in record.getMessage()
+
+
+def test_json_lines_are_one_object_each_with_the_token_masked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", TOKEN, "json")
+    logging.getLogger("httpx").warning("POST %s", f"https://api.telegram.org/bot{TOKEN}/getMe")
+    try:
+        raise RuntimeError(f"failed: https://api.telegram.org/bot{TOKEN}/x\nsecond line")
+    except RuntimeError:
+        logging.getLogger("bot").exception("handler failed")
+    err = capsys.readouterr().err
+    assert TOKEN not in err
+    lines = err.splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first["level"] == "WARNING" and first["logger"] == "httpx"
+    assert first["message"] == "POST https://api.telegram.org/bot<token>/getMe"
+    assert second["message"] == "handler failed"
+    assert "RuntimeError" in second["exception"] and "second line" in second["exception"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -18,10 +17,8 @@ from bot.config import Settings
 
 if TYPE_CHECKING:  # the feed machinery loads only when a feed command runs
     from bot.feeds.fetch import FetchPolicy
-    from bot.ingest import IngestReport
+    from bot.ingest import IngestReport, OnFile
     from bot.store import Store
-
-log = logging.getLogger(__name__)
 
 
 def is_url(text: str) -> bool:
@@ -29,24 +26,32 @@ def is_url(text: str) -> bool:
 
 
 def ingest_urls(
-    store: Store, urls: Sequence[str], policy: FetchPolicy, report: IngestReport
+    store: Store,
+    urls: Sequence[str],
+    policy: FetchPolicy,
+    report: IngestReport,
+    on_file: OnFile | None = None,
 ) -> None:
-    """Fetch and store each page; a page that fails is reported by URL and skipped."""
+    """Fetch and store each page; a page that fails is reported by URL (``on_file``, else the
+    log) and skipped."""
     from bot.feeds.fetch import FetchError
     from bot.feeds.intake import ingest_url
-    from bot.ingest import IngestError
+    from bot.ingest import IngestError, log_skip
     from bot.store import SaveResult
+
+    tell = on_file or log_skip
 
     for url in urls:
         try:
             stored = asyncio.run(ingest_url(store, url, policy))
         except (FetchError, IngestError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
-            log.warning("skipped %s: %s", url, reason)
             report.failed.append((url, reason))
+            tell(url, reason)
             continue
         status = "unchanged" if stored.status == "merged" else stored.status
         report.record(url, SaveResult(stored.article_id, status))
+        tell(url, None)
 
 
 def add_feeds_parser(sub: argparse._SubParsersAction) -> None:

@@ -64,5 +64,34 @@ class Store:
     def reopens(self) -> int:
         return self._conn.reopens
 
+    #: Every (table, column) holding rows about one chat: what ``forget_chat`` deletes. A new
+    #: table of per-chat data adds itself here.
+    CHAT_DATA: tuple[tuple[str, str], ...] = (
+        ("follows", "chat_id"),
+        ("deliveries", "chat_id"),
+        ("subscriptions", "chat_id"),
+        ("chats", "id"),
+    )
+
+    def chat_data_counts(self, chat_id: int) -> dict[str, int]:
+        """How many rows each table of ``CHAT_DATA`` holds about the chat (what /forget shows)."""
+        return {
+            table: self.db.execute(
+                f"select count(*) from {table} where {column} = ?", [chat_id]
+            ).fetchone()[0]
+            for table, column in self.CHAT_DATA
+        }
+
+    def forget_chat(self, chat_id: int) -> dict[str, int]:
+        """Delete everything kept about a chat, in one transaction; the rows deleted per table.
+
+        Articles, quotes and feeds are not about a chat and stay."""
+        deleted: dict[str, int] = {}
+        with self.db.conn:
+            for table, column in self.CHAT_DATA:
+                cursor = self.db.execute(f"delete from {table} where {column} = ?", [chat_id])
+                deleted[table] = cursor.rowcount
+        return deleted
+
     def close(self) -> None:
         self._conn.close()

@@ -1,4 +1,8 @@
-"""Chats the bot has talked to: who they are and when they were last seen."""
+"""Chats the bot has talked to: who they are and when they were last seen.
+
+A private chat's row keeps its user's @username and first name (the bot greets them); a
+group's keeps neither, so it never holds the name of whoever spoke in it last.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ class ChatStore:
         self, chat_id: int, chat_type: str, username: str | None, first_name: str | None
     ) -> None:
         """Record that a chat wrote to us (first_seen is kept, the rest refreshed)."""
+        if chat_type != "private":
+            username = first_name = None
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db.conn:
             self.db.execute(

@@ -266,7 +266,6 @@ def _v13_full_text_pending_terms_of_a_run(db: Database) -> None:
 Migration = Callable[[Database], None]
 
 
-#: Append new migrations at the end; never edit one that has shipped.
 def _v14_speakers_without_a_person(db: Database) -> None:
     """Quotes of speakers the parser keeps no person for (organisations such as 'NBC News'),
     by speaker name: /quotes finds them as it finds people."""
@@ -276,6 +275,16 @@ def _v14_speakers_without_a_person(db: Database) -> None:
     )
 
 
+def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
+    """Groups' and channels' rows forget the name of whoever wrote in them last (kept since
+    migration 1); only a private chat's row names its user."""
+    db.execute(
+        "update chats set username = null, first_name = null "
+        "where type != 'private' and (username is not null or first_name is not null)"
+    )
+
+
+#: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
     _v2_feeds_and_sources,
@@ -291,6 +300,7 @@ MIGRATIONS: list[Migration] = [
     _v12_paragraphs_in_the_article_row,
     _v13_full_text_pending_terms_of_a_run,
     _v14_speakers_without_a_person,
+    _v15_group_rows_without_a_speakers_name,
 ]
 
 
