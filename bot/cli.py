@@ -99,12 +99,14 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.progress import FileProgress
     from bot.store import Store
 
-    files = list(iter_article_files(Path(p) for p in args.paths if not is_url(p)))
+    local = [Path(p) for p in args.paths if not is_url(p)]
     urls = [p for p in args.paths if is_url(p)]
-    progress = FileProgress(len(files) + len(urls))
+    empty_folders: list[Path] = []
+    files = list(iter_article_files(local, empty_folders.append))
+    progress = FileProgress(len(files) + len(empty_folders) + len(urls))
     store = Store.open(settings.db_path)
     try:
-        report = ingest_paths(store, files, progress)
+        report = ingest_paths(store, [*files, *empty_folders], progress)
         ingest_urls(store, urls, FetchPolicy.from_settings(settings), report, progress)
     finally:
         progress.close()

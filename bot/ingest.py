@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,15 +130,20 @@ def ingest_batch(
     return [result for result in results if result is not None]
 
 
-def iter_article_files(paths: Iterable[Path], report: IngestReport) -> Iterable[Path]:
-    """Files as given, and the article files in folders; an empty folder is a failure."""
+EMPTY_FOLDER = "no .txt, .md or .html files in this folder"
+
+
+def iter_article_files(
+    paths: Iterable[Path], on_empty_folder: Callable[[Path], None] = lambda _folder: None
+) -> Iterator[Path]:
+    """Files as given, and the article files in folders; an empty folder goes to the callback."""
     for path in paths:
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
             )
             if not found:
-                _skip(report, str(path), "no .txt, .md or .html files in this folder")
+                on_empty_folder(path)
             yield from found
         else:
             yield path
@@ -161,7 +166,9 @@ def ingest_paths(
     report = IngestReport()
     tell = on_file or log_skip
     with store.articles.batch():
-        files = iter(iter_article_files(paths, report))
+        files = iter_article_files(
+            paths, lambda folder: _skip(report, tell, str(folder), EMPTY_FOLDER)
+        )
         while chunk := list(itertools.islice(files, PARSE_AHEAD)):
             readable: list[tuple[str, str, str | None]] = []
             for path in chunk:
