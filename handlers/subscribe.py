@@ -13,6 +13,7 @@ from datetime import datetime, time
 
 from rapidfuzz import fuzz, process
 from telegram import Update
+from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
@@ -102,7 +103,7 @@ def zone_question(args: SubscribeArgs) -> tuple[str, list[list[tuple[str, str]]]
     buttons = []
     for choice in args.choices:
         data = f"{ZONE_PREFIX}{clock}:{choice.zone}"
-        if len(data.encode()) <= 64:
+        if len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
             buttons.append([(clip(choice.label, 60), data)])
     return text, buttons
 
