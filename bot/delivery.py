@@ -33,11 +33,12 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.briefings import Briefing, briefing_for
+from bot.keyboards import keyboard
 from bot.pacing import Pacer, retry_after_seconds
 from bot.store import Store
 from bot.store import deliveries as log_status
@@ -80,17 +81,6 @@ def request_may_have_arrived(error: NetworkError) -> bool:
     if cause is None or isinstance(cause, TelegramError):
         return False  # an HTTP error status (maybe with an unreadable body): not delivered
     return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-
-
-def keyboard(briefing: Briefing) -> InlineKeyboardMarkup | None:
-    if not briefing.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(text, callback_data=data) for text, data in row]
-            for row in briefing.buttons
-        ]
-    )
 
 
 class Deliverer:
@@ -219,7 +209,7 @@ class Deliverer:
                     chat_id,
                     briefing.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(briefing),
+                    reply_markup=keyboard(briefing.buttons),
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                     read_timeout=self.policy.read_timeout,
                     **({"rate_limit_args": ticket} if self.paced_args else {}),

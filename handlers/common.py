@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.keyboards import Buttons, keyboard
 from bot.render import pack
 from bot.services import Services
 
@@ -21,11 +21,23 @@ MAX_QUERY_CHARS = 200
 #: An id or offset typed or carried by a button: ASCII digits, small enough for SQLite's int64.
 _ROW_NUMBER = re.compile(r"[0-9]{1,18}")
 
-Buttons = Sequence[Sequence[tuple[str, str]]]
-
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender is one of the bot's admins (``NEWSBOT_ADMINS``)."""
+    user = update.effective_user
+    return services(context).settings.is_admin(user.id if user else None)
+
+
+async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+    """True for an admin; anyone else gets ``refusal`` (politely) and nothing happens."""
+    if is_admin(update, context):
+        return True
+    await reply(update, [refusal])
+    return False
 
 
 def argument_text(update: Update) -> str:
@@ -45,23 +57,6 @@ def row_number(text: str) -> int | None:
     2**63; callback data is whatever a client sends, so both must end in "not found".
     """
     return int(text) if _ROW_NUMBER.fullmatch(text) else None
-
-
-def button_label(label: str) -> str:
-    """A label Telegram accepts: something visible (an article may be titled '\u200b')."""
-    visible = any(unicodedata.category(ch)[0] not in "CZ" for ch in label)
-    return label if visible else "…"
-
-
-def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(button_label(label), callback_data=data) for label, data in row]
-            for row in rows
-        ]
-    )
 
 
 async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None = None) -> None:

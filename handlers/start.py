@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.render import esc
-from handlers.common import reply, services
+from handlers.common import is_admin, reply, services
 from handlers.subscribe import reactivate_on_start
 
 #: (command, menu description, example shown in /help). Also sent with setMyCommands.
@@ -64,8 +64,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     ]
     lines.append("You can also just ask: <i>who said the idea is hanging in the air?</i>")
     blocks = [intro, "<b>Commands</b>\n" + "\n".join(lines)]
-    user = update.effective_user
-    if services(context).settings.is_admin(user.id if user else None):
+    if is_admin(update, context):
         admin = [f"{esc(command)} — {esc(what)}" for command, what in ADMIN_COMMANDS]
         blocks.append("<b>Admin</b>\n" + "\n".join(admin))
     await reply(update, blocks)
