@@ -20,10 +20,12 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot import scheduling
 from bot.services import Services
 from bot.store import StoreError
-from handlers.fallback import RECENT_CHATS
 
 log = logging.getLogger(__name__)
 
+#: ``bot_data`` key of the chats recorded lately (``handlers/fallback.py``): their rows are
+#: not in a reopened file, so they are forgotten with it.
+RECENT_CHATS = "recent_chats"
 CHECK_INTERVAL = timedelta(seconds=30)
 CHECK_JOB = "store-file-check"
 #: Before every other handler group (-2 drops channel posts, -1 records the chat).

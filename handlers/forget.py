@@ -14,8 +14,8 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
+from bot.store_watch import RECENT_CHATS
 from handlers.common import acknowledge, reply, services
-from handlers.fallback import RECENT_CHATS
 from handlers.permissions import may_change_chat_settings
 
 PREFIX = "fg:"
