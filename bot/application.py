@@ -16,8 +16,9 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest
 
 from bot.error_report import REPORTER, ErrorReporter
@@ -120,6 +121,13 @@ def build_application(
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
+        # Every reply is HTML without link previews; handlers need not repeat it.
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .post_init(_on_start)
         .post_stop(stop_briefings)
         .concurrent_updates(ChatOrderedProcessor())

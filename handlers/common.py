@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -69,9 +68,7 @@ async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None =
         last = index == len(messages) - 1
         await chat.send_message(
             text,
-            parse_mode=ParseMode.HTML,
             reply_markup=keyboard(buttons) if last else None,
-            disable_web_page_preview=True,
         )
 
 

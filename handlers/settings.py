@@ -12,7 +12,6 @@ import logging
 from datetime import time
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -208,9 +207,7 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     text, buttons = PAGES[page](svc, chat_id)
     await acknowledge(update)
     try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)
-        )
+        await query.edit_message_text(text, reply_markup=keyboard(buttons))
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
