@@ -16,8 +16,9 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest
 
@@ -27,7 +28,7 @@ from bot.pacing import PacedRateLimiter, Pacer
 from bot.scheduling import start_briefings, stop_briefings
 from bot.services import Services
 from bot.store_watch import watch_store
-from handlers import BOT_COMMANDS, register
+from handlers import ADMIN_BOT_COMMANDS, BOT_COMMANDS, register
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +96,27 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
-async def _announce_commands(application: Application) -> None:
-    """Set the command menu users see when they type '/'."""
+async def announce_commands(application: Application) -> None:
+    """Set the command menu users see when they type '/'; admins also see theirs.
+
+    An admin's menu is scoped to their private chat, which Telegram only knows once they have
+    written to the bot: until then that call is refused, and the admin sees the common menu.
+    """
     await application.bot.set_my_commands(BOT_COMMANDS)
     log.info("command menu set (%d commands)", len(BOT_COMMANDS))
+    services: Services = application.bot_data["services"]
+    for admin in sorted(services.settings.admins):
+        try:
+            await application.bot.set_my_commands(
+                ADMIN_BOT_COMMANDS, scope=BotCommandScopeChat(admin)
+            )
+        except BadRequest as error:
+            log.info("no admin command menu for %s yet: %s", admin, error)
 
 
 async def _on_start(application: Application) -> None:
     """Start-up: the command menu, then the daily briefing jobs (rebuilt from SQLite)."""
-    await _announce_commands(application)
+    await announce_commands(application)
     await start_briefings(application)
 
 
