@@ -284,6 +284,15 @@ def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
     )
 
 
+def _v16_stories_of_articles(db: Database) -> None:
+    """Articles grouped into stories (``bot.store.stories``): the tables, each article's
+    story, and the grouping of the articles already stored, oldest first."""
+    from bot.store.stories import create_story_tables, group_existing
+
+    create_story_tables(db)
+    group_existing(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -301,6 +310,7 @@ MIGRATIONS: list[Migration] = [
     _v13_full_text_pending_terms_of_a_run,
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
+    _v16_stories_of_articles,
 ]
 
 
