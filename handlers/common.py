@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.render import pack
@@ -92,7 +92,8 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
     """Answer a button press; one Telegram no longer takes an answer for is still served.
 
     Presses queued while the bot was down arrive too old to answer ("query is too old"),
-    but the user still wants what the button shows.
+    but the user still wants what the button shows. The answer only stops the button's
+    spinner: when it fails (after the rate limiter's retries) the press is still carried out.
     """
     if update.callback_query is None:
         return
@@ -100,3 +101,25 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
         await update.callback_query.answer(text)
     except BadRequest as error:
         log.debug("button press not acknowledged: %s", error)
+    except TelegramError as error:
+        log.warning("button press not acknowledged: %s", error)
+
+
+async def redraw(update: Update, text: str, buttons: Buttons | None) -> None:
+    """Show ``text`` in the pressed button's message; a failure is logged, never raised.
+
+    The press was carried out before the redraw; telling the user it failed would be
+    wrong, and the next /settings shows the state as it is.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            log.warning("could not redraw the message after a press: %s", error)
+    except TelegramError as error:
+        log.warning("could not redraw the message after a press: %s", error)
