@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.pacing import request_may_have_arrived
 from bot.render import pack
 from bot.services import Services
 
@@ -65,19 +66,30 @@ def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
 
 
 async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None = None) -> None:
-    """Send HTML blocks as one or more messages; buttons go on the last one."""
+    """Send HTML blocks as one or more messages; buttons go on the last one.
+
+    Transient failures are retried by the rate limiter (:mod:`bot.pacing`); what still fails
+    reaches the handler, except a message that may have arrived (logged, not repeated).
+    """
     chat = update.effective_chat
     if chat is None:
         return
     messages = pack(blocks)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
-        await chat.send_message(
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(buttons) if last else None,
-            disable_web_page_preview=True,
-        )
+        try:
+            await chat.send_message(
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(buttons) if last else None,
+                disable_web_page_preview=True,
+            )
+        except NetworkError as error:
+            # Cut off after it left: Telegram has it or not, and cannot be asked. Sending
+            # it again could show it twice, and "something went wrong" would be wrong too.
+            if isinstance(error, BadRequest) or not request_may_have_arrived(error):
+                raise
+            log.warning("a reply to chat %s may or may not have arrived: %r", chat.id, error)
 
 
 async def answer_button(
