@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.keyboards import Buttons, keyboard
+from bot.pacing import request_may_have_arrived
 from bot.render import pack
 from bot.services import Services
 
@@ -59,17 +60,28 @@ def row_number(text: str) -> int | None:
 
 
 async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None = None) -> None:
-    """Send HTML blocks as one or more messages; buttons go on the last one."""
+    """Send HTML blocks as one or more messages; buttons go on the last one.
+
+    Transient failures are retried by the rate limiter (:mod:`bot.pacing`); what still fails
+    reaches the handler, except a message that may have arrived (logged, not repeated).
+    """
     chat = update.effective_chat
     if chat is None:
         return
     messages = pack(blocks)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
-        await chat.send_message(
-            text,
-            reply_markup=keyboard(buttons) if last else None,
-        )
+        try:
+            await chat.send_message(
+                text,
+                reply_markup=keyboard(buttons) if last else None,
+            )
+        except NetworkError as error:
+            # Cut off after it left: Telegram has it or not, and cannot be asked. Sending
+            # it again could show it twice, and "something went wrong" would be wrong too.
+            if isinstance(error, BadRequest) or not request_may_have_arrived(error):
+                raise
+            log.warning("a reply to chat %s may or may not have arrived: %r", chat.id, error)
 
 
 async def answer_button(
@@ -84,7 +96,8 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
     """Answer a button press; one Telegram no longer takes an answer for is still served.
 
     Presses queued while the bot was down arrive too old to answer ("query is too old"),
-    but the user still wants what the button shows.
+    but the user still wants what the button shows. The answer only stops the button's
+    spinner: when it fails (after the rate limiter's retries) the press is still carried out.
     """
     if update.callback_query is None:
         return
@@ -92,3 +105,23 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
         await update.callback_query.answer(text)
     except BadRequest as error:
         log.debug("button press not acknowledged: %s", error)
+    except TelegramError as error:
+        log.warning("button press not acknowledged: %s", error)
+
+
+async def redraw(update: Update, text: str, buttons: Buttons | None) -> None:
+    """Show ``text`` in the pressed button's message; a failure is logged, never raised.
+
+    The press was carried out before the redraw; telling the user it failed would be
+    wrong, and the next /settings shows the state as it is.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard(buttons))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            log.warning("could not redraw the message after a press: %s", error)
+    except TelegramError as error:
+        log.warning("could not redraw the message after a press: %s", error)

@@ -20,6 +20,8 @@ from bot import scheduling
 from bot.briefings import briefing_for
 from bot.clock_text import parse_time_of_day, split_time
 from bot.delivery import utc_now
+from bot.preview_limit import PREVIEW_LIMIT, PreviewLimit
+from bot.preview_limit import refusal as preview_refusal
 from bot.render import clip, esc
 from bot.services import Services
 from bot.store.subscriptions import Subscription
@@ -237,6 +239,12 @@ async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat_id = chat_id_of(update)
     if chat_id is None:
         return
+    user = update.effective_user
+    if not svc.settings.is_admin(user.id if user else None):
+        limit = context.application.bot_data.setdefault(PREVIEW_LIMIT, PreviewLimit())
+        if (wait := limit.wait(chat_id)) > 0:
+            await reply(update, [preview_refusal(wait)])
+            return
     subscription = svc.store.subscriptions.get(chat_id)
     now = utc_now()
     tz = subscription.tzinfo if subscription else zone(getattr(svc.settings.timezone, "key", "UTC"))
