@@ -1,12 +1,19 @@
 """The database schema as numbered migrations, so an old file upgrades in place.
 
-Each migration runs once, in order, inside a transaction; ``meta.schema_version`` records
-the last one applied.
+Each migration runs once, in order, in its own explicit transaction (``BEGIN IMMEDIATE`` …
+``COMMIT``) together with the ``meta.schema_version`` it sets: Python's ``sqlite3`` opens no
+transaction before DDL, so without one an ``ALTER TABLE`` would stay committed when a later
+statement fails or the process dies, and every later start would fail on it. A crash, a full
+disk or an error at any statement leaves the file at the previous version, and the next start
+runs the migration again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -321,15 +328,78 @@ def schema_version(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(db: Database) -> int:
-    """Apply every migration newer than the file's version; returns the resulting version."""
-    if "meta" not in db.table_names():
-        db["meta"].create({"key": str, "value": str}, pk="key")
+def migrate(db: Database, upto: int | None = None) -> int:
+    """Apply every migration newer than the file's version (up to number ``upto`` when
+    given, for tests that build an older store); returns the resulting version."""
+    last = len(MIGRATIONS) if upto is None else upto
     current = schema_version(db)
-    for number, migration in enumerate(MIGRATIONS, start=1):
-        if number <= current:
-            continue
-        with db.conn:
-            migration(db)
-            db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")
-    return len(MIGRATIONS)
+    for number, migration in enumerate(MIGRATIONS[:last], start=1):
+        if number > current:
+            _apply(db, number, migration)
+    return max(current, last)
+
+
+def _apply(db: Database, number: int, migration: Migration) -> None:
+    """Migration ``number`` and its version stamp in one transaction, or neither."""
+    conn = db.conn
+    conn.execute("begin immediate")
+    try:
+        # Another process may have migrated while this one waited for the write lock.
+        if schema_version(db) < number:
+            conn.execute("create table if not exists meta (key text primary key, value text)")
+            migration(Database(_InTransaction(conn)))
+            conn.execute(
+                "insert into meta (key, value) values ('schema_version', ?) "
+                "on conflict(key) do update set value = excluded.value",
+                [str(number)],
+            )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+class _InTransaction:
+    """The connection a migration sees: sqlite-utils' own ``with conn:`` blocks and
+    ``executescript`` would commit the migration's transaction half-way; here they join it.
+
+    Everything else is the real connection's."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def __enter__(self) -> _InTransaction:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        return False  # an error propagates to _apply, which rolls the whole migration back
+
+    def commit(self) -> None:
+        """Committed by ``_apply`` with the version stamp."""
+
+    def executescript(self, script: str) -> sqlite3.Cursor:
+        cursor = self._conn.cursor()
+        for statement in _statements(script):
+            cursor.execute(statement)
+        return cursor
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, whole (a trigger's body holds semicolons too)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \t\n;"):
+        yield pending
