@@ -82,6 +82,9 @@ class Attributor(PhraseShapes, NameResolution):
     def _attribute_named(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
         text = self.text
         segs = self.segments
+        # a verb of speech after the quote in its sentence whose speaker no one resolves:
+        # the quote is speech with the speaker unknown, not the previous speaker's
+        cue: Tok | None = None
         # after the quote, same sentence
         if seg.close_mark is not None:
             toks = self.toks(seg.end_para)
@@ -120,6 +123,10 @@ class Attributor(PhraseShapes, NameResolution):
                         a = self._make(np, toks[v], "after")
                         if a.speaker or a.anonymous:
                             return a
+                        if cues.REPORTING_FORMS.get(toks[v][2].lower()) in cues.SAY_LIKE:
+                            cue = toks[v]
+                    elif not ends_sentence:
+                        cue = self._cue_after(toks, emask, i, hi)
         # before the quote, same sentence
         toks = self.toks(seg.para)
         mask = self.mask(seg.para)
@@ -176,6 +183,8 @@ class Attributor(PhraseShapes, NameResolution):
             a = self._sentence_speaker(seg.para, lo)
             if a is not None:
                 return a
+        if cue is not None:
+            return Attribution(None, None, cue[2], "unknown", None, cue[0])
         # context: split quote / continuation
         prev = done[si - 1] if si > 0 else None
         pseg = segs[si - 1] if si > 0 else None
@@ -192,6 +201,20 @@ class Attributor(PhraseShapes, NameResolution):
             if has_prev and pseg.end_para == seg.para - 1:  # type: ignore[union-attr]
                 return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)  # type: ignore[union-attr]
         return Attribution(None)
+
+    def _cue_after(self, toks: list[Tok], mask: list[bool], i: int, hi: int) -> Tok | None:
+        """A verb of speech in the few words after a quote that did not end its sentence
+        (``"...," Patrol Chief James Hall with the department said``), if any."""
+        for k in range(i, min(hi, i + 12)):
+            if mask[k]:
+                return None
+            w = toks[k][2]
+            if w in SENT_END:
+                return None
+            if is_verb(w) and not w.endswith("ing"):
+                base = cues.REPORTING_FORMS[w.lower()]
+                return toks[k] if base in cues.SAY_LIKE else None
+        return None
 
     def _introduced_by(self, pi: int) -> Attribution | None:
         """``Trump issued the following statement:`` closing paragraph ``pi``: the quote

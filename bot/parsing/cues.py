@@ -394,3 +394,9 @@ NOT_A_HEAD = frozenset(
     """yet did does do not past other same more most less own time way year years day days
     week weeks month months""".split()
 )
+
+# Words joining a name to where the person works ("Lewis of the Institute said").
+AFFILIATION_WORDS = frozenset({"of", "with", "from", "at"})
+AFFILIATION_JOINERS = frozenset(
+    "the of for and on in at 's ’s & - department police school office party".split()
+)

@@ -90,10 +90,10 @@ class NameResolution(ArticleDocument):
         self._anon = False
         if np.kind == "name":
             toks = clean_tokens(np.text)
-            if not toks:
+            m = ppl.at(np.start, np.end)
+            if not toks and m is None:
                 return None, None, None
             name = " ".join(toks)
-            m = ppl.at(np.start, np.end)
             pid = m.person if m is not None else ppl.lookup(name)
             if pid is not None and pid in ppl.words:
                 self._anon = cues.group_word(ppl.persons[pid].name.lower())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from bot.parsing import cues
@@ -112,6 +112,8 @@ class People:
     surnames: dict[str, list[int]] = field(default_factory=dict)
     given: dict[str, list[int]] = field(default_factory=dict)  # first name -> full names
     words: set[int] = field(default_factory=set)  # "Aides", "Reprising": not names at all
+    # common words that are someone's surname here ("King" of Gayle King, "May")
+    word_names: set[str] = field(default_factory=set)
 
     def at(self, start: int, end: int) -> Mention | None:
         """The mention overlapping ``[start, end)``, if any (the last one)."""
@@ -377,6 +379,7 @@ class PeopleFinder:
         append = pending.append
         cache = _RUN_CACHE
         title_case = headline is not None and _title_case(text[headline[0] : headline[1]])
+        word_runs: list[tuple[int, int, str, str | None]] = []
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
@@ -396,10 +399,37 @@ class PeopleFinder:
                 if hit is not None:
                     base = m.start()
                     append((base + hit[0], base + hit[1], hit[2]))
+                elif raw[-1:].islower():
+                    cand = _word_surname(text, m.start(), raw)
+                    if cand is not None:
+                        word_runs.append(cand)
+        if word_runs:
+            pending = self._with_word_surnames(pending, word_runs)
         if title_case:
             pending = self._confirm_headline(pending, headline)  # type: ignore[arg-type]
         self._register(pending, quoted)
         return self.people
+
+    def _with_word_surnames(
+        self,
+        pending: list[tuple[int, int, _Run]],
+        word_runs: list[tuple[int, int, str, str | None]],
+    ) -> list[tuple[int, int, _Run]]:
+        """``King asked``, ``said May``: a common word (or title) standing alone is a
+        mention of the article's Gayle King or Theresa May when a full name ends in it."""
+        surnames = {
+            _strip_possessive(run.toks[-1]).lower()
+            for _s, _e, run in pending
+            if len(run.toks) >= 2 and not run.company and run.toks[0].lower() not in TITLE_LIKE
+        }
+        extra = []
+        for start, end, word, title in word_runs:
+            if word.lower() in surnames:
+                extra.append((start, end, _make_run((word,), title)))
+                self.people.word_names.add(word)
+        if not extra:
+            return pending
+        return sorted(pending + extra, key=itemgetter(0))
 
     def _is_person_like(self, toks: tuple[str, ...], title: str | None) -> str | None:
         """'yes' when clearly a person, 'maybe' for a bare multiword name, None if not."""
@@ -663,6 +693,37 @@ def _title_cut(toks: list[str], i: int) -> tuple[int, int] | None:
             continue  # "Martin Luther King Day", "Prince Edward Island"
         return j, k
     return None
+
+
+# Words before a common word that make it the word, not a surname ("in May", "the King").
+_WORD_NOT_NAME_BEFORE = frozenset(
+    """the a an in of on since by until till from this last next early late mid during
+    before after for every each that our his her their its""".split()
+)
+
+
+def _word_surname(text: str, start: int, raw: str) -> tuple[int, int, str, str | None] | None:
+    """A run that only a common word or a title ends (``King``, ``Mr. May``, ``Rep. King``)
+    where the text treats it as a name: not ``in May``, ``the King``, ``May 5``, ``King of``.
+    Returns the word's span, the word and the title before it."""
+    words = raw.split()
+    word = _strip_possessive(words[-1])
+    wl = word.lower()
+    if len(word) < 3 or not word[1:].islower():
+        return None
+    if wl not in TITLE_LIKE and wl not in cues.NON_NAME_WORDS:
+        return None
+    if any(w.lower() not in TITLE_LIKE for w in words[:-1]):
+        return None
+    wstart = start + raw.rfind(words[-1])
+    wend = wstart + len(word)
+    before = _word_back(text, start)
+    if before is not None and before[1].lower() in _WORD_NOT_NAME_BEFORE:
+        return None
+    rest = text[wend : wend + 4].lstrip(" \u00a0")
+    if rest[:1].isdigit() or rest[:3] == "of " or rest[:1].isupper():
+        return None
+    return wstart, wend, word, " ".join(words[:-1]) or None
 
 
 def _surname_word(name_toks: list[str], j: int) -> bool:

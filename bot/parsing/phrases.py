@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.parsing import cues
 from bot.parsing.document import ENDERS, QMARKS, ArticleDocument, Tok
-from bot.parsing.people import TITLE_LIKE, People
+from bot.parsing.people import TITLE_LIKE, People, gender_of_first
 from bot.parsing.tokens import SENT_END
 
 DASHES = frozenset({"—", "–", "-", "--"})
@@ -93,6 +93,21 @@ def opening_verb(toks: list[Tok], k: int, lo: int) -> bool:
     )
 
 
+def _after_affiliation(toks: list[Tok], k: int, hi: int) -> int | None:
+    """The reporting verb after a name's affiliation (``Jeffrey Lewis of the Middlebury
+    Institute wrote``, ``Chief James Hall with the police department said``): a run of
+    capitalised words, articles and joining words, then the verb; None for anything else."""
+    for v in range(k, min(hi, k + 12)):
+        w = toks[v][2]
+        if is_verb(w):
+            if w.endswith("ing") or cues.REPORTING_FORMS[w.lower()] not in cues.SAY_LIKE:
+                return None
+            return v if v > k else None
+        if not (w[:1].isupper() or w.lower() in cues.AFFILIATION_JOINERS):
+            return None
+    return None
+
+
 def _abbreviation_stop(toks: list[Tok], k: int, hi: int) -> bool:
     """A period that a comma follows ends an abbreviation ("McConnell, R-Ky., said"), not
     a sentence."""
@@ -126,7 +141,11 @@ class PhraseShapes(ArticleDocument):
             return self._np_back(toks, k - 1, lo)
         if wl in cues.SUBJECT_PRONOUNS:
             return NP("pron", w, toks[j][0], toks[j][1], head=wl)
-        if _is_cap(w) or (w[:1].isupper() and wl.rstrip(".") in TITLE_LIKE):
+        if (
+            _is_cap(w)
+            or (w[:1].isupper() and wl.rstrip(".") in TITLE_LIKE)
+            or w in self.people.word_names
+        ):
             k = j
             while k - 1 >= lo:
                 pw = toks[k - 1][2]
@@ -209,8 +228,17 @@ class PhraseShapes(ArticleDocument):
             if (
                 _is_cap(t)
                 or (t[:1].isupper() and tl.rstrip(".") in TITLE_LIKE)
+                or t in self.people.word_names
                 or (run_start is not None and tl in cues.SURNAME_WORDS and t[:1].isupper())
                 or (t == "New" and k + 1 < hi and _is_cap(toks[k + 1][2]))  # New Hampshire
+                or (
+                    # a given name that is also a word: "said Will Doyle", "May Boeve"
+                    run_start is None
+                    and t[:1].isupper()
+                    and k + 1 < hi
+                    and _is_cap(toks[k + 1][2])
+                    and gender_of_first(t) is not None
+                )
             ):
                 if run_start is None:
                     run_start = k
@@ -429,6 +457,10 @@ class PhraseShapes(ArticleDocument):
             k += 1
         if k < hi and (is_verb(toks[k][2]) or _phrasal_speech(toks, k, hi)):
             return None if _weak_with_object(toks, k, hi) else (np, k)
+        if np.kind == "name" and k < hi and toks[k][2] in cues.AFFILIATION_WORDS:
+            v = _after_affiliation(toks, k + 1, hi)
+            if v is not None:
+                return np, v
         if k < hi and toks[k][2] == ",":
             # appositive: "X, a former adviser ..., wrote"
             k2 = k + 1

@@ -171,8 +171,9 @@ def parse_article(text: str) -> ParsedArticle:
     for seg, attr in zip(segments, attributions, strict=True):
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out. One said by
-        # someone unnamed ("a Qatari official said") stays, without a speaker.
-        if (attr.speaker or attr.anonymous) and (
+        # someone unnamed ("a Qatari official said") stays, without a speaker, and so
+        # does plain speech whose speaker is not found ('"...," the future President said').
+        if (attr.speaker or attr.anonymous or attr.how == "unknown") and (
             attr.how in _NOT_A_TITLE or not looks_like_title(text[seg.start : seg.end])
         ):
             quotes.append(_quote(text, seg, attr))
