@@ -87,6 +87,6 @@ def test_plain_speech_whose_speaker_is_not_found_is_kept_with_the_speaker_unknow
     assert quotes["I deeply regret what happened and I apologise to my colleagues,"] is None
 
 
-def test_a_title_with_a_speech_verb_is_still_not_a_quote() -> None:
-    quotes = direct('"The Art of the Deal," said the sign on the wall of the office.')
+def test_a_title_before_a_speech_verb_with_no_speaker_found_is_not_kept() -> None:
+    quotes = direct('"The Art of the Deal," the President said, was on the shelf again.')
     assert quotes == {}
