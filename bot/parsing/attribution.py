@@ -165,8 +165,12 @@ class Attributor(PhraseShapes, NameResolution):
         # dash line under a blockquote
         if seg.close_mark is not None and seg.end_para + 1 < len(self.paras):
             p = self.paras[seg.end_para + 1]
+            listed = seg.end_para + 2 < len(self.paras) and (
+                self.paras[seg.end_para + 2].text[:1] in "—–-"
+            )  # a list of dashed lines (links, headlines), not one credit line
             if (
-                p.text[:1] in "—–-"
+                not listed
+                and p.text[:1] in "—–-"
                 and text[seg.close_mark : self.paras[seg.end_para].end].strip() == ""
             ):
                 ptoks = self.toks(seg.end_para + 1)

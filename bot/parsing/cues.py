@@ -256,7 +256,8 @@ COMPANY_WORDS = frozenset(
     """campaign committee party house senate congress department ministry agency office
     administration council court commission association institute foundation group times
     post news journal network company corporation inc corp llc university college school
-    board bureau service union center centre organization organisation fund bank pac""".split()
+    board bureau service union center centre organization organisation fund bank pac
+    assembly legislature parliament review tribune herald gazette chronicle""".split()
 )
 
 
@@ -399,4 +400,36 @@ NOT_A_HEAD = frozenset(
 AFFILIATION_WORDS = frozenset({"of", "with", "from", "at"})
 AFFILIATION_JOINERS = frozenset(
     "the of for and on in at 's ’s & - department police school office party".split()
+)
+
+# Words before a name that are part of its title, not of the name ("Former", "Chief
+# Executive", "Supt", "Det"): the UK and Caribbean police ranks come abbreviated.
+TITLE_PREFIXES = frozenset(
+    """vice first former deputy acting lady executive supt supt. insp insp. det det. cllr
+    cllr. cpl cpl. asp""".split()
+)
+# Capitalised modifiers that are part of longer names ("Democratic National Committee")
+# but never a person on their own ("the Democratic front-runner").
+ALONE_NOT_NAMES = frozenset({"democratic", "presumptive", "christian", "muslim", "catholic"})
+# Head nouns that end names of things, never of people ("Sean Hannity Show", "George
+# Washington Bridge", "Maricopa County", "Trump Tower", "World War", "Farrington Road").
+# Surnames that are also such words (Hall, Park, Street, Lane) are left out; the weak ones
+# (Day, Law) are surnames after a given name ("Kristen Day") but things otherwise
+# ("Election Day").
+# The last part of a hyphenated street or square name ("Anna-Mungunda-Allee").
+STREET_ENDS = frozenset("allee platz strasse straße gasse weg".split())
+THING_HEADS = (
+    frozenset(
+        """show bridge airport museum stadium arena ministries church cathedral hospital
+    memorial amendment doctrine avenue boulevard plaza county city village estates road
+    tower towers war reich highway expressway parkway freeway building square gas electric
+    operator system""".split()
+    )
+    | STREET_ENDS
+)
+THING_HEADS_WEAK = frozenset("act plan law order day poll river island prize award hotel".split())
+# Office words that end a run with no name after them ("Harris County Sheriff").
+OFFICE_HEADS = frozenset(
+    """sheriff commissioner superintendent chancellor spokesman spokeswoman spokesperson
+    director administrator treasurer comptroller executive""".split()
 )
