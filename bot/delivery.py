@@ -82,6 +82,11 @@ def request_may_have_arrived(error: NetworkError) -> bool:
     return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
+def chat_type_of(chat_id: int) -> str:
+    """A chat's kind as far as its id tells (for a row the bot never heard from)."""
+    return "private" if chat_id > 0 else "supergroup"
+
+
 def keyboard(briefing: Briefing) -> InlineKeyboardMarkup | None:
     if not briefing.buttons:
         return None
@@ -236,6 +241,7 @@ class Deliverer:
                 ticket.refund()
                 self._finish(chat_id, day, log_status.BLOCKED, error=str(error))
                 self.store.subscriptions.deactivate(chat_id, BLOCKED, self.clock())
+                self.store.chats.set_can_post(chat_id, chat_type_of(chat_id), False)
                 log.info("chat %s blocked the bot; subscription deactivated", chat_id)
                 if self.on_blocked is not None:
                     self.on_blocked(chat_id)

@@ -46,6 +46,10 @@ def what_it_does(description: str) -> str:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await help_command(update, context)
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        # Writing to the bot unblocks it.
+        services(context).store.chats.set_can_post(chat.id, chat.type, True)
     # Back after blocking the bot: a subscription deactivated by the block resumes.
     await reactivate_on_start(update, context)
 

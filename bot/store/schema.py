@@ -284,6 +284,14 @@ def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
     )
 
 
+def _v16_chat_reachability_and_forum_topic(db: Database) -> None:
+    """Whether the bot may post in a chat (``my_chat_member`` says when it is blocked,
+    removed or loses its rights) and, for a forum group, the topic its briefing and alerts
+    go to (where ``/subscribe`` was sent)."""
+    db.execute("alter table chats add column can_post integer not null default 1")
+    db.execute("alter table chats add column thread_id integer")
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -301,6 +309,7 @@ MIGRATIONS: list[Migration] = [
     _v13_full_text_pending_terms_of_a_run,
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
+    _v16_chat_reachability_and_forum_topic,
 ]
 
 
