@@ -82,6 +82,12 @@ def request_may_have_arrived(error: NetworkError) -> bool:
     return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
+def topic_is_gone(error: BadRequest) -> bool:
+    """Telegram's answer to a send into a forum topic that no longer exists."""
+    text = str(error).lower()
+    return "thread not found" in text or "topic_deleted" in text
+
+
 def chat_type_of(chat_id: int) -> str:
     """A chat's kind as far as its id tells (for a row the bot never heard from)."""
     return "private" if chat_id > 0 else "supergroup"
@@ -219,6 +225,7 @@ class Deliverer:
                 return Outcome.ALREADY
             if not self.paced_args:
                 ticket.dispatched()  # the bot's own limiter does this when it knows tickets
+            thread = self.store.chats.thread_of(chat_id)
             try:
                 message = await self.bot.send_message(
                     chat_id,
@@ -227,6 +234,7 @@ class Deliverer:
                     reply_markup=keyboard(briefing),
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                     read_timeout=self.policy.read_timeout,
+                    message_thread_id=thread,
                     **({"rate_limit_args": ticket} if self.paced_args else {}),
                 )
             except RetryAfter as error:
@@ -248,6 +256,11 @@ class Deliverer:
                 return Outcome.BLOCKED
             except BadRequest as error:
                 ticket.refund()
+                if thread is not None and topic_is_gone(error):
+                    # The forum topic was deleted: the briefing goes to the main chat now.
+                    self._finish(chat_id, day, log_status.FAILED, error=str(error))
+                    self.store.chats.set_thread(chat_id, None)
+                    continue
                 self._finish(chat_id, day, log_status.ERROR, error=str(error))
                 log.error("Telegram refused the briefing for chat %s: %s", chat_id, error)
                 return Outcome.ERROR

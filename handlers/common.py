@@ -64,11 +64,23 @@ def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
     )
 
 
+def thread_of(update: Update) -> int | None:
+    """The forum topic the update came from (a message or a button under one), else None.
+
+    A reply must name it, or Telegram posts it in the forum's General topic."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
 async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None = None) -> None:
-    """Send HTML blocks as one or more messages; buttons go on the last one."""
+    """Send HTML blocks as one or more messages (in the topic asked from); buttons go on the
+    last one."""
     chat = update.effective_chat
     if chat is None:
         return
+    thread = thread_of(update)
     messages = pack(blocks)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
@@ -77,6 +89,7 @@ async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None =
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(buttons) if last else None,
             disable_web_page_preview=True,
+            message_thread_id=thread,
         )
 
 

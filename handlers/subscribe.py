@@ -23,7 +23,14 @@ from bot.render import clip, esc
 from bot.services import Services
 from bot.store.subscriptions import Subscription
 from bot.timezones import Choice, Zone, iana, lookup, zone
-from handlers.common import MAX_QUERY_CHARS, acknowledge, argument_text, reply, services
+from handlers.common import (
+    MAX_QUERY_CHARS,
+    acknowledge,
+    argument_text,
+    reply,
+    services,
+    thread_of,
+)
 from handlers.permissions import GROUP_ADMINS_ONLY, change_refusal, may_change_chat_settings
 
 TIME_HELP = (
@@ -153,6 +160,9 @@ async def confirm_subscription(
     subscription = svc.store.subscriptions.subscribe(
         chat_id, clock or default_clock, found.name if found else default_tz, utc_now()
     )
+    if chat_id == chat_id_of(update):
+        # A forum's briefing goes to the topic it was asked for in (General: the main chat).
+        svc.store.chats.set_thread(chat_id, thread_of(update))
     scheduling.reschedule(context.application, chat_id)
     if current is None or not current.active:
         verb = "You're subscribed"

@@ -133,6 +133,11 @@ class MembersInlineForum:
             self._topics[chat_id].add(thread_id)
             return thread_id
 
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deleted the topic: sends into it fail with "message thread not found"."""
+        with self._lock:
+            self._topics.get(chat_id, set()).discard(thread_id)
+
     def _place_in_thread(self, message: dict[str, Any], thread_id: int | None) -> None:
         """Put a message (the user's or the bot's) into a topic, as Telegram checks it."""
         if thread_id is None:
