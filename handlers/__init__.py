@@ -20,6 +20,7 @@ from handlers import (
     articles,
     fallback,
     forget,
+    inline,
     membership,
     questions,
     quotes,
@@ -93,6 +94,7 @@ def register(application: Application) -> None:
     admin.register(application)
     forget.register(application)
     membership.register(application)
+    inline.register(application)
     questions.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)

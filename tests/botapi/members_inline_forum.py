@@ -15,6 +15,7 @@ What it checks is what Telegram does:
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import re
 from typing import Any
@@ -234,6 +235,11 @@ class MembersInlineForum:
             return full
 
     # -- inline mode ------------------------------------------------------------------------
+    def enable_inline_mode(self) -> None:
+        """What @BotFather's /setinline does: the bot gets inline queries from now on."""
+        with self._lock:
+            self.bot_user["supports_inline_queries"] = True
+
     def push_inline_query(
         self, user_id: int, query: str, *, offset: str = "", chat_type: str | None = "sender"
     ) -> dict[str, Any]:
@@ -242,6 +248,8 @@ class MembersInlineForum:
         Telegram cuts a query at 256 characters; a longer one is still delivered here, as a
         modified client could send it."""
         with self._lock:
+            if not self.bot_user["supports_inline_queries"]:
+                raise ValueError("inline mode is off for this bot (see enable_inline_mode)")
             query_id = f"{self.bot_user['id']}{next(self._query_counter):010d}"
             inline = {
                 "id": query_id,
@@ -260,17 +268,15 @@ class MembersInlineForum:
             answer = self.inline_answers.get(query_id)
             return copy.deepcopy(answer) if answer is not None else None
 
-    def wait_for_inline_answer(self, query_id: str, timeout: float = 10) -> dict[str, Any]:
-        import time
-
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while query_id not in self.inline_answers:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"no answer to inline query {query_id} in {timeout}s")
-                self._changed.wait(min(remaining, 0.5))
-            return copy.deepcopy(self.inline_answers[query_id])
+    async def wait_for_inline_answer(self, query_id: str, timeout: float = 10) -> dict[str, Any]:
+        """The bot's answer to an inline query, once it came (the bot runs in this loop)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (answer := self.inline_answer(query_id)) is None:
+            if loop.time() > deadline:
+                raise TimeoutError(f"no answer to inline query {query_id} in {timeout}s")
+            await asyncio.sleep(0.01)
+        return answer
 
     def choose_inline_result(self, query_id: str, result_id: str, chat_id: int) -> dict[str, Any]:
         """The user picked a result: its message appears in ``chat_id``, sent by the user
