@@ -62,3 +62,34 @@ class ChatStore:
     def thread_of(self, chat_id: int) -> int | None:
         row = self.db.execute("select thread_id from chats where id = ?", [chat_id]).fetchone()
         return row[0] if row else None
+
+    def add_channel_admin(self, channel_id: int, user_id: int) -> None:
+        """``user_id`` set up the channel's briefing: it shows in their /settings."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db.conn:
+            self.db.execute(
+                "insert or ignore into channel_admins (channel_id, user_id, added_at) "
+                "values (?, ?, ?)",
+                [channel_id, user_id, now],
+            )
+
+    def channels_of(self, user_id: int) -> list[int]:
+        """The channels whose briefing ``user_id`` set up, oldest first."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "select channel_id from channel_admins where user_id = ? order by added_at, "
+                "channel_id",
+                [user_id],
+            )
+        ]
+
+    def set_title(self, chat_id: int, title: str) -> None:
+        """A channel's @username or title, shown in its admins' /settings (a channel's
+        name is public, unlike a group member's)."""
+        with self.db.conn:
+            self.db.execute("update chats set username = ? where id = ?", [title, chat_id])
+
+    def title_of(self, chat_id: int) -> str | None:
+        row = self.db.execute("select username from chats where id = ?", [chat_id]).fetchone()
+        return row[0] if row else None

@@ -292,6 +292,20 @@ def _v16_chat_reachability_and_forum_topic(db: Database) -> None:
     db.execute("alter table chats add column thread_id integer")
 
 
+def _v17_channel_admins(db: Database) -> None:
+    """Who set up a channel's briefing from their private chat: the channel is listed in
+    their /settings."""
+    db.execute(
+        """create table channel_admins (
+            channel_id integer not null,
+            user_id integer not null,
+            added_at text not null,
+            primary key (channel_id, user_id)
+        )"""
+    )
+    db.execute("create index channel_admins_user on channel_admins (user_id)")
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -310,6 +324,7 @@ MIGRATIONS: list[Migration] = [
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
     _v16_chat_reachability_and_forum_topic,
+    _v17_channel_admins,
 ]
 
 
