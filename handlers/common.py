@@ -59,8 +59,19 @@ def row_number(text: str) -> int | None:
     return int(text) if _ROW_NUMBER.fullmatch(text) else None
 
 
+def thread_of(update: Update) -> int | None:
+    """The forum topic the update came from (a message or a button under one), else None.
+
+    A reply must name it, or Telegram posts it in the forum's General topic."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
 async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None = None) -> None:
-    """Send HTML blocks as one or more messages; buttons go on the last one.
+    """Send HTML blocks as one or more messages (in the topic asked from); buttons go on the
+    last one.
 
     Transient failures are retried by the rate limiter (:mod:`bot.pacing`); what still fails
     reaches the handler, except a message that may have arrived (logged, not repeated).
@@ -68,6 +79,7 @@ async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None =
     chat = update.effective_chat
     if chat is None:
         return
+    thread = thread_of(update)
     messages = pack(blocks)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
@@ -75,6 +87,7 @@ async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None =
             await chat.send_message(
                 text,
                 reply_markup=keyboard(buttons) if last else None,
+                message_thread_id=thread,
             )
         except NetworkError as error:
             # Cut off after it left: Telegram has it or not, and cannot be asked. Sending

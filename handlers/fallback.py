@@ -18,7 +18,7 @@ from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreFileChanged
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply, services
+from handlers.common import acknowledge, reply, services, thread_of
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,6 @@ async def _tell_the_chat(update: Update, error: BaseException | None) -> None:
         text = UNAVAILABLE if isinstance(error, sqlite3.Error) else FAILED
     try:
         await acknowledge(update)
-        await update.effective_chat.send_message(text)
+        await update.effective_chat.send_message(text, message_thread_id=thread_of(update))
     except Exception:  # the chat may be unreachable; the error is logged already
         log.debug("could not tell the chat about the error", exc_info=True)

@@ -37,6 +37,11 @@ def what_is_kept(counts: dict[str, int]) -> str:
         items.append(
             "the log of " + _plural(counts["deliveries"], "briefing sent", "briefings sent")
         )
+    if counts.get("channel_admins"):
+        items.append(
+            _plural(counts["channel_admins"], "channel", "channels")
+            + " whose briefing you set up (the channels keep their briefing)"
+        )
     if counts.get("chats"):
         items.append("this chat's record (its name in a private chat, first and last seen)")
     return "\n".join(f"• {item}" for item in items)
