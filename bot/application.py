@@ -18,9 +18,10 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
-from telegram import Update
-from telegram.error import InvalidToken
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, InvalidToken
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.error_report import REPORTER, ErrorReporter
@@ -30,7 +31,7 @@ from bot.scheduling import deliverer, start_briefings, stop_briefings
 from bot.services import Services
 from bot.slots import CURRENT_SLOT, Slot
 from bot.store_watch import watch_store
-from handlers import BOT_COMMANDS, register
+from handlers import ADMIN_BOT_COMMANDS, BOT_COMMANDS, register
 
 log = logging.getLogger(__name__)
 
@@ -184,15 +185,27 @@ def run_bot(application: Application, start: Callable[[], None]) -> int:
     return int(application.bot_data.get(EXIT_CODE, 0))
 
 
-async def _announce_commands(application: Application) -> None:
-    """Set the command menu users see when they type '/'."""
+async def announce_commands(application: Application) -> None:
+    """Set the command menu users see when they type '/'; admins also see theirs.
+
+    An admin's menu is scoped to their private chat, which Telegram only knows once they have
+    written to the bot: until then that call is refused, and the admin sees the common menu.
+    """
     await application.bot.set_my_commands(BOT_COMMANDS)
     log.info("command menu set (%d commands)", len(BOT_COMMANDS))
+    services: Services = application.bot_data["services"]
+    for admin in sorted(services.settings.admins):
+        try:
+            await application.bot.set_my_commands(
+                ADMIN_BOT_COMMANDS, scope=BotCommandScopeChat(admin)
+            )
+        except BadRequest as error:
+            log.info("no admin command menu for %s yet: %s", admin, error)
 
 
 async def _on_start(application: Application) -> None:
     """Start-up: the command menu, then the daily briefing jobs (rebuilt from SQLite)."""
-    await _announce_commands(application)
+    await announce_commands(application)
     await start_briefings(application)
 
 
@@ -210,6 +223,13 @@ def build_application(
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
+        # Every reply is HTML without link previews; handlers need not repeat it.
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .post_init(_on_start)
         .post_stop(stop_briefings)
         .concurrent_updates(ChatOrderedProcessor())

@@ -30,11 +30,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return cmd_console(settings, args)
-    from telegram import Update
-
     from bot.application import build_application, run_bot
     from bot.health import schedule_heartbeat
     from bot.services import Services
+    from handlers import ALLOWED_UPDATES
 
     services = Services.start(settings)
     try:
@@ -57,13 +56,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
                     url_path=settings.webhook_path,
                     webhook_url=settings.webhook_url,
                     secret_token=settings.webhook_secret,
-                    allowed_updates=Update.ALL_TYPES,
+                    allowed_updates=ALLOWED_UPDATES,
                 ),
             )
         schedule_heartbeat(application, "polling")
         log.info("polling %s for updates", api_host)
         return run_bot(
-            application, lambda: application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application, lambda: application.run_polling(allowed_updates=ALLOWED_UPDATES)
         )
     finally:
         services.close()

@@ -33,11 +33,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.briefings import Briefing, briefing_for
+from bot.keyboards import keyboard
 from bot.pacing import Pacer, request_may_have_arrived, retry_after_seconds
 from bot.store import Store
 from bot.store import deliveries as log_status
@@ -86,15 +87,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def keyboard(briefing: Briefing) -> InlineKeyboardMarkup | None:
-    if not briefing.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(text, callback_data=data) for text, data in row]
-            for row in briefing.buttons
-        ]
-    )
+def topic_is_gone(error: BadRequest) -> bool:
+    """Telegram's answer to a send into a forum topic that no longer exists."""
+    text = str(error).lower()
+    return "thread not found" in text or "topic_deleted" in text
+
+
+def chat_type_of(chat_id: int) -> str:
+    """A chat's kind as far as its id tells (for a row the bot never heard from)."""
+    return "private" if chat_id > 0 else "supergroup"
 
 
 class Deliverer:
@@ -266,14 +267,16 @@ class Deliverer:
                 return Outcome.ALREADY, None
             if not self.paced_args:
                 ticket.dispatched()  # the bot's own limiter does this when it knows tickets
+            thread = self.store.chats.thread_of(chat_id)
             try:
                 message = await self.bot.send_message(
                     chat_id,
                     briefing.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(briefing),
+                    reply_markup=keyboard(briefing.buttons),
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                     read_timeout=self.policy.read_timeout,
+                    message_thread_id=thread,
                     **({"rate_limit_args": ticket} if self.paced_args else {}),
                 )
             except RetryAfter as error:
@@ -285,12 +288,19 @@ class Deliverer:
                 ticket.refund()
                 self._finish(chat_id, day, log_status.BLOCKED, error=str(error))
                 self.store.subscriptions.deactivate(chat_id, BLOCKED, self.clock())
+                self.store.chats.set_can_post(chat_id, chat_type_of(chat_id), False)
                 log.info("chat %s blocked the bot; subscription deactivated", chat_id)
                 if self.on_blocked is not None:
                     self.on_blocked(chat_id)
                 return Outcome.BLOCKED, None
             except BadRequest as error:
                 ticket.refund()
+                if thread is not None and topic_is_gone(error):
+                    # The forum topic was deleted: the briefing goes to the main chat now
+                    # (the next try, without the topic).
+                    self._finish(chat_id, day, log_status.FAILED, error=str(error))
+                    self.store.chats.set_thread(chat_id, None)
+                    return None, error
                 self._finish(chat_id, day, log_status.ERROR, error=str(error))
                 log.error("Telegram refused the briefing for chat %s: %s", chat_id, error)
                 return Outcome.ERROR, None

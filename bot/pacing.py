@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
@@ -40,10 +41,10 @@ from bot.slots import slot_given_back
 log = logging.getLogger(__name__)
 
 #: Telegram's documented broadcast limit is about 30 messages per second per bot.
-OVERALL_PER_SECOND = 30
+OVERALL_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND
 #: Sends to one private chat are spaced by this much; groups allow 20 a minute.
-PRIVATE_CHAT_INTERVAL = 1.0
-GROUP_CHAT_INTERVAL = 3.0
+PRIVATE_CHAT_INTERVAL = 1.0 / FloodLimit.MESSAGES_PER_SECOND_PER_CHAT
+GROUP_CHAT_INTERVAL = 60.0 / FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP
 #: Our window is a little longer than Telegram's second, for the jitter left between a
 #: request leaving (see :meth:`Ticket.dispatched`) and Telegram counting it.
 WINDOW_MARGIN = 0.02

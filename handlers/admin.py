@@ -17,18 +17,13 @@ from bot import scheduling
 from bot.delivery import Outcome, utc_now
 from bot.store import Store
 from bot.store import deliveries as log_status
-from handlers.common import reply, services
+from handlers.common import is_admin, reply, services
 
 log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, that command is only for the bot's admins."
 #: Background fan-outs started by /brief all, kept so they are not garbage-collected.
 _RUNNING: set[asyncio.Task[None]] = set()
-
-
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return services(context).settings.is_admin(user.id if user else None)
 
 
 def todays_briefings(store: Store, now: datetime) -> list[tuple[int, object]]:

@@ -55,7 +55,35 @@ def _followed_text(names: list[str]) -> str:
     return shown + (f" and {rest} more (see /following)" if rest > 0 else "")
 
 
+def _channels_text(svc: Services, chat_id: int) -> str:
+    """The channels whose briefing this chat's user set up (private chats only have any)."""
+    lines = []
+    for channel_id in svc.store.chats.channels_of(chat_id)[:MAX_NAMED_TOPICS]:
+        subscription = svc.store.subscriptions.get(channel_id)
+        name = esc(clip(svc.store.chats.title_of(channel_id) or str(channel_id), 40))
+        if subscription is None or not subscription.active:
+            state = "stopped"
+        elif subscription.paused:
+            state = "paused"
+        else:
+            state = f"{subscription.clock_text} · {esc(subscription.tz)}"
+        lines.append(f"• {name}: {state}")
+    if not lines:
+        return ""
+    return (
+        "\n\n📣 <b>Channels you set up</b>\n"
+        + "\n".join(lines)
+        + "\nChange one with <code>/subscribe @channel 08:00</code>, stop it with "
+        "<code>/unsubscribe @channel</code>."
+    )
+
+
 def _main(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    text, buttons = _main_page(svc, chat_id)
+    return text + _channels_text(svc, chat_id), buttons
+
+
+def _main_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     subscription = svc.store.subscriptions.get(chat_id)
     followed = [name for _, name in svc.store.subscriptions.followed(chat_id)]
     topics = _followed_text(followed)

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.botapi.members_inline_forum import MembersInlineForum, member_object
 from tests.botapi.spec import ApiError, ApiSpec, UploadedFile, bad_request, load_spec
 from tests.botapi.telegram_html import HtmlParseError, parse_html, utf16_len
 
@@ -336,7 +337,7 @@ def _parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], di
     return fields, files
 
 
-class BotApiServer:
+class BotApiServer(MembersInlineForum):
     """Fake api.telegram.org on 127.0.0.1 (see module docstring)."""
 
     def __init__(
@@ -435,6 +436,7 @@ class BotApiServer:
             "close": lambda params: True,
             "logOut": lambda params: True,
         }
+        self._init_members_inline_forum()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> BotApiServer:
@@ -667,7 +669,13 @@ class BotApiServer:
         return chat
 
     def set_chat_member(
-        self, chat_id: int, user_id: int, status: str, *, first_name: str = "Test"
+        self,
+        chat_id: int,
+        user_id: int,
+        status: str,
+        *,
+        first_name: str = "Test",
+        rights: dict[str, bool] | None = None,
     ) -> None:
         """What getChatMember reports for this user in this chat from now on.
 
@@ -682,6 +690,12 @@ class BotApiServer:
             known = self._members.get((chat_id, user_id))
             user = known[1] if known else self._user(user_id, first_name)
             self._members[(chat_id, user_id)] = (status, user)
+            if user_id == self.bot_user["id"]:
+                user = dict(self.bot_user)
+            chat_type = self._chats[chat_id]["type"]
+            self._member_objects[(chat_id, user_id)] = member_object(
+                status, user, chat_type, rights
+            )
 
     def _join(self, chat_id: int, user: dict[str, Any]) -> None:
         """A user seen writing in a chat is in it (a status set by a test is kept)."""
@@ -747,6 +761,7 @@ class BotApiServer:
         forward_from: int | str | dict[str, Any] | None = None,
         *,
         anonymous_admin: bool = False,
+        message_thread_id: int | None = None,
     ) -> dict[str, Any]:
         """Queue an incoming text message; returns the Update.
 
@@ -754,6 +769,7 @@ class BotApiServer:
         a chat dict with type channel/group/supergroup (MessageOriginChannel/Chat) or a
         plain name string (MessageOriginHiddenUser).  ``anonymous_admin`` sends it as a
         group's anonymous administrator does: from @GroupAnonymousBot, ``sender_chat`` the group.
+        ``message_thread_id`` writes it in that topic of a forum (see ``add_forum``).
         """
         if not text:
             raise ValueError("Telegram never delivers an empty text message")
@@ -761,6 +777,11 @@ class BotApiServer:
             message = self._user_message(
                 chat_id, user_id, first_name, chat_type, anonymous_admin=anonymous_admin
             )
+            if message_thread_id is not None:
+                if message_thread_id not in self._topics.get(chat_id, set()):
+                    raise ValueError(f"chat {chat_id} has no topic {message_thread_id}")
+                message["message_thread_id"] = message_thread_id
+                message["is_topic_message"] = True
             message["text"] = text
             entities = _detect_commands(text)
             if entities:
@@ -1192,6 +1213,8 @@ class BotApiServer:
         touches_chat = lowered.startswith(("send", "forward", "copy", "edit"))
         if touches_chat and chat_id is not None and str(chat_id) in self._blocked:
             return ApiError(403, "Forbidden: bot was blocked by the user", kind="injected")
+        if chat_id is not None and (refusal := self._membership_refusal(method, chat_id)):
+            return refusal
         for fault in self._faults:
             if fault.remaining > 0 and fault.matches(method, chat_id):
                 fault.remaining -= 1
@@ -1363,6 +1386,7 @@ class BotApiServer:
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        self._place_in_thread(message, params.get("message_thread_id"))
         return message
 
     def _deliver(self, method: str, params: dict[str, Any], message: dict[str, Any]) -> None:
@@ -1590,6 +1614,9 @@ class BotApiServer:
         with self._lock:
             chat = self._resolve_chat(params["chat_id"])
             user_id = params["user_id"]
+            whole = self._member_objects.get((chat["id"], user_id))
+            if whole is not None:
+                return copy.deepcopy(whole)
             known = self._members.get((chat["id"], user_id))
             if known is not None:
                 status, user = known
