@@ -89,7 +89,7 @@ def ingest_text(
     *,
     slug: str,
     path: str | None = None,
-    parse: Callable[[str], ParsedArticle] = parse_article,
+    parse: Callable[[str], ParsedArticle] | None = None,
 ) -> SaveResult:
     """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``).
 
@@ -111,7 +111,7 @@ def ingest_batch(
     store: Store,
     items: Sequence[tuple[str, str, str | None]],
     *,
-    parse: Callable[[str], ParsedArticle] = parse_article,
+    parse: Callable[[str], ParsedArticle] | None = None,
 ) -> list[SaveResult | IngestError]:
     """Parse every ``(slug, text, path)`` item, then save them all, in order.
 
@@ -131,7 +131,7 @@ def ingest_batch(
         elif (known := store.articles.id_if_unchanged(slug, digest)) is not None:
             results.append(SaveResult(known, "unchanged"))
         else:
-            parsed.append((len(results), parse(text), digest))
+            parsed.append((len(results), (parse or parse_article)(text), digest))
             results.append(None)
     to_save = []
     for index, article, digest in parsed:
