@@ -89,3 +89,37 @@ async def test_a_fan_out_through_an_outage_delivers_every_briefing_once(
     assert lost == duplicated == 0, counts
     tally.count(faulty_api, inputs=1 + len(SUBSCRIBERS), lost=lost, duplicated=duplicated)
     assert_no_violations(faulty_api)
+
+
+async def test_get_updates_through_5xx_and_a_reset_loses_no_update(
+    faulty_api: BotApiServer, db_path: Path, tally: Tally
+) -> None:
+    async with running_bot(faulty_api, db_path):
+        faulty_api.push_message(CHATS[0], "/help")
+        await faulty_api.wait_for(1, chat_id=CHATS[0])
+        faulty_api.fail_next("getUpdates", error_code=502)
+        faulty_api.reset_next("getUpdates", deliver=True)  # taken, but the answer is lost
+        for chat_id in CHATS:
+            faulty_api.push_message(chat_id, "/latest")
+        await until(
+            lambda: (
+                replies(faulty_api, CHATS[0]) == 2
+                and all(replies(faulty_api, c) == 1 for c in CHATS[1:])
+            ),
+            "every message answered",
+            timeout=20,
+        )
+        for chat_id in CHATS:  # a barrier per chat: nothing of the earlier updates is left
+            faulty_api.push_message(chat_id, "/help")
+        await until(
+            lambda: (
+                replies(faulty_api, CHATS[0]) == 3
+                and all(replies(faulty_api, c) == 2 for c in CHATS[1:])
+            ),
+            "the barrier answered",
+        )
+    counts = {c: replies(faulty_api, c) for c in CHATS}
+    expected = {c: 3 if c == CHATS[0] else 2 for c in CHATS}
+    assert counts == expected
+    tally.count(faulty_api, inputs=1 + 2 * len(CHATS), lost=0, duplicated=0)
+    assert_no_violations(faulty_api)
