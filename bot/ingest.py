@@ -83,9 +83,18 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) -> SaveResult:
-    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``)."""
-    result = ingest_batch(store, [(slug, text, path)])[0]
+def ingest_text(
+    store: Store,
+    text: str,
+    *,
+    slug: str,
+    path: str | None = None,
+    parse: Callable[[str], ParsedArticle] | None = None,
+) -> SaveResult:
+    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``).
+
+    ``parse`` may hand over an article parsed beforehand (off the event loop, by the bot)."""
+    result = ingest_batch(store, [(slug, text, path)], parse=parse)[0]
     if isinstance(result, IngestError):
         raise result
     return result
@@ -99,7 +108,10 @@ PARSE_AHEAD = 128
 
 
 def ingest_batch(
-    store: Store, items: Sequence[tuple[str, str, str | None]]
+    store: Store,
+    items: Sequence[tuple[str, str, str | None]],
+    *,
+    parse: Callable[[str], ParsedArticle] | None = None,
 ) -> list[SaveResult | IngestError]:
     """Parse every ``(slug, text, path)`` item, then save them all, in order.
 
@@ -119,7 +131,7 @@ def ingest_batch(
         elif (known := store.articles.id_if_unchanged(slug, digest)) is not None:
             results.append(SaveResult(known, "unchanged"))
         else:
-            parsed.append((len(results), parse_article(text), digest))
+            parsed.append((len(results), (parse or parse_article)(text), digest))
             results.append(None)
     to_save = []
     for index, article, digest in parsed:
