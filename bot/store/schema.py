@@ -291,6 +291,37 @@ def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
     )
 
 
+def _v16_stories_of_articles(db: Database) -> None:
+    """Articles grouped into stories (``bot.store.stories``): the tables, each article's
+    story, and the grouping of the articles already stored, oldest first."""
+    from bot.store.stories import create_story_tables, group_existing
+
+    create_story_tables(db)
+    group_existing(db)
+
+
+def _v17_chat_reachability_and_forum_topic(db: Database) -> None:
+    """Whether the bot may post in a chat (``my_chat_member`` says when it is blocked,
+    removed or loses its rights) and, for a forum group, the topic its briefing and alerts
+    go to (where ``/subscribe`` was sent)."""
+    db.execute("alter table chats add column can_post integer not null default 1")
+    db.execute("alter table chats add column thread_id integer")
+
+
+def _v18_channel_admins(db: Database) -> None:
+    """Who set up a channel's briefing from their private chat: the channel is listed in
+    their /settings."""
+    db.execute(
+        """create table channel_admins (
+            channel_id integer not null,
+            user_id integer not null,
+            added_at text not null,
+            primary key (channel_id, user_id)
+        )"""
+    )
+    db.execute("create index channel_admins_user on channel_admins (user_id)")
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -308,6 +339,9 @@ MIGRATIONS: list[Migration] = [
     _v13_full_text_pending_terms_of_a_run,
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
+    _v16_stories_of_articles,
+    _v17_chat_reachability_and_forum_topic,
+    _v18_channel_admins,
 ]
 
 
