@@ -177,8 +177,10 @@ async def test_the_command_line_says_what_was_skipped_and_why(
     feed_url = serve_feed(web, 2, old=5)
     store.feeds.add(feed_url)
     [outcome] = await poller_for(store).poll_due()
-    line = f"{outcome.name}{feeds_cli.first_poll_note(outcome)}: {outcome.summary()}"
-    assert line == "Wire (first poll: 7 entries): 2 added, 5 older than the retention period"
+    line = f"{outcome.name}: {outcome.summary()}{feeds_cli.first_poll_note(outcome)}"
+    assert line == (
+        "Wire: 2 added, 5 older than the retention period (first poll: the feed listed 7 entries)"
+    )
     store.close()
     assert feeds_cli.cmd_feeds(settings, type("Args", (), {"action": "list"})()) == 0
     listed = capsys.readouterr().out

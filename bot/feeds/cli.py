@@ -80,10 +80,10 @@ def _state(feed: dict) -> str:
 
 
 def first_poll_note(outcome: PollOutcome) -> str:
-    """' (first poll: 75 entries)' for a feed's first poll, else ''."""
+    """' (first poll: the feed listed 75 entries)' for a feed's first poll, else ''."""
     if not outcome.first:
         return ""
-    found = f": {outcome.found} entries" if outcome.found is not None else ""
+    found = f": the feed listed {outcome.found} entries" if outcome.found is not None else ""
     return f" (first poll{found})"
 
 
@@ -129,7 +129,7 @@ def _poll(store: Store, settings: Settings) -> int:
     )
     outcomes = asyncio.run(closing(poller.poll_due()))
     for outcome in outcomes:
-        print(f"{outcome.name}{first_poll_note(outcome)}: {outcome.summary()}")
+        print(f"{outcome.name}: {outcome.summary()}{first_poll_note(outcome)}")
     return 1 if outcomes and all(o.error for o in outcomes) else 0
 
 
