@@ -14,7 +14,7 @@ from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
 from bot.store.stories import StoryStore
 from bot.store.subscriptions import SubscriptionStore
-from bot.store.watched import StoreFileChanged, WatchedConnection, open_watched
+from bot.store.watched import StoreBusy, StoreFileChanged, WatchedConnection, open_watched
 
 __all__ = [
     "ArticleStore",
@@ -24,6 +24,7 @@ __all__ = [
     "FeedStore",
     "SaveResult",
     "Store",
+    "StoreBusy",
     "StoreError",
     "StoreFileChanged",
     "StoryStore",
@@ -54,6 +55,10 @@ class Store:
     @classmethod
     def open(cls, path: Path | str) -> Store:
         return cls(open_watched(path))
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another program's write lock (then ``StoreBusy``)."""
+        self._conn.set_busy_timeout(seconds)
 
     def check_file(self) -> bool:
         """Open the path again if its file was deleted or replaced; True when it was."""

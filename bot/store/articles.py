@@ -236,6 +236,22 @@ class ArticleStore:
             "paragraphs": paragraph_layout(parsed, body),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        try:
+            return self._save(parsed, slug, content_hash, row)
+        except sqlite3.OperationalError as error:
+            if "full" in str(error):
+                log.error(
+                    "could not save article %s: the disk is full (%s); nothing of it was "
+                    "written, the store keeps what it had",
+                    slug,
+                    error,
+                )
+            raise
+
+    def _save(
+        self, parsed: ParsedArticle, slug: str, content_hash: str, row: dict[str, Any]
+    ) -> SaveResult:
+        body = row["body"]
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
         # which would make a half-saved article visible after a crash. What is stored under
         # the slug is read inside too, from the file the transaction is on (see watched.py).

@@ -322,6 +322,28 @@ def _v18_channel_admins(db: Database) -> None:
     db.execute("create index channel_admins_user on channel_admins (user_id)")
 
 
+def _v19_feed_entries_left_for_later(db: Database) -> None:
+    """A feed remembers the entries it has not taken yet (``feed_entries.state`` 'pending',
+    with the entry's title, date and own text), beyond the per-poll cap or after a transient
+    failure, and takes them on the next polls whatever the feed's server answers; entries it
+    will not take are 'skipped' (older than the retention period) or 'failed' (with the
+    reason). ``feeds.last_report`` says what the last poll did. Entries known before are
+    'taken' when they became an article, else judged by their error and attempts."""
+    for statement in (
+        "alter table feed_entries add column state text not null default 'pending'",
+        "alter table feed_entries add column title text",
+        "alter table feed_entries add column published text",
+        "alter table feed_entries add column content text",
+        "update feed_entries set state = case when article_id is not null then 'taken' "
+        "when last_error = 'older than the retention period' then 'skipped' "
+        "when attempts >= 3 then 'failed' else 'pending' end",
+        "create index feed_entries_pending on feed_entries (feed_id, seen_at) "
+        "where state = 'pending'",
+        "alter table feeds add column last_report text",
+    ):
+        db.execute(statement)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -342,6 +364,7 @@ MIGRATIONS: list[Migration] = [
     _v16_stories_of_articles,
     _v17_chat_reachability_and_forum_topic,
     _v18_channel_admins,
+    _v19_feed_entries_left_for_later,
 ]
 
 
