@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.parsing import identity
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
@@ -88,7 +89,7 @@ def topic_key(name: str) -> str:
 
 
 def person_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    return identity.name_key(name)
 
 
 class ArticleStore:
@@ -286,10 +287,12 @@ class ArticleStore:
         for person, key in zip(parsed.people, keys, strict=True):
             pid = person_ids.get(key)
             if pid is None:
-                pid = execute(
-                    "insert into people (name, key, role) values (?, ?, ?)",
-                    [person.name, key, person.role],
-                ).lastrowid
+                pid = self._same_person(person.name, key, person.role)
+                if pid is None:
+                    pid = execute(
+                        "insert into people (name, key, role, surname) values (?, ?, ?, ?)",
+                        [person.name, key, person.role, identity.surname_key(person.name)],
+                    ).lastrowid
                 person_ids[key] = pid
             elif person.role:
                 roles.append((person.role, pid))
@@ -367,6 +370,31 @@ class ArticleStore:
             "insert or ignore into article_topics (article_id, topic_id, rank) values (?, ?, ?)",
             topic_links,
         )
+
+    def _same_person(self, name: str, key: str, role: str | None) -> int | None:
+        """The stored person that ``name`` (not stored under its own key) is, if any: a
+        one-word name is the one full name it ends; a full name takes over the one-word
+        person stored before it was named in full (see ``bot/parsing/identity.py``)."""
+        surname = identity.surname_key(name)
+        known = [
+            identity.Known(*row)
+            for row in self.db.execute(
+                "select id, name, role from people where surname = ?", [surname]
+            ).fetchall()
+        ]
+        if not known:
+            return None
+        if identity.is_surname_only(name):
+            found = identity.full_name_for(name, role, known)
+            return found.id if found else None
+        short = identity.takes_over(name, known)
+        if short is None:
+            return None
+        self.db.execute(
+            "update people set name = ?, key = ?, role = coalesce(role, ?) where id = ?",
+            [name, key, role, short.id],
+        )
+        return short.id
 
     def _ids_by(self, table: str, key_column: str, keys: list[str]) -> dict[str, int]:
         """{key: id} of the rows of ``table`` among ``keys`` (one query)."""

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from bot.parsing.identity import surname_key
+
 
 def _v1_articles_and_chats(db: Database) -> None:
     db["articles"].create(
@@ -284,6 +286,18 @@ def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
     )
 
 
+def _v16_people_by_surname(db: Database) -> None:
+    """People rows know their surname, indexed: a one-word name in a new article ("Trump")
+    finds the full name it ends ("Donald Trump") and a full name the one-word person stored
+    before it (``bot/parsing/identity.py``)."""
+    db.execute("alter table people add column surname text")
+    rows = db.execute("select id, name from people").fetchall()
+    db.conn.executemany(
+        "update people set surname = ? where id = ?", [(surname_key(n), i) for i, n in rows]
+    )
+    db.execute("create index if not exists people_surname on people (surname)")
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -301,6 +315,7 @@ MIGRATIONS: list[Migration] = [
     _v13_full_text_pending_terms_of_a_run,
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
+    _v16_people_by_surname,
 ]
 
 
