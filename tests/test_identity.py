@@ -92,3 +92,13 @@ def test_a_store_from_before_the_surname_migration_joins_its_people(tmp_path: Pa
         assert _people(store) == [("Gayle King", 1)]
     finally:
         store.close()
+
+
+def test_the_end_of_a_longer_name_is_the_same_person_in_an_article() -> None:
+    art = parse_article(
+        "Doctors at the hospital\n\n"
+        "Dr. Walid Abu Hatab works at the maternity ward.\n\n"
+        '"The situation is extremely bad for pregnant women," Abu Hatab said.'
+    )
+    assert [p.name for p in art.people] == ["Walid Abu Hatab"]
+    assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["Walid Abu Hatab"]
