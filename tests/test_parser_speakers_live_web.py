@@ -90,3 +90,16 @@ def test_plain_speech_whose_speaker_is_not_found_is_kept_with_the_speaker_unknow
 def test_a_title_before_a_speech_verb_with_no_speaker_found_is_not_kept() -> None:
     quotes = direct('"The Art of the Deal," the President said, was on the shelf again.')
     assert quotes == {}
+
+
+def test_quotes_in_single_marks_are_found_as_uk_papers_print_them() -> None:
+    quotes = direct(
+        "Union leader Jo Grady spoke in Leeds.\n\n"
+        "\u2018We won\u2019t back down, and the teachers\u2019 union agrees,\u2019 said Grady.\n\n"
+        "The \u2018gig economy\u2019 has grown since the \u201990s, the report found."
+    )
+    assert quotes == {"We won\u2019t back down, and the teachers\u2019 union agrees,": "Jo Grady"}
+
+
+def test_a_heading_in_capitals_between_single_marks_is_no_quote() -> None:
+    assert direct("\u2018THE OTHER SIDE OF THE PARTY\u2019 said the headline.") == {}

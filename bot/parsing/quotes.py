@@ -152,6 +152,53 @@ def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
     return segments
 
 
+_SINGLE_OPEN = re.compile(r"(?:(?<=[\s(\[—–:-])|^)‘(?=[^\W\d_])")
+_SINGLE_MAX = 600
+
+
+def _single_close(text: str, start: int, end: int) -> int | None:
+    """The ’ closing a ‘ opened before ``start``: the first one that no letter follows
+    (not "don’t") and that is no plural possessive ("the teachers’ union")."""
+    pos = text.find("’", start, end)
+    while pos >= 0:
+        nxt = text[pos + 1 : pos + 2]
+        if not nxt.isalnum():
+            after = text[pos + 2 : pos + 3]
+            possessive = text[pos - 1] == "s" and nxt == " " and after.islower()
+            if not possessive and pos > start:
+                return pos
+        pos = text.find("’", pos + 1, end)
+    return None
+
+
+def single_quoted(
+    text: str, paragraphs: list[Paragraph], segments: list[Segment]
+) -> list[Segment]:
+    """Quotes in curly single marks (‘…’, as UK papers print them) outside the double-quoted
+    segments, within one paragraph; merged into ``segments`` in text order."""
+    found: list[Segment] = []
+    spans = [(s.open_mark, s.close_mark or s.end) for s in segments]
+    for pi, para in enumerate(paragraphs):
+        if "‘" not in para.text:
+            continue
+        pos = para.start
+        while (m := _SINGLE_OPEN.search(text, pos, para.end)) is not None:
+            o = m.start()
+            pos = o + 1
+            if any(a <= o < b for a, b in spans):
+                continue  # a quote inside a quote: the double marks' segment holds it
+            close = _single_close(text, o + 1, min(para.end, o + _SINGLE_MAX))
+            if close is None:
+                continue
+            s, e = _trimmed(text, o + 1, close)
+            if e > s and not text[s:e].isupper():  # (a heading in capitals is no quote)
+                found.append(Segment(s, e, o, close + 1, pi, pi, "‘"))
+            pos = close + 1
+    if not found:
+        return segments
+    return sorted(segments + found, key=lambda seg: seg.open_mark)
+
+
 def has_single_quotes(text: str) -> bool:
     """Whether single marks appear at all (cheap pre-check for nested quotes)."""
     return _SINGLE.search(text) is not None
