@@ -171,9 +171,7 @@ def _single_close(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def single_quoted(
-    text: str, paragraphs: list[Paragraph], segments: list[Segment]
-) -> list[Segment]:
+def single_quoted(text: str, paragraphs: list[Paragraph], segments: list[Segment]) -> list[Segment]:
     """Quotes in curly single marks (‘…’, as UK papers print them) outside the double-quoted
     segments, within one paragraph; merged into ``segments`` in text order."""
     found: list[Segment] = []
