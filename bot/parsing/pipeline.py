@@ -15,6 +15,7 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
+from bot.parsing.not_quotes import discourse_word, gloss_of, names_a_thing, trimmed_span
 from bot.parsing.people import People, PeopleFinder
 from bot.parsing.quotes import Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
@@ -192,7 +193,13 @@ def parse_article(text: str) -> ParsedArticle:
     attributions = att.run()
 
     quotes: list[Quote] = []
+    named_before: Segment | None = None  # the last segment that named a thing
     for seg, attr in zip(segments, attributions, strict=True):
+        if names_a_thing(text, seg) or gloss_of(text, seg, named_before):
+            named_before = seg  # a title, a nickname, a sign: no one's words
+            continue
+        if discourse_word(text[seg.start : seg.end]):
+            continue
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
@@ -246,10 +253,13 @@ def parse_article(text: str) -> ParsedArticle:
 
 
 def _quote(text: str, seg: Segment, attr: Attribution) -> Quote:
+    start, end = trimmed_span(text, seg.start, seg.end)
+    if end <= start:
+        start, end = seg.start, seg.end
     return Quote(
-        start=seg.start,
-        end=seg.end,
-        text=text[seg.start : seg.end],
+        start=start,
+        end=end,
+        text=text[start:end],
         speaker=attr.speaker,
         speaker_role=attr.role,
         cue=attr.cue,

@@ -134,6 +134,8 @@ def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
             if depth > 0:
                 depth -= 1
                 continue
+            if pos == open_at[0] + open_at[1] and open_at[3] in _OPENERS:
+                continue  # a doubled opening mark (“”This is ...”): a typo, still open
             s, e = _trimmed(text, open_at[0] + open_at[1], pos)
             if e > s:
                 segments.append(Segment(s, e, open_at[0], pos + ln, open_at[2], pi, open_at[3]))
