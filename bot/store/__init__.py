@@ -12,6 +12,7 @@ from bot.store.chats import ChatStore
 from bot.store.connection import StoreError
 from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
+from bot.store.stories import StoryStore
 from bot.store.subscriptions import SubscriptionStore
 from bot.store.watched import StoreFileChanged, WatchedConnection, open_watched
 
@@ -25,6 +26,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreFileChanged",
+    "StoryStore",
     "SubscriptionStore",
 ]
 
@@ -42,6 +44,7 @@ class Store:
         self.db = db
         self._conn: WatchedConnection = db.conn
         self.articles = ArticleStore(db)
+        self.stories = self.articles.stories
         self.chats = ChatStore(db)
         self.feeds = FeedStore(db)
         self.subscriptions = SubscriptionStore(db)
@@ -68,6 +71,8 @@ class Store:
     #: table of per-chat data adds itself here.
     CHAT_DATA: tuple[tuple[str, str], ...] = (
         ("follows", "chat_id"),
+        ("channel_admins", "channel_id"),
+        ("channel_admins", "user_id"),
         ("deliveries", "chat_id"),
         ("subscriptions", "chat_id"),
         ("chats", "id"),
@@ -75,12 +80,13 @@ class Store:
 
     def chat_data_counts(self, chat_id: int) -> dict[str, int]:
         """How many rows each table of ``CHAT_DATA`` holds about the chat (what /forget shows)."""
-        return {
-            table: self.db.execute(
+        counts: dict[str, int] = {}
+        for table, column in self.CHAT_DATA:
+            found = self.db.execute(
                 f"select count(*) from {table} where {column} = ?", [chat_id]
             ).fetchone()[0]
-            for table, column in self.CHAT_DATA
-        }
+            counts[table] = counts.get(table, 0) + found
+        return counts
 
     def forget_chat(self, chat_id: int) -> dict[str, int]:
         """Delete everything kept about a chat, in one transaction; the rows deleted per table.
@@ -90,7 +96,7 @@ class Store:
         with self.db.conn:
             for table, column in self.CHAT_DATA:
                 cursor = self.db.execute(f"delete from {table} where {column} = ?", [chat_id])
-                deleted[table] = cursor.rowcount
+                deleted[table] = deleted.get(table, 0) + cursor.rowcount
         return deleted
 
     def close(self) -> None:

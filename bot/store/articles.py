@@ -25,6 +25,7 @@ from bot.parsing import identity
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
+from bot.store.stories import StoryStore, keys_of_parsed
 from bot.store.watched import StoreFileChanged, WatchedConnection
 
 log = logging.getLogger(__name__)
@@ -111,11 +112,16 @@ class ArticleStore:
         self._memo: dict[tuple, tuple[tuple[int, int], Any]] = {}
         self._batch: _Batch | None = None
         self._grouped = False
+        #: Each saved article joins a story here, inside the save's transaction.
+        self.stories = StoryStore(db)
+        #: False only for a file held before the stories migration (tests of older ones).
+        self._grouping = "stories" in db.table_names()
 
     def reconnected(self) -> None:
         """The store reopened its path on another file: set this connection up as the first
         was, and forget the aggregates (a new connection's data_version may repeat the old)."""
         self.db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
+        self._grouping = "stories" in self.db.table_names()
         self._memo.clear()
         self._writes += 1
 
@@ -244,6 +250,13 @@ class ArticleStore:
             ).fetchone()
             if existing and existing[1] == content_hash:
                 return SaveResult(existing[0], "unchanged")
+            if existing and self._grouping:
+                self.stories.detach(existing[0])
+            if self._grouping:
+                keys = keys_of_parsed(parsed, body, row["ingested_at"])
+                row["story_id"] = self.stories.assign(keys, row["title"], row["ingested_at"])
+                row["story_day"] = keys.day
+                row["story_keys"] = json.dumps(keys.keys, separators=(",", ":"))
             if existing:
                 article_id = existing[0]
                 self._delete_children(article_id)
@@ -411,6 +424,8 @@ class ArticleStore:
     def delete(self, article_id: int) -> None:
         """Remove an article with its quotes, links and paragraphs (used by retention)."""
         with self._atomic():
+            if self._grouping:
+                self.stories.detach(article_id)
             self._delete_children(article_id)
             self.db.execute("delete from articles where id = ?", [article_id])
         self._writes += 1
@@ -608,6 +623,36 @@ class ArticleStore:
                 [limit],
             )
         )
+
+    def most_quoted_of_the_day(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The people quoted most in the newest day's articles (by date, else ingest day),
+        each with ``quote_ids``, their quotes of that day: what an empty inline query offers.
+        The day is found through the ``articles_latest`` index, never by a scan."""
+        rows = self._remembered(
+            ("most_quoted_of_the_day", limit), lambda: self._most_quoted_of_the_day(limit)
+        )
+        return [dict(row) for row in rows]
+
+    def _most_quoted_of_the_day(self, limit: int) -> list[dict[str, Any]]:
+        day = self.db.execute(
+            "select max(coalesce(date, substr(ingested_at, 1, 10))) from articles"
+        ).fetchone()[0]
+        if day is None:
+            return []
+        rows = list(
+            self.db.query(
+                "select p.id, p.name, p.role, count(q.id) as n_quotes, "
+                "group_concat(q.id) as quote_ids from articles a "
+                "join quotes q on q.article_id = a.id join people p on p.id = q.person_id "
+                "where coalesce(a.date, substr(a.ingested_at, 1, 10)) = ? "
+                "group by p.id order by n_quotes desc, p.name limit ?",
+                [day, limit],
+            )
+        )
+        for row in rows:
+            row["day"] = day
+            row["quote_ids"] = [int(i) for i in str(row["quote_ids"]).split(",")]
+        return rows
 
     def topic_counts(self, limit: int = 20) -> list[dict[str, Any]]:
         rows = self._remembered(("topic_counts", limit), lambda: self._topic_counts(limit))
