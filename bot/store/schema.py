@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.parsing.identity import surname_key
+
 
 def _v1_articles_and_chats(db: Database) -> None:
     db["articles"].create(
@@ -344,6 +346,18 @@ def _v19_feed_entries_left_for_later(db: Database) -> None:
         db.execute(statement)
 
 
+def _v20_people_by_surname(db: Database) -> None:
+    """People rows know their surname, indexed: a one-word name in a new article ("Trump")
+    finds the full name it ends ("Donald Trump") and a full name the one-word person stored
+    before it (``bot/parsing/identity.py``)."""
+    db.execute("alter table people add column surname text")
+    rows = db.execute("select id, name from people").fetchall()
+    db.conn.executemany(
+        "update people set surname = ? where id = ?", [(surname_key(n), i) for i, n in rows]
+    )
+    db.execute("create index if not exists people_surname on people (surname)")
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -365,6 +379,7 @@ MIGRATIONS: list[Migration] = [
     _v17_chat_reachability_and_forum_topic,
     _v18_channel_admins,
     _v19_feed_entries_left_for_later,
+    _v20_people_by_surname,
 ]
 
 
