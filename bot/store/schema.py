@@ -293,6 +293,14 @@ def _v16_stories_of_articles(db: Database) -> None:
     group_existing(db)
 
 
+def _v17_stories_count_their_keys(db: Database) -> None:
+    """How many stories carry each key (``story_key_counts``): the grouping weighs a key by
+    its rarity among all stories, not only those of nearby days."""
+    from bot.store.stories import count_story_keys
+
+    count_story_keys(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -311,6 +319,7 @@ MIGRATIONS: list[Migration] = [
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
     _v16_stories_of_articles,
+    _v17_stories_count_their_keys,
 ]
 
 

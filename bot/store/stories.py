@@ -32,9 +32,11 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Stories compared in full with a new article: those sharing the most rare keys with it.
 MAX_CANDIDATES = 12
-#: A key in more stories of the window than this finds no candidates by itself (it is too
-#: common to tell them apart); it still counts in the score of the others.
+#: A key in more stories than this finds no candidates by itself (it is too common to tell
+#: them apart, and its stories of the window are many rows); it still counts in the score.
 MAX_KEY_STORIES = 300
+#: The row of ``story_key_counts`` that counts the stories themselves.
+ALL_STORIES = ""
 
 TABLES = (
     "create table stories (id integer primary key, title text not null, first_day text not null, "
@@ -57,6 +59,23 @@ def create_story_tables(db: Database) -> None:
         db.execute(statement)
 
 
+def count_story_keys(db: Database) -> None:
+    """``story_key_counts``, filled from the stories' own key counts: how many stories carry
+    each key, and (key ``ALL_STORIES``) how many stories there are."""
+    for statement in (
+        "create table if not exists story_key_counts (key text primary key, "
+        "stories integer not null) without rowid",
+        "delete from story_key_counts",
+        "insert into story_key_counts (key, stories) select j.key, count(*) "
+        "from stories s, json_each(s.keys) j group by j.key",
+    ):
+        db.execute(statement)
+    db.execute(
+        "insert into story_key_counts (key, stories) select ?, count(*) from stories",
+        [ALL_STORIES],
+    )
+
+
 class StoryStore:
     """Grouping writes (called by ``ArticleStore``) and the reads views need."""
 
@@ -77,6 +96,7 @@ class StoryStore:
                 [title, article.day, article.day, seen_at, seen_at, _dump(dict.fromkeys(keys, 1))],
             ).lastrowid
             new_day = True
+            new_keys = [ALL_STORIES, *keys]
         else:
             row = execute(
                 "select first_day, last_day, first_seen, last_seen, n_articles, keys "
@@ -84,6 +104,7 @@ class StoryStore:
                 [story_id],
             ).fetchone()
             counts = Counter(json.loads(row[5]))
+            new_keys = [key for key in keys if key not in counts]
             counts.update(keys)
             new_day = (
                 execute(
@@ -109,6 +130,7 @@ class StoryStore:
             "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
             [(key, article.day, story_id) for key in keys],
         )
+        self._count_keys(new_keys, 1)
         if new_day:
             execute(
                 "insert into story_days (day, stories) values (?, 1) "
@@ -117,28 +139,33 @@ class StoryStore:
             )
         return story_id
 
+    def _count_keys(self, keys: list[str], change: int) -> None:
+        """How many stories carry each key (``ALL_STORIES``: how many stories there are)."""
+        if keys:
+            self.db.conn.executemany(
+                "insert into story_key_counts (key, stories) values (?, ?) on conflict (key) "
+                "do update set stories = max(stories + excluded.stories, 0)",
+                [(key, change) for key in keys],
+            )
+
     def _find(self, article: ArticleKeys) -> int | None:
         keys = list(article.keys)
         if not keys:
             return None
         low, high = window_days(article.day)
-        marks = ",".join("?" * len(keys))
+        wanted = [ALL_STORIES, *keys]
+        marks = ",".join("?" * len(wanted))
         execute = self.db.execute
         df = dict(
             execute(
-                f"select key, count(*) from story_keys where key in ({marks}) "
-                "and day between ? and ? group by key",
-                [*keys, low, high],
+                f"select key, stories from story_key_counts where key in ({marks})", wanted
             ).fetchall()
         )
+        total = df.pop(ALL_STORIES, 0)
         if not df:
             return None
-        in_window = execute(
-            "select coalesce(sum(stories), 0) from story_days where day between ? and ?",
-            [low, high],
-        ).fetchone()[0]
-        key_rarity = {key: rarity(df.get(key, 0), in_window) for key in keys}
-        finders = [key for key, n in df.items() if n <= MAX_KEY_STORIES]
+        key_rarity = {key: rarity(df.get(key, 0), total) for key in keys}
+        finders = [key for key, n in df.items() if 0 < n <= MAX_KEY_STORIES]
         if not finders:
             return None
         marks = ",".join("?" * len(finders))
@@ -187,10 +214,12 @@ class StoryStore:
             )
             self.db.execute("delete from story_keys where story_id = ?", [story_id])
             self.db.execute("delete from stories where id = ?", [story_id])
+            self._count_keys([ALL_STORIES, *json.loads(story[1])], -1)
         else:
             counts = Counter(json.loads(story[1]))
             counts.subtract(keys)
             left = {key: n for key, n in counts.items() if n > 0}
+            self._count_keys([key for key in counts if key not in left], -1)
             self.db.execute(
                 "update stories set n_articles = n_articles - 1, keys = ? where id = ?",
                 [_dump(left), story_id],
@@ -287,6 +316,7 @@ def keys_of_parsed(parsed: ParsedArticle, body: str, ingested_at: str) -> Articl
 def group_existing(db: Database) -> None:
     """Group the articles of a store saved before stories existed, oldest day first, from
     what their rows keep (the same keys a new article's parse gives)."""
+    count_story_keys(db)  # grouping reads and keeps these counts
     stories = StoryStore(db)
     rows = db.execute(
         "select id, title, date, ingested_at, substr(body, 1, ?) from articles "
