@@ -16,12 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import Update
-
 from bot.application import build_application
 from bot.config import load_settings
 from bot.logging_setup import configure_logging
 from bot.services import Services
+from handlers import ALLOWED_UPDATES
 
 
 def main() -> None:
@@ -35,7 +34,7 @@ def main() -> None:
         application = build_application(
             services, token=settings.token, rate_limit=not args.no_rate_limit
         )
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         services.close()
 

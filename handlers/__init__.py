@@ -20,9 +20,12 @@ from handlers import (
     articles,
     fallback,
     forget,
+    inline,
+    membership,
     questions,
     quotes,
     start,
+    stories,
     subscribe,
     topics,
     upload,
@@ -32,6 +35,22 @@ from handlers import feeds as feed_commands
 from handlers import settings as briefing_settings
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.COMMANDS]
+#: What an admin's private chat offers besides (its own menu scope): the commands of
+#: ``start.ADMIN_COMMANDS`` that are commands, by their first word.
+ADMIN_BOT_COMMANDS = BOT_COMMANDS + [
+    BotCommand(command.split()[0].lstrip("/"), what)
+    for command, what in start.ADMIN_COMMANDS
+    if command.startswith("/") and command.split()[0] != "/brief"
+]
+
+#: The update kinds the bot asks Telegram for: exactly those it handles. Edited messages and
+#: channel posts are not among them (an edit is not run again, a channel post never answered).
+ALLOWED_UPDATES: list[str] = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
 
 
 def register(application: Application) -> None:
@@ -57,6 +76,10 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("search", articles.search))
     application.add_handler(CommandHandler("latest", articles.latest))
     application.add_handler(CommandHandler("article", articles.article))
+    application.add_handler(CommandHandler("story", stories.story))
+    application.add_handler(
+        CallbackQueryHandler(stories.story_button, pattern=f"^{stories.STORY_BUTTON}")
+    )
     application.add_handler(
         CallbackQueryHandler(who_said.more_quotes, pattern=f"^{who_said.MORE_PREFIX}")
     )
@@ -82,6 +105,8 @@ def register(application: Application) -> None:
     briefing_settings.register(application)
     admin.register(application)
     forget.register(application)
+    membership.register(application)
+    inline.register(application)
     questions.register(application)
     add_fallbacks(application)
     application.add_error_handler(fallback.on_error)

@@ -1,21 +1,20 @@
 """/forget: delete everything the bot keeps about this chat, after a confirmation button.
 
 What goes: the daily briefing subscription and its settings, followed topics, the log of
-briefings sent, and the chat's row (its type, when it was first and last seen, and in a
-private chat the user's @username and first name). Articles, quotes and feeds are not
-about the chat and stay. In a group only its admins may do it, as only they may change its
-briefing (:mod:`handlers.permissions`).
+briefings sent and of the stories they showed, and the chat's row (its type, when it was
+first and last seen, and in a private chat the user's @username and first name). Articles,
+quotes and feeds are not about the chat and stay. In a group only its admins may do it, as
+only they may change its briefing (:mod:`handlers.permissions`).
 """
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
+from bot.store_watch import RECENT_CHATS
 from handlers.common import acknowledge, reply, services
-from handlers.fallback import RECENT_CHATS
 from handlers.permissions import may_change_chat_settings
 
 PREFIX = "fg:"
@@ -37,6 +36,17 @@ def what_is_kept(counts: dict[str, int]) -> str:
     if counts.get("deliveries"):
         items.append(
             "the log of " + _plural(counts["deliveries"], "briefing sent", "briefings sent")
+        )
+    if counts.get("briefing_stories"):
+        items.append(
+            "which stories your briefings showed "
+            f"({_plural(counts['briefing_stories'], 'story', 'stories')}), "
+            "so a story returns only when it grows"
+        )
+    if counts.get("channel_admins"):
+        items.append(
+            _plural(counts["channel_admins"], "channel", "channels")
+            + " whose briefing you set up (the channels keep their briefing)"
         )
     if counts.get("chats"):
         items.append("this chat's record (its name in a private chat, first and last seen)")
@@ -87,8 +97,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
     await query.edit_message_text(
         f"{done}\nIf you write to me again I start a new record; /subscribe brings back a "
-        "daily briefing.",
-        parse_mode=ParseMode.HTML,
+        "daily briefing."
     )
 
 

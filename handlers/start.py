@@ -6,7 +6,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.render import esc
-from handlers.common import reply, services
+from handlers.articles import article_view
+from handlers.common import is_admin, reply, row_number, services
+from handlers.inline import ARTICLE_PAYLOAD
 from handlers.subscribe import reactivate_on_start
 
 #: (command, menu description, example shown in /help). Also sent with setMyCommands.
@@ -15,7 +17,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("quotes", "What a person said: /quotes <name>", "/quotes ushakov"),
     ("topics", "Browse topics: /topics [name]", "/topics ukraine"),
     ("search", "Find articles: /search <words>", "/search air defense"),
-    ("latest", "The newest articles", "/latest"),
+    ("latest", "The newest stories", "/latest"),
+    ("story", "A story's articles and quotes: /story <id>", "/story 1"),
     ("article", "Read an article's summary: /article <id>", "/article 1"),
     ("subscribe", "Daily briefing: /subscribe [time] [city or zone]", "/subscribe 7:30 berlin"),
     ("brief", "Your briefing right now", "/brief"),
@@ -45,7 +48,19 @@ def what_it_does(description: str) -> str:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await help_command(update, context)
+    """/start, or a deep link: ``ar<id>`` (a quote card's button) opens that article."""
+    payload = context.args[0] if context.args else ""
+    article_id = (
+        row_number(payload[len(ARTICLE_PAYLOAD) :]) if payload.startswith(ARTICLE_PAYLOAD) else None
+    )
+    if article_id is not None:
+        await reply(update, article_view(services(context), article_id))
+    else:
+        await help_command(update, context)
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        # Writing to the bot unblocks it.
+        services(context).store.chats.set_can_post(chat.id, chat.type, True)
     # Back after blocking the bot: a subscription deactivated by the block resumes.
     await reactivate_on_start(update, context)
 
@@ -64,8 +79,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     ]
     lines.append("You can also just ask: <i>who said the idea is hanging in the air?</i>")
     blocks = [intro, "<b>Commands</b>\n" + "\n".join(lines)]
-    user = update.effective_user
-    if services(context).settings.is_admin(user.id if user else None):
+    if is_admin(update, context):
         admin = [f"{esc(command)} — {esc(what)}" for command, what in ADMIN_COMMANDS]
         blocks.append("<b>Admin</b>\n" + "\n".join(admin))
     await reply(update, blocks)

@@ -13,17 +13,33 @@ from datetime import datetime, time
 
 from rapidfuzz import fuzz, process
 from telegram import Update
+from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
 from bot.briefings import briefing_for
 from bot.clock_text import parse_time_of_day, split_time
 from bot.delivery import utc_now
+from bot.preview_limit import PREVIEW_LIMIT, PreviewLimit
+from bot.preview_limit import refusal as preview_refusal
 from bot.render import clip, esc
 from bot.services import Services
 from bot.store.subscriptions import Subscription
 from bot.timezones import Choice, Zone, iana, lookup, zone
-from handlers.common import MAX_QUERY_CHARS, acknowledge, argument_text, reply, services
+from handlers.channels import (
+    FROM_PRIVATE_CHAT,
+    check_channel,
+    names_a_channel,
+    rest_after_channel,
+)
+from handlers.common import (
+    MAX_QUERY_CHARS,
+    acknowledge,
+    argument_text,
+    reply,
+    services,
+    thread_of,
+)
 from handlers.permissions import GROUP_ADMINS_ONLY, change_refusal, may_change_chat_settings
 
 TIME_HELP = (
@@ -102,16 +118,20 @@ def zone_question(args: SubscribeArgs) -> tuple[str, list[list[tuple[str, str]]]
     buttons = []
     for choice in args.choices:
         data = f"{ZONE_PREFIX}{clock}:{choice.zone}"
-        if len(data.encode()) <= 64:
+        if len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
             buttons.append([(clip(choice.label, 60), data)])
     return text, buttons
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = chat_id_of(update)
+    text = argument_text(update)[:MAX_QUERY_CHARS]
+    if chat_id is not None and (channel := names_a_channel(text)):
+        await subscribe_channel(update, context, channel, rest_after_channel(text))
+        return
     if chat_id is None or not await may_change_chat_settings(update, context):
         return
-    args = parse_subscribe_args(argument_text(update)[:MAX_QUERY_CHARS])
+    args = parse_subscribe_args(text)
     if args.correction:
         await reply(update, [args.correction])
         return
@@ -120,6 +140,39 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, [text], buttons)
         return
     await confirm_subscription(update, context, chat_id, args.clock, args.zone)
+
+
+async def subscribe_channel(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, rest: str
+) -> None:
+    """/subscribe @channel [time] [zone] from a private chat, for a channel's admin only."""
+    args = parse_subscribe_args(rest)
+    if args.correction:
+        await reply(update, [args.correction])
+        return
+    if args.choices:
+        places = ", ".join(esc(c.label) for c in args.choices[:3])
+        await reply(
+            update,
+            [
+                f"Several places match “{esc(clip(args.typed, 40))}”: {places}. Please name "
+                "the zone, e.g. <code>Europe/Berlin</code>."
+            ],
+        )
+        return
+    check = await check_channel(update, context, name)
+    if check.chat is None:
+        await reply(update, [check.refusal or FROM_PRIVATE_CHAT])
+        return
+    svc = services(context)
+    channel = check.chat
+    svc.store.chats.ensure(channel.id, "channel")
+    svc.store.chats.set_title(channel.id, check.title)
+    svc.store.chats.set_can_post(channel.id, "channel", True)
+    svc.store.chats.add_channel_admin(channel.id, update.effective_user.id)
+    await confirm_subscription(
+        update, context, channel.id, args.clock, args.zone, label=check.title
+    )
 
 
 async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -144,8 +197,11 @@ async def confirm_subscription(
     chat_id: int,
     clock: time | None,
     found: Zone | None,
+    *,
+    label: str | None = None,
 ) -> None:
-    """Subscribe (or update, or resume) and say so, with the next delivery."""
+    """Subscribe (or update, or resume) and say so, with the next delivery; ``label`` names
+    the channel when it is not the chat the command came from."""
     svc = services(context)
     current = svc.store.subscriptions.get(chat_id)
     default_clock = current.clock if current else svc.settings.digest_time
@@ -153,9 +209,12 @@ async def confirm_subscription(
     subscription = svc.store.subscriptions.subscribe(
         chat_id, clock or default_clock, found.name if found else default_tz, utc_now()
     )
+    if chat_id == chat_id_of(update):
+        # A forum's briefing goes to the topic it was asked for in (General: the main chat).
+        svc.store.chats.set_thread(chat_id, thread_of(update))
     scheduling.reschedule(context.application, chat_id)
     if current is None or not current.active:
-        verb = "You're subscribed"
+        verb = f"{esc(label)} is subscribed" if label else "You're subscribed"
     elif current.paused:
         verb = "Resumed (it was paused)"
     else:
@@ -174,6 +233,23 @@ async def confirm_subscription(
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     chat_id = chat_id_of(update)
+    if chat_id is not None and (name := names_a_channel(argument_text(update))):
+        check = await check_channel(update, context, name)
+        if check.chat is None:
+            await reply(update, [check.refusal or FROM_PRIVATE_CHAT])
+            return
+        stopped = svc.store.subscriptions.deactivate(check.chat.id, "unsubscribed", utc_now())
+        scheduling.reschedule(context.application, check.chat.id)
+        shown = esc(check.title)
+        await reply(
+            update,
+            [
+                f"Done: no more daily briefings in {shown}."
+                if stopped
+                else f"{shown} is not subscribed."
+            ],
+        )
+        return
     if chat_id is None or not await may_change_chat_settings(update, context):
         return
     stopped = svc.store.subscriptions.deactivate(chat_id, "unsubscribed", utc_now())
@@ -236,6 +312,12 @@ async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat_id = chat_id_of(update)
     if chat_id is None:
         return
+    user = update.effective_user
+    if not svc.settings.is_admin(user.id if user else None):
+        limit = context.application.bot_data.setdefault(PREVIEW_LIMIT, PreviewLimit())
+        if (wait := limit.wait(chat_id)) > 0:
+            await reply(update, [preview_refusal(wait)])
+            return
     subscription = svc.store.subscriptions.get(chat_id)
     now = utc_now()
     tz = subscription.tzinfo if subscription else zone(getattr(svc.settings.timezone, "key", "UTC"))

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote
 from bot.services import Services
 from bot.store import Store, schema
+from handlers import ALLOWED_UPDATES
 
 pytest_plugins = ["tests.botapi.pytest_plugin"]
 
@@ -32,7 +33,9 @@ async def polling_bot(
     application = build_application(services, token=token, rate_limit=False)
     await application.initialize()
     await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
+    )
     try:
         yield services, application
     finally:

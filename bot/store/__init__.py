@@ -71,6 +71,9 @@ class Store:
     #: table of per-chat data adds itself here.
     CHAT_DATA: tuple[tuple[str, str], ...] = (
         ("follows", "chat_id"),
+        ("briefing_stories", "chat_id"),
+        ("channel_admins", "channel_id"),
+        ("channel_admins", "user_id"),
         ("deliveries", "chat_id"),
         ("subscriptions", "chat_id"),
         ("chats", "id"),
@@ -78,12 +81,13 @@ class Store:
 
     def chat_data_counts(self, chat_id: int) -> dict[str, int]:
         """How many rows each table of ``CHAT_DATA`` holds about the chat (what /forget shows)."""
-        return {
-            table: self.db.execute(
+        counts: dict[str, int] = {}
+        for table, column in self.CHAT_DATA:
+            found = self.db.execute(
                 f"select count(*) from {table} where {column} = ?", [chat_id]
             ).fetchone()[0]
-            for table, column in self.CHAT_DATA
-        }
+            counts[table] = counts.get(table, 0) + found
+        return counts
 
     def forget_chat(self, chat_id: int) -> dict[str, int]:
         """Delete everything kept about a chat, in one transaction; the rows deleted per table.
@@ -93,7 +97,7 @@ class Store:
         with self.db.conn:
             for table, column in self.CHAT_DATA:
                 cursor = self.db.execute(f"delete from {table} where {column} = ?", [chat_id])
-                deleted[table] = cursor.rowcount
+                deleted[table] = deleted.get(table, 0) + cursor.rowcount
         return deleted
 
     def close(self) -> None:

@@ -420,7 +420,7 @@ class ArticleStore:
     def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
         return list(
             self.db.query(
-                "select id, slug, title, date, source, summary, n_quotes from articles "
+                "select id, slug, title, date, source, summary, n_quotes, story_id from articles "
                 "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
                 "limit ? offset ?",
                 [limit, offset],
@@ -595,6 +595,36 @@ class ArticleStore:
                 [limit],
             )
         )
+
+    def most_quoted_of_the_day(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The people quoted most in the newest day's articles (by date, else ingest day),
+        each with ``quote_ids``, their quotes of that day: what an empty inline query offers.
+        The day is found through the ``articles_latest`` index, never by a scan."""
+        rows = self._remembered(
+            ("most_quoted_of_the_day", limit), lambda: self._most_quoted_of_the_day(limit)
+        )
+        return [dict(row) for row in rows]
+
+    def _most_quoted_of_the_day(self, limit: int) -> list[dict[str, Any]]:
+        day = self.db.execute(
+            "select max(coalesce(date, substr(ingested_at, 1, 10))) from articles"
+        ).fetchone()[0]
+        if day is None:
+            return []
+        rows = list(
+            self.db.query(
+                "select p.id, p.name, p.role, count(q.id) as n_quotes, "
+                "group_concat(q.id) as quote_ids from articles a "
+                "join quotes q on q.article_id = a.id join people p on p.id = q.person_id "
+                "where coalesce(a.date, substr(a.ingested_at, 1, 10)) = ? "
+                "group by p.id order by n_quotes desc, p.name limit ?",
+                [day, limit],
+            )
+        )
+        for row in rows:
+            row["day"] = day
+            row["quote_ids"] = [int(i) for i in str(row["quote_ids"]).split(",")]
+        return rows
 
     def topic_counts(self, limit: int = 20) -> list[dict[str, Any]]:
         rows = self._remembered(("topic_counts", limit), lambda: self._topic_counts(limit))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlite_utils import Database
@@ -228,7 +228,107 @@ class StoryStore:
             "update articles set story_id = null, story_keys = null where id = ?", [article_id]
         )
 
+    # -- briefings ----------------------------------------------------------------------------
+
+    def in_window(self, start: str, end: str) -> list[int]:
+        """Stories with an article ingested in (start, end] (ISO times, UTC)."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "select distinct story_id from articles indexed by articles_ingested "
+                "where ingested_at > ? and ingested_at <= ? and story_id is not null",
+                [start, end],
+            )
+        ]
+
+    def members(self, story_ids: list[int]) -> list[dict[str, Any]]:
+        """The articles of these stories, the columns ranking and showing them needs."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(story_ids):
+            marks = ",".join("?" * len(chunk))
+            found += self.db.query(
+                "select id, story_id, title, date, source, url, summary, n_quotes, ingested_at "
+                f"from articles indexed by articles_story where story_id in ({marks})",
+                chunk,
+            )
+        return found
+
+    def remember_sent(self, chat_id: int, day: str, sizes: list[tuple[int, int, int]]) -> None:
+        """What a chat's briefing of ``day`` showed: (story id, sources, quotes) each, so a
+        later briefing shows the story again only when it grew."""
+        if not sizes:
+            return
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or replace into briefing_stories (chat_id, day, story_id, sources, "
+                "quotes) values (?, ?, ?, ?, ?)",
+                [(chat_id, day, *size) for size in sizes],
+            )
+
+    def sent_sizes(self, chat_id: int, since: str, before: str) -> dict[int, tuple[int, int]]:
+        """{story id: (sources, quotes)} as last shown to the chat in briefings of days from
+        ``since`` up to (not including) ``before``."""
+        return {
+            row[0]: (row[1], row[2])
+            for row in self.db.execute(
+                "select story_id, max(sources), max(quotes) from briefing_stories "
+                "where chat_id = ? and day >= ? and day < ? group by story_id",
+                [chat_id, since, before],
+            )
+        }
+
     # -- reading ------------------------------------------------------------------------------
+
+    def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories by their newest article, newest first (id, title, articles, last seen)."""
+        return list(
+            self.db.query(
+                "select id, title, n_articles, first_day, last_day, last_seen from stories "
+                "order by last_seen desc, id desc limit ? offset ?",
+                [limit, offset],
+            )
+        )
+
+    def count(self) -> int:
+        return self.db.execute("select count(*) from stories").fetchone()[0]
+
+    def sizes(self, story_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """{story id: (articles, sources)}; an article's several sources count apart."""
+        articles: Counter[int] = Counter()
+        sources: dict[int, set[str]] = {}
+        for article in self.members(list(dict.fromkeys(story_ids))):
+            story_id = article["story_id"]
+            articles[story_id] += 1
+            names = {n.strip().casefold() for n in (article["source"] or "").split(",")}
+            sources.setdefault(story_id, set()).update(names - {""})
+        return {k: (n, len(sources[k]) or 1) for k, n in articles.items()}
+
+    def since(self, day: str | None = None) -> list[dict[str, Any]]:
+        """Every story with an article of ``day`` or later (all stories when None), oldest
+        first, with its articles: what ``newsbot stories`` prints."""
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                "select id from stories where last_day >= ? order by first_day, id", [day or ""]
+            )
+        ]
+        by_story: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for article in self.db.query(
+            "select id, story_id, slug, title, path, url, source, date, n_quotes from articles "
+            "where story_id in (select id from stories where last_day >= ?) "
+            "order by coalesce(date, ingested_at), id",
+            [day or ""],
+        ):
+            by_story.setdefault(article["story_id"], []).append(article)
+        titles = dict(
+            self.db.execute(
+                "select id, title from stories where last_day >= ?", [day or ""]
+            ).fetchall()
+        )
+        return [
+            {"id": story_id, "title": titles.get(story_id, ""), "articles": by_story[story_id]}
+            for story_id in ids
+        ]
 
     def story_of(self, article_id: int) -> int | None:
         """The id of the story an article belongs to (None for an unknown article)."""
@@ -363,6 +463,20 @@ def sources_of(articles: list[dict[str, Any]]) -> list[str]:
             if name.strip():
                 names.setdefault(name.strip(), None)
     return list(names)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def create_briefing_story_tables(db: Database) -> None:
+    db.execute(
+        "create table briefing_stories (chat_id integer not null, day text not null, "
+        "story_id integer not null, sources integer not null, quotes integer not null, "
+        "primary key (chat_id, story_id, day)) without rowid"
+    )
+    db.execute("create index if not exists articles_ingested on articles (ingested_at)")
 
 
 def _dump(counts: Mapping[str, float]) -> str:

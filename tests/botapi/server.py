@@ -28,6 +28,7 @@ import math
 import re
 import select
 import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.botapi.members_inline_forum import MembersInlineForum, member_object
 from tests.botapi.spec import ApiError, ApiSpec, UploadedFile, bad_request, load_spec
 from tests.botapi.telegram_html import HtmlParseError, parse_html, utf16_len
 
@@ -101,6 +103,8 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
+#: ``_dispatch`` status meaning: answer nothing, reset the connection (TCP RST).
+RESET = -1
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
@@ -185,6 +189,7 @@ class _Fault:
     remaining: int
     description: str | None
     deliver: bool
+    reset: bool = False
 
     def matches(self, method: str, chat_id: Any) -> bool:
         if self.method is not None and self.method.lower() != method.lower():
@@ -256,6 +261,14 @@ class _Handler(BaseHTTPRequestHandler):
         status, content_type, payload = owner._dispatch(
             self.command, self.path, dict(self.headers.items()), body
         )
+        if status == RESET:
+            # SO_LINGER 0: closing sends RST, what a crashed proxy or a dropped NAT entry does.
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            self.close_connection = True
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -324,7 +337,7 @@ def _parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], di
     return fields, files
 
 
-class BotApiServer:
+class BotApiServer(MembersInlineForum):
     """Fake api.telegram.org on 127.0.0.1 (see module docstring)."""
 
     def __init__(
@@ -401,6 +414,7 @@ class BotApiServer:
             collections.deque
         )
         self.rate_limit_hits = 0
+        self.outages = 0
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -422,6 +436,7 @@ class BotApiServer:
             "close": lambda params: True,
             "logOut": lambda params: True,
         }
+        self._init_members_inline_forum()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> BotApiServer:
@@ -654,7 +669,13 @@ class BotApiServer:
         return chat
 
     def set_chat_member(
-        self, chat_id: int, user_id: int, status: str, *, first_name: str = "Test"
+        self,
+        chat_id: int,
+        user_id: int,
+        status: str,
+        *,
+        first_name: str = "Test",
+        rights: dict[str, bool] | None = None,
     ) -> None:
         """What getChatMember reports for this user in this chat from now on.
 
@@ -669,6 +690,12 @@ class BotApiServer:
             known = self._members.get((chat_id, user_id))
             user = known[1] if known else self._user(user_id, first_name)
             self._members[(chat_id, user_id)] = (status, user)
+            if user_id == self.bot_user["id"]:
+                user = dict(self.bot_user)
+            chat_type = self._chats[chat_id]["type"]
+            self._member_objects[(chat_id, user_id)] = member_object(
+                status, user, chat_type, rights
+            )
 
     def _join(self, chat_id: int, user: dict[str, Any]) -> None:
         """A user seen writing in a chat is in it (a status set by a test is kept)."""
@@ -734,6 +761,7 @@ class BotApiServer:
         forward_from: int | str | dict[str, Any] | None = None,
         *,
         anonymous_admin: bool = False,
+        message_thread_id: int | None = None,
     ) -> dict[str, Any]:
         """Queue an incoming text message; returns the Update.
 
@@ -741,6 +769,7 @@ class BotApiServer:
         a chat dict with type channel/group/supergroup (MessageOriginChannel/Chat) or a
         plain name string (MessageOriginHiddenUser).  ``anonymous_admin`` sends it as a
         group's anonymous administrator does: from @GroupAnonymousBot, ``sender_chat`` the group.
+        ``message_thread_id`` writes it in that topic of a forum (see ``add_forum``).
         """
         if not text:
             raise ValueError("Telegram never delivers an empty text message")
@@ -748,6 +777,11 @@ class BotApiServer:
             message = self._user_message(
                 chat_id, user_id, first_name, chat_type, anonymous_admin=anonymous_admin
             )
+            if message_thread_id is not None:
+                if message_thread_id not in self._topics.get(chat_id, set()):
+                    raise ValueError(f"chat {chat_id} has no topic {message_thread_id}")
+                message["message_thread_id"] = message_thread_id
+                message["is_topic_message"] = True
             message["text"] = text
             entities = _detect_commands(text)
             if entities:
@@ -922,6 +956,50 @@ class BotApiServer:
             self._faults.append(
                 _Fault(method, chat_id, error_code, retry_after, times, description, deliver)
             )
+
+    def reset_next(
+        self,
+        method: str | None = "sendMessage",
+        chat_id: int | str | None = None,
+        times: int = 1,
+        *,
+        deliver: bool = False,
+    ) -> None:
+        """Reset the connection (TCP RST, no answer) on the next ``times`` matching calls.
+
+        ``deliver=False`` resets before the call takes effect (nothing happened, though the
+        client cannot know); ``deliver=True`` performs the call first, then resets.
+        """
+        with self._lock:
+            self._faults.append(_Fault(method, chat_id, 0, None, times, None, deliver, reset=True))
+
+    def go_away(self, seconds: float | None = None) -> None:
+        """Stop listening (connections refused, open ones closed), as an outage looks to a
+        client; back on the same port after ``seconds`` (None: when :meth:`come_back` is
+        called). Chats, messages and queued updates stay; ``push_*`` still queues updates."""
+        port = self.port
+        with self._lock:
+            self.outages += 1
+        self.stop()
+        self._port = port
+        if seconds is not None:
+            timer = threading.Timer(seconds, self.come_back)
+            timer.daemon = True
+            timer.start()
+
+    def come_back(self) -> None:
+        """Listen again after :meth:`go_away` (a no-op if already serving)."""
+        self.start()
+
+    @property
+    def away(self) -> bool:
+        return self._httpd is None
+
+    @property
+    def faults_injected(self) -> int:
+        """Answers replaced by an injected error or reset, plus outages."""
+        with self._lock:
+            return sum(1 for c in self._calls if c.injected) + self.outages
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -1109,6 +1187,10 @@ class BotApiServer:
     def _fault_response(
         self, method: str, params: dict[str, Any], fault: _Fault, content_type: str
     ) -> tuple[int, str, bytes]:
+        if fault.reset:
+            err = ApiError(0, "connection reset", kind="injected")
+            self._record(method, params, err, content_type, injected=True)
+            return RESET, "", b""
         code = fault.error_code
         defaults = {
             400: "Bad Request: injected failure",
@@ -1131,6 +1213,8 @@ class BotApiServer:
         touches_chat = lowered.startswith(("send", "forward", "copy", "edit"))
         if touches_chat and chat_id is not None and str(chat_id) in self._blocked:
             return ApiError(403, "Forbidden: bot was blocked by the user", kind="injected")
+        if chat_id is not None and (refusal := self._membership_refusal(method, chat_id)):
+            return refusal
         for fault in self._faults:
             if fault.remaining > 0 and fault.matches(method, chat_id):
                 fault.remaining -= 1
@@ -1302,6 +1386,7 @@ class BotApiServer:
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        self._place_in_thread(message, params.get("message_thread_id"))
         return message
 
     def _deliver(self, method: str, params: dict[str, Any], message: dict[str, Any]) -> None:
@@ -1529,6 +1614,9 @@ class BotApiServer:
         with self._lock:
             chat = self._resolve_chat(params["chat_id"])
             user_id = params["user_id"]
+            whole = self._member_objects.get((chat["id"], user_id))
+            if whole is not None:
+                return copy.deepcopy(whole)
             known = self._members.get((chat["id"], user_id))
             if known is not None:
                 status, user = known
