@@ -40,7 +40,7 @@ _CALL_TO_ACTION = re.compile(
     r"download\s+(?:our|the)\s+app|join\s+(?:us|our)|like\s+us\s+on|"
     r"let\s+us\s+know|tell\s+us|email\s+us|get\s+(?:our|the)\s+newsletter|"
     r"newsletter|are\s+you\s+in\s+the|have\s+you\s+been\s+affected|read\s+more|"
-    r"watch\s+(?:the\s+)?video|all\s+times\s+eastern|follow\s+\S+\s+on\s+twitter)\b",
+    r"watch\s+(?:the\s+)?video|all\s+times\s+eastern|follow\s+(?:\S+\s+){1,3}on\s+(?:twitter|facebook|instagram))\b",
     re.IGNORECASE,
 )
 
