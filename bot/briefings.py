@@ -29,7 +29,7 @@ MAX_LOOKBACK = timedelta(days=7)
 #: A story shown in a briefing of the last week returns only when it grew.
 REMEMBERED = timedelta(days=7)
 #: The button under each story opens it (handlers/stories.py): its articles and quotes.
-STORY_BUTTON = "st:"
+STORY_BUTTON = "sy:"
 #: Hours after which a source's report counts half as much toward a story's coverage.
 HALF_LIFE_HOURS = 24.0
 #: Stories looked at in full (quotes, topics) once ranked: the best, and followed ones.

@@ -115,7 +115,7 @@ def test_a_story_shows_headline_sentence_quote_with_speaker_topics_and_a_button(
     )
     assert "🏷 Energy" in briefing.text
     assert "Monday, 2 June 2025" in briefing.text
-    assert briefing.buttons == [[("Story full", f"st:{story}")]]
+    assert briefing.buttons == [[("Story full", f"sy:{story}")]]
     parse_html(briefing.text)  # valid Telegram HTML
 
 
@@ -173,7 +173,7 @@ def test_newsbot_brief_prints_the_briefing(tmp_path, monkeypatch, capsys) -> Non
     store.close()
     assert cli_main(["brief", "--chat", "5"]) == 0
     out = capsys.readouterr().out
-    assert "Your briefing" in out and "Printed story" in out and "(st:1)" in out
+    assert "Your briefing" in out and "Printed story" in out and "(sy:1)" in out
     assert cli_main(["brief", "--date", "2020-01-01"]) == 0
     assert "Wednesday, 1 January 2020" in capsys.readouterr().out
     assert cli_main(["brief", "--date", "01/02/2020"]) == 2

@@ -137,7 +137,7 @@ async def test_briefing_due_at_start_is_sent_once_with_a_button_per_story(
             )
             assert "Monday, 2 June 2025" in message.text
             assert 1 <= len(message.buttons) <= 5
-            assert all(b["callback_data"].startswith("st:") for b in message.buttons)
+            assert all(b["callback_data"].startswith("sy:") for b in message.buttons)
             # The story button opens the story: its articles with their sources.
             [story] = await bot.press(message, message.buttons[0]["callback_data"])
             assert "Articles (" in story.text

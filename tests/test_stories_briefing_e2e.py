@@ -117,7 +117,7 @@ async def test_a_day_of_one_event_told_by_several_sources_then_its_update(
             assert "“We have a lot of damage downtown" in text and "— Jill Techel" in text
             assert "“Napa Mayor Jill Techel said" not in text  # reported, never quoted
             assert "NAPA COUNTY" not in text  # the dateline is not the summary
-            button = next(b for b in message.buttons if b["callback_data"] == f"st:{story}")
+            button = next(b for b in message.buttons if b["callback_data"] == f"sy:{story}")
             [opened] = await bot.press(message, button["callback_data"])
             assert "Articles (3)" in opened.text
             assert all(source in opened.text for source in ("Reuters", "AP", "BBC"))
