@@ -103,11 +103,17 @@ def follows_of(store: Store, chat_id: int | None) -> Follows:
 def briefing_for(store: Store, chat_id: int | None, day: date, as_of: datetime) -> Briefing:
     """The briefing ``chat_id`` gets for ``day`` if built at ``as_of`` (None: no follows)."""
     window = briefing_window(store, chat_id, day, as_of)
-    sent: dict[int, tuple[int, int]] = {}
-    if chat_id is not None:
-        since = (day - timedelta(days=REMEMBERED.days)).isoformat()
-        sent = store.stories.sent_sizes(chat_id, since, day.isoformat())
-    return build_briefing(store, day, window, follows_of(store, chat_id), sent)
+    follows = follows_of(store, chat_id)
+    return build_briefing(store, day, window, follows, sent_to(store, chat_id, day))
+
+
+def sent_to(store: Store, chat_id: int | None, day: date) -> dict[int, tuple[int, int]]:
+    """{story id: (sources, quotes)} of the stories the chat's briefings of the last week
+    (before ``day``) showed."""
+    if chat_id is None:
+        return {}
+    since = (day - REMEMBERED).isoformat()
+    return store.stories.sent_sizes(chat_id, since, day.isoformat())
 
 
 def build_briefing(

@@ -38,7 +38,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.briefings import Briefing, briefing_for
+from bot.briefings import Briefing, briefing_for, sent_to
 from bot.keyboards import keyboard
 from bot.pacing import Pacer, request_may_have_arrived, retry_after_seconds
 from bot.store import Store
@@ -129,7 +129,7 @@ class Deliverer:
         self._stopping = False
         self._stop_event = asyncio.Event()
         self._sending = asyncio.Semaphore(self.policy.in_flight)
-        self._briefings: dict[tuple[date, datetime | None, frozenset[int]], Briefing] = {}
+        self._briefings: dict[tuple, Briefing] = {}
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -336,12 +336,14 @@ class Deliverer:
             log.exception("could not remember the stories sent to chat %s", chat_id)
 
     def _briefing(self, chat_id: int, day: date) -> Briefing:
-        """Subscribers with the same starting point and follows share one briefing for a
-        minute, so a 1,000-chat fan-out builds it once instead of starving the send loop.
+        """Subscribers with the same starting point, follows and stories already seen share
+        one briefing for a minute, so a 1,000-chat fan-out builds it once instead of starving
+        the send loop.
         The window stored with each delivery is the one actually used, so nothing is lost:
         a story ingested meanwhile opens the next briefing."""
         previous = self.store.deliveries.previous_end(chat_id, day)
-        key = (day, previous, frozenset(self.store.subscriptions.followed_ids(chat_id)))
+        sent = frozenset(sent_to(self.store, chat_id, day).items())
+        key = (day, previous, frozenset(self.store.subscriptions.followed_ids(chat_id)), sent)
         cached = self._briefings.get(key)
         if cached is not None and self.clock() - cached.window.end < SHARED_BRIEFING_TTL:
             return cached
