@@ -84,10 +84,6 @@ def paragraph_layout(parsed: ParsedArticle, body: str) -> str | None:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
-def topic_key(name: str) -> str:
-    return normalise_topic(name).casefold()
-
-
 def person_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -676,12 +672,6 @@ class ArticleStore:
 
     def iter_people(self) -> Iterator[tuple[int, str]]:
         yield from self.db.execute("select id, name from people order by id")
-
-    def iter_topics(self) -> Iterator[tuple[int, str]]:
-        yield from self.db.execute("select id, name from topics order by id")
-
-    def iter_articles(self) -> Iterator[tuple[int, str, str]]:
-        yield from self.db.execute("select id, title, coalesce(summary, '') from articles")
 
 
 class _Batch:
