@@ -76,6 +76,7 @@ class Store:
     #: table of per-chat data adds itself here.
     CHAT_DATA: tuple[tuple[str, str], ...] = (
         ("follows", "chat_id"),
+        ("briefing_stories", "chat_id"),
         ("channel_admins", "channel_id"),
         ("channel_admins", "user_id"),
         ("deliveries", "chat_id"),

@@ -110,14 +110,14 @@ class ArticleStore:
         self._grouped = False
         #: Each saved article joins a story here, inside the save's transaction.
         self.stories = StoryStore(db)
-        #: False only for a file held before the stories migration (tests of older ones).
-        self._grouping = "stories" in db.table_names()
+        #: False only for a file held before the stories migrations (tests of older ones).
+        self._grouping = "story_key_counts" in db.table_names()
 
     def reconnected(self) -> None:
         """The store reopened its path on another file: set this connection up as the first
         was, and forget the aggregates (a new connection's data_version may repeat the old)."""
         self.db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
-        self._grouping = "stories" in self.db.table_names()
+        self._grouping = "story_key_counts" in self.db.table_names()
         self._memo.clear()
         self._writes += 1
 
@@ -475,7 +475,7 @@ class ArticleStore:
     def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
         return list(
             self.db.query(
-                "select id, slug, title, date, source, summary, n_quotes from articles "
+                "select id, slug, title, date, source, summary, n_quotes, story_id from articles "
                 "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
                 "limit ? offset ?",
                 [limit, offset],

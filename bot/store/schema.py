@@ -358,6 +358,23 @@ def _v20_people_by_surname(db: Database) -> None:
     db.execute("create index if not exists people_surname on people (surname)")
 
 
+def _v21_stories_count_their_keys(db: Database) -> None:
+    """How many stories carry each key (``story_key_counts``): the grouping weighs a key by
+    its rarity among all stories, not only those of nearby days."""
+    from bot.store.stories import count_story_keys
+
+    count_story_keys(db)
+
+
+def _v22_briefed_stories(db: Database) -> None:
+    """What each chat's briefings showed of each story (``briefing_stories``: its sources and
+    quotes then), so a story returns only when it grew; and articles by ingestion time, the
+    window a briefing reads."""
+    from bot.store.stories import create_briefing_story_tables
+
+    create_briefing_story_tables(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -380,6 +397,8 @@ MIGRATIONS: list[Migration] = [
     _v18_channel_admins,
     _v19_feed_entries_left_for_later,
     _v20_people_by_surname,
+    _v21_stories_count_their_keys,
+    _v22_briefed_stories,
 ]
 
 
