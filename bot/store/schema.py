@@ -306,6 +306,13 @@ def _v17_channel_admins(db: Database) -> None:
     db.execute("create index channel_admins_user on channel_admins (user_id)")
 
 
+def _v18_person_follows_quiet_hours_and_alerts(db: Database) -> None:
+    """People a chat follows, its quiet hours, and the alert log (``bot.store.alerts``)."""
+    from bot.store.alerts import create_alert_tables
+
+    create_alert_tables(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -325,6 +332,7 @@ MIGRATIONS: list[Migration] = [
     _v15_group_rows_without_a_speakers_name,
     _v16_chat_reachability_and_forum_topic,
     _v17_channel_admins,
+    _v18_person_follows_quiet_hours_and_alerts,
 ]
 
 
