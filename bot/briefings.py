@@ -66,13 +66,17 @@ def briefing_for(store: Store, chat_id: int | None, day: date, as_of: datetime) 
     """The briefing ``chat_id`` gets for ``day`` if built at ``as_of`` (None: no follows)."""
     followed = store.subscriptions.followed_ids(chat_id) if chat_id is not None else set()
     window = briefing_window(store, chat_id, day, as_of)
-    return build_briefing(store, day, window, followed)
+    return build_briefing(store, day, window, followed, chat_id=chat_id)
 
 
-def build_briefing(store: Store, day: date, window: Window, followed: set[int]) -> Briefing:
-    stories = pick_stories(rank_stories(store, window, followed))
+def build_briefing(
+    store: Store, day: date, window: Window, followed: set[int], *, chat_id: int | None = None
+) -> Briefing:
+    """``chat_id``: whose followed people lead too, and whose capped alerts are mentioned."""
+    stories = pick_stories(rank_stories(store, window, followed, chat_id=chat_id))
+    note = folded_alerts_note(store, chat_id, window) if chat_id is not None else ""
     while True:
-        text = render_briefing(day, stories)
+        text = render_briefing(day, stories, note)
         if visible_length(text) <= MAX_MESSAGE_CHARS or not stories:
             break
         stories = stories[:-1]
@@ -91,8 +95,11 @@ def pick_stories(ranked: list[Story]) -> list[Story]:
     return (followed + [s for s in ranked if not s.followed])[:MAX_STORIES]
 
 
-def rank_stories(store: Store, window: Window, followed: set[int]) -> list[Story]:
-    """Articles ingested in the window, best first: followed, recent, rich in quotes/people."""
+def rank_stories(
+    store: Store, window: Window, followed: set[int], *, chat_id: int | None = None
+) -> list[Story]:
+    """Articles ingested in the window, best first: followed (a topic, or a person quoted,
+    that ``chat_id`` follows), recent, rich in quotes/people."""
     articles = list(
         store.db.query(
             "select id, title, date, summary, n_quotes, ingested_at from articles "
@@ -106,10 +113,13 @@ def rank_stories(store: Store, window: Window, followed: set[int]) -> list[Story
     ids = [a["id"] for a in articles]
     topics = _topics_by_article(store, ids)
     people = _people_counts(store, ids)
+    quoting_followed = store.alerts.people_articles(chat_id, ids) if chat_id is not None else set()
     stories = []
     for article in articles:
         article_topics = topics.get(article["id"], [])
-        is_followed = any(topic_id in followed for topic_id, _ in article_topics)
+        is_followed = article["id"] in quoting_followed or any(
+            topic_id in followed for topic_id, _ in article_topics
+        )
         score = _score(article, people.get(article["id"], 0), window.end)
         stories.append(
             Story(
@@ -208,13 +218,35 @@ def render_story(story: Story) -> str:
     return "\n".join(lines)
 
 
-def render_briefing(day: date, stories: list[Story]) -> str:
-    """The whole message as Telegram HTML."""
+#: Alerts over the daily cap that a briefing lists at most.
+MAX_FOLDED_LINES = 5
+
+
+def folded_alerts_note(store: Store, chat_id: int, window: Window) -> str:
+    """The alerts the daily cap held back since the last briefing, as a block ('' if none)."""
+    folded = store.alerts.folded_since(chat_id, window.start)
+    if not folded:
+        return ""
+    lines = [
+        f"• <b>{esc(clip(row['name'], 60))}</b> in #{row['article_id']} "
+        f"{esc(clip(row['title'] or '', 80))}"
+        for row in folded[:MAX_FOLDED_LINES]
+    ]
+    if len(folded) > MAX_FOLDED_LINES:
+        lines.append(f"… and {len(folded) - MAX_FOLDED_LINES} more")
+    return "🔔 <b>Also quoted, past your daily alert limit</b>\n" + "\n".join(lines)
+
+
+def render_briefing(day: date, stories: list[Story], note: str = "") -> str:
+    """The whole message as Telegram HTML; ``note``: the alerts the daily cap held back."""
     header = f"☀️ <b>Your briefing · {esc(long_date(day))}</b>"
     if not stories:
-        return f"{header}\nNothing new since your last briefing. /latest shows recent stories."
+        empty = f"{header}\nNothing new since your last briefing. /latest shows recent stories."
+        return f"{empty}\n\n{note}" if note else empty
     count = f"{len(stories)} top stor{'y' if len(stories) == 1 else 'ies'} since your last briefing"
     blocks = [f"{header}\n{count}"]
     blocks += [render_story(story) for story in stories]
+    if note:
+        blocks.append(note)
     blocks.append("<i>Tap a story below to read its summary · /settings to change</i>")
     return "\n\n".join(blocks)

@@ -132,7 +132,9 @@ class Deliverer:
         self._pending: dict[tuple[int, date], asyncio.Future[Outcome]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._stopping = False
-        self._briefings: dict[tuple[date, datetime | None, frozenset[int]], Briefing] = {}
+        self._briefings: dict[
+            tuple[date, datetime | None, frozenset[int], int | None], Briefing
+        ] = {}
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -295,7 +297,14 @@ class Deliverer:
         The window stored with each delivery is the one actually used, so nothing is lost:
         a story ingested meanwhile opens the next briefing."""
         previous = self.store.deliveries.previous_end(chat_id, day)
-        key = (day, previous, frozenset(self.store.subscriptions.followed_ids(chat_id)))
+        # Followed people and alerts held back by the cap make a briefing the chat's own.
+        own = bool(self.store.alerts.followed_ids(chat_id)) or self.store.alerts.has_folded(chat_id)
+        key = (
+            day,
+            previous,
+            frozenset(self.store.subscriptions.followed_ids(chat_id)),
+            chat_id if own else None,
+        )
         cached = self._briefings.get(key)
         if cached is not None and self.clock() - cached.window.end < SHARED_BRIEFING_TTL:
             return cached

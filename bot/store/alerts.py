@@ -387,6 +387,14 @@ class AlertStore:
             )
         )
 
+    def has_folded(self, chat_id: int) -> bool:
+        return (
+            self.db.execute(
+                "select 1 from alerts where chat_id = ? and status = 'folded' limit 1", [chat_id]
+            ).fetchone()
+            is not None
+        )
+
     def people_articles(self, chat_id: int, article_ids: list[int]) -> set[int]:
         """Which of these articles quote someone the chat follows."""
         if not article_ids:
