@@ -88,10 +88,8 @@ def _quiet_text(svc: Services, chat_id: int) -> str:
 def _main(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     text, buttons = _main_page(svc, chat_id)
     people = [name for _, name in svc.store.alerts.followed(chat_id)]
-    text += (
-        f"\nPeople you follow: {_followed_text(people)}"
-        f"\nQuiet hours for alerts: {_quiet_text(svc, chat_id)}"
-    )
+    named = _followed_text(people) if people else "nobody (alerts: /follow a name)"
+    text += f"\nPeople you follow: {named}\nQuiet hours for alerts: {_quiet_text(svc, chat_id)}"
     buttons = [*buttons[:-1], [("🌙 Quiet hours", f"{PREFIX}qh")], buttons[-1]]
     return text + _channels_text(svc, chat_id), buttons
 
