@@ -61,14 +61,20 @@ ARTICLE_BUTTON = "ar:"
 
 
 def story_key(store: Store, article_id: int) -> str:
-    """What "one alert per person per story" counts by: the article is its own story."""
-    return f"a{article_id}"
+    """What "one alert per person per story" counts by: the article's story (an article
+    with none, from before stories were kept, is its own)."""
+    story = store.stories.story_of(article_id)
+    return f"s{story}" if story is not None else f"a{article_id}"
 
 
 def headline(store: Store, article_id: int) -> str:
-    """The headline an alert names: the story's, which is its article's."""
-    article = store.articles.get(article_id)
-    return (article or {}).get("title") or "Untitled"
+    """The headline an alert names: its story's, else its article's."""
+    row = store.db.execute(
+        "select coalesce(s.title, a.title) from articles a "
+        "left join stories s on s.id = a.story_id where a.id = ?",
+        [article_id],
+    ).fetchone()
+    return (row[0] if row else None) or "Untitled"
 
 
 class AlertOutcome(StrEnum):
@@ -105,10 +111,14 @@ def find_new(store: Store) -> tuple[list[Found], int | None]:
     upto = min(top, seen + SCAN_BATCH)
     grouped: dict[tuple[str, int], list[dict[str, Any]]] = collections.defaultdict(list)
     first_article: dict[tuple[str, int], int] = {}
+    stories: dict[int, str] = {}
     for quote in store.alerts.followed_quotes(seen, upto):
         if not listable(quote):
             continue
-        key = (story_key(store, quote["article_id"]), quote["person_id"])
+        article_id = quote["article_id"]
+        if article_id not in stories:
+            stories[article_id] = story_key(store, article_id)
+        key = (stories[article_id], quote["person_id"])
         grouped[key].append(quote)
         first_article.setdefault(key, quote["article_id"])
     found = [

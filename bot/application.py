@@ -12,22 +12,27 @@ order it asked.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
-from telegram.request import BaseRequest
+from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, InvalidToken
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.alerts import start_alerts, stop_alerts
 from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
-from bot.pacing import PacedRateLimiter, Pacer
-from bot.scheduling import start_briefings, stop_briefings
+from bot.pacing import PacedRateLimiter, Pacer, ReplyRetry
+from bot.scheduling import deliverer, start_briefings, stop_briefings
 from bot.services import Services
+from bot.slots import CURRENT_SLOT, Slot
 from bot.store_watch import watch_store
-from handlers import BOT_COMMANDS, register
+from handlers import ADMIN_BOT_COMMANDS, BOT_COMMANDS, register
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +77,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
-            async with self._limit:
-                await coroutine
+            await self._run_in_slot(coroutine)
             return
         previous = self._tails.get(key)
         done = asyncio.get_running_loop().create_future()
@@ -81,12 +85,22 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            async with self._limit:
-                await coroutine
+            await self._run_in_slot(coroutine)
         finally:
             done.set_result(None)
             if self._tails.get(key) is done:
                 del self._tails[key]
+
+    async def _run_in_slot(self, coroutine: Awaitable[Any]) -> None:
+        """Run the handler holding a slot it may give back while it waits (:mod:`bot.slots`)."""
+        await self._limit.acquire()
+        slot = Slot(self._limit)
+        token = CURRENT_SLOT.set(slot)
+        try:
+            await coroutine
+        finally:
+            CURRENT_SLOT.reset(token)
+            slot.release()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -95,15 +109,104 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
-async def _announce_commands(application: Application) -> None:
-    """Set the command menu users see when they type '/'."""
+#: ``bot_data`` key: the exit code the process ends with once the application stopped.
+EXIT_CODE = "exit_code"
+#: A rejected token (401) ends the process with this code: restarting will not help.
+EXIT_REJECTED = 2
+REJECTED_LINE = (
+    "Telegram rejected the bot token (401 Unauthorized): the bot stops. "
+    "Check TELEGRAM_BOT_TOKEN (@BotFather shows the current one)."
+)
+
+
+class NewsbotApplication(Application):
+    """PTB's Application, but waits end as soon as stopping starts.
+
+    ``Application.stop`` waits for every handler still running, and the briefing workers
+    are drained after it: a reply or a briefing waiting out a long ``retry_after`` would
+    hold a SIGINT for that long. Telling them first makes their waits end at once.
+    """
+
+    async def stop(self) -> None:
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, PacedRateLimiter):
+            limiter.stopping.set()
+        sender = deliverer(self)
+        if sender is not None:
+            sender.begin_stopping()
+        await super().stop()
+
+
+class WatchedRequest(HTTPXRequest):
+    """PTB's HTTP client that tells ``on_rejected`` about any 401 answer.
+
+    ``getUpdates`` does not pass the rate limiter, and PTB's polling loop ends quietly on a
+    rejected token while the process lives on; this is where every request's status shows.
+    """
+
+    on_rejected: Callable[[], None] | None = None
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code == HTTPStatus.UNAUTHORIZED and self.on_rejected is not None:
+            self.on_rejected()
+        return code, payload
+
+
+def _token_rejected(application: Application) -> None:
+    """Log one masked line and stop: a revoked token does not come back by retrying."""
+    if application.bot_data.get(EXIT_CODE) == EXIT_REJECTED:
+        return
+    application.bot_data[EXIT_CODE] = EXIT_REJECTED
+    log.error(REJECTED_LINE)
+    if application.running:
+        application.stop_running()
+
+
+def run_bot(application: Application, start: Callable[[], None]) -> int:
+    """Start-up through a rejected token or an unreachable Telegram, then ``start`` (PTB's
+    ``run_polling``/``run_webhook``); returns the process's exit code.
+
+    ``getMe`` is called here rather than in PTB's bootstrap, whose rejected-token traceback
+    is not one line; the rate limiter retries it (and the other start-up calls) with backoff
+    for as long as Telegram answers 5xx or does not answer at all.
+    """
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(application.initialize())
+    except InvalidToken:
+        _token_rejected(application)
+        loop.close()
+        return EXIT_REJECTED
+    try:
+        start()
+    except InvalidToken:
+        _token_rejected(application)
+    return int(application.bot_data.get(EXIT_CODE, 0))
+
+
+async def announce_commands(application: Application) -> None:
+    """Set the command menu users see when they type '/'; admins also see theirs.
+
+    An admin's menu is scoped to their private chat, which Telegram only knows once they have
+    written to the bot: until then that call is refused, and the admin sees the common menu.
+    """
     await application.bot.set_my_commands(BOT_COMMANDS)
     log.info("command menu set (%d commands)", len(BOT_COMMANDS))
+    services: Services = application.bot_data["services"]
+    for admin in sorted(services.settings.admins):
+        try:
+            await application.bot.set_my_commands(
+                ADMIN_BOT_COMMANDS, scope=BotCommandScopeChat(admin)
+            )
+        except BadRequest as error:
+            log.info("no admin command menu for %s yet: %s", admin, error)
 
 
 async def _on_start(application: Application) -> None:
     """Start-up: the command menu, the daily briefing jobs (rebuilt from SQLite), alerts."""
-    await _announce_commands(application)
+    await announce_commands(application)
     await start_briefings(application)
     await start_alerts(application)
 
@@ -128,18 +231,31 @@ def build_application(
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
+        # Every reply is HTML without link previews; handlers need not repeat it.
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .post_init(_on_start)
         .post_stop(_on_stop)
         .concurrent_updates(ChatOrderedProcessor())
+        .application_class(NewsbotApplication)
     )
-    if request is not None:
+    watched: list[WatchedRequest] = []
+    if request is None:
+        watched = [WatchedRequest(), WatchedRequest(connection_pool_size=1)]
+        builder = builder.request(watched[0]).get_updates_request(watched[1])
+    else:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
         # AIORateLimiter's equal, but a 429 for one chat does not pause every other send.
-        builder = builder.rate_limiter(
-            PacedRateLimiter(Pacer(OVERALL_MAX_PER_SECOND), max_retries=3)
-        )
+        retry = ReplyRetry(backoff=settings.retry_backoff, max_backoff=settings.retry_max_backoff)
+        builder = builder.rate_limiter(PacedRateLimiter(Pacer(OVERALL_MAX_PER_SECOND), retry=retry))
     application = builder.build()
+    for each in watched:
+        each.on_rejected = functools.partial(_token_rejected, application)
     application.bot_data["services"] = services
     if settings.error_chat is not None:
         application.bot_data[REPORTER] = ErrorReporter(settings.error_chat, token)

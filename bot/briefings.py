@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.clock import from_iso, utc_iso
 from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
 from bot.store import Store
 from bot.store.deliveries import Window
-from bot.store.subscriptions import from_iso, utc_iso
 from bot.views import listable, role_text, tidy_quote
 
 MAX_STORIES = 5

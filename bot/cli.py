@@ -30,7 +30,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return cmd_console(settings, args)
-    from bot.application import build_application
+    from bot.application import build_application, run_bot
     from bot.health import schedule_heartbeat
     from bot.services import Services
     from handlers import ALLOWED_UPDATES
@@ -48,21 +48,24 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
                 settings.webhook_listen,
                 settings.webhook_port,
             )
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
+            return run_bot(
+                application,
+                lambda: application.run_webhook(
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    url_path=settings.webhook_path,
+                    webhook_url=settings.webhook_url,
+                    secret_token=settings.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                ),
             )
-        else:
-            schedule_heartbeat(application, "polling")
-            log.info("polling %s for updates", api_host)
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        schedule_heartbeat(application, "polling")
+        log.info("polling %s for updates", api_host)
+        return run_bot(
+            application, lambda: application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        )
     finally:
         services.close()
-    return 0
 
 
 def cmd_health(settings: Settings, args: argparse.Namespace) -> int:

@@ -58,6 +58,9 @@ class Settings:
     contact: str | None = None  # URL or e-mail for site owners, in the User-Agent
     log_level: str = "INFO"
     log_format: str = "text"  # "json": one JSON object a line, for log collectors
+    #: Telegram requests that failed transiently are retried after this, doubling up to the max.
+    retry_backoff: float = 0.5
+    retry_max_backoff: float = 8.0
     #: Where unexpected errors are forwarded (a chat id), rate-limited; None: only the log.
     error_chat: int | None = None
     #: Webhook mode when set: Telegram posts updates to this public URL instead of polling.
@@ -219,6 +222,8 @@ def load_settings(
         "NEWSBOT_FEED_INTERVAL_MINUTES": ("feed_interval_minutes", int),
         "NEWSBOT_RETENTION_DAYS": ("retention_days", int),
         "NEWSBOT_MAX_PAGE_BYTES": ("max_page_bytes", int),
+        "NEWSBOT_RETRY_BACKOFF": ("retry_backoff", float),
+        "NEWSBOT_RETRY_MAX_BACKOFF": ("retry_max_backoff", float),
     }
     for name, (attr, kind) in numbers.items():
         if (raw := get(name)) is not None:

@@ -25,20 +25,21 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.briefings import Briefing, briefing_for
-from bot.pacing import Pacer, retry_after_seconds
+from bot.keyboards import keyboard
+from bot.pacing import Pacer, request_may_have_arrived, retry_after_seconds
 from bot.store import Store
 from bot.store import deliveries as log_status
 from bot.store.subscriptions import BLOCKED
@@ -63,23 +64,27 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    attempts: int = 4  # per run, for 5xx and connection failures
+    attempts: int = 4  # 5xx and connection failures before the waits reach ``max_backoff``
     backoff: float = 0.5  # first wait; doubles each time
     max_backoff: float = 8.0
-    flood_waits: int = 6  # 429s waited out per run before giving up until the next sweep
+    flood_waits: int = 6  # 429s waited out before the waits are left to ``keep_trying``
     read_timeout: float = 20.0  # long, because a read timeout leaves the briefing in doubt
+    #: After ``attempts`` (or ``flood_waits``), go on trying every ``patient_backoff`` until
+    #: the briefing's day is over in the subscriber's zone; False: leave it to the next sweep.
+    keep_trying: bool = True
+    patient_backoff: float = 60.0
+    #: Requests in flight at once across all chats: each is in doubt if the process dies.
+    in_flight: int = 1
+
+    def wait(self, failures: int) -> float:
+        """The pause after the ``failures``-th transient failure in a row."""
+        if failures >= self.attempts:
+            return max(self.patient_backoff, self.max_backoff)
+        return min(self.backoff * 2 ** (failures - 1), self.max_backoff)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def request_may_have_arrived(error: NetworkError) -> bool:
-    """False when Telegram answered with an error or the connection was never made."""
-    cause = error.__cause__
-    if cause is None or isinstance(cause, TelegramError):
-        return False  # an HTTP error status (maybe with an unreadable body): not delivered
-    return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def topic_is_gone(error: BadRequest) -> bool:
@@ -91,17 +96,6 @@ def topic_is_gone(error: BadRequest) -> bool:
 def chat_type_of(chat_id: int) -> str:
     """A chat's kind as far as its id tells (for a row the bot never heard from)."""
     return "private" if chat_id > 0 else "supergroup"
-
-
-def keyboard(briefing: Briefing) -> InlineKeyboardMarkup | None:
-    if not briefing.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(text, callback_data=data) for text, data in row]
-            for row in briefing.buttons
-        ]
-    )
 
 
 class Deliverer:
@@ -132,6 +126,8 @@ class Deliverer:
         self._pending: dict[tuple[int, date], asyncio.Future[Outcome]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._stop_event = asyncio.Event()
+        self._sending = asyncio.Semaphore(self.policy.in_flight)
         self._briefings: dict[
             tuple[date, datetime | None, frozenset[int], int | None], Briefing
         ] = {}
@@ -180,16 +176,28 @@ class Deliverer:
             # of a finished worker and waited in the queue for good.
             self._workers.discard(asyncio.current_task())  # type: ignore[arg-type]
 
+    def begin_stopping(self) -> None:
+        """Claim nothing new from now on and cut every wait short (sends in flight go on)."""
+        self._stopping = True
+        self._stop_event.set()
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` unless stopping begins; False when it has."""
+        if not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_event.wait(), seconds)
+        return not self._stopping
+
     async def stop(self) -> None:
         """Shut down gracefully: finish sends in flight, claim nothing new."""
-        self._stopping = True
+        self.begin_stopping()
         if self._workers:
             await asyncio.gather(*list(self._workers), return_exceptions=True)
         self._resolve_pending(Outcome.STOPPED)
 
     def abort(self) -> None:
         """Stop at once, finishing nothing: what a crash leaves behind (tests recover from it)."""
-        self._stopping = True
+        self.begin_stopping()
         for task in list(self._workers):
             task.cancel()
         self._resolve_pending(Outcome.STOPPED)
@@ -213,18 +221,52 @@ class Deliverer:
         briefing = self._briefing(chat_id, day)
         if briefing.empty and not subscription.send_empty:
             return self._record_silence(chat_id, briefing)
-        attempts = flood_waits = 0
+        day_over = datetime.combine(day + timedelta(days=1), time(0), subscription.tzinfo)
+        failures = floods = 0
         while True:
-            ticket = await self.pacer.acquire(chat_id)
+            if not await self._pause(self.pacer.chat_wait(chat_id)):
+                return Outcome.STOPPED
+            outcome, error = await self._send_once(chat_id, day, briefing)
+            if outcome is not None:
+                return outcome
+            if isinstance(error, RetryAfter):
+                floods += 1
+                wait = retry_after_seconds(error)
+                self.pacer.hold_chat(chat_id, wait)
+                if floods > self.policy.flood_waits:
+                    wait = max(wait, self.policy.patient_backoff)
+                    if not self.policy.keep_trying:
+                        return Outcome.FAILED
+            else:
+                failures += 1
+                wait = self.policy.wait(failures)
+                if failures >= self.policy.attempts and not self.policy.keep_trying:
+                    return Outcome.FAILED
+            if self.clock() + timedelta(seconds=wait) >= day_over:
+                log.warning("gave up on chat %s's briefing for %s: the day is over", chat_id, day)
+                return Outcome.FAILED
+            if not await self._pause(wait):
+                return Outcome.STOPPED
+
+    async def _send_once(
+        self, chat_id: int, day: date, briefing: Briefing
+    ) -> tuple[Outcome | None, TelegramError | None]:
+        """One claimed request: its outcome, or (None, the error) when it may be tried again.
+
+        Claim, send and record happen one briefing at a time (``RetryPolicy.in_flight``), so
+        a crash leaves at most that many briefings in doubt, and never two for one chat.
+        """
+        ticket = await self.pacer.acquire(chat_id)
+        async with self._sending:
             if self._stopping:
                 ticket.refund()
-                return Outcome.STOPPED
+                return Outcome.STOPPED, None
             claimed = self.store.deliveries.claim(
                 chat_id, day, self.run_id, briefing.window, len(briefing.stories), self.clock()
             )
             if not claimed:
                 ticket.refund()
-                return Outcome.ALREADY
+                return Outcome.ALREADY, None
             if not self.paced_args:
                 ticket.dispatched()  # the bot's own limiter does this when it knows tickets
             thread = self.store.chats.thread_of(chat_id)
@@ -233,7 +275,7 @@ class Deliverer:
                     chat_id,
                     briefing.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(briefing),
+                    reply_markup=keyboard(briefing.buttons),
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                     read_timeout=self.policy.read_timeout,
                     message_thread_id=thread,
@@ -243,10 +285,7 @@ class Deliverer:
                 ticket.refund()
                 wait = retry_after_seconds(error)
                 self._finish(chat_id, day, log_status.FAILED, error=f"429: retry after {wait:g}s")
-                flood_waits += 1
-                if flood_waits > self.policy.flood_waits:
-                    return Outcome.FAILED
-                self.pacer.hold_chat(chat_id, wait)
+                return None, error
             except Forbidden as error:
                 ticket.refund()
                 self._finish(chat_id, day, log_status.BLOCKED, error=str(error))
@@ -255,17 +294,18 @@ class Deliverer:
                 log.info("chat %s blocked the bot; subscription deactivated", chat_id)
                 if self.on_blocked is not None:
                     self.on_blocked(chat_id)
-                return Outcome.BLOCKED
+                return Outcome.BLOCKED, None
             except BadRequest as error:
                 ticket.refund()
                 if thread is not None and topic_is_gone(error):
-                    # The forum topic was deleted: the briefing goes to the main chat now.
+                    # The forum topic was deleted: the briefing goes to the main chat now
+                    # (the next try, without the topic).
                     self._finish(chat_id, day, log_status.FAILED, error=str(error))
                     self.store.chats.set_thread(chat_id, None)
-                    continue
+                    return None, error
                 self._finish(chat_id, day, log_status.ERROR, error=str(error))
                 log.error("Telegram refused the briefing for chat %s: %s", chat_id, error)
-                return Outcome.ERROR
+                return Outcome.ERROR, None
             except NetworkError as error:
                 if request_may_have_arrived(error):
                     self._finish(chat_id, day, log_status.UNCONFIRMED, error=repr(error))
@@ -275,21 +315,16 @@ class Deliverer:
                         error,
                         error.__cause__,
                     )
-                    return Outcome.UNCONFIRMED
+                    return Outcome.UNCONFIRMED, None
                 ticket.refund()
                 self._finish(chat_id, day, log_status.FAILED, error=str(error))
-                attempts += 1
-                if attempts >= self.policy.attempts:
-                    return Outcome.FAILED
-                backoff = self.policy.backoff * 2 ** (attempts - 1)
-                await asyncio.sleep(min(backoff, self.policy.max_backoff))
+                return None, error
             except TelegramError as error:
                 ticket.refund()
                 self._finish(chat_id, day, log_status.ERROR, error=str(error))
-                return Outcome.ERROR
-            else:
-                self._finish(chat_id, day, log_status.SENT, message_id=message.message_id)
-                return Outcome.SENT
+                return Outcome.ERROR, None
+            self._finish(chat_id, day, log_status.SENT, message_id=message.message_id)
+            return Outcome.SENT, None
 
     def _briefing(self, chat_id: int, day: date) -> Briefing:
         """Subscribers with the same starting point and follows share one briefing for a

@@ -93,8 +93,8 @@ def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) 
 
 #: Articles parsed before any of them is saved (see ``ingest_batch``), in one savepoint: FTS5
 #: writes its pending terms to disk at each savepoint, so each run is a new segment of both
-#: full-text indexes, merged again later. Runs of 128 instead of 32 save an article with 13%
-#: fewer instructions (callgrind); a folder's writes still commit about twice a second.
+#: full-text indexes, merged again later. Longer runs mean fewer segments to merge; this
+#: size still lets a folder's writes commit about twice a second.
 PARSE_AHEAD = 128
 
 
@@ -104,8 +104,8 @@ def ingest_batch(
     """Parse every ``(slug, text, path)`` item, then save them all, in order.
 
     Parsing a run of articles and then saving the run, rather than alternating, keeps each
-    step's code and data warm in the CPU caches: about 8% faster for a folder
-    (``bench/corpus.py``); the run is saved in one savepoint (``ArticleStore.save_all``).
+    step's code and data warm in the CPU caches (``bench/corpus.py`` measures it); the run is
+    saved in one savepoint (``ArticleStore.save_all``).
     An article already stored with the same text is not parsed again.
     Each item's result is in its place: the ``SaveResult``, or the ``IngestError`` saying
     why that text cannot be an article.

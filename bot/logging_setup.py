@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 
 _TOKEN_SHAPE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,100}")
 
@@ -74,8 +77,32 @@ def configure_logging(
     formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     handler.setFormatter(formatter)
     handler.addFilter(RedactTokenFilter(token))
+    mask_uncaught()
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def mask_uncaught() -> None:
+    """Uncaught exceptions (main thread or others) are logged through the masking filter.
+
+    Python's default hooks print the traceback straight to stderr, past every logging filter,
+    and a python-telegram-bot error can carry the whole token in its message.
+    """
+
+    def log_uncaught(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        logging.getLogger("newsbot").critical("uncaught error", exc_info=(kind, error, trace))
+
+    def log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            log_uncaught(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = log_uncaught
+    threading.excepthook = log_uncaught_in_thread

@@ -2,12 +2,12 @@
 
 The search keeps big, long-lived structures in memory: every person's and topic's name and
 the quote vocabulary, a few million objects at 100,000 articles. CPython's full collection
-walks every object it tracks, so with those on the heap each full sweep stalled the event
-loop for 40-75 ms, a few times a minute under load, and every reply waiting behind it was late
-by as much (``bench/bench_e2e.py``). :func:`settle_long_lived` moves what is alive now into
-the permanent generation, which the collector no longer walks. Reference counting still frees
-those objects once they are replaced (they are dicts, lists, tuples and strings, with no
-cycles); only cyclic garbage among them would stay, which is why a collection runs first.
+walks every object it tracks, so with those on the heap each full sweep would stall the event
+loop, and every reply waiting behind it, for tens of milliseconds. :func:`settle_long_lived`
+moves what is alive now into the permanent generation, which the collector does not walk.
+Reference counting still frees those objects once they are replaced (they are dicts, lists,
+tuples and strings, with no cycles); only cyclic garbage among them would stay, which is why a
+collection runs first.
 """
 
 from __future__ import annotations

@@ -31,16 +31,20 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import RetryAfter
+import httpx
+from telegram.constants import FloodLimit
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
+
+from bot.slots import slot_given_back
 
 log = logging.getLogger(__name__)
 
 #: Telegram's documented broadcast limit is about 30 messages per second per bot.
-OVERALL_PER_SECOND = 30
+OVERALL_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND
 #: Sends to one private chat are spaced by this much; groups allow 20 a minute.
-PRIVATE_CHAT_INTERVAL = 1.0
-GROUP_CHAT_INTERVAL = 3.0
+PRIVATE_CHAT_INTERVAL = 1.0 / FloodLimit.MESSAGES_PER_SECOND_PER_CHAT
+GROUP_CHAT_INTERVAL = 60.0 / FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP
 #: Our window is a little longer than Telegram's second, for the jitter left between a
 #: request leaving (see :meth:`Ticket.dispatched`) and Telegram counting it.
 WINDOW_MARGIN = 0.02
@@ -137,6 +141,10 @@ class Pacer:
             await asyncio.sleep(wait)
         return ticket
 
+    def chat_wait(self, chat_id: int | str) -> float:
+        """Seconds until this chat's spacing (or a 429's hold) lets it send again."""
+        return max(self._chat_ready.get(chat_id, 0.0) - self._clock(), 0.0)
+
     def hold_chat(self, chat_id: int | str, seconds: float) -> None:
         """Keep this chat's next slot at least ``seconds`` away (after a 429 for it)."""
         self._chat_ready[chat_id] = max(self._chat_ready.get(chat_id, 0.0), self._clock() + seconds)
@@ -161,18 +169,64 @@ def retry_after_seconds(error: RetryAfter) -> float:
     return float(getattr(error, "retry_after", 1) or 1)
 
 
-class PacedRateLimiter(BaseRateLimiter[Ticket]):
-    """python-telegram-bot's rate limiter interface over a shared :class:`Pacer`."""
+@dataclass(frozen=True, slots=True)
+class ReplyRetry:
+    """How an ordinary request (a reply, an edit, a button's answer, a start-up call) retries."""
 
-    def __init__(self, pacer: Pacer | None = None, max_retries: int = 3) -> None:
+    attempts: int = 4  # tries in all for 5xx, timeouts and connection failures
+    backoff: float = 0.5  # first wait; doubles each time
+    max_backoff: float = 8.0
+    flood_waits: int = 3  # 429s waited out before the error reaches the handler
+    #: Start-up calls keep trying (waits capped at this) until they succeed or the bot stops.
+    startup_max_backoff: float = 30.0
+
+    def wait(self, failures: int, *, startup: bool = False) -> float:
+        cap = self.startup_max_backoff if startup else self.max_backoff
+        return min(self.backoff * 2 ** (failures - 1), cap)
+
+
+#: Without these the bot cannot start; they are retried until they work (or the bot stops).
+STARTUP_METHODS = frozenset({"getMe", "deleteWebhook", "setWebhook", "setMyCommands"})
+
+
+class PacedRateLimiter(BaseRateLimiter[Ticket]):
+    """python-telegram-bot's rate limiter interface over a shared :class:`Pacer`, and the one
+    place every request but ``getUpdates`` passes: transient failures are retried here.
+
+    A 5xx answer or a connection that was never made delivered nothing, so any call is tried
+    again after a backoff. A timeout or a dropped connection after the request left may have
+    reached Telegram: calls that change nothing when repeated (answers, edits, start-up calls)
+    are tried again; a message send is not, so nobody gets the same reply twice. While a request
+    waits (``retry_after`` or a backoff) its update gives its slot to other chats
+    (:mod:`bot.slots`); once :attr:`stopping` is set, no wait lasts and the last error is raised.
+    Daily briefings carry their :class:`Ticket` and retry in :mod:`bot.delivery` instead.
+    """
+
+    def __init__(
+        self,
+        pacer: Pacer | None = None,
+        max_retries: int = 3,
+        *,
+        retry: ReplyRetry | None = None,
+    ) -> None:
         self.pacer = pacer or Pacer()
-        self.max_retries = max_retries
+        self.retry = retry or ReplyRetry(flood_waits=max_retries)
+        self.stopping = asyncio.Event()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` without holding an update slot; False if the bot began stopping."""
+        if self.stopping.is_set():
+            return False
+        async with slot_given_back():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), seconds)
+        return not self.stopping.is_set()
 
     async def process_request(
         self,
@@ -183,26 +237,62 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
         data: dict[str, Any],
         rate_limit_args: Ticket | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        chat_id = data.get("chat_id")
         if isinstance(rate_limit_args, Ticket):
             rate_limit_args.dispatched()
             return await callback(*args, **kwargs)
-        if chat_id is None:
-            return await callback(*args, **kwargs)
-        key: int | str = chat_id
+        chat_id = data.get("chat_id")
+        key: int | str | None = chat_id
         with contextlib.suppress(TypeError, ValueError):
-            key = int(chat_id)
-        for attempt in range(self.max_retries + 1):
-            # Replies are interactive: only groups are spaced per chat (as AIORateLimiter does).
-            ticket = await self.pacer.acquire(key, per_chat=not (isinstance(key, int) and key > 0))
-            ticket.dispatched()
+            key = int(chat_id) if chat_id is not None else None
+        startup = endpoint in STARTUP_METHODS
+        floods = failures = 0
+        while True:
+            ticket: Ticket | None = None
+            if key is not None:
+                # Replies are interactive: only groups are spaced per chat (as AIORateLimiter).
+                ticket = await self.pacer.acquire(
+                    key, per_chat=not (isinstance(key, int) and key > 0)
+                )
+                ticket.dispatched()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
-                ticket.refund()
-                if attempt == self.max_retries:
-                    raise
+                if ticket is not None:
+                    ticket.refund()
+                floods += 1
                 wait = retry_after_seconds(error) + 0.1
+                if floods > self.retry.flood_waits and not startup:
+                    raise
                 log.info("%s hit a flood limit; retrying in %.1f s", endpoint, wait)
-                await asyncio.sleep(wait)
-        raise AssertionError("unreachable")
+                if not await self._pause(wait):
+                    raise
+            except NetworkError as error:
+                if isinstance(error, BadRequest):
+                    raise
+                arrived = request_may_have_arrived(error)
+                if arrived and not repeatable(endpoint):
+                    log.warning("%s may or may not have reached Telegram: %r", endpoint, error)
+                    raise
+                if ticket is not None and not arrived:
+                    ticket.refund()
+                failures += 1
+                if failures >= self.retry.attempts and not startup:
+                    log.warning("%s failed %d times, giving up: %s", endpoint, failures, error)
+                    raise
+                wait = self.retry.wait(failures, startup=startup)
+                log.warning("%s failed (%s); retrying in %.1f s", endpoint, error, wait)
+                if not await self._pause(wait):
+                    raise
+
+
+def repeatable(endpoint: str) -> bool:
+    """True for calls that change nothing more when made twice (all but sends and copies)."""
+    return not endpoint.startswith(("send", "forward", "copy"))
+
+
+def request_may_have_arrived(error: NetworkError) -> bool:
+    """False when Telegram answered with an error or the connection was never made."""
+    cause = error.__cause__
+    if cause is None or isinstance(cause, TelegramError):
+        return False  # an HTTP error status (maybe with an unreadable body): not delivered
+    return not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)

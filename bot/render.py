@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 
-MAX_MESSAGE_CHARS = 4096
+from telegram.constants import MessageLimit
+
+MAX_MESSAGE_CHARS = MessageLimit.MAX_TEXT_LENGTH
 MAX_QUOTE_CHARS = 700
 
 

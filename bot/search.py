@@ -3,7 +3,7 @@
 Handlers only talk to :class:`SearchIndex`; how candidates are found is this module's business.
 
 Quotes (about ten per article, a million at 100,000 articles) are never all loaded: an FTS5
-index of their words and adjacent word pairs (``quote_terms``, migration 9, kept in step by
+index of their words and adjacent word pairs (``quote_terms``, kept in step by
 ``bot.store.quote_index`` inside each article's save transaction) returns a few hundred
 candidates, and rapidfuzz re-ranks only those with the same ``partial_ratio`` an exhaustive
 scan would use (see ``SearchIndex.who_said``).

@@ -2,8 +2,8 @@
 
 The store checks its file before each write and after each commit (``bot/store/watched.py``).
 The bot also checks it at the start of every update, so that what a handler reads and the
-write it leads to come from the same file (one ``stat``, about 2 µs, on a command of about
-4 ms), and every ``CHECK_INTERVAL`` in a job, so that an idle bot notices too and its caches
+write it leads to come from the same file (one ``stat``, small beside any command), and
+every ``CHECK_INTERVAL`` in a job, so that an idle bot notices too and its caches
 follow. After a reopen the daily briefing jobs are rebuilt from the new file and the chats
 recorded lately are forgotten (their rows are not in it); the search index starts over on its
 own (``Services.start``).
@@ -20,10 +20,12 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot import scheduling
 from bot.services import Services
 from bot.store import StoreError
-from handlers.fallback import RECENT_CHATS
 
 log = logging.getLogger(__name__)
 
+#: ``bot_data`` key of the chats recorded lately (``handlers/fallback.py``): their rows are
+#: not in a reopened file, so they are forgotten with it.
+RECENT_CHATS = "recent_chats"
 CHECK_INTERVAL = timedelta(seconds=30)
 CHECK_JOB = "store-file-check"
 #: Before every other handler group (-2 drops channel posts, -1 records the chat).

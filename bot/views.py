@@ -40,6 +40,11 @@ def tidy_quote(text: str) -> str:
     return text.strip(_TRAILING_MARKS).strip()
 
 
+# What the chat shows for a quote whose speaker the article does not name or the parser
+# could not find.
+SPEAKER_UNKNOWN = "speaker unknown"
+
+
 def listable(quote: dict[str, Any]) -> bool:
     """Whether a quote is worth listing: a single scare-quoted word ('comprehensive') is the
     writer's emphasis, not something the speaker is quoted as saying."""
@@ -50,7 +55,7 @@ def listable(quote: dict[str, Any]) -> bool:
 def speaker_line(quote: dict[str, Any]) -> str:
     name = quote.get("speaker")
     if not name:
-        return "🗣 <i>Speaker not named in the article</i>"
+        return f"🗣 <i>{SPEAKER_UNKNOWN}</i>"
     role = role_text(quote.get("speaker_role"))
     return f"🗣 <b>{esc(name)}</b>" + (f", <i>{esc(role)}</i>" if role else "")
 
@@ -141,7 +146,7 @@ def article_block(
     if direct:
         lines.append("")
         for quote in direct[:max_quotes]:
-            who = esc(quote.get("speaker") or "unnamed speaker")
+            who = esc(quote.get("speaker") or SPEAKER_UNKNOWN)
             lines.append(f"“{esc(clip(tidy_quote(quote['text']), 300))}” — <i>{who}</i>")
     if topics:
         lines.append("")

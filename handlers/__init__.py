@@ -35,6 +35,13 @@ from handlers import feeds as feed_commands
 from handlers import settings as briefing_settings
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.COMMANDS]
+#: What an admin's private chat offers besides (its own menu scope): the commands of
+#: ``start.ADMIN_COMMANDS`` that are commands, by their first word.
+ADMIN_BOT_COMMANDS = BOT_COMMANDS + [
+    BotCommand(command.split()[0].lstrip("/"), what)
+    for command, what in start.ADMIN_COMMANDS
+    if command.startswith("/") and command.split()[0] != "/brief"
+]
 
 #: The update kinds the bot asks Telegram for: exactly those it handles. Edited messages and
 #: channel posts are not among them (an edit is not run again, a channel post never answered).

@@ -14,21 +14,16 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot import scheduling
-from bot.delivery import Deliverer, Outcome, utc_now
+from bot.delivery import Outcome, utc_now
 from bot.store import Store
 from bot.store import deliveries as log_status
-from handlers.common import reply, services
+from handlers.common import is_admin, reply, services
 
 log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, that command is only for the bot's admins."
 #: Background fan-outs started by /brief all, kept so they are not garbage-collected.
 _RUNNING: set[asyncio.Task[None]] = set()
-
-
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return services(context).settings.is_admin(user.id if user else None)
 
 
 def todays_briefings(store: Store, now: datetime) -> list[tuple[int, object]]:
@@ -58,21 +53,28 @@ async def brief_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not due:
         await reply(update, ["Every active subscriber already has today's briefing."])
         return
-    await reply(
-        update,
-        [f"📤 Sending today's briefing to {len(due)} subscriber(s) who haven't had it yet…"],
-    )
-    task = asyncio.create_task(_report_when_done(update, sender, due))
+    # The fan-out is queued before anything is said about it: the acknowledgement and the
+    # report only tell the admin, and a failure to tell cancels nothing.
+    outcomes = [sender.submit(chat_id, day) for chat_id, day in due]
+    task = asyncio.create_task(_report_when_done(update, outcomes))
     _RUNNING.add(task)
     task.add_done_callback(_RUNNING.discard)
+    await _tell(
+        update, f"📤 Sending today's briefing to {len(due)} subscriber(s) who haven't had it yet…"
+    )
 
 
-async def _report_when_done(update: Update, sender: Deliverer, due: list) -> None:
-    counts = await sender.fan_out(due)
+async def _tell(update: Update, text: str) -> None:
     try:
-        await reply(update, [f"✅ /brief all finished: {outcome_summary(counts)}."])
+        await reply(update, [text])
     except Exception:  # the admin's chat may be gone; the outcome is in the log either way
-        log.warning("could not report /brief all: %s", outcome_summary(counts), exc_info=True)
+        log.warning("could not tell the admin: %s", text, exc_info=True)
+
+
+async def _report_when_done(update: Update, outcomes: list[asyncio.Future[Outcome]]) -> None:
+    counts = Counter(await asyncio.gather(*outcomes))
+    log.info("/brief all finished: %s", outcome_summary(counts))
+    await _tell(update, f"✅ /brief all finished: {outcome_summary(counts)}.")
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.keyboards import Buttons, keyboard
+from bot.pacing import request_may_have_arrived
 from bot.render import pack
 from bot.services import Services
 
@@ -21,11 +21,23 @@ MAX_QUERY_CHARS = 200
 #: An id or offset typed or carried by a button: ASCII digits, small enough for SQLite's int64.
 _ROW_NUMBER = re.compile(r"[0-9]{1,18}")
 
-Buttons = Sequence[Sequence[tuple[str, str]]]
-
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data["services"]
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender is one of the bot's admins (``NEWSBOT_ADMINS``)."""
+    user = update.effective_user
+    return services(context).settings.is_admin(user.id if user else None)
+
+
+async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+    """True for an admin; anyone else gets ``refusal`` (politely) and nothing happens."""
+    if is_admin(update, context):
+        return True
+    await reply(update, [refusal])
+    return False
 
 
 def argument_text(update: Update) -> str:
@@ -47,23 +59,6 @@ def row_number(text: str) -> int | None:
     return int(text) if _ROW_NUMBER.fullmatch(text) else None
 
 
-def button_label(label: str) -> str:
-    """A label Telegram accepts: something visible (an article may be titled '\u200b')."""
-    visible = any(unicodedata.category(ch)[0] not in "CZ" for ch in label)
-    return label if visible else "…"
-
-
-def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(button_label(label), callback_data=data) for label, data in row]
-            for row in rows
-        ]
-    )
-
-
 def thread_of(update: Update) -> int | None:
     """The forum topic the update came from (a message or a button under one), else None.
 
@@ -76,7 +71,11 @@ def thread_of(update: Update) -> int | None:
 
 async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None = None) -> None:
     """Send HTML blocks as one or more messages (in the topic asked from); buttons go on the
-    last one."""
+    last one.
+
+    Transient failures are retried by the rate limiter (:mod:`bot.pacing`); what still fails
+    reaches the handler, except a message that may have arrived (logged, not repeated).
+    """
     chat = update.effective_chat
     if chat is None:
         return
@@ -84,13 +83,18 @@ async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None =
     messages = pack(blocks)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
-        await chat.send_message(
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(buttons) if last else None,
-            disable_web_page_preview=True,
-            message_thread_id=thread,
-        )
+        try:
+            await chat.send_message(
+                text,
+                reply_markup=keyboard(buttons) if last else None,
+                message_thread_id=thread,
+            )
+        except NetworkError as error:
+            # Cut off after it left: Telegram has it or not, and cannot be asked. Sending
+            # it again could show it twice, and "something went wrong" would be wrong too.
+            if isinstance(error, BadRequest) or not request_may_have_arrived(error):
+                raise
+            log.warning("a reply to chat %s may or may not have arrived: %r", chat.id, error)
 
 
 async def answer_button(
@@ -105,7 +109,8 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
     """Answer a button press; one Telegram no longer takes an answer for is still served.
 
     Presses queued while the bot was down arrive too old to answer ("query is too old"),
-    but the user still wants what the button shows.
+    but the user still wants what the button shows. The answer only stops the button's
+    spinner: when it fails (after the rate limiter's retries) the press is still carried out.
     """
     if update.callback_query is None:
         return
@@ -113,3 +118,23 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
         await update.callback_query.answer(text)
     except BadRequest as error:
         log.debug("button press not acknowledged: %s", error)
+    except TelegramError as error:
+        log.warning("button press not acknowledged: %s", error)
+
+
+async def redraw(update: Update, text: str, buttons: Buttons | None) -> None:
+    """Show ``text`` in the pressed button's message; a failure is logged, never raised.
+
+    The press was carried out before the redraw; telling the user it failed would be
+    wrong, and the next /settings shows the state as it is.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard(buttons))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            log.warning("could not redraw the message after a press: %s", error)
+    except TelegramError as error:
+        log.warning("could not redraw the message after a press: %s", error)

@@ -17,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreFileChanged
+from bot.store_watch import RECENT_CHATS
 from handlers.common import acknowledge, reply, services, thread_of
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,6 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 #: transaction per update was about 2% of the bot's work in a burst, for a last_seen that
 #: nothing reads more finely than this.
 TOUCH_INTERVAL = 60.0
-#: bot_data key of the chats recorded lately (forgotten when the store reopens its file).
-RECENT_CHATS = "recent_chats"
 
 
 async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

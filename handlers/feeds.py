@@ -16,18 +16,9 @@ from bot.feeds.jobs import poll_feeds_job
 from bot.feeds.poller import probe_feed
 from bot.feeds.urls import normalise_url
 from bot.render import clip, esc
-from handlers.common import argument_text, reply, row_number, services
+from handlers.common import argument_text, reply, require_admin, row_number, services
 
 ADMIN_ONLY = "Sorry, only the bot's admins can manage news feeds."
-
-
-async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
-    """True for an admin; anyone else gets ``refusal`` (politely) and nothing happens."""
-    user = update.effective_user
-    if services(context).settings.is_admin(user.id if user else None):
-        return True
-    await reply(update, [refusal])
-    return False
 
 
 def feed_status(feed: dict[str, Any]) -> str:
@@ -53,7 +44,7 @@ def feed_block(feed: dict[str, Any]) -> str:
 
 
 async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await is_admin(update, context, ADMIN_ONLY):
+    if not await require_admin(update, context, ADMIN_ONLY):
         return
     feeds = services(context).store.feeds.all()
     if not feeds:
@@ -69,7 +60,7 @@ async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await is_admin(update, context, ADMIN_ONLY):
+    if not await require_admin(update, context, ADMIN_ONLY):
         return
     url = argument_text(update)
     if not url or " " in url:
@@ -101,7 +92,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await is_admin(update, context, ADMIN_ONLY):
+    if not await require_admin(update, context, ADMIN_ONLY):
         return
     ref = argument_text(update)
     store = services(context).store.feeds

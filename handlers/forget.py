@@ -10,12 +10,11 @@ briefing (:mod:`handlers.permissions`).
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
+from bot.store_watch import RECENT_CHATS
 from handlers.common import acknowledge, reply, services
-from handlers.fallback import RECENT_CHATS
 from handlers.permissions import may_change_chat_settings
 
 PREFIX = "fg:"
@@ -98,8 +97,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     )
     await query.edit_message_text(
         f"{done}\nIf you write to me again I start a new record; /subscribe brings back a "
-        "daily briefing.",
-        parse_mode=ParseMode.HTML,
+        "daily briefing."
     )
 
 

@@ -26,7 +26,7 @@ from bot.render import clip, esc
 from bot.search import STOPWORDS
 from bot.views import listable, quote_block
 from handlers import fallback
-from handlers.common import MAX_QUERY_CHARS, acknowledge, reply, services
+from handlers.common import MAX_QUERY_CHARS, acknowledge, is_admin, reply, services
 from handlers.start import ADMIN_COMMANDS
 
 #: Callback data of a "did you mean" button: ``dm:<command> <words typed after it>``.
@@ -253,8 +253,7 @@ async def did_you_mean(
     update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, rest: str
 ) -> bool:
     """Reply "did you mean /topics?" with a button when ``command`` is a typo of one."""
-    user = update.effective_user
-    admin = services(context).settings.is_admin(user.id if user else None)
+    admin = is_admin(update, context)
     meant = closest_command(command.lstrip("/"), known_commands(context.application, admin))
     if meant is None:
         return False
@@ -274,8 +273,7 @@ async def meant_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """The "did you mean" button: run the command it names, as if typed."""
     payload = (update.callback_query.data or "")[len(MEANT_PREFIX) :]
     command = payload.split(maxsplit=1)[0] if payload.strip() else ""
-    user = update.effective_user
-    admin = services(context).settings.is_admin(user.id if user else None)
+    admin = is_admin(update, context)
     if command not in known_commands(context.application, admin):
         await acknowledge(update, "That button has expired.")
         return

@@ -12,15 +12,13 @@ import logging
 from datetime import time
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
 from bot.delivery import utc_now
 from bot.render import button_rows, clip, esc
 from bot.services import Services
-from handlers.common import Buttons, acknowledge, keyboard, reply, row_number, services
+from handlers.common import Buttons, acknowledge, redraw, reply, row_number, services
 from handlers.permissions import may_change_chat_settings
 from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
 
@@ -142,7 +140,7 @@ def _main_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     return text, [
         [("🕗 Time", f"{PREFIX}time"), ("🌍 Timezone", f"{PREFIX}tz")],
         [("🏷 Topics", f"{PREFIX}top"), pause],
-        [(quiet, f"{PREFIX}empty")],
+        [(quiet, f"{PREFIX}empty:{0 if subscription.send_empty else 1}")],
         [("📨 Send me one now", f"{PREFIX}now")],
     ]
 
@@ -182,7 +180,10 @@ def _topic_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     shown = {topic_id for topic_id, _ in choices}
     choices += [t for t in followed if t[0] not in shown][:MAX_FOLLOWED_BUTTONS]
     buttons = [
-        (("✅ " if topic_id in followed_ids else "") + clip(name, 28), f"{PREFIX}tp:{topic_id}")
+        (
+            ("✅ " if topic_id in followed_ids else "") + clip(name, 28),
+            f"{PREFIX}tp:{'u' if topic_id in followed_ids else 'f'}:{topic_id}",
+        )
         for topic_id, name in choices
     ]
     rows = button_rows(buttons)
@@ -225,7 +226,12 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
         )
     elif action in ("pause", "resume"):
         store.update(chat_id, now, paused=action == "pause")
-    elif action == "empty":
+    elif action in ("empty:1", "empty:0"):
+        # The button says which way: pressed twice (or again after a failed redraw) it
+        # leaves the setting where the user wanted it instead of flipping it back.
+        if store.get(chat_id) is not None:
+            store.update(chat_id, now, send_empty=action == "empty:1")
+    elif action == "empty":  # a menu drawn before the buttons said which way
         current = store.get(chat_id)
         if current is not None:
             store.update(chat_id, now, send_empty=not current.send_empty)
@@ -253,7 +259,16 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
                 chat_id, (time(parts[0], parts[1]), time(parts[2], parts[3]))
             )
         return "qh"
-    elif action.startswith("tp:"):
+    elif action.startswith(("tp:f:", "tp:u:")):
+        topic_id = row_number(action[5:])
+        if topic_id is None:
+            return "home"
+        if action[3] == "u":
+            store.unfollow(chat_id, topic_id)
+        elif svc.store.articles.topic(topic_id):
+            store.follow(chat_id, topic_id, now)
+        return "top"
+    elif action.startswith("tp:"):  # a menu drawn before the buttons said which way
         topic_id = row_number(action[3:])
         if topic_id is None:
             return "home"
@@ -276,21 +291,16 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     svc = services(context)
     if action in PAGES:
         page = action
+        await acknowledge(update)
     elif await may_change_chat_settings(update, context):
+        # Answered first, within Telegram's window; the change does not depend on it.
+        await acknowledge(update)
         page = _apply(svc, chat_id, action)
         scheduling.reschedule(context.application, chat_id)
     else:
         return  # the press was answered with the refusal; the menu stays as it was
     text, buttons = PAGES[page](svc, chat_id)
-    await acknowledge(update)
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons)
-        )
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
-        log.debug("settings message already shows this page")
+    await redraw(update, text, buttons)
 
 
 def register(application: Application) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.render import esc
 from handlers.articles import article_view
-from handlers.common import reply, row_number, services
+from handlers.common import is_admin, reply, row_number, services
 from handlers.inline import ARTICLE_PAYLOAD
 from handlers.subscribe import reactivate_on_start
 
@@ -78,8 +78,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     ]
     lines.append("You can also just ask: <i>who said the idea is hanging in the air?</i>")
     blocks = [intro, "<b>Commands</b>\n" + "\n".join(lines)]
-    user = update.effective_user
-    if services(context).settings.is_admin(user.id if user else None):
+    if is_admin(update, context):
         admin = [f"{esc(command)} — {esc(what)}" for command, what in ADMIN_COMMANDS]
         blocks.append("<b>Admin</b>\n" + "\n".join(admin))
     await reply(update, blocks)

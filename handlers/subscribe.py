@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from telegram import Update
+from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import scheduling
 from bot.briefings import briefing_for
 from bot.clock_text import parse_time_of_day, split_time
 from bot.delivery import utc_now
+from bot.preview_limit import PREVIEW_LIMIT, PreviewLimit
+from bot.preview_limit import refusal as preview_refusal
 from bot.render import clip, esc
 from bot.services import Services
 from bot.store.subscriptions import Subscription
@@ -113,7 +116,7 @@ def zone_question(args: SubscribeArgs) -> tuple[str, list[list[tuple[str, str]]]
     buttons = []
     for choice in args.choices:
         data = f"{ZONE_PREFIX}{clock}:{choice.zone}"
-        if len(data.encode()) <= 64:
+        if len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
             buttons.append([(clip(choice.label, 60), data)])
     return text, buttons
 
@@ -307,6 +310,12 @@ async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat_id = chat_id_of(update)
     if chat_id is None:
         return
+    user = update.effective_user
+    if not svc.settings.is_admin(user.id if user else None):
+        limit = context.application.bot_data.setdefault(PREVIEW_LIMIT, PreviewLimit())
+        if (wait := limit.wait(chat_id)) > 0:
+            await reply(update, [preview_refusal(wait)])
+            return
     subscription = svc.store.subscriptions.get(chat_id)
     now = utc_now()
     tz = subscription.tzinfo if subscription else zone(getattr(svc.settings.timezone, "key", "UTC"))

@@ -22,8 +22,7 @@ from bot.feeds.pages import extract_html_bytes
 from bot.ingest import IngestError, decode_text, ingest_text
 from bot.render import clip, esc
 from bot.services import Services
-from handlers.common import reply, services
-from handlers.feeds import is_admin
+from handlers.common import reply, require_admin, services
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ async def _stored(
 async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     document = message.document if message else None
-    if document is None or not await is_admin(update, context, ADMIN_ONLY):
+    if document is None or not await require_admin(update, context, ADMIN_ONLY):
         return
     name = document.file_name or "file"
     shown = esc(clip(name, 80))
@@ -156,7 +155,7 @@ def origin_name(message: Message) -> str | None:
 async def ingest_message_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Forwarded or pasted article text; the first line is its title, as in a file."""
     message = update.effective_message
-    if message is None or not message.text or not await is_admin(update, context, ADMIN_ONLY):
+    if message is None or not message.text or not await require_admin(update, context, ADMIN_ONLY):
         return
     text = message.text.strip()
     source = origin_name(message) if message.forward_origin else None
@@ -173,7 +172,7 @@ async def ingest_message_text(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def ingest_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A lone link from an admin: fetch the page and store its article."""
     message = update.effective_message
-    if message is None or not message.text or not await is_admin(update, context, ADMIN_ONLY):
+    if message is None or not message.text or not await require_admin(update, context, ADMIN_ONLY):
         return
     svc = services(context)
     url = message.text.strip()

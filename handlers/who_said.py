@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.render import clip, esc
-from bot.views import quote_block
+from bot.views import SPEAKER_UNKNOWN, quote_block
 from handlers.common import (
     MAX_QUERY_CHARS,
     answer_button,
@@ -106,7 +106,7 @@ def not_found(svc, query: str) -> list[str]:
     if near:
         lines = ["Did you mean one of these?"]
         for quote in svc.store.articles.quotes([hit.quote_id for hit in near]):
-            who = esc(quote.get("speaker") or "unnamed")
+            who = esc(quote.get("speaker") or SPEAKER_UNKNOWN)
             lines.append(f"• “{esc(clip(quote['text'], 90))}” — {who}")
         blocks.append("\n".join(lines))
     else:

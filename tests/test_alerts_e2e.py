@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,7 @@ class Bot:
     services: Services
     application: Application
     db_path: Path
+    ingested: int = 0
 
     @property
     def sender(self) -> AlertSender:
@@ -52,12 +53,20 @@ class Bot:
         return (await self.api.wait_for(before + count, chat_id=chat_id))[before:]
 
     def ingest_elsewhere(
-        self, slug: str, quotes: list[tuple[str, str]], people: list[tuple[str, str]]
+        self,
+        slug: str,
+        quotes: list[tuple[str, str]],
+        people: list[tuple[str, str]],
+        *,
+        day: str | None = None,
     ) -> int:
-        """Save an article through another connection to the same file."""
+        """Save an article through another connection to the same file; each on a day of
+        its own (a story of its own) unless ``day`` says otherwise."""
+        self.ingested += 1
+        day = day or (date(2030, 1, 1) + timedelta(days=20 * self.ingested)).isoformat()
         other = Store.open(self.db_path)
         try:
-            article = make_article(f"Story {slug}", quotes=quotes, people=people)
+            article = make_article(f"Story {slug}", quotes=quotes, people=people, date=day)
             return other.articles.save(
                 article, slug=slug, content_hash=slug, text="x" * 300
             ).article_id
@@ -282,6 +291,22 @@ async def test_a_name_that_fits_a_person_and_a_topic_asks_which(bot: Bot) -> Non
     assert "alert you" in done.text
     assert [name for _, name in store.alerts.followed(FOLLOWER)] == ["Olena Kovalenko"]
     assert store.subscriptions.followed(FOLLOWER) == []
+    assert_no_violations(bot.api)
+
+
+async def test_a_story_growing_from_one_source_to_three_alerts_once(bot: Bot) -> None:
+    await follows(bot, "kovalenko")
+    for source in range(3):
+        bot.ingest_elsewhere(f"grain{source}", QUOTES, [KOVALENKO, PETRENKO], day="2030-05-06")
+        await bot.check()
+    story_ids = {
+        row[0]
+        for row in bot.services.store.db.execute(
+            "select story_id from articles where slug like 'grain%'"
+        )
+    }
+    assert len(story_ids) == 1  # the three articles are one story
+    assert len(bot.alerts()) == 1
     assert_no_violations(bot.api)
 
 

@@ -165,13 +165,21 @@ async def test_the_topic_keyboard_keeps_each_button_in_place(
     await chat.say("/follow space")
     [settings] = await chat.say("/settings")
     [page] = await chat.press(settings, "Topics")
-    before = [b["callback_data"] for b in page.buttons]
+
+    def places(message: SentMessage) -> list[str]:
+        """Each button's topic, whichever way (follow or unfollow) it now points."""
+        return [
+            b["callback_data"].replace("tp:u:", "tp:").replace("tp:f:", "tp:")
+            for b in message.buttons
+        ]
+
+    before = places(page)
     energy = next(b["text"] for b in page.buttons if "Energy" in b["text"])
     [toggled] = await chat.press(page, energy)
-    assert toggled.is_edit and [b["callback_data"] for b in toggled.buttons] == before
+    assert toggled.is_edit and places(toggled) == before
     assert any(b["text"].startswith("✅ Energy") for b in toggled.buttons)
     [again] = await chat.press(toggled, "Space")
-    assert [b["callback_data"] for b in again.buttons] == before
+    assert places(again) == before
 
 
 async def test_an_edited_command_is_not_run_again(chat: Chat, bot_api: BotApiServer) -> None:

@@ -175,7 +175,7 @@ async def test_settings_keyboard_edits_its_message_and_reschedules(
             assert "paused" in paused.text and jobs_for(bot.app, 13) == ()
             [resumed] = await bot.press(paused, "st:resume")
             assert len(jobs_for(bot.app, 13)) == 1
-            [quiet] = await bot.press(resumed, "st:empty")
+            [quiet] = await bot.press(resumed, "st:empty:0")
             assert "stay silent" in quiet.text
             [topics] = await bot.press(quiet, "st:top")
             topic_button = topics.buttons[0]["callback_data"]

@@ -35,6 +35,7 @@ def ingest_urls(
     """Fetch and store each page; a page that fails is reported by URL (``on_file``, else the
     log) and skipped."""
     from bot.feeds.fetch import FetchError
+    from bot.feeds.http_client import closing
     from bot.feeds.intake import ingest_url
     from bot.ingest import IngestError, log_skip
     from bot.store import SaveResult
@@ -43,7 +44,7 @@ def ingest_urls(
 
     for url in urls:
         try:
-            stored = asyncio.run(ingest_url(store, url, policy))
+            stored = asyncio.run(closing(ingest_url(store, url, policy)))
         except (FetchError, IngestError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             report.failed.append((url, reason))
@@ -75,11 +76,12 @@ def _state(feed: dict) -> str:
 
 def _add(store: Store, settings: Settings, url: str) -> int:
     from bot.feeds.fetch import FetchError, FetchPolicy
+    from bot.feeds.http_client import closing
     from bot.feeds.poller import probe_feed
     from bot.feeds.urls import normalise_url
 
     try:
-        info = asyncio.run(probe_feed(url, FetchPolicy.from_settings(settings)))
+        info = asyncio.run(closing(probe_feed(url, FetchPolicy.from_settings(settings))))
     except FetchError as error:
         print(f"newsbot: cannot add feed {error}", file=sys.stderr)
         return 1
@@ -103,6 +105,7 @@ def _remove(store: Store, ref: str) -> int:
 
 def _poll(store: Store, settings: Settings) -> int:
     from bot.feeds.fetch import FetchPolicy
+    from bot.feeds.http_client import closing
     from bot.feeds.poller import FeedPoller
 
     poller = FeedPoller(
@@ -111,7 +114,7 @@ def _poll(store: Store, settings: Settings) -> int:
         interval=timedelta(minutes=settings.feed_interval_minutes),
         max_age=timedelta(days=settings.retention_days),
     )
-    outcomes = asyncio.run(poller.poll_due())
+    outcomes = asyncio.run(closing(poller.poll_due()))
     for outcome in outcomes:
         done = ", ".join(f"{n} {status}" for status, n in sorted(outcome.stored.items()))
         print(f"{outcome.name}: {outcome.error or done or 'nothing new'}")

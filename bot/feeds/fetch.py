@@ -26,6 +26,7 @@ import httpx
 
 from bot.charsets import guess_decode
 from bot.config import Settings
+from bot.feeds.http_client import shared_client
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -150,6 +151,23 @@ async def _resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
+#: NAT64's well-known prefix (RFC 6052): the last 32 bits are the IPv4 address reached.
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to (IPv4-mapped, NAT64), judged as that address."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """What NEWSBOT_BLOCK_PRIVATE_ADDRESSES lets through (tests widen it)."""
     return address.is_global
@@ -174,8 +192,7 @@ async def check_destination(url: httpx.URL, policy: FetchPolicy) -> list[str]:
     addresses: list[str] = []
     for raw in resolved:
         address = ipaddress.ip_address(raw.split("%", 1)[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
+        address = embedded_ipv4(address) or address
         if policy.block_private and not _is_public(address):
             raise FetchError(
                 shown,
@@ -190,7 +207,11 @@ async def check_destination(url: httpx.URL, policy: FetchPolicy) -> list[str]:
 
 
 def pinned_request(
-    client: httpx.AsyncClient, url: httpx.URL, address: str, headers: dict[str, str]
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    address: str,
+    headers: dict[str, str],
+    timeout: httpx.Timeout | None = None,
 ) -> httpx.Request:
     """A GET for ``url`` that connects to ``address`` and still speaks to ``url.host``.
 
@@ -202,6 +223,7 @@ def pinned_request(
         "GET",
         url.copy_with(host=address),
         headers={**headers, "Host": url.netloc.decode("ascii"), "Connection": "close"},
+        timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
     )
     if url.scheme == "https":
         request.extensions["sni_hostname"] = url.host
@@ -278,25 +300,25 @@ async def _fetch(
         headers["If-Modified-Since"] = last_modified
     current = parse_url(url)
     seen = {str(current)}
+    client = shared_client()
     timeout = httpx.Timeout(policy.timeout)
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        for _ in range(policy.max_redirects + 1):
-            addresses = await check_destination(current, policy)
-            response = await _connect(client, current, addresses, headers, url)
-            try:
-                if response.status_code in _REDIRECTS and "location" in response.headers:
-                    target = current.join(response.headers["location"])
-                    if str(target) in seen:
-                        raise FetchError(url, f"redirect loop at {target}")
-                    seen.add(str(target))
-                    current = target
-                    continue
-                return await _result(response, str(current), url, policy)
-            except httpx.HTTPError as error:
-                raise FetchError(url, _describe(error)) from None
-            finally:
-                await response.aclose()
-        raise FetchError(url, f"too many redirects (more than {policy.max_redirects})")
+    for _ in range(policy.max_redirects + 1):
+        addresses = await check_destination(current, policy)
+        response = await _connect(client, current, addresses, headers, url, timeout)
+        try:
+            if response.status_code in _REDIRECTS and "location" in response.headers:
+                target = current.join(response.headers["location"])
+                if str(target) in seen:
+                    raise FetchError(url, f"redirect loop at {target}")
+                seen.add(str(target))
+                current = target
+                continue
+            return await _result(response, str(current), url, policy)
+        except httpx.HTTPError as error:
+            raise FetchError(url, _describe(error)) from None
+        finally:
+            await response.aclose()
+    raise FetchError(url, f"too many redirects (more than {policy.max_redirects})")
 
 
 async def _connect(
@@ -305,10 +327,11 @@ async def _connect(
     addresses: list[str],
     headers: dict[str, str],
     url: str,
+    timeout: httpx.Timeout,
 ) -> httpx.Response:
     """Send the request to the first checked address that accepts a connection."""
     for index, address in enumerate(addresses):
-        request = pinned_request(client, current, address, headers)
+        request = pinned_request(client, current, address, headers, timeout)
         try:
             return await client.send(request, stream=True)
         except httpx.ConnectError as error:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.feeds.fetch import FetchPolicy
+from bot.feeds.http_client import close_shared_client
 from bot.feeds.poller import FeedPoller, PollOutcome
 from bot.feeds.retention import prune
 from bot.services import Services
@@ -55,6 +56,7 @@ async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def schedule_feed_jobs(application: Application) -> None:
     """Add the feed poll and the daily retention job to the Application's JobQueue."""
+    close_http_on_stop(application)
     queue = application.job_queue
     if queue is None:
         log.warning("no job queue (python-telegram-bot[job-queue] missing): feeds not polled")
@@ -65,3 +67,18 @@ def schedule_feed_jobs(application: Application) -> None:
     queue.run_repeating(
         retention_job, interval=timedelta(days=1), first=FIRST_PRUNE, name=RETENTION_JOB
     )
+
+
+def close_http_on_stop(application: Application) -> None:
+    """Close the fetches' shared HTTP client once the Application stopped (after whatever
+    else its ``post_stop`` does)."""
+    previous = application.post_stop
+
+    async def stop_then_close(app: Application) -> None:
+        try:
+            if previous is not None:
+                await previous(app)
+        finally:
+            await close_shared_client()
+
+    application.post_stop = stop_then_close

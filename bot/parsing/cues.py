@@ -256,7 +256,8 @@ COMPANY_WORDS = frozenset(
     """campaign committee party house senate congress department ministry agency office
     administration council court commission association institute foundation group times
     post news journal network company corporation inc corp llc university college school
-    board bureau service union center centre organization organisation fund bank pac""".split()
+    board bureau service union center centre organization organisation fund bank pac
+    assembly legislature parliament review tribune herald gazette chronicle""".split()
 )
 
 
@@ -284,3 +285,151 @@ def first_name_gender() -> dict[str, str]:
     out = dict.fromkeys(male - female, "m")
     out.update(dict.fromkeys(female - male, "f"))
     return out
+
+
+# -- words the speaker finder reasons with (attribution, phrases, names) ----------------
+
+DETERMINERS = frozenset(
+    """the a an his her their its this that these those one some another any each every our my
+    your several two three many""".split()
+)
+
+# Past tenses that do not end in -ed: after a name they are its verb, not a noun.
+IRREGULAR_PAST = frozenset(
+    """broke took made gave went came got left held ran sent spent won lost kept met paid
+    brought bought thought felt found stood struck spoke began became drew drove fought led
+    rose saw sat sold threw wore knew grew flew shook hung meant built caught taught sought
+    dealt swore tore forgot hid fell heard slid spread stuck swept swung woke""".split()
+)
+
+# Words that may stand alone before a quote that goes on with the speaker before it.
+CARRY_ON = frozenset("but and yet still instead indeed so also plus or then again".split())
+
+# Words before a name that make it the object of something, not a label before a quote.
+LABEL_BREAKERS = frozenset("to with by for at in on of about against than".split())
+
+INDEFINITE = frozenset("a an one another some several two three".split())
+
+ASIDE_ADVERBS = frozenset(
+    """however though too meanwhile also instead moreover nevertheless nonetheless still
+    then therefore indeed""".split()
+)
+
+SKIP_BETWEEN = frozenset(
+    """also later then again previously recently once has had have would will could may might
+    should was is were are also further repeatedly frequently often never first
+    initially subsequently famously reportedly apparently simply just only even flatly
+    quickly not n't has've 've 'd today yesterday tonight earlier last this on monday
+    tuesday wednesday thursday friday saturday sunday morning afternoon evening night
+    week month year recently already still always once twice himself herself privately
+    publicly bluntly""".split()
+)
+
+PREPOSITIONS = frozenset(
+    """of for in on at to from by with about as into over under against between among during
+    after before since until through via per like than without within""".split()
+)
+
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+# Words that no description of a speaker holds after its first word: a clause or a pronoun.
+NO_DESCRIPTION_WORDS = RELATIVE | frozenset(
+    "and or but is was are were has have had he she they it his her their its".split()
+)
+
+PARTICLES = frozenset(
+    {"de", "van", "von", "der", "den", "la", "le", "da", "du", "del", "bin", "ibn", "al"}
+)
+
+CAP_MODIFIERS = frozenset(
+    {"gop", "democratic", "republican", "democrat", "american", "conservative", "liberal"}
+)
+
+NAME_NOUNS = frozenset({"name", "handle", "username", "pseudonym", "nickname", "alias"})
+
+# Endings of nationality adjectives ("Qatari", "Egyptian", "Chinese", "British", "French").
+DEMONYM_ENDS = ("an", "i", "ese", "ish", "ch", "ic", "ss", "ek", "ai")
+
+# "Gov. Chris Christie" ... "the governor said": abbreviated titles as role nouns
+TITLE_WORDS = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "lt": "lieutenant",
+    "gen": "general",
+    "sec": "secretary",
+    "pres": "president",
+    "atty": "attorney",
+    "prof": "professor",
+    "adm": "admiral",
+    "col": "colonel",
+    "capt": "captain",
+    "sgt": "sergeant",
+    "rev": "reverend",
+}
+
+# Verb + particle pairs that report speech though the verb alone does not.
+PHRASAL_SPEECH = {
+    "went": "on",
+    "goes": "on",
+    "go": "on",
+    "shot": "back",
+    "shoots": "back",
+    "fired": "back",
+    "fires": "back",
+    "hit": "back",
+    "hits": "back",
+    "points": "out",
+    "pointed": "out",
+    "put": "it",
+    "puts": "it",
+}
+
+CLAUSE_OPENERS = frozenset("that the a an its his her their this he she they it we i there".split())
+
+DESCRIPTION_OPENERS = frozenset(
+    "the a an one another some several many two three four five".split()
+)
+
+NOT_A_HEAD = frozenset(
+    """yet did does do not past other same more most less own time way year years day days
+    week weeks month months""".split()
+)
+
+# Words joining a name to where the person works ("Lewis of the Institute said").
+AFFILIATION_WORDS = frozenset({"of", "with", "from", "at"})
+AFFILIATION_JOINERS = frozenset(
+    "the of for and on in at 's ’s & - department police school office party".split()
+)
+
+# Words before a name that are part of its title, not of the name ("Former", "Chief
+# Executive", "Supt", "Det"): the UK and Caribbean police ranks come abbreviated.
+TITLE_PREFIXES = frozenset(
+    """vice first former deputy acting lady executive supt supt. insp insp. det det. cllr
+    cllr. cpl cpl. asp""".split()
+)
+# Capitalised modifiers that are part of longer names ("Democratic National Committee")
+# but never a person on their own ("the Democratic front-runner").
+ALONE_NOT_NAMES = frozenset({"democratic", "presumptive", "christian", "muslim", "catholic"})
+# Head nouns that end names of things, never of people ("Sean Hannity Show", "George
+# Washington Bridge", "Maricopa County", "Trump Tower", "World War", "Farrington Road").
+# Surnames that are also such words (Hall, Park, Street, Lane) are left out; the weak ones
+# (Day, Law) are surnames after a given name ("Kristen Day") but things otherwise
+# ("Election Day").
+# The last part of a hyphenated street or square name ("Anna-Mungunda-Allee").
+STREET_ENDS = frozenset("allee platz strasse straße gasse weg".split())
+THING_HEADS = (
+    frozenset(
+        """show bridge airport museum stadium arena ministries church cathedral hospital
+    memorial amendment doctrine avenue boulevard plaza county city village estates road
+    tower towers war reich highway expressway parkway freeway building square gas electric
+    operator system""".split()
+    )
+    | STREET_ENDS
+)
+THING_HEADS_WEAK = frozenset("act plan law order day poll river island prize award hotel".split())
+# Office words that end a run with no name after them ("Harris County Sheriff").
+OFFICE_HEADS = frozenset(
+    """sheriff commissioner superintendent chancellor spokesman spokeswoman spokesperson
+    director administrator treasurer comptroller executive""".split()
+)

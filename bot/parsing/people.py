@@ -13,13 +13,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from bot.parsing import cues
 
 _NAME_TOKEN = r"(?:Mc|Mac|O['’]|D['’]|L['’])?[A-Z][\w]*(?:[-'’][A-Z]\w*)*"
-_INITIAL = r"[A-Z]\."
+_INITIAL = r"[A-Z]\.(?:[A-Z]\.)*"
 _PARTICLE = r"(?:de|van|von|der|den|la|le|da|du|del|della|bin|ibn|al|el|ben|dos|di)"
 _ABBR_TITLE = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Lt|Gen|Col|Sgt|Capt|Prof|Rev|Adm|Maj|Atty|Sec|Pres|Hon|Cmdr)\."
@@ -49,25 +49,12 @@ _TOKEN_SPLIT = re.compile(r"[ \u00a0]+")
 _WORD = re.compile(r"[^ \u00a0]+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _INITIAL_RE = re.compile(_INITIAL)
-# Capitalised modifiers that are part of longer names ("Democratic National Committee")
-# but never a person on their own ("the Democratic front-runner").
-_ALONE_NOT_NAMES = frozenset({"democratic", "presumptive", "christian", "muslim", "catholic"})
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-# Head nouns that end names of things, never of people ("Sean Hannity Show", "George
-# Washington Bridge", "Maricopa County"). Surnames that are also such words (Hall, Park,
-# Street) are left out; the weak ones (Day, Law) are surnames after a given name
-# ("Kristen Day") but things otherwise ("Election Day").
-_THING_HEADS = frozenset(
-    """show bridge airport museum stadium arena ministries church cathedral hospital
-    memorial amendment doctrine avenue boulevard plaza county city village
-    estates""".split()
-)
-_THING_HEADS_WEAK = frozenset("act plan law order day poll river island prize award hotel".split())
 _CONTRACTION = re.compile(r"['’](?:t|ll|re|ve|d|m)(?!\w)")
 _APOSTROPHES = frozenset("'’")
 
 _GENDER = cues.first_name_gender()
-TITLE_LIKE = cues.TITLES | frozenset({"vice", "first", "former", "deputy", "acting", "lady"})
+TITLE_LIKE = cues.TITLES | cues.TITLE_PREFIXES
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
@@ -112,6 +99,8 @@ class People:
     surnames: dict[str, list[int]] = field(default_factory=dict)
     given: dict[str, list[int]] = field(default_factory=dict)  # first name -> full names
     words: set[int] = field(default_factory=set)  # "Aides", "Reprising": not names at all
+    # common words that are someone's surname here ("King" of Gayle King, "May")
+    word_names: set[str] = field(default_factory=set)
 
     def at(self, start: int, end: int) -> Mention | None:
         """The mention overlapping ``[start, end)``, if any (the last one)."""
@@ -377,6 +366,7 @@ class PeopleFinder:
         append = pending.append
         cache = _RUN_CACHE
         title_case = headline is not None and _title_case(text[headline[0] : headline[1]])
+        word_runs: list[tuple[int, int, str, str | None]] = []
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
@@ -395,11 +385,40 @@ class PeopleFinder:
                     hit = cache[raw] = _name_in_run(raw)
                 if hit is not None:
                     base = m.start()
+                    if _part_of_a_thing(text, base, after, hit):
+                        continue
                     append((base + hit[0], base + hit[1], hit[2]))
+                elif raw[-1:].islower():
+                    cand = _word_surname(text, m.start(), raw)
+                    if cand is not None:
+                        word_runs.append(cand)
+        if word_runs:
+            pending = self._with_word_surnames(pending, word_runs)
         if title_case:
             pending = self._confirm_headline(pending, headline)  # type: ignore[arg-type]
         self._register(pending, quoted)
         return self.people
+
+    def _with_word_surnames(
+        self,
+        pending: list[tuple[int, int, _Run]],
+        word_runs: list[tuple[int, int, str, str | None]],
+    ) -> list[tuple[int, int, _Run]]:
+        """``King asked``, ``said May``: a common word (or title) standing alone is a
+        mention of the article's Gayle King or Theresa May when a full name ends in it."""
+        surnames = {
+            _strip_possessive(run.toks[-1]).lower()
+            for _s, _e, run in pending
+            if len(run.toks) >= 2 and not run.company and run.toks[0].lower() not in TITLE_LIKE
+        }
+        extra = []
+        for start, end, word, title in word_runs:
+            if word.lower() in surnames:
+                extra.append((start, end, _make_run((word,), title)))
+                self.people.word_names.add(word)
+        if not extra:
+            return pending
+        return sorted(pending + extra, key=itemgetter(0))
 
     def _is_person_like(self, toks: tuple[str, ...], title: str | None) -> str | None:
         """'yes' when clearly a person, 'maybe' for a bare multiword name, None if not."""
@@ -572,6 +591,30 @@ class _Run(NamedTuple):
     person_title: bool  # the title marks a person ("Sen.", "Mrs.")
 
 
+def _part_of_a_thing(text: str, start: int, end: int, hit: tuple[int, int, _Run]) -> bool:
+    """A run that the text makes part of something else: ``the Reich's``, ``the Pentagon``
+    (a one-word name after a lower-case "the"), ``Colleges Employers’ Association`` (a
+    possessive that an organisation's word follows)."""
+    if text[end : end + 1] in _APOSTROPHES:
+        nxt = _WORD.match(text, end + 2 if text[end + 1 : end + 2] == " " else end + 3)
+        if nxt is not None and nxt.group().lower() in cues.COMPANY_WORDS:
+            return True
+    if len(hit[2].toks) == 1 and hit[2].title is None and hit[0] == 0:
+        return text[max(0, start - 4) : start] == "the "
+    return False
+
+
+def _thing_head(last: str) -> bool:
+    """``Trump Tower``, ``World War``: a name's last word that names a thing, never a person."""
+    return last in cues.THING_HEADS
+
+
+def _hyphen_thing(part: str) -> bool:
+    """``Anna-Mungunda-Allee``, ``Spokesman-Review``: the end of a hyphenated name of a street
+    or an organisation."""
+    return part in cues.STREET_ENDS or part in cues.COMPANY_WORDS
+
+
 def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
     kind = _person_like(toks, title)
     if kind is None and len(toks) == 1 and _plain_word(toks[0]):
@@ -588,8 +631,10 @@ def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
         sure=len(toks) >= 2 and kind == "yes",
         kind=kind,
         company=not cues.COMPANY_WORDS.isdisjoint(lowered)
-        or (len(toks) >= 2 and last in _THING_HEADS)
-        or (len(toks) >= 2 and last in _THING_HEADS_WEAK and gender_of_first(toks[0]) is None),
+        or (len(toks) >= 2 and _thing_head(last))
+        or ("-" in last and _hyphen_thing(last.rpartition("-")[2]))
+        or (len(toks) >= 2 and last in cues.OFFICE_HEADS)
+        or (len(toks) >= 2 and last in cues.THING_HEADS_WEAK and gender_of_first(toks[0]) is None),
         title_gender=_title_gender(title) if title else None,
         person_title=tl is not None and tl in cues.PERSON_TITLES,
     )
@@ -659,10 +704,41 @@ def _title_cut(toks: list[str], i: int) -> tuple[int, int] | None:
         if not rest or rest[0].lower() in cues.NON_NAME_WORDS or rest[0].lower() in TITLE_LIKE:
             continue
         last = rest[-1].lower()
-        if last in _THING_HEADS or last in _THING_HEADS_WEAK or last in cues.COMPANY_WORDS:
+        if last in cues.THING_HEADS or last in cues.THING_HEADS_WEAK or last in cues.COMPANY_WORDS:
             continue  # "Martin Luther King Day", "Prince Edward Island"
         return j, k
     return None
+
+
+# Words before a common word that make it the word, not a surname ("in May", "the King").
+_WORD_NOT_NAME_BEFORE = frozenset(
+    """the a an in of on since by until till from this last next early late mid during
+    before after for every each that our his her their its""".split()
+)
+
+
+def _word_surname(text: str, start: int, raw: str) -> tuple[int, int, str, str | None] | None:
+    """A run that only a common word or a title ends (``King``, ``Mr. May``, ``Rep. King``)
+    where the text treats it as a name: not ``in May``, ``the King``, ``May 5``, ``King of``.
+    Returns the word's span, the word and the title before it."""
+    words = raw.split()
+    word = _strip_possessive(words[-1])
+    wl = word.lower()
+    if len(word) < 3 or not word[1:].islower():
+        return None
+    if wl not in TITLE_LIKE and wl not in cues.NON_NAME_WORDS:
+        return None
+    if any(w.lower() not in TITLE_LIKE for w in words[:-1]):
+        return None
+    wstart = start + raw.rfind(words[-1])
+    wend = wstart + len(word)
+    before = _word_back(text, start)
+    if before is not None and before[1].lower() in _WORD_NOT_NAME_BEFORE:
+        return None
+    rest = text[wend : wend + 4].lstrip(" \u00a0")
+    if rest[:1].isdigit() or rest[:3] == "of " or rest[:1].isupper():
+        return None
+    return wstart, wend, word, " ".join(words[:-1]) or None
 
 
 def _surname_word(name_toks: list[str], j: int) -> bool:
@@ -680,7 +756,7 @@ def _name_in_run(raw: str) -> _RunReading:
     if " " not in raw and "\u00a0" not in raw:
         # one word: the common case, kept cheap
         tl = raw.lower()
-        if tl in cues.NON_NAME_WORDS or tl in TITLE_LIKE or tl in _ALONE_NOT_NAMES:
+        if tl in cues.NON_NAME_WORDS or tl in TITLE_LIKE or tl in cues.ALONE_NOT_NAMES:
             return None
         stripped = _strip_possessive(raw)
         if stripped and stripped.lower() not in cues.NON_NAME_WORDS:
@@ -704,6 +780,15 @@ def _name_in_run(raw: str) -> _RunReading:
             i += 1
         else:
             break
+    if (
+        i == 0
+        and len(toks) >= 2
+        and len(toks[0]) > 5
+        and toks[0].endswith("ing")
+        and toks[0][1:].islower()
+        and gender_of_first(toks[0]) is None
+    ):
+        i = 1  # "Taking Archie outside": a sentence's opening participle, then the name
     # cut at the last title inside the run ("Ohio Gov. John Kasich", "Egyptian Foreign
     # Minister Karim Nassar"): what comes before is the role, read by _role_before
     cut = _title_cut(toks, i)

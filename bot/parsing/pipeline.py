@@ -94,7 +94,13 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
     first_only: dict[int, bool] = {}
     for m in people.mentions:
         rec = people.persons[m.person]
-        if len(rec.tokens) != 1 or rec.gender is not None or rec.role or m.title:
+        if (
+            len(rec.tokens) != 1
+            or rec.gender is not None
+            or m.title
+            or (rec.role and not _WORDISH_TAIL.search(rec.name.lower()))
+        ):
+            # ("Eventually, the judge ...": no appositive makes an adverb someone)
             first_only[m.person] = False
             continue
         if not first_only.get(m.person, True):
@@ -102,14 +108,28 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
         i = m.start - 1
         while i >= 0 and text[i] in _OPENERS:
             i -= 1
+        if text[max(0, i - 2) : i + 1] in ("The", " A") and (i < 3 or not text[i - 3].isalnum()):
+            i -= 3 if text[i - 2] == "T" else 2  # "The Struggle to ...": a heading's article
+            while i >= 0 and text[i] in _OPENERS:
+                i -= 1
         first_only[m.person] = i < 0 or text[i] in _CLAUSE_ENDS
     out: set[int] = set()
+    name_words: set[str] | None = None
     for pid, only in first_only.items():
         if not only:
             continue
         word = people.persons[pid].name
         lower = word.lower()
         if cues.group_word(lower) or _WORDISH_TAIL.search(lower) or _has_word(text, lower):
+            out.add(pid)
+            continue
+        if name_words is None:
+            name_words = {
+                t.lower() for rec in people.persons if len(rec.tokens) > 1 for t in rec.tokens
+            }
+        if lower not in name_words:
+            # "Often, ...", "Moments earlier": a word only ever opening a sentence, that no
+            # one's full name holds, names no one ("Hasib said" goes with Usman Hasib)
             out.add(pid)
     return out
 
@@ -171,8 +191,9 @@ def parse_article(text: str) -> ParsedArticle:
     for seg, attr in zip(segments, attributions, strict=True):
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out. One said by
-        # someone unnamed ("a Qatari official said") stays, without a speaker.
-        if (attr.speaker or attr.anonymous) and (
+        # someone unnamed ("a Qatari official said") stays, without a speaker, and so
+        # does plain speech whose speaker is not found ('"...," the future President said').
+        if (attr.speaker or attr.anonymous or attr.how == "unknown") and (
             attr.how in _NOT_A_TITLE or not looks_like_title(text[seg.start : seg.end])
         ):
             quotes.append(_quote(text, seg, attr))

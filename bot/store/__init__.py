@@ -13,6 +13,7 @@ from bot.store.chats import ChatStore
 from bot.store.connection import StoreError
 from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
+from bot.store.stories import StoryStore
 from bot.store.subscriptions import SubscriptionStore
 from bot.store.watched import StoreFileChanged, WatchedConnection, open_watched
 
@@ -27,6 +28,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreFileChanged",
+    "StoryStore",
     "SubscriptionStore",
 ]
 
@@ -44,6 +46,7 @@ class Store:
         self.db = db
         self._conn: WatchedConnection = db.conn
         self.articles = ArticleStore(db)
+        self.stories = self.articles.stories
         self.chats = ChatStore(db)
         self.feeds = FeedStore(db)
         self.subscriptions = SubscriptionStore(db)

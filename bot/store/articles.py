@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
+from bot.store.stories import StoryStore, keys_of_parsed
 from bot.store.watched import StoreFileChanged, WatchedConnection
 
 log = logging.getLogger(__name__)
@@ -110,11 +111,16 @@ class ArticleStore:
         self._memo: dict[tuple, tuple[tuple[int, int], Any]] = {}
         self._batch: _Batch | None = None
         self._grouped = False
+        #: Each saved article joins a story here, inside the save's transaction.
+        self.stories = StoryStore(db)
+        #: False only for a file held before the stories migration (tests of older ones).
+        self._grouping = "stories" in db.table_names()
 
     def reconnected(self) -> None:
         """The store reopened its path on another file: set this connection up as the first
         was, and forget the aggregates (a new connection's data_version may repeat the old)."""
         self.db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
+        self._grouping = "stories" in self.db.table_names()
         self._memo.clear()
         self._writes += 1
 
@@ -243,6 +249,13 @@ class ArticleStore:
             ).fetchone()
             if existing and existing[1] == content_hash:
                 return SaveResult(existing[0], "unchanged")
+            if existing and self._grouping:
+                self.stories.detach(existing[0])
+            if self._grouping:
+                keys = keys_of_parsed(parsed, body, row["ingested_at"])
+                row["story_id"] = self.stories.assign(keys, row["title"], row["ingested_at"])
+                row["story_day"] = keys.day
+                row["story_keys"] = json.dumps(keys.keys, separators=(",", ":"))
             if existing:
                 article_id = existing[0]
                 self._delete_children(article_id)
@@ -383,6 +396,8 @@ class ArticleStore:
     def delete(self, article_id: int) -> None:
         """Remove an article with its quotes, links and paragraphs (used by retention)."""
         with self._atomic():
+            if self._grouping:
+                self.stories.detach(article_id)
             self._delete_children(article_id)
             self.db.execute("delete from articles where id = ?", [article_id])
         self._writes += 1

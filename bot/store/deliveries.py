@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from bot.store.subscriptions import from_iso, utc_iso
+from bot.clock import from_iso, utc_iso
 
 CLAIMED = "claimed"  # a send is (or was, if the process died) in flight
 SENT = "sent"  # Telegram confirmed the message

@@ -1,4 +1,4 @@
-"""The term index of quote texts (``quote_terms``, migration 9), kept in step from Python.
+"""The term index of quote texts (``quote_terms``), kept in step from Python.
 
 Each quote is indexed by its distinct words and its distinct adjacent word pairs ("for the
 people and" → ``for``, ``the``, ``people``, ``and``, ``_for_the``, ``_the_people``,
@@ -11,10 +11,8 @@ it; :class:`~bot.store.articles.ArticleStore` calls :func:`add_quotes` after ins
 article's quotes and :func:`remove_article` before deleting them, inside the article's
 transaction.
 
-One table for both: every term costs FTS5 the same whichever table holds it, but each row
-of a table has a fixed cost (its size record, its pending-terms entry, its trigger when the
-table reads the ``quotes`` rows): with words in a table of their own (``quotes_fts``,
-migrations 4 to 8) the two indexes were about half of what saving an article costs.
+Words and pairs share one table because each FTS5 row has a fixed cost (its size record,
+its pending-terms entry) on top of its terms: one row per quote keeps saving an article cheap.
 
 The table holds no text (``content=''``), so removing a quote means handing FTS5 the same
 tokens again ('delete' command): they are recomputed from the quote text with :func:`terms`,
@@ -119,7 +117,7 @@ def _rows(rows: Iterable[tuple[int, str | None]]) -> Iterator[tuple[int, str]]:
 
 
 def fill(db: Database) -> None:
-    """Index every quote (the migration; about 40 s at a million quotes)."""
+    """Index every quote (the migration that creates the table)."""
     last = 0
     while True:
         rows = db.execute(

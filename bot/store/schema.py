@@ -1,12 +1,19 @@
 """The database schema as numbered migrations, so an old file upgrades in place.
 
-Each migration runs once, in order, inside a transaction; ``meta.schema_version`` records
-the last one applied.
+Each migration runs once, in order, in its own explicit transaction (``BEGIN IMMEDIATE`` …
+``COMMIT``) together with the ``meta.schema_version`` it sets: Python's ``sqlite3`` opens no
+transaction before DDL, so without one an ``ALTER TABLE`` would stay committed when a later
+statement fails or the process dies, and every later start would fail on it. A crash, a full
+disk or an error at any statement leaves the file at the previous version, and the next start
+runs the migration again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -284,7 +291,16 @@ def _v15_group_rows_without_a_speakers_name(db: Database) -> None:
     )
 
 
-def _v16_chat_reachability_and_forum_topic(db: Database) -> None:
+def _v16_stories_of_articles(db: Database) -> None:
+    """Articles grouped into stories (``bot.store.stories``): the tables, each article's
+    story, and the grouping of the articles already stored, oldest first."""
+    from bot.store.stories import create_story_tables, group_existing
+
+    create_story_tables(db)
+    group_existing(db)
+
+
+def _v17_chat_reachability_and_forum_topic(db: Database) -> None:
     """Whether the bot may post in a chat (``my_chat_member`` says when it is blocked,
     removed or loses its rights) and, for a forum group, the topic its briefing and alerts
     go to (where ``/subscribe`` was sent)."""
@@ -292,7 +308,7 @@ def _v16_chat_reachability_and_forum_topic(db: Database) -> None:
     db.execute("alter table chats add column thread_id integer")
 
 
-def _v17_channel_admins(db: Database) -> None:
+def _v18_channel_admins(db: Database) -> None:
     """Who set up a channel's briefing from their private chat: the channel is listed in
     their /settings."""
     db.execute(
@@ -306,7 +322,7 @@ def _v17_channel_admins(db: Database) -> None:
     db.execute("create index channel_admins_user on channel_admins (user_id)")
 
 
-def _v18_person_follows_quiet_hours_and_alerts(db: Database) -> None:
+def _v19_person_follows_quiet_hours_and_alerts(db: Database) -> None:
     """People a chat follows, its quiet hours, and the alert log (``bot.store.alerts``)."""
     from bot.store.alerts import create_alert_tables
 
@@ -330,9 +346,10 @@ MIGRATIONS: list[Migration] = [
     _v13_full_text_pending_terms_of_a_run,
     _v14_speakers_without_a_person,
     _v15_group_rows_without_a_speakers_name,
-    _v16_chat_reachability_and_forum_topic,
-    _v17_channel_admins,
-    _v18_person_follows_quiet_hours_and_alerts,
+    _v16_stories_of_articles,
+    _v17_chat_reachability_and_forum_topic,
+    _v18_channel_admins,
+    _v19_person_follows_quiet_hours_and_alerts,
 ]
 
 
@@ -343,15 +360,78 @@ def schema_version(db: Database) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(db: Database) -> int:
-    """Apply every migration newer than the file's version; returns the resulting version."""
-    if "meta" not in db.table_names():
-        db["meta"].create({"key": str, "value": str}, pk="key")
+def migrate(db: Database, upto: int | None = None) -> int:
+    """Apply every migration newer than the file's version (up to number ``upto`` when
+    given, for tests that build an older store); returns the resulting version."""
+    last = len(MIGRATIONS) if upto is None else upto
     current = schema_version(db)
-    for number, migration in enumerate(MIGRATIONS, start=1):
-        if number <= current:
-            continue
-        with db.conn:
-            migration(db)
-            db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")
-    return len(MIGRATIONS)
+    for number, migration in enumerate(MIGRATIONS[:last], start=1):
+        if number > current:
+            _apply(db, number, migration)
+    return max(current, last)
+
+
+def _apply(db: Database, number: int, migration: Migration) -> None:
+    """Migration ``number`` and its version stamp in one transaction, or neither."""
+    conn = db.conn
+    conn.execute("begin immediate")
+    try:
+        # Another process may have migrated while this one waited for the write lock.
+        if schema_version(db) < number:
+            conn.execute("create table if not exists meta (key text primary key, value text)")
+            migration(Database(_InTransaction(conn)))
+            conn.execute(
+                "insert into meta (key, value) values ('schema_version', ?) "
+                "on conflict(key) do update set value = excluded.value",
+                [str(number)],
+            )
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+class _InTransaction:
+    """The connection a migration sees: sqlite-utils' own ``with conn:`` blocks and
+    ``executescript`` would commit the migration's transaction half-way; here they join it.
+
+    Everything else is the real connection's."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def __enter__(self) -> _InTransaction:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        return False  # an error propagates to _apply, which rolls the whole migration back
+
+    def commit(self) -> None:
+        """Committed by ``_apply`` with the version stamp."""
+
+    def executescript(self, script: str) -> sqlite3.Cursor:
+        cursor = self._conn.cursor()
+        for statement in _statements(script):
+            cursor.execute(statement)
+        return cursor
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, whole (a trigger's body holds semicolons too)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \t\n;"):
+        yield pending

@@ -8,11 +8,12 @@ Writes are plain SQL inside ``with conn`` so each change is one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import Any
 
 from sqlite_utils import Database
 
+from bot.clock import from_iso, utc_iso
 from bot.timezones import zone
 
 #: Why a subscription is inactive; only a block is undone by /start.
@@ -47,15 +48,6 @@ def create_subscription_tables(db: Database) -> None:
         )"""
     )
     create_delivery_table(db)
-
-
-def utc_iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_iso(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

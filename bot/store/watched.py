@@ -182,7 +182,11 @@ class WatchedConnection:
     def __enter__(self) -> WatchedConnection:
         self.check()
         conn = self._conn
-        conn.__enter__()
+        if not conn.in_transaction:
+            # Explicit, and taking the write lock at once: a deferred transaction that read
+            # first could not wait for another writer (SQLite answers "busy" at once then),
+            # and Python's sqlite3 opens none before DDL.
+            conn.execute("begin immediate")
         self._entered.append((conn, conn.total_changes))
         return self
 
@@ -201,7 +205,7 @@ class WatchedConnection:
     def begin(self) -> None:
         """Open a transaction explicitly (``ArticleStore.batch``), on the file now at the path."""
         self.check()
-        self._conn.execute("begin")
+        self._conn.execute("begin immediate")
 
     def commit(self) -> None:
         self._conn.commit()

@@ -28,6 +28,7 @@ import math
 import re
 import select
 import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -102,6 +103,8 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
+#: ``_dispatch`` status meaning: answer nothing, reset the connection (TCP RST).
+RESET = -1
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
@@ -186,6 +189,7 @@ class _Fault:
     remaining: int
     description: str | None
     deliver: bool
+    reset: bool = False
 
     def matches(self, method: str, chat_id: Any) -> bool:
         if self.method is not None and self.method.lower() != method.lower():
@@ -257,6 +261,14 @@ class _Handler(BaseHTTPRequestHandler):
         status, content_type, payload = owner._dispatch(
             self.command, self.path, dict(self.headers.items()), body
         )
+        if status == RESET:
+            # SO_LINGER 0: closing sends RST, what a crashed proxy or a dropped NAT entry does.
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            self.close_connection = True
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -402,6 +414,7 @@ class BotApiServer(MembersInlineForum):
             collections.deque
         )
         self.rate_limit_hits = 0
+        self.outages = 0
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -944,6 +957,50 @@ class BotApiServer(MembersInlineForum):
                 _Fault(method, chat_id, error_code, retry_after, times, description, deliver)
             )
 
+    def reset_next(
+        self,
+        method: str | None = "sendMessage",
+        chat_id: int | str | None = None,
+        times: int = 1,
+        *,
+        deliver: bool = False,
+    ) -> None:
+        """Reset the connection (TCP RST, no answer) on the next ``times`` matching calls.
+
+        ``deliver=False`` resets before the call takes effect (nothing happened, though the
+        client cannot know); ``deliver=True`` performs the call first, then resets.
+        """
+        with self._lock:
+            self._faults.append(_Fault(method, chat_id, 0, None, times, None, deliver, reset=True))
+
+    def go_away(self, seconds: float | None = None) -> None:
+        """Stop listening (connections refused, open ones closed), as an outage looks to a
+        client; back on the same port after ``seconds`` (None: when :meth:`come_back` is
+        called). Chats, messages and queued updates stay; ``push_*`` still queues updates."""
+        port = self.port
+        with self._lock:
+            self.outages += 1
+        self.stop()
+        self._port = port
+        if seconds is not None:
+            timer = threading.Timer(seconds, self.come_back)
+            timer.daemon = True
+            timer.start()
+
+    def come_back(self) -> None:
+        """Listen again after :meth:`go_away` (a no-op if already serving)."""
+        self.start()
+
+    @property
+    def away(self) -> bool:
+        return self._httpd is None
+
+    @property
+    def faults_injected(self) -> int:
+        """Answers replaced by an injected error or reset, plus outages."""
+        with self._lock:
+            return sum(1 for c in self._calls if c.injected) + self.outages
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -1130,6 +1187,10 @@ class BotApiServer(MembersInlineForum):
     def _fault_response(
         self, method: str, params: dict[str, Any], fault: _Fault, content_type: str
     ) -> tuple[int, str, bytes]:
+        if fault.reset:
+            err = ApiError(0, "connection reset", kind="injected")
+            self._record(method, params, err, content_type, injected=True)
+            return RESET, "", b""
         code = fault.error_code
         defaults = {
             400: "Bad Request: injected failure",

@@ -1,0 +1,217 @@
+"""Which articles tell the same story: the keys of an article and how well they match a story's.
+
+An article is described by weighted keys: the content words of its title and lead, the people
+it names, its places and organisations. A story keeps, for each key, how many of its articles
+carry it. A new article joins the story that carries the largest part of its keys, weighed by
+how rare each key is among the stories of the days around it (a name every story mentions
+tells little), when that part is large enough and the story is close enough in time: the
+same people on another day (a second rally) are another story. Pure functions, no storage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+#: How far apart (days) an article and the nearest day of a story can be and still join it.
+MAX_GAP_DAYS = 2
+#: The share of an article's key weight a story must carry for the article to join it, on the
+#: story's own days; each day further away asks for more.
+JOIN_SCORE = 0.30
+GAP_PENALTY = 0.05
+#: The share of the weight of an article's other keys (what happened, not who or where) the
+#: story must carry too: the same people in another event do not make one story.
+EVENT_SCORE = 0.22
+#: Fewest distinct shared keys (words, names) for a join: one common word is never enough.
+MIN_SHARED = 3
+#: The rarity of a key is read among at least this many stories, so a quiet day (few stories
+#: in the window) does not make every word look rare.
+MIN_STORIES_FOR_RARITY = 40
+#: Most keys kept for an article (the heaviest): a long lead adds noise, not evidence.
+MAX_KEYS = 40
+LEAD_CHARS = 600
+
+TITLE_WEIGHT = 2.0
+LEAD_WEIGHT = 1.0
+PERSON_WEIGHT = 1.5
+ORGANISATION_WEIGHT = 1.2
+PLACE_WEIGHT = 0.8
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d{2,}")
+
+_STOPWORD_TEXT = """
+    a about above after again against all almost also although always am among an and another
+    any anyone anything are around as at away back be became because become been before being
+    below between both but by came can cannot could day days did do does doing done down during
+    each either else even ever every few first for from further get gets getting give given go
+    goes going gone got had has have having he her here hers herself him himself his how however
+    i if in including into is it its itself just last least less let like made make makes many
+    may me might more most much must my myself near need never new news next no nor not now of
+    off often on once one only or other others our ours ourselves out over own per put rather
+    really said same say saying says see seen she should since so some something still such
+    take than that the their theirs them themselves then there these they thing things this
+    those though three through thus to today told too two under until up upon us use used very
+    want was way we week weeks well went were what when where whether which while who whom
+    whose why will with within without would year years yes yet you your yours yourself
+    monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night
+    tonight yesterday tomorrow time times according report reported reports statement
+    spokesman spokeswoman official officials people percent many mr mrs ms dr told asked
+    week month months january february march april june july august september october
+    november december via read follow twitter facebook share email click subscribe
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleKeys:
+    """What the grouping knows of one article: its day and its weighted keys."""
+
+    day: str
+    keys: dict[str, float]
+    #: Keys that only name someone or somewhere (``p:trump``, ``trump``, ``l:ohio``): the
+    #: same people in another event share these, so a join needs more than them.
+    names: frozenset[str] = frozenset()
+
+
+def word_key(token: str) -> str | None:
+    """A word as a key: lower case, without a possessive or a plural ``s``; None for a
+    stopword or a word too short to tell stories apart."""
+    word = token.casefold().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.strip("'-")
+    if len(word) < 3 or word in STOPWORDS:
+        return None
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+def _words(text: str) -> Iterable[str]:
+    for token in _WORD.findall(text):
+        key = word_key(token)
+        if key is not None:
+            yield key
+
+
+def article_keys(
+    day: str,
+    title: str,
+    lead: str,
+    people: Iterable[str] = (),
+    places: Iterable[str] = (),
+    organisations: Iterable[str] = (),
+) -> ArticleKeys:
+    """The keys of an article from its title, the start of its body (``lead``) and the names
+    the parser found. Each key keeps its heaviest weight: a title word outweighs a lead word."""
+    keys: dict[str, float] = {}
+
+    def add(key: str, weight: float) -> None:
+        if weight > keys.get(key, 0.0):
+            keys[key] = weight
+
+    for word in _words(lead[:LEAD_CHARS]):
+        add(word, LEAD_WEIGHT)
+    for word in _words(title):
+        add(word, TITLE_WEIGHT)
+    names: set[str] = set()
+    for name in people:
+        parts = name.split()
+        names.update(filter(None, (word_key(part) for part in parts)))
+        if len(parts) >= 2:  # a lone first name says little; the surname is the person
+            add("p:" + parts[-1].casefold(), PERSON_WEIGHT)
+    for name in organisations:
+        add("o:" + " ".join(name.casefold().split()), ORGANISATION_WEIGHT)
+        names.update(filter(None, map(word_key, name.split())))
+    for name in places:
+        add("l:" + " ".join(name.casefold().split()), PLACE_WEIGHT)
+        names.update(filter(None, map(word_key, name.split())))
+    if len(keys) > MAX_KEYS:
+        keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS])
+    names.update(key for key in keys if key[1:2] == ":")
+    return ArticleKeys(day=day, keys=keys, names=frozenset(names & keys.keys()))
+
+
+def rarity(stories_with_key: int, stories_in_window: int) -> float:
+    """Inverse document frequency among the stories of the window (at least a floor of them)."""
+    total = max(stories_in_window, MIN_STORIES_FOR_RARITY)
+    return math.log((total + 1) / (stories_with_key + 1)) + 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A story the article could join: its days, size and key counts."""
+
+    story_id: int
+    first_day: str
+    last_day: str
+    n_articles: int
+    counts: Mapping[str, int]
+
+
+def day_gap(day: str, first_day: str, last_day: str) -> int:
+    """Days between ``day`` and the span of a story (0 inside it)."""
+    try:
+        d = date.fromisoformat(day)
+        if d < date.fromisoformat(first_day):
+            return (date.fromisoformat(first_day) - d).days
+        if d > date.fromisoformat(last_day):
+            return (d - date.fromisoformat(last_day)).days
+    except ValueError:
+        return MAX_GAP_DAYS + 1
+    return 0
+
+
+def match_score(
+    article: ArticleKeys, candidate: Candidate, weights: Mapping[str, float]
+) -> tuple[float, int]:
+    """(score, shared keys): the share of the article's weighted keys the story carries, each
+    shared key counting as the fraction of the story's articles that have it."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0, 0
+    shared = 0
+    found = 0.0
+    n = max(candidate.n_articles, 1)
+    for key, weight in weights.items():
+        count = candidate.counts.get(key)
+        if count:
+            shared += 1
+            found += weight * min(count / n, 1.0)
+    return found / total, shared
+
+
+def choose_story(
+    article: ArticleKeys, candidates: Iterable[Candidate], key_rarity: Mapping[str, float]
+) -> int | None:
+    """The story the article joins, or None when it starts a story of its own."""
+    weights = {key: w * key_rarity.get(key, 1.0) for key, w in article.keys.items()}
+    event_weights = {key: w for key, w in weights.items() if key not in article.names}
+    best: tuple[float, int] | None = None
+    for candidate in candidates:
+        gap = day_gap(article.day, candidate.first_day, candidate.last_day)
+        if gap > MAX_GAP_DAYS:
+            continue
+        score, shared = match_score(article, candidate, weights)
+        if shared < MIN_SHARED:
+            continue
+        event, _ = match_score(article, candidate, event_weights)
+        if event < EVENT_SCORE:
+            continue
+        margin = score - (JOIN_SCORE + GAP_PENALTY * gap)
+        if margin >= 0 and (best is None or margin > best[0]):
+            best = (margin, candidate.story_id)
+    return best[1] if best else None
+
+
+def window_days(day: str) -> tuple[str, str]:
+    """The first and last day whose stories an article of ``day`` is compared with."""
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return day, day
+    gap = timedelta(days=MAX_GAP_DAYS)
+    return (d - gap).isoformat(), (d + gap).isoformat()

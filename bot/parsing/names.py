@@ -1,0 +1,347 @@
+"""Name resolution: a noun phrase found next to a quote made into a speaker. A name to
+the full name of a known person, a pronoun to the nearest fitting person before it, a role
+noun (``the aide``) to the person holding that role, an unnamed source described as the
+article describes it."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.parsing import cues
+from bot.parsing.document import ArticleDocument, Tok
+from bot.parsing.people import Mention, People, clean_tokens
+from bot.parsing.phrases import NP, skip_word
+
+_NO_TITLES: set[str] = set()
+
+_PREV_WORD = re.compile(r"(\w+)\W*$")
+# Lower-case words, then a capitalised word: "[Trump] senior communications adviser Jason"
+_ROLE_THEN_NAME = re.compile(r"[ \u00a0]+((?:[a-z][\w-]*[ \u00a0]+){1,5})[A-Z]")
+_OPENERS = frozenset("\"“”‘’'([ \t\u00a0")
+_CLAUSE_ENDS = frozenset("\n.!?:;—–-|•*")
+
+
+@dataclass(slots=True)
+class Attribution:
+    """The speaker found for a segment and where the evidence was."""
+
+    speaker: str | None
+    role: str | None = None
+    cue: str | None = None
+    how: str = ""
+    person: int | None = None
+    cue_start: int | None = None
+    np_kind: str | None = None
+    # the speaker is someone the article does not name ("a Qatari official said")
+    anonymous: bool = False
+
+
+def _trailing_modifier(word: str) -> bool:
+    """An adverb, participle, verb or article that a noun phrase picked up at its end."""
+    w = word.lower()
+    return (
+        w.endswith(("ly", "ed"))
+        or w == "known"
+        or w in cues.REPORTING_FORMS  # ("said", "told" too)
+        or w in cues.DETERMINERS
+    )
+
+
+def _description(phrase: str) -> str | None:
+    """An unnamed source as the article describes it ("a Chilean official", "the board"),
+    on one line; None unless it is a plain noun phrase that opens with an article or a
+    number and ends in a noun (not "but", "the past", "its analysis")."""
+    words = phrase.split()
+    while len(words) > 2 and _trailing_modifier(words[-1]):
+        words.pop()  # "the editorial board recently", "a source involved"
+    if not 2 <= len(words) <= 6 or words[0].lower() not in cues.DESCRIPTION_OPENERS:
+        return None
+    head = words[-1]
+    if not (head.isalpha() and len(head) > 2) or head.lower() in cues.NOT_A_HEAD:
+        return None
+    if any(w.lower() in cues.NO_DESCRIPTION_WORDS for w in words[1:]):
+        return None
+    return " ".join(words)
+
+
+class NameResolution(ArticleDocument):
+    """Turns a phrase into a speaker, with the people of the article."""
+
+    people: People
+    is_org: Callable[[str], bool] | None
+    is_place: Callable[[str], bool] | None
+    _anon: bool
+    _unnamed: Attribution | None
+    _titles: dict[int, set[str]] | None
+
+    # -- resolution --------------------------------------------------------------
+    def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
+        """Speaker name, role and person id for a noun phrase at ``pos``.
+
+        Only someone who can be named speaks: a capitalised common word opening a
+        sentence ("Reprising one of her lines, ...", "Analysts said ...") and a
+        nationality ("A Qatari official said ...", "Russian officials said ...") name no
+        one, so such statements have no speaker.
+        """
+        ppl = self.people
+        self._anon = False
+        if np.kind == "name":
+            toks = clean_tokens(np.text)
+            m = ppl.at(np.start, np.end)
+            if not toks and m is None:
+                return None, None, None
+            name = " ".join(toks)
+            pid = m.person if m is not None else ppl.lookup(name)
+            if pid is not None and pid in ppl.words:
+                self._anon = cues.group_word(ppl.persons[pid].name.lower())
+                return None, None, None
+            if pid is not None:
+                rec = ppl.persons[pid]
+                return rec.name, rec.role, pid
+            if name.lower().startswith("the "):
+                name = name[4:]
+            if self._nationality(name) and self.text[max(0, np.start - 4) : np.start] != "the ":
+                # "Russian officials said": an adjective (but "the Texan" is someone)
+                self._anon = True
+                return None, None, None
+            return name, None, None
+        if np.kind == "pron":
+            return self._pronoun(np.head or "", pos)
+        # common noun phrase; "the aide" is someone named before, "one Clinton aide" or "a
+        # Clinton spokesman" someone unnamed (described as such by _make)
+        if np.head in cues.ROLE_NOUNS and np.text.split()[0].lower() in cues.INDEFINITE:
+            self._anon = True
+            return None, None, None
+        if np.head in cues.ROLE_NOUNS:
+            pid = self._role_person(np.head or "", pos, np.name)
+            if pid is not None:
+                rec = ppl.persons[pid]
+                return rec.name, rec.role, pid
+        if np.name:
+            pid = ppl.lookup(np.name)
+            if pid is not None and pid in ppl.words:
+                self._anon = True
+                return None, None, None
+            rec = ppl.persons[pid] if pid is not None else None
+            if rec is not None and (rec.is_person or rec.gender or len(rec.tokens) > 1):
+                return rec.name, rec.role, pid
+            if self._anonymous_modifier(np):
+                self._anon = True
+                return None, None, None
+            if rec is not None:
+                return rec.name, rec.role, pid
+            return np.name, None, None
+        return None, None, None
+
+    def _subject_of(self, np: NP, verb: Tok) -> bool:
+        """Does ``np`` stand right before ``verb`` (adverbs aside), as its subject does?"""
+        if verb[1] <= np.start:  # inverted: "said an Iowa Democrat"
+            between = self.text[verb[1] : np.start].split()
+        else:
+            between = self.text[np.end : verb[0]].split()
+        return all(skip_word(w) for w in between)
+
+    def _nationality(self, name: str) -> bool:
+        """``Qatari``, ``Russian``: a people's adjective, never a person's name."""
+        return (
+            name.endswith(cues.DEMONYM_ENDS)
+            and " " not in name
+            and self.is_place is not None
+            and self.is_place(name)
+        )
+
+    def _anonymous_modifier(self, np: NP) -> bool:
+        """The capitalised word in a common-noun phrase says where a speaker is from or
+        what they do, not who they are: a place or nationality ("a Qatari official",
+        "Iowa voters"), or an unknown word whose capital only opens the sentence ("Grid
+        operators warned"). Known organisations speak ("a Fox News spokesman")."""
+        name = np.name or ""
+        if self.is_org is not None and self.is_org(name):
+            return False
+        if self.is_place is not None and self.is_place(name):
+            return True
+        if not self.text.startswith(name, np.start):
+            return False
+        i = np.start - 1
+        text = self.text
+        while i >= 0 and text[i] in _OPENERS:
+            i -= 1
+        return i < 0 or text[i] in _CLAUSE_ENDS
+
+    def _pronoun(
+        self, pron: str, pos: int, depth: int = 0
+    ) -> tuple[str | None, str | None, int | None]:
+        """He/she: the first fitting person of the nearest sentence before (Hobbs-style).
+
+        News prose keeps its topic as the subject, so the leftmost fitting mention of the
+        previous sentence beats the nearest one (often an object or a name in passing). A
+        same pronoun that comes first in that sentence continues the chain: it is resolved
+        the same way from where it stands.
+        """
+        if pron not in {"he", "she"}:
+            return None, None, None
+        want = "m" if pron == "he" else "f"
+        pi = bisect.bisect_right(self._para_starts, pos) - 1
+        if pi < 0:
+            return None, None, None
+        sents = self._sentences(pi)
+        si = bisect.bisect_right(sents, (pos, 1 << 62)) - 1
+        if si >= 0:
+            # "Rubio is airing an ad in which he declares ...": same sentence first
+            found = self._first_fitting(pi, sents[si][0], pos, want, pron, depth, False)
+            if found is not None:
+                return found
+        budget = 6
+        cur_pi, cur_si = pi, si - 1
+        while budget > 0 and cur_pi >= 0 and pi - cur_pi <= 3:
+            if cur_si < 0:
+                cur_pi -= 1
+                if cur_pi < 0:
+                    break
+                cur_si = len(self._sentences(cur_pi)) - 1
+                continue
+            ss, se = self._sentences(cur_pi)[cur_si]
+            budget -= 1
+            found = self._first_fitting(cur_pi, ss, se, want, pron, depth, True)
+            if found is not None:
+                return found
+            cur_si -= 1
+        # nearest fitting mention as a last resort
+        ppl = self.people
+        i = ppl.before(pos) - 1
+        while i >= 0:
+            m = ppl.mentions[i]
+            i -= 1
+            if m.start < pos - 3000:
+                break
+            if self._fits(m, want):
+                rec = ppl.persons[m.person]
+                return rec.name, rec.role, m.person
+        return None, None, None
+
+    def _first_fitting(
+        self, pi: int, ss: int, se: int, want: str, pron: str, depth: int, chain: bool
+    ) -> tuple[str | None, str | None, int | None] | None:
+        """Leftmost fitting person mention in ``[ss, se)`` of paragraph ``pi``, or the
+        referent of a same-gender pronoun standing before it (``chain``)."""
+        ppl = self.people
+        best: Mention | None = None
+        i = ppl.before(ss)
+        while i < len(ppl.mentions) and ppl.mentions[i].start < se:
+            m = ppl.mentions[i]
+            i += 1
+            if self._fits(m, want) and not self._modifier(m):
+                best = m
+                break
+        if chain and depth < 3:
+            limit = best.start if best is not None else se
+            toks = self.toks(pi)
+            mask = self.mask(pi)
+            k = self._index_at(toks, ss)
+            while k < len(toks) and toks[k][0] < limit:
+                if not mask[k] and toks[k][2].lower() == pron:
+                    name, role, pid = self._pronoun(pron, toks[k][0], depth + 1)
+                    if name:
+                        return name, role, pid
+                    break
+                k += 1
+        if best is not None:
+            rec = ppl.persons[best.person]
+            return rec.name, rec.role, best.person
+        return None
+
+    def _fits(self, m: Mention, want: str) -> bool:
+        if m.in_quote:
+            return False
+        rec = self.people.persons[m.person]
+        if rec.gender is not None:
+            return rec.gender == want
+        return rec.is_person or len(rec.tokens) >= 2
+
+    def _modifier(self, m: Mention) -> bool:
+        """Not a salient antecedent: after a preposition or determiner, a possessive, or
+        whose role the next name holds ("Trump senior adviser Jason Miller")."""
+        text = self.text
+        if text.startswith(("'s", "’s"), m.end):
+            return True
+        role = _ROLE_THEN_NAME.match(text, m.end)
+        if role is not None and role.group(1).split()[-1] in cues.ROLE_WORDS:
+            return True
+        p = m.start
+        if m.title:
+            p = max(0, text.rfind(m.title.split()[0], max(0, p - 40), p))
+        w = _PREV_WORD.search(text, max(0, p - 24), p)
+        if not w:
+            return False
+        wl = w.group(1).lower()
+        return wl in cues.PREPOSITIONS or wl in cues.DETERMINERS
+
+    def _titles_of(self, pid: int) -> set[str]:
+        """Title words a person is named with anywhere ("Sen." -> "senator")."""
+        if self._titles is None:
+            self._titles = {}
+            for m in self.people.mentions:
+                if m.title:
+                    for w in m.title.lower().split():
+                        w = w.rstrip(".")
+                        self._titles.setdefault(m.person, set()).add(cues.TITLE_WORDS.get(w, w))
+        return self._titles.get(pid, _NO_TITLES)
+
+    def _role_person(self, head: str, pos: int, name: str | None) -> int | None:
+        """The nearest earlier person holding the role ``head`` (``the aide``); with a
+        qualifier (``the Ohio governor``), the nearest one introduced with it."""
+        ppl = self.people
+        text = self.text
+        i = ppl.before(pos) - 1
+        floor = max(-1, i - 300)
+        first: int | None = None
+        while i > floor:
+            m = ppl.mentions[i]
+            i -= 1
+            rec = ppl.persons[m.person]
+            role = (rec.role or "").lower()
+            if head in role.split() or head in self._titles_of(m.person):
+                if name is None:
+                    return m.person
+                reach = len(name) + len(m.title or "") + 3  # "Ohio Gov. John Kasich"
+                if name.lower() in role or name in text[max(0, m.start - reach) : m.start]:
+                    return m.person
+                if first is None:
+                    first = m.person
+        return first
+
+    def _make(self, np: NP, verb: Tok, how: str) -> Attribution:
+        speaker, role, pid = self.resolve(np, np.start)
+        if pid is not None and np.kind == "name":
+            self.people.persons[pid].is_person = True  # a speaker is someone
+        anon, self._anon = self._anon, False
+        described_here = how == "after" or self._subject_of(np, verb)
+        if (
+            not anon
+            and speaker is None
+            and np.kind == "noun"
+            and how == "after"
+            and cues.REPORTING_FORMS.get(verb[2].lower()) in cues.SAY_LIKE
+        ):
+            # '"...," the editorial board writes': the attribution itself, no one to look for
+            anon = _description(np.text) is not None
+        if anon and described_here:
+            # "a Qatari official said": someone unnamed, described as the article does
+            speaker = _description(np.text)
+        elif (
+            not anon
+            and speaker is None
+            and np.kind == "noun"
+            and self._unnamed is None
+            and described_here
+        ):
+            # "the board said", "the protesters chanted": kept in case nothing better turns up
+            described = _description(np.text)
+            if described is not None:
+                self._unnamed = Attribution(
+                    described, None, verb[2], how, None, verb[0], np.kind, True
+                )
+        return Attribution(speaker, role, verb[2], how, pid, verb[0], np.kind, anon)

@@ -1,0 +1,339 @@
+"""Stories: the articles about one event, grouped as they are saved (``bot.grouping``).
+
+Each article row carries its ``story_id`` and the keys it was grouped by. A story row keeps
+its days, its size and, for each key, how many of its articles carry it; ``story_keys`` finds
+the stories of nearby days sharing a key with a new article, and ``story_days`` counts the
+stories of each day (how rare a key is among them). Writes run inside the caller's
+transaction (``ArticleStore.save``): an article and its place in a story stand or fall together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.grouping import (
+    LEAD_CHARS,
+    ArticleKeys,
+    Candidate,
+    article_keys,
+    choose_story,
+    rarity,
+    window_days,
+)
+from bot.parsing.model import ParsedArticle
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: Stories compared in full with a new article: those sharing the most rare keys with it.
+MAX_CANDIDATES = 12
+#: A key in more stories of the window than this finds no candidates by itself (it is too
+#: common to tell them apart); it still counts in the score of the others.
+MAX_KEY_STORIES = 300
+
+TABLES = (
+    "create table stories (id integer primary key, title text not null, first_day text not null, "
+    "last_day text not null, first_seen text not null, last_seen text not null, "
+    "n_articles integer not null default 0, keys text not null default '{}')",
+    "create index stories_last_day on stories (last_day)",
+    "create table story_keys (key text not null, day text not null, story_id integer not null, "
+    "primary key (key, day, story_id)) without rowid",
+    "create index story_keys_story on story_keys (story_id, day)",
+    "create table story_days (day text primary key, stories integer not null) without rowid",
+    "alter table articles add column story_id integer",
+    "alter table articles add column story_day text",
+    "alter table articles add column story_keys text",
+    "create index articles_story on articles (story_id)",
+)
+
+
+def create_story_tables(db: Database) -> None:
+    for statement in TABLES:
+        db.execute(statement)
+
+
+class StoryStore:
+    """Grouping writes (called by ``ArticleStore``) and the reads views need."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- grouping (inside the article's transaction) ------------------------------------------
+
+    def assign(self, article: ArticleKeys, title: str, seen_at: str) -> int:
+        """The story the article joins (or a new one), updated with it; its id."""
+        story_id = self._find(article)
+        keys = list(article.keys)
+        execute = self.db.execute
+        if story_id is None:
+            story_id = execute(
+                "insert into stories (title, first_day, last_day, first_seen, last_seen, "
+                "n_articles, keys) values (?, ?, ?, ?, ?, 1, ?)",
+                [title, article.day, article.day, seen_at, seen_at, _dump(dict.fromkeys(keys, 1))],
+            ).lastrowid
+            new_day = True
+        else:
+            row = execute(
+                "select first_day, last_day, first_seen, last_seen, n_articles, keys "
+                "from stories where id = ?",
+                [story_id],
+            ).fetchone()
+            counts = Counter(json.loads(row[5]))
+            counts.update(keys)
+            new_day = (
+                execute(
+                    "select 1 from story_keys where story_id = ? and day = ? limit 1",
+                    [story_id, article.day],
+                ).fetchone()
+                is None
+            )
+            execute(
+                "update stories set first_day = ?, last_day = ?, first_seen = ?, last_seen = ?, "
+                "n_articles = ?, keys = ? where id = ?",
+                [
+                    min(row[0], article.day),
+                    max(row[1], article.day),
+                    min(row[2], seen_at),
+                    max(row[3], seen_at),
+                    row[4] + 1,
+                    _dump(counts),
+                    story_id,
+                ],
+            )
+        self.db.conn.executemany(
+            "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
+            [(key, article.day, story_id) for key in keys],
+        )
+        if new_day:
+            execute(
+                "insert into story_days (day, stories) values (?, 1) "
+                "on conflict (day) do update set stories = stories + 1",
+                [article.day],
+            )
+        return story_id
+
+    def _find(self, article: ArticleKeys) -> int | None:
+        keys = list(article.keys)
+        if not keys:
+            return None
+        low, high = window_days(article.day)
+        marks = ",".join("?" * len(keys))
+        execute = self.db.execute
+        df = dict(
+            execute(
+                f"select key, count(*) from story_keys where key in ({marks}) "
+                "and day between ? and ? group by key",
+                [*keys, low, high],
+            ).fetchall()
+        )
+        if not df:
+            return None
+        in_window = execute(
+            "select coalesce(sum(stories), 0) from story_days where day between ? and ?",
+            [low, high],
+        ).fetchone()[0]
+        key_rarity = {key: rarity(df.get(key, 0), in_window) for key in keys}
+        finders = [key for key, n in df.items() if n <= MAX_KEY_STORIES]
+        if not finders:
+            return None
+        marks = ",".join("?" * len(finders))
+        evidence: Counter[int] = Counter()
+        for key, story_id in execute(
+            f"select key, story_id from story_keys where key in ({marks}) and day between ? and ?",
+            [*finders, low, high],
+        ):
+            evidence[story_id] += key_rarity[key] * article.keys[key]
+        best = [story_id for story_id, _ in evidence.most_common(MAX_CANDIDATES)]
+        marks = ",".join("?" * len(best))
+        candidates = [
+            Candidate(row[0], row[1], row[2], row[3], json.loads(row[4]))
+            for row in execute(
+                "select id, first_day, last_day, n_articles, keys from stories "
+                f"where id in ({marks}) order by id",
+                best,
+            )
+        ]
+        return choose_story(article, candidates, key_rarity)
+
+    def detach(self, article_id: int) -> None:
+        """Take an article out of its story (before it is replaced or deleted); a story left
+        without articles is deleted."""
+        row = self.db.execute(
+            "select story_id, story_keys from articles where id = ?", [article_id]
+        ).fetchone()
+        if not row or row[0] is None:
+            return
+        story_id, keys = row[0], json.loads(row[1] or "{}")
+        story = self.db.execute(
+            "select n_articles, keys from stories where id = ?", [story_id]
+        ).fetchone()
+        if story is None:
+            return
+        if story[0] <= 1:
+            days = [
+                r[0]
+                for r in self.db.execute(
+                    "select distinct day from story_keys where story_id = ?", [story_id]
+                )
+            ]
+            self.db.conn.executemany(
+                "update story_days set stories = max(stories - 1, 0) where day = ?",
+                [(d,) for d in days],
+            )
+            self.db.execute("delete from story_keys where story_id = ?", [story_id])
+            self.db.execute("delete from stories where id = ?", [story_id])
+        else:
+            counts = Counter(json.loads(story[1]))
+            counts.subtract(keys)
+            left = {key: n for key, n in counts.items() if n > 0}
+            self.db.execute(
+                "update stories set n_articles = n_articles - 1, keys = ? where id = ?",
+                [_dump(left), story_id],
+            )
+        self.db.execute(
+            "update articles set story_id = null, story_keys = null where id = ?", [article_id]
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def story_of(self, article_id: int) -> int | None:
+        """The id of the story an article belongs to (None for an unknown article)."""
+        row = self.db.execute("select story_id from articles where id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    def article_ids(self, story_id: int) -> list[int]:
+        return [
+            row[0]
+            for row in self.db.execute(
+                "select id from articles where story_id = ? order by id", [story_id]
+            )
+        ]
+
+    def get(self, story_id: int) -> dict[str, Any] | None:
+        """A story with its articles (oldest first), sources, people quoted, topics, quote
+        counts and first and last seen; None when there is no such story."""
+        row = self.db.execute(
+            "select id, title, first_day, last_day, first_seen, last_seen from stories "
+            "where id = ?",
+            [story_id],
+        ).fetchone()
+        if row is None:
+            return None
+        articles = list(
+            self.db.query(
+                "select id, slug, title, date, source, url, path, summary, n_quotes, ingested_at "
+                "from articles where story_id = ? order by coalesce(date, ingested_at), id",
+                [story_id],
+            )
+        )
+        ids = [a["id"] for a in articles]
+        marks = ",".join("?" * len(ids))
+        people = list(
+            self.db.query(
+                "select p.id, p.name, count(*) as quotes, "
+                "sum(q.kind is not 'indirect') as direct from quotes q "
+                f"join people p on p.id = q.person_id where q.article_id in ({marks}) "
+                "group by p.id order by direct desc, quotes desc, p.name",
+                ids,
+            )
+        )
+        topics = [
+            r[0]
+            for r in self.db.execute(
+                "select t.name from article_topics at join topics t on t.id = at.topic_id "
+                f"where at.article_id in ({marks}) group by t.id "
+                "order by count(*) desc, min(at.rank), t.name",
+                ids,
+            )
+        ]
+        return {
+            "id": row[0],
+            "title": row[1],
+            "first_day": row[2],
+            "last_day": row[3],
+            "first_seen": row[4],
+            "last_seen": row[5],
+            "articles": articles,
+            "sources": sources_of(articles),
+            "people": people,
+            "topics": topics,
+            "quotes": sum(a["n_quotes"] or 0 for a in articles),
+        }
+
+
+def article_day(date: str | None, ingested_at: str) -> str:
+    """The day an article is grouped on: its own date, else the day it was ingested."""
+    if date and len(date) >= 10 and _ISO_DAY.fullmatch(date[:10]):
+        return date[:10]
+    return ingested_at[:10]
+
+
+def keys_of_parsed(parsed: ParsedArticle, body: str, ingested_at: str) -> ArticleKeys:
+    return article_keys(
+        article_day(parsed.date, ingested_at),
+        parsed.title or "",
+        body[:LEAD_CHARS],
+        [p.name for p in parsed.people],
+        parsed.places,
+        parsed.organisations,
+    )
+
+
+def group_existing(db: Database) -> None:
+    """Group the articles of a store saved before stories existed, oldest day first, from
+    what their rows keep (the same keys a new article's parse gives)."""
+    stories = StoryStore(db)
+    rows = db.execute(
+        "select id, title, date, ingested_at, substr(body, 1, ?) from articles "
+        "order by coalesce(substr(date, 1, 10), substr(ingested_at, 1, 10)), id",
+        [LEAD_CHARS],
+    ).fetchall()
+    for article_id, title, date, ingested_at, lead in rows:
+        people = [
+            r[0]
+            for r in db.execute(
+                "select p.name from article_people ap join people p on p.id = ap.person_id "
+                "where ap.article_id = ?",
+                [article_id],
+            )
+        ]
+        entities: dict[str, list[str]] = {"place": [], "organisation": []}
+        for kind, name in db.execute(
+            "select e.kind, e.name from article_entities ae join entities e "
+            "on e.id = ae.entity_id where ae.article_id = ?",
+            [article_id],
+        ):
+            entities.setdefault(kind, []).append(name)
+        keys = article_keys(
+            article_day(date, ingested_at),
+            title or "",
+            lead or "",
+            people,
+            entities["place"],
+            entities["organisation"],
+        )
+        story_id = stories.assign(keys, title or "", ingested_at)
+        db.execute(
+            "update articles set story_id = ?, story_day = ?, story_keys = ? where id = ?",
+            [story_id, keys.day, _dump(keys.keys), article_id],
+        )
+
+
+def sources_of(articles: list[dict[str, Any]]) -> list[str]:
+    """The distinct source names of some articles, in order of first appearance (an article's
+    ``source`` may list several, comma-separated, when feeds carried it more than once)."""
+    names: dict[str, None] = {}
+    for article in articles:
+        for name in (article.get("source") or "").split(","):
+            if name.strip():
+                names.setdefault(name.strip(), None)
+    return list(names)
+
+
+def _dump(counts: Mapping[str, float]) -> str:
+    return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,1 @@
+"""Fault suite: the real bot against the local Bot API server misbehaving on purpose."""

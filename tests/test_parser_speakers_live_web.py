@@ -1,0 +1,92 @@
+"""Speaker rules for live-web news: common-word surnames, names with an affiliation, and
+plain speech whose speaker is not found kept with the speaker unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.parsing import parse_article
+
+
+def direct(body: str) -> dict[str, str | None]:
+    """quote text -> speaker, for the direct and partial quotes of a one-story article."""
+    art = parse_article("A test story\n\n" + body)
+    return {q.text: q.speaker for q in art.quotes if q.kind != "indirect"}
+
+
+@pytest.mark.parametrize(
+    ("body", "quote", "speaker"),
+    [
+        (
+            "Morning host Gayle King spoke with voters in Columbia.\n\n"
+            '"Are you worried about what happens to your candidate?" King asked.',
+            "Are you worried about what happens to your candidate?",
+            "Gayle King",
+        ),
+        (
+            "Prime Minister Theresa May met the press in London.\n\n"
+            '"We will leave the union on time," May said on Monday.',
+            "We will leave the union on time,",
+            "Theresa May",
+        ),
+        (
+            "Former aide Wayne Young ran for the seat.\n\n"
+            '"The first I heard of it was late Tuesday evening," said Young, who quit.',
+            "The first I heard of it was late Tuesday evening,",
+            "Wayne Young",
+        ),
+        (
+            "Senator Peter Long and coach Ellen Rice spoke after the game.\n\n"
+            '"It was a long season for everyone," Long added. "We played with heart," '
+            "Rice told reporters.",
+            "It was a long season for everyone,",
+            "Peter Long",
+        ),
+    ],
+)
+def test_a_common_word_surname_is_the_person_the_article_names(
+    body: str, quote: str, speaker: str
+) -> None:
+    assert direct(body)[quote] == speaker
+
+
+def test_the_month_and_the_title_stay_words() -> None:
+    art = parse_article(
+        "A test story\n\nTheresa May spoke in May. The King arrived on May 5. "
+        '"The talks went well," Theresa May said.'
+    )
+    assert [p.name for p in art.people] == ["Theresa May"]
+    assert [q.speaker for q in art.quotes] == ["Theresa May"]
+
+
+def test_a_name_with_an_affiliation_before_the_verb_is_the_speaker() -> None:
+    quotes = direct(
+        "Lena Ortiz ran the parade.\n\n"
+        '"We will decide in the morning whether the balloons fly," Patrol Chief Mark Hale '
+        "with the City Police Department said Wednesday."
+    )
+    assert quotes["We will decide in the morning whether the balloons fly,"] == "Mark Hale"
+
+
+def test_a_given_name_that_is_also_a_word_opens_the_speakers_name() -> None:
+    quotes = direct(
+        "Tuition rose again, Professor Dana Kerr said.\n\n"
+        '"It is an expensive business model," said Will Doyle, a professor of economics.'
+    )
+    assert quotes["It is an expensive business model,"] == "Doyle"
+
+
+def test_plain_speech_whose_speaker_is_not_found_is_kept_with_the_speaker_unknown() -> None:
+    quotes = direct(
+        '"The harbour will reopen next week," Ana Brel said.\n\n'
+        "\u201cI deeply regret what happened and I apologise to my colleagues,\u201d the "
+        "future President said in a video released on Sunday."
+    )
+    assert quotes["The harbour will reopen next week,"] == "Ana Brel"
+    # not the previous paragraph's speaker: the sentence names its own, unresolved
+    assert quotes["I deeply regret what happened and I apologise to my colleagues,"] is None
+
+
+def test_a_title_before_a_speech_verb_with_no_speaker_found_is_not_kept() -> None:
+    quotes = direct('"The Art of the Deal," the President said, was on the shelf again.')
+    assert quotes == {}

@@ -1,0 +1,175 @@
+"""Grouping articles into stories as they are ingested, one rule at a time."""
+
+from __future__ import annotations
+
+from bot.ingest import ingest_text
+from bot.store import Store
+from bot.store.stories import StoryStore, group_existing
+
+
+def article(store: Store, slug: str, day: str, source: str, title: str, *paragraphs: str) -> int:
+    text = f"date: {day}\nsource: {source}\n\n{title}\n\n" + "\n\n".join(paragraphs) + "\n"
+    return ingest_text(store, text, slug=slug).article_id
+
+
+def quake_story(store: Store) -> tuple[int, int, int]:
+    first = article(
+        store,
+        "reuters-quake",
+        "2026-03-02",
+        "Reuters",
+        "Strong earthquake shakes Napa Valley, injuring dozens",
+        "NAPA COUNTY, Calif. — A magnitude 6.0 earthquake struck the Napa Valley early on "
+        "Sunday, injuring dozens of people, damaging historic buildings and cutting power to "
+        "thousands of homes, officials said.",
+        '"We have a lot of damage downtown," said Napa Mayor Jill Techel. "Our first job is '
+        'to make sure everyone is safe."',
+    )
+    second = article(
+        store,
+        "ap-quake",
+        "2026-03-02",
+        "AP",
+        "Napa earthquake: dozens hurt as 6.0 quake damages buildings",
+        "An earthquake of magnitude 6.0 rocked California's Napa Valley wine country on "
+        "Sunday, damaging buildings and leaving dozens injured, while thousands of homes lost "
+        "power.",
+        'Mayor Jill Techel said the downtown had been badly hit. "It is going to take time '
+        'to clean this up," she said.',
+    )
+    third = article(
+        store,
+        "bbc-quake",
+        "2026-03-03",
+        "BBC",
+        "Napa Valley counts the cost of its strongest earthquake in 25 years",
+        "Winemakers in California's Napa Valley are counting the damage after a 6.0 "
+        "earthquake injured dozens of people and damaged buildings across the county.",
+        '"We lost about a third of our barrels," said winemaker Tom Montgomery.',
+    )
+    return first, second, third
+
+
+def test_one_event_told_by_three_sources_in_other_words_is_one_story(store: Store) -> None:
+    ids = quake_story(store)
+    stories = {store.stories.story_of(i) for i in ids}
+    assert len(stories) == 1
+    story = store.stories.get(stories.pop())
+    assert [a["id"] for a in story["articles"]] == list(ids)
+    assert story["sources"] == ["Reuters", "AP", "BBC"]
+    assert story["first_day"] == "2026-03-02" and story["last_day"] == "2026-03-03"
+    assert "Jill Techel" in [p["name"] for p in story["people"]]
+    assert story["quotes"] >= 3
+
+
+def test_an_unrelated_event_on_the_same_day_starts_its_own_story(store: Store) -> None:
+    quake, _, _ = quake_story(store)
+    budget = article(
+        store,
+        "reuters-budget",
+        "2026-03-02",
+        "Reuters",
+        "Senate passes budget deal to avert government shutdown",
+        "WASHINGTON — The Senate passed a two-year budget deal on Sunday that raises "
+        "spending caps and averts a government shutdown, sending the bill to the House.",
+        '"This is a compromise nobody loves," said Senate Majority Leader Mitch McConnell.',
+    )
+    assert store.stories.story_of(budget) != store.stories.story_of(quake)
+
+
+def rally(store: Store, slug: str, day: str, source: str, city: str, state: str) -> int:
+    return article(
+        store,
+        slug,
+        day,
+        source,
+        f"Trump rallies supporters in {city}, attacks Clinton on trade",
+        f"{city.upper()}, {state} — Donald Trump told thousands of supporters at a rally in "
+        f"{city} that Hillary Clinton would ship jobs overseas, promising to renegotiate "
+        "trade deals if elected.",
+        '"We are going to bring back our jobs," Trump said to cheers.',
+    )
+
+
+def test_two_rallies_of_the_same_people_on_two_days_are_two_stories(store: Store) -> None:
+    monday = rally(store, "rally-tampa", "2016-08-01", "AP", "Tampa", "Fla.")
+    thursday = rally(store, "rally-tampa-again", "2016-08-04", "Reuters", "Tampa", "Fla.")
+    assert store.stories.story_of(monday) != store.stories.story_of(thursday)
+
+
+def test_two_rallies_in_other_cities_on_following_days_stay_apart(store: Store) -> None:
+    first = rally(store, "rally-tampa", "2016-08-01", "AP", "Tampa", "Fla.")
+    second = article(
+        store,
+        "rally-dayton",
+        "2016-08-02",
+        "Reuters",
+        "At Dayton rally, Trump says Clinton cannot be trusted with classified emails",
+        "DAYTON, Ohio — Donald Trump told a rally in Dayton on Tuesday that Hillary Clinton "
+        "could not be trusted with national secrets after her use of a private email server.",
+        '"She lied to the FBI and she lied to you," Trump told supporters.',
+    )
+    assert store.stories.story_of(first) != store.stories.story_of(second)
+
+
+def test_the_same_rally_reported_by_two_outlets_is_one_story(store: Store) -> None:
+    first = rally(store, "rally-tampa-ap", "2016-08-01", "AP", "Tampa", "Fla.")
+    second = article(
+        store,
+        "rally-tampa-times",
+        "2016-08-01",
+        "Tampa Bay Times",
+        "In Tampa, Trump vows to renegotiate trade deals and hits Clinton on jobs",
+        "Donald Trump promised a crowd of thousands in Tampa on Monday that he would "
+        "renegotiate trade deals, saying Hillary Clinton would let jobs go overseas.",
+    )
+    assert store.stories.story_of(first) == store.stories.story_of(second)
+
+
+def test_an_edited_article_is_grouped_again_and_a_deleted_one_leaves_its_story(
+    store: Store,
+) -> None:
+    first, second, third = quake_story(store)
+    story = store.stories.story_of(first)
+    edited = article(
+        store,
+        "ap-quake",
+        "2026-03-02",
+        "AP",
+        "Senate passes budget deal to avert government shutdown",
+        "WASHINGTON — The Senate passed a two-year budget deal on Sunday that raises "
+        "spending caps and averts a government shutdown, sending the bill to the House.",
+    )
+    assert edited == second
+    assert store.stories.story_of(second) != story
+    assert [a["id"] for a in store.stories.get(story)["articles"]] == [first, third]
+    store.articles.delete(first)
+    store.articles.delete(third)
+    assert store.stories.get(story) is None
+
+
+def test_an_article_without_keys_starts_a_story_of_its_own(store: Store) -> None:
+    a = article(store, "a", "2026-03-02", "X", "Update", "It was so, and then it was not so.")
+    b = article(store, "b", "2026-03-02", "Y", "Update", "It was so, and then it was not so!")
+    assert store.stories.story_of(a) != store.stories.story_of(b)
+
+
+def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
+    store: Store,
+) -> None:
+    ids = quake_story(store)
+    other = rally(store, "rally", "2026-03-02", "AP", "Tampa", "Fla.")
+    before = [store.stories.story_of(i) for i in (*ids, other)]
+    with store.db.conn:
+        for table in ("stories", "story_keys", "story_days"):
+            store.db.execute(f"delete from {table}")
+        store.db.execute("update articles set story_id = null, story_keys = null")
+        group_existing(store.db)
+    after = [StoryStore(store.db).story_of(i) for i in (*ids, other)]
+    assert len(set(after)) == 2 and after[0] == after[1] == after[2] != after[3]
+    assert len(set(before)) == 2
+
+
+def test_an_unknown_article_or_story_is_none(store: Store) -> None:
+    assert store.stories.story_of(999) is None
+    assert store.stories.get(999) is None
