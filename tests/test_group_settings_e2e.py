@@ -229,7 +229,12 @@ async def test_a_member_pressing_pause_is_refused_and_the_briefing_is_unchanged(
     assert not [c for c in bot.api.calls_to("editMessageText")]
     # The group's admin presses the same button on the same menu: paused.
     assert await bot.press(menu, "st:pause", GROUP_ADMIN) is None
-    paused = bot.subscription()
+    # The press is answered first and applied right after: wait for the change.
+    for _ in range(500):
+        paused = bot.subscription()
+        if paused is not None and paused.paused and bot.jobs() == 0:
+            break
+        await asyncio.sleep(0.01)
     assert paused is not None and paused.paused
     assert bot.jobs() == 0
     assert_no_violations(bot.api)
