@@ -42,6 +42,8 @@ SENDABLE = (QUEUED, HELD, FAILED)
 COUNTED = (CLAIMED, SENT, UNCONFIRMED)
 
 DEFAULT_QUIET = (time(22, 0), time(7, 0))
+#: Sends of one alert Telegram refused (429/5xx) before it is given up (left ``failed``).
+MAX_ATTEMPTS = 20
 META_SEEN = "alerts_seen_article"
 
 
@@ -263,8 +265,8 @@ class AlertStore:
             Alert.from_row(row)
             for row in self.db.query(
                 "select * from alerts where status in ('queued', 'held', 'failed') "
-                "and due_at <= ? order by due_at, created_at limit ?",
-                [utc_iso(now), limit],
+                "and due_at <= ? and attempts < ? order by due_at, created_at limit ?",
+                [utc_iso(now), MAX_ATTEMPTS, limit],
             )
         ]
 
