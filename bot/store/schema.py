@@ -375,6 +375,13 @@ def _v22_briefed_stories(db: Database) -> None:
     create_briefing_story_tables(db)
 
 
+def _v23_person_follows_quiet_hours_and_alerts(db: Database) -> None:
+    """People a chat follows, its quiet hours, and the alert log (``bot.store.alerts``)."""
+    from bot.store.alerts import create_alert_tables
+
+    create_alert_tables(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -399,6 +406,7 @@ MIGRATIONS: list[Migration] = [
     _v20_people_by_surname,
     _v21_stories_count_their_keys,
     _v22_briefed_stories,
+    _v23_person_follows_quiet_hours_and_alerts,
 ]
 
 
