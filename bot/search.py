@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 from bot.memory import settle_long_lived
 from bot.store import Store, quote_index
 from bot.store.quote_index import fold
+from bot.store.search_reads import NameTable
 
 log = logging.getLogger(__name__)
 
@@ -360,25 +361,8 @@ class _Vocabulary:
         self.docs: dict[str, int] = {}
 
     @classmethod
-    def read(cls, conn: sqlite3.Connection) -> _Vocabulary:
-        conn.execute(
-            "create virtual table if not exists temp.quote_terms_vocab "
-            f"using fts5vocab(main, {quote_index.TABLE}, row)"
-        )
-        # The words: the terms below and above the range of the pairs (two range scans the
-        # vocabulary table seeks, rather than a filter over millions of pairs).
-        docs = dict(
-            conn.execute(
-                "select term, doc from temp.quote_terms_vocab where term < ?",
-                [quote_index.PAIR_MARK],
-            )
-        )
-        docs.update(
-            conn.execute(
-                "select term, doc from temp.quote_terms_vocab where term >= ?",
-                [quote_index.AFTER_PAIRS],
-            )
-        )
+    def of(cls, docs: dict[str, int]) -> _Vocabulary:
+        """The vocabulary of the quote index's word counts (``SearchReads.word_counts``)."""
         vocabulary = cls(docs)
         vocabulary.docs = docs
         return vocabulary
@@ -422,6 +406,7 @@ class SearchIndex:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.reads = store.search_reads
         self._lock = threading.Lock()
         self._df: dict[str, int] = {}
         #: Pair counts, and words no quote holds, as of the store's version ``_counted``.
@@ -445,11 +430,8 @@ class SearchIndex:
         self.refresh()
 
     def _attach_vocabulary_table(self) -> None:
-        """The quote index's term counts as a table (temporary: one per connection)."""
-        self.store.db.execute(
-            f"create virtual table if not exists temp.{quote_index.TABLE}_vocab "
-            f"using fts5vocab(main, {quote_index.TABLE}, row)"
-        )
+        """The quote index's term counts, readable on the store's connection."""
+        self.reads.attach_vocabulary()
 
     def reopened(self) -> None:
         """The store opened its path again on another file (``bot/store/watched.py``): start
@@ -472,9 +454,7 @@ class SearchIndex:
             self._texts.clear()
             self._recent_quotes.clear()
             self._recent_articles.clear()
-            self.quote_total = (
-                self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
-            )
+            self.quote_total = self.reads.max_quote_id()
             self._people = self._load(self._people, "people")
             self._topics = self._load(self._topics, "topics")
         self._load_vocabulary()
@@ -484,23 +464,21 @@ class SearchIndex:
     VOCABULARY_SYNC_MAX = 200_000
 
     def _load_vocabulary(self) -> None:
-        path = self.store.db.execute("pragma database_list").fetchone()[2]
+        path = self.reads.file_path()
         if not path or self.quote_total <= self.VOCABULARY_SYNC_MAX:
-            self._vocabulary = _Vocabulary.read(self.store.db.conn)
+            self._vocabulary = _Vocabulary.of(self.reads.word_counts())
             self._vocabulary_read.set()
             return
 
         def load() -> None:
-            conn = sqlite3.connect(path, timeout=10)
             try:
-                self._vocabulary = _Vocabulary.read(conn)
+                self._vocabulary = _Vocabulary.of(self.reads.word_counts_from_file(path))
                 # A store this large keeps millions of objects in memory: out of the way of
                 # the collector's full sweeps (small stores' sweeps are short anyway).
                 settle_long_lived()
             except sqlite3.Error as error:  # the search still works, without corrections
                 log.warning("could not read the quote vocabulary: %s", error)
             finally:
-                conn.close()
                 self._vocabulary_read.set()
 
         threading.Thread(target=load, name="quote-vocabulary", daemon=True).start()
@@ -526,20 +504,15 @@ class SearchIndex:
         """Block until the vocabulary (word counts, typo corrections) has been read."""
         return self._vocabulary_read.wait(timeout)
 
-    def _load(self, index: _NameIndex, table: str) -> _NameIndex:
-        count = self.store.db.execute(f"select count(*) from {table}").fetchone()[0]
-        if count < len(index.items):  # rows were removed: start again
+    def _load(self, index: _NameIndex, table: NameTable) -> _NameIndex:
+        if self.reads.name_count(table) < len(index.items):  # rows were removed: start again
             index = _NameIndex()
-        index.add(
-            self.store.db.execute(
-                f"select id, name from {table} where id > ? order by id", [index.max_id]
-            )
-        )
+        index.add(self.reads.names_after(table, index.max_id))
         return index
 
     @property
     def quote_count(self) -> int:
-        return self.store.db.execute("select count(*) from quotes").fetchone()[0]
+        return self.reads.quote_count()
 
     # -- quotes ------------------------------------------------------------------------------
 
@@ -558,16 +531,7 @@ class SearchIndex:
         if df is None:
             df = self._counts.get(("word", key))  # a word no quote held when last asked
         if df is None:
-            if prefix:
-                row = self.store.db.execute(
-                    "select sum(doc) from temp.quote_terms_vocab where term >= ? and term < ?",
-                    [term, term[:-1] + chr(ord(term[-1]) + 1)],
-                ).fetchone()
-            else:
-                row = self.store.db.execute(
-                    "select doc from temp.quote_terms_vocab where term = ?", [term]
-                ).fetchone()
-            df = int(row[0] or 0) if row else 0
+            df = self.reads.prefix_count(term) if prefix else self.reads.term_count(term)
             if len(self._df) > 50_000:
                 self._df.clear()
             if df:
@@ -605,13 +569,9 @@ class SearchIndex:
         through the others, so it is cheap whenever one word is rare)."""
         if not terms:
             return []
-        return [
-            row[0]
-            for row in self.store.db.execute(
-                "select rowid from quote_terms where quote_terms match ? limit ?",
-                [" AND ".join(term for term, _ in terms), self.QUOTE_CANDIDATES],
-            )
-        ]
+        return self.reads.quotes_matching(
+            " AND ".join(term for term, _ in terms), self.QUOTE_CANDIDATES
+        )
 
     def _rare_words_candidates(self, terms: list[tuple[str, int]], seen: set[int]) -> list[int]:
         """For typos and loose phrasing: the quotes (not in ``seen``) holding the most of the
@@ -621,7 +581,6 @@ class SearchIndex:
         if not terms or (len(terms) == 1 and terms[0][1] <= self.QUOTE_CANDIDATES):
             return []
         return self._weighted_candidates(
-            quote_index.TABLE,
             terms,
             self.POSTINGS_BUDGET,
             self.COMMON_DF,
@@ -631,7 +590,6 @@ class SearchIndex:
 
     def _weighted_candidates(
         self,
-        table: str,
         terms: Iterable[tuple[str, int]],
         budget: int,
         common: int,
@@ -639,7 +597,7 @@ class SearchIndex:
         seen: set[int],
     ) -> list[int]:
         """Up to ``want`` quotes (not in ``seen``) holding the most of ``terms`` (FTS5 term,
-        quotes holding it; rarest first) in ``table``, each weighted by its rarity. Terms are
+        quotes holding it; rarest first) in the quote index, each weighted by its rarity. Terms are
         taken until one is held by more than ``common`` quotes or the postings read would pass
         ``budget``."""
         total = max(self.quote_total, 1)
@@ -651,14 +609,8 @@ class SearchIndex:
             chosen.append((term, math.log(1 + total / df)))
         if not chosen:
             return []
-        parts = " union all ".join(
-            f"select rowid as id, ? as w from {table} where {table} match ?" for _ in chosen
-        )
-        rows = self.store.db.execute(
-            f"select id from ({parts}) group by id order by sum(w) desc, id limit ?",
-            [*(value for term, weight in chosen for value in (weight, term)), want + len(seen)],
-        )
-        return [row[0] for row in rows if row[0] not in seen][:want]
+        found = self.reads.quotes_weighted(chosen, want + len(seen))
+        return [quote_id for quote_id in found if quote_id not in seen][:want]
 
     def _folded_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str], list[str]]:
         """Ids (ascending, those still in the store), texts and folded texts of quotes; those
@@ -675,18 +627,11 @@ class SearchIndex:
             else:
                 found[quote_id] = known
         if missing:
-            read_ids, texts = self._quote_texts(missing)
+            read_ids, texts = self.reads.quote_texts(missing)
             for quote_id, text in zip(read_ids, texts, strict=True):
                 found[quote_id] = kept[quote_id] = (text, fold(text))
         order = sorted(found)
         return order, [found[i][0] for i in order], [found[i][1] for i in order]
-
-    def _quote_texts(self, ids: Sequence[int]) -> tuple[list[int], list[str]]:
-        marks = ",".join("?" * len(ids))
-        rows = self.store.db.execute(
-            f"select id, text from quotes where id in ({marks})", list(ids)
-        ).fetchall()
-        return [row[0] for row in rows], [row[1] or "" for row in rows]
 
     #: ``who_said`` ranks this deep and down to this score whatever it was asked, so the near
     #: misses a failed search offers (``closest_quotes``, asked right after) are already there.
@@ -695,8 +640,7 @@ class SearchIndex:
 
     def _version(self) -> tuple[int, int]:
         """Changes whenever quotes may have: a save here or a commit on another connection."""
-        data_version = self.store.db.execute("pragma data_version").fetchone()[0]
-        return data_version, self.store.articles._writes
+        return self.reads.version()
 
     def who_said(self, query: str, limit: int = 3, cutoff: float | None = None) -> list[QuoteHit]:
         """Quotes containing (roughly) the words typed, best first.
@@ -818,24 +762,14 @@ class SearchIndex:
             elif count:
                 counts[term] = count
         if missing:
-            marks = ",".join("?" * len(missing))
-            found = dict(
-                self.store.db.execute(
-                    f"select term, doc from temp.quote_terms_vocab where term in ({marks})",
-                    missing,
-                )
-            )
+            found = self.reads.term_counts(missing)
             for term in missing:
                 known[("pair", term)] = found.get(term, 0)
             counts.update(found)
         if prefix:
             count = known.get(("pair*", prefix))
             if count is None:
-                row = self.store.db.execute(
-                    "select sum(doc) from temp.quote_terms_vocab where term >= ? and term < ?",
-                    [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)],
-                ).fetchone()
-                count = known[("pair*", prefix)] = int(row[0] or 0)
+                count = known[("pair*", prefix)] = self.reads.prefix_count(prefix)
             if count:
                 counts[prefix + "*"] = count
         return counts
@@ -896,14 +830,8 @@ class SearchIndex:
             "(" + " OR ".join(map(_fts_term, slot)) + ")" if len(slot) > 1 else _fts_term(slot[0])
             for slot in phrase
         )
-        return [
-            row[0]
-            for row in self.store.db.execute(
-                "select rowid from quote_terms where quote_terms match ? limit ?",
-                [match, self.QUOTE_CANDIDATES],
-            )
-            if row[0] not in seen
-        ]
+        found = self.reads.quotes_matching(match, self.QUOTE_CANDIDATES)
+        return [quote_id for quote_id in found if quote_id not in seen]
 
     def _pair_union_candidates(self, pairs: _Pairs, seen: set[int]) -> list[int]:
         """Quotes (not in ``seen``) holding the most of the rarer pairs and their
@@ -913,7 +841,6 @@ class SearchIndex:
             {t for slot in slots for t in slot if counts.get(t)}, key=lambda t: counts[t]
         )
         return self._weighted_candidates(
-            quote_index.TABLE,
             ((_fts_term(term), counts[term]) for term in rarest_first),
             self.PAIR_BUDGET,
             self.COMMON_PAIR,
@@ -945,10 +872,9 @@ class SearchIndex:
 
     # -- names -------------------------------------------------------------------------------
 
-    def _current(self, index: _NameIndex, table: str) -> _NameIndex:
+    def _current(self, index: _NameIndex, table: NameTable) -> _NameIndex:
         """The name index, topped up first if rows were added since (one indexed max())."""
-        top = self.store.db.execute(f"select max(id) from {table}").fetchone()[0] or 0
-        if top != index.max_id:
+        if self.reads.max_name_id(table) != index.max_id:
             self.refresh()
             index = self._people if table == "people" else self._topics
         return index
@@ -961,7 +887,7 @@ class SearchIndex:
         """Speakers with no person row (organisations), by name; a hit's id is the speaker's
         first quote."""
         cutoff = self.NAME_CUTOFF if cutoff is None else cutoff
-        top = self.store.db.execute("select max(rowid) from quotes").fetchone()[0] or 0
+        top = self.reads.max_quote_id()
         with self._lock:
             if top < self._speakers_to:  # quotes were removed: start again
                 self._speakers, self._speaker_names, self._speakers_to = _NameIndex(), set(), 0
@@ -1018,41 +944,19 @@ class SearchIndex:
     def _matching_articles(self, match: str, words: list[str], limit: int) -> list[int]:
         """BM25 order when the match is narrow; when it is broad ("democrats"), the newest
         ``ARTICLES_RANKED`` matches, those with more of the words in the title first."""
-        execute = self.store.db.execute
-        newest = execute(
-            "select rowid from articles_fts where articles_fts match ? order by rowid desc limit ?",
-            [match, self.ARTICLES_RANKED + 1],
-        ).fetchall()
+        newest = self.reads.newest_articles_matching(match, self.ARTICLES_RANKED + 1)
         if len(newest) <= self.ARTICLES_RANKED:
-            return [
-                row[0]
-                for row in execute(
-                    "select rowid from articles_fts where articles_fts match ? "
-                    "order by rank limit ?",
-                    [match, limit],
-                )
-            ]
-        ids = [row[0] for row in newest[: self.ARTICLES_RANKED]]
-        in_title = " + ".join("(title like ?)" for _ in words)
-        marks = ",".join("?" * len(ids))
-        return [
-            row[0]
-            for row in execute(
-                f"select id from articles indexed by articles_cards where id in ({marks}) "
-                f"order by {in_title} desc, id desc limit ?",
-                [*ids, *(f"%{w[:5]}%" for w in words), limit],
-            )
-        ]
+            return self.reads.best_articles_matching(match, limit)
+        return self.reads.articles_by_title_words(
+            newest[: self.ARTICLES_RANKED], [w[:5] for w in words], limit
+        )
 
     def _articles_by_title(self, query: str, words: list[str], limit: int) -> list[int]:
         prefixes = list(dict.fromkeys(w[:4] for w in words if len(w) >= 4))
         if not prefixes:
             return []
         match = "title : (" + " OR ".join(f'"{p}"*' for p in prefixes) + ")"
-        rows = self.store.db.execute(
-            "select rowid, title from articles_fts where articles_fts match ? limit 2000",
-            [match],
-        ).fetchall()
+        rows = self.reads.article_titles_matching(match, 2000)
         matches = process.extract(
             squash(query),
             [squash(title or "") for _, title in rows],

@@ -13,6 +13,7 @@ from bot.store.chats import ChatStore
 from bot.store.connection import StoreError
 from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
+from bot.store.search_reads import SearchReads
 from bot.store.stories import StoryStore
 from bot.store.subscriptions import SubscriptionStore
 from bot.store.watched import StoreBusy, StoreFileChanged, WatchedConnection, open_watched
@@ -25,6 +26,7 @@ __all__ = [
     "DeliveryStore",
     "FeedStore",
     "SaveResult",
+    "SearchReads",
     "Store",
     "StoreBusy",
     "StoreError",
@@ -53,6 +55,8 @@ class Store:
         self.subscriptions = SubscriptionStore(db)
         self.deliveries = DeliveryStore(db)
         self.alerts = AlertStore(db)
+        #: What ``bot.search`` reads (quote postings, counts, names, article matches).
+        self.search_reads = SearchReads(db, self.articles)
         self._conn.on_reopen(self.articles.reconnected)
 
     @classmethod

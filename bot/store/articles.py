@@ -121,8 +121,13 @@ class ArticleStore:
         self._memo.clear()
         self._writes += 1
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever articles or quotes may have: a save or delete here, a reopen, or a
+        commit on another connection (``data_version``)."""
+        return self.db.execute("pragma data_version").fetchone()[0], self._writes
+
     def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        version = (self.db.execute("pragma data_version").fetchone()[0], self._writes)
+        version = self.version()
         hit = self._memo.get(key)
         if hit is not None and hit[0] == version:
             return hit[1]
