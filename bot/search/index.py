@@ -1,6 +1,5 @@
-"""Finding quotes, people, topics and articles from what a user typed, typos and all.
-
-Handlers only talk to :class:`SearchIndex`; how candidates are found is this module's business.
+"""The search index: which candidates each query reads from the store, and what it keeps
+between queries (counts, quote texts, names, recent answers).
 
 Quotes (about ten per article, a million at 100,000 articles) are never all loaded: an FTS5
 index of their words and adjacent word pairs (``quote_terms``, kept in step by
@@ -19,374 +18,35 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import re
 import sqlite3
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
 from bot.memory import settle_long_lived
+from bot.search.names import NamedHit, _NameIndex
+from bot.search.query import (
+    _FTS_WORD,
+    QUERY_CHARS,
+    STOPWORDS,
+    _fts_term,
+    content_words,
+    quote_needle,
+    squash,
+)
+from bot.search.recent import _Recent
+from bot.search.scoring import QuoteHit, _best, _Scored, _scored, rank_quotes
+from bot.search.vocabulary import _Vocabulary
 from bot.store import Store, quote_index
 from bot.store.quote_index import fold
 from bot.store.search_reads import NameTable
 
 log = logging.getLogger(__name__)
 
-_FTS_WORD = re.compile(r"\w+", re.UNICODE)
-
-#: Words too common to find a quote or an article by (they still count in the fuzzy score).
-STOPWORDS = frozenset(
-    """a about after all also am an and any are as at be been being but by can could did do
-    does doing done for from had has have having he her here hers him his how i if in into is it
-    its itself just me more most my no nor not of off on once only or other our ours out over s
-    said says she should so some such t than that the their theirs them then there these they
-    this those through to too very was we were what when where which while who whom why will
-    with would you your yours""".split()  # noqa: SIM905 (a word list reads better as text)
-)
-
-
-class _Recent(OrderedDict):
-    """A bounded map of recent answers (least recently used dropped first). Keys carry what
-    the answer depends on (the store's version), or the owner clears it when that changes."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def get(self, key, default=None):
-        value = super().get(key, default)
-        if value is not default:
-            self.move_to_end(key)
-        return value
-
-    def __setitem__(self, key, value) -> None:
-        if key in self:
-            self.move_to_end(key)
-        super().__setitem__(key, value)  # a new key goes to the end
-        if len(self) > self.size:
-            self.popitem(last=False)
-
-
-def squash(text: str) -> str:
-    """``fold`` plus collapsed spaces: the form queries are compared in."""
-    return " ".join(fold(text).split())
-
-
-#: A ``/who said`` query is searched and scored by its first this many characters (whole
-#: words): a pasted paragraph costs what a sentence does, and its opening words are in the
-#: quote it was pasted from.
-QUERY_CHARS = 160
-
-
-def quote_needle(query: str) -> str:
-    """The squashed query ``who_said`` searches with: at most ``QUERY_CHARS`` characters, cut
-    at a space (a word cut in two would read as a typo)."""
-    needle = squash(query[: QUERY_CHARS * 4])
-    if len(needle) > QUERY_CHARS:
-        cut = needle.rfind(" ", 0, QUERY_CHARS + 1)
-        needle = needle[: cut if cut > 0 else QUERY_CHARS]
-    return needle
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteHit:
-    quote_id: int
-    score: float
-    highlight: tuple[int, int]  # character span of the quote text that matched the query
-
-
-@dataclass(frozen=True, slots=True)
-class NamedHit:
-    id: int
-    name: str
-    score: float
-
-
-def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a match to whole words so the bold part reads naturally."""
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    return start, end
-
-
-def _scored(
-    needle: str, folded: Sequence[str], keep: int, cutoff: float
-) -> list[tuple[float, int, bool]]:
-    """(score, index, compared partially) of the best ``keep`` long and ``keep`` short quotes;
-    more when over ``keep`` tie for the best score (the tie-break must see them all, or the
-    answer would depend on how many candidates there were)."""
-    size = len(needle)
-    scored: list[tuple[float, int, bool]] = []
-
-    def best(choices: Sequence[str], scorer: Callable) -> list[tuple[str, float, int]]:
-        found = process.extract(
-            needle, choices, scorer=scorer, processor=None, limit=keep, score_cutoff=cutoff
-        )
-        if len(found) == keep and found[-1][1] == found[0][1]:
-            top = found[0][1]  # extract(limit=None) with the exact score as cutoff finds nothing
-            found = process.extract(
-                needle,
-                choices,
-                scorer=scorer,
-                processor=None,
-                limit=None,
-                score_cutoff=top - 0.5,
-            )
-            found = [(c, min(score, top), k) for c, score, k in found if score >= top - 1e-3]
-            found.sort(key=lambda item: (-item[1], item[2]))
-        return found
-
-    longer = [i for i, text in enumerate(folded) if len(text) >= size]
-    if longer:
-        choices = [folded[i] for i in longer] if len(longer) < len(folded) else folded
-        for _c, score, k in best(choices, fuzz.partial_ratio):
-            scored.append((score, longer[k], True))
-    if len(longer) < len(folded):
-        shorter = [i for i, text in enumerate(folded) if len(text) < size]
-        for _c, score, k in best([" ".join(folded[i].split()) for i in shorter], fuzz.ratio):
-            scored.append((score, shorter[k], False))
-    return scored
-
-
 #: The word pairs of a query: the phrase (per slot, the terms any of which will do), every
 #: slot's terms, and how many quotes hold each term.
 _Pairs = tuple[list[list[str]], list[list[str]], dict[str, int]]
-
-#: (score, compared partially, quote id, text, folded text): a scored quote before its span.
-_Scored = tuple[float, bool, int, str, str]
-
-
-def _best(
-    needle: str, scored: list[_Scored], limit: int, whole: str | None = None
-) -> list[QuoteHit]:
-    """The ``limit`` best, ties to the quote the match covers more of, then to the lower id.
-    Spans (an alignment each) are only worked out for quotes that can make the cut. ``whole``,
-    the longer query ``needle`` was cut from, breaks ties first: the quote that matches more
-    of what was pasted (a variant differing after the cut scores the same on the cut)."""
-    if not scored:
-        return []
-    scored = sorted(scored, key=lambda item: -item[0])
-    if len(scored) > limit:
-        bar = scored[limit - 1][0]
-        scored = [item for item in scored if item[0] >= bar]
-    hits = []
-    for score, partial, quote_id, text, folded_text in scored:
-        span = _word_span(text, 0, len(folded_text))
-        if partial:
-            alignment = fuzz.partial_ratio_alignment(needle, folded_text, processor=None)
-            if alignment is not None:
-                span = _word_span(text, alignment.dest_start, alignment.dest_end)
-        order = [-(span[1] - span[0]) / max(len(folded_text), 1)]  # more covered first
-        if whole is not None:
-            squashed = " ".join(folded_text.split())
-            order.insert(0, -fuzz.ratio(whole, squashed[: len(whole) + 40], processor=None))
-        hits.append((score, order, QuoteHit(quote_id, score, span)))
-    hits.sort(key=lambda item: (-item[0], item[1], item[2].quote_id))
-    return [hit for _, _, hit in hits[:limit]]
-
-
-def rank_quotes(
-    needle: str,
-    ids: Sequence[int],
-    texts: Sequence[str],
-    folded: Sequence[str],
-    limit: int,
-    cutoff: float,
-    whole: str | None = None,
-) -> list[QuoteHit]:
-    """The scoring every path shares (the FTS path and the exhaustive reference alike).
-
-    A quote at least as long as the squashed query scores ``partial_ratio``: how well the query
-    matches somewhere inside it. A shorter quote scores plain ``ratio`` against the whole query:
-    otherwise a one-word fragment ("no", "with") would sit inside almost any query and score 100.
-    Ties go to the quote the match covers more of, then to the lower id.
-    """
-    if not ids:
-        return []
-    keep = max(limit * 4, 20)
-    return _best(
-        needle,
-        [
-            (score, partial, ids[i], texts[i], folded[i])
-            for score, i, partial in _scored(needle, folded, keep, cutoff)
-        ],
-        limit,
-        whole,
-    )
-
-
-def _fts_term(term: str) -> str:
-    """A pair (or a pair prefix ending in ``*``) as an FTS5 query term."""
-    return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
-
-
-def content_words(needle: str, max_words: int = 10) -> list[str]:
-    """The words of a squashed query worth looking up: no stopwords (unless that is all there
-    is), no single letters, longest (rarest, most telling) first."""
-    words = [w for w in dict.fromkeys(needle.split()) if len(w) > 1]
-    content = [w for w in words if w not in STOPWORDS] or words
-    return sorted(content, key=len, reverse=True)[:max_words]
-
-
-class _NameIndex:
-    """Names in memory: whole-list ``WRatio`` when small, word candidates first when large."""
-
-    FULL_SCAN_MAX = 3000
-
-    def __init__(self) -> None:
-        self.items: list[tuple[int, str]] = []
-        self.names: list[str] = []
-        self.words: dict[str, list[int]] = {}
-        self.word_list: list[str] = []
-        self.max_id = 0
-        self._recent = _Recent(1024)  # (query, limit, cutoff) -> hits, until names are added
-        self._recent_words = _Recent(8192)  # (word, cutoff) -> the closest name words
-
-    def add(self, rows: Iterable[tuple[int, str]]) -> None:
-        self._recent.clear()
-        self._recent_words.clear()
-        for item_id, name in rows:
-            index = len(self.items)
-            squashed = squash(name)
-            self.items.append((item_id, name))
-            self.names.append(squashed)
-            for word in set(squashed.split()):
-                positions = self.words.get(word)
-                if positions is None:
-                    self.words[word] = [index]
-                    self.word_list.append(word)
-                else:
-                    positions.append(index)
-            self.max_id = max(self.max_id, item_id)
-
-    def search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
-        key = (query, limit, cutoff)
-        hits = self._recent.get(key)
-        if hits is None:
-            hits = self._recent[key] = self._search(query, limit, cutoff)
-        return list(hits)
-
-    def _close_words(self, word: str, cutoff: float) -> tuple[str, ...]:
-        """The 25 name words closest to ``word`` (kept for recent words: the same first names
-        and surnames come up again and again)."""
-        key = (word, cutoff)
-        close = self._recent_words.get(key)
-        if close is None:
-            close = self._recent_words[key] = tuple(
-                match
-                for match, _s, _i in process.extract(
-                    word,
-                    self.word_list,
-                    scorer=fuzz.ratio,
-                    processor=None,
-                    limit=25,
-                    score_cutoff=cutoff,
-                )
-            )
-        return close
-
-    def _search(self, query: str, limit: int, cutoff: float) -> list[NamedHit]:
-        needle = squash(query)
-        if not needle:
-            return []
-        if len(self.names) <= self.FULL_SCAN_MAX:
-            names: Sequence[str] = self.names
-            positions: Sequence[int] = range(len(self.names))
-        else:
-            found: set[int] = set()
-            for word in set(needle.split()):
-                for close in self._close_words(word, min(cutoff, 70.0)):
-                    found.update(self.words[close])
-            positions = sorted(found)
-            names = [self.names[i] for i in positions]
-        matches = process.extract(
-            needle,
-            names,
-            scorer=fuzz.WRatio,
-            processor=None,
-            limit=limit * 4,
-            score_cutoff=cutoff,
-        )
-        hits = []
-        query_words = needle.split()
-        for _, score, i in matches:
-            if not shares_a_word(query_words, names[i].split()):
-                continue
-            item_id, name = self.items[positions[i]]
-            hits.append(NamedHit(item_id, name, score))
-        return hits[:limit]
-
-
-#: A query word matches a name word at this ``ratio`` (one typo in a five-letter word).
-WORD_MATCH = 75.0
-
-
-def shares_a_word(query_words: Sequence[str], name_words: Sequence[str]) -> bool:
-    """Whether some word of the query is a word of the name, spelt a little wrong or cut short
-    (at least three letters): ``ushakof`` is Ushakov, ``nasa`` is not Jonas."""
-    for word in query_words:
-        for name_word in name_words:
-            if word == name_word or (len(word) >= 3 and name_word.startswith(word)):
-                return True
-            if (
-                min(len(word), len(name_word)) >= 4
-                and fuzz.ratio(word, name_word, processor=None) >= WORD_MATCH
-            ):
-                return True
-    return False
-
-
-class _Vocabulary:
-    """The words of the quote index by length, to correct a typo into words the index holds."""
-
-    def __init__(self, words: Iterable[str] = ()) -> None:
-        self.by_length: dict[int, list[str]] = {}
-        for word in words:
-            if len(word) >= 4 and not word.isdigit():
-                self.by_length.setdefault(len(word), []).append(word)
-        self._pools: dict[int, list[str]] = {}
-        #: Corrections and one-edit neighbours of recent words (the vocabulary never changes).
-        self.recent_corrections = _Recent(4096)
-        self.recent_edits = _Recent(4096)
-        #: How many quotes hold each word (as read at start-up).
-        self.docs: dict[str, int] = {}
-
-    @classmethod
-    def of(cls, docs: dict[str, int]) -> _Vocabulary:
-        """The vocabulary of the quote index's word counts (``SearchReads.word_counts``)."""
-        vocabulary = cls(docs)
-        vocabulary.docs = docs
-        return vocabulary
-
-    def corrections(self, word: str, limit: int = 3, cutoff: float = 78.0) -> list[str]:
-        """Known words one or two edits away (same length, or one letter more or less)."""
-        key = (word, limit, cutoff)
-        found = self.recent_corrections.get(key)
-        if found is None:
-            found = self.recent_corrections[key] = self._corrections(word, limit, cutoff)
-        return list(found)
-
-    def _corrections(self, word: str, limit: int, cutoff: float) -> list[str]:
-        size = len(word)
-        pool = self._pools.get(size)
-        if pool is None:
-            pool = [w for n in (size - 1, size, size + 1) for w in self.by_length.get(n, ())]
-            self._pools[size] = pool
-        return [
-            match
-            for match, _score, _i in process.extract(
-                word, pool, scorer=fuzz.ratio, processor=None, limit=limit, score_cutoff=cutoff
-            )
-        ]
 
 
 class SearchIndex:
