@@ -29,8 +29,10 @@ class _NameIndex:
         self.words: dict[str, list[int]] = {}
         self.word_list: list[str] = []
         self.max_id = 0
-        self._recent = _Recent(1024)  # (query, limit, cutoff) -> hits, until names are added
-        self._recent_words = _Recent(8192)  # (word, cutoff) -> the closest name words
+        #: (query, limit, cutoff) -> hits, until names are added
+        self._recent: _Recent[tuple[str, int, float], list[NamedHit]] = _Recent(1024)
+        #: (word, cutoff) -> the closest name words
+        self._recent_words: _Recent[tuple[str, float], tuple[str, ...]] = _Recent(8192)
 
     def add(self, rows: Iterable[tuple[int, str]]) -> None:
         self._recent.clear()

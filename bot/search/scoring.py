@@ -38,7 +38,7 @@ def _scored(
     size = len(needle)
     scored: list[tuple[float, int, bool]] = []
 
-    def best(choices: Sequence[str], scorer: Callable) -> list[tuple[str, float, int]]:
+    def best(choices: Sequence[str], scorer: Callable[..., float]) -> list[tuple[str, float, int]]:
         found = process.extract(
             needle, choices, scorer=scorer, processor=None, limit=keep, score_cutoff=cutoff
         )

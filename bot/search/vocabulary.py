@@ -19,8 +19,8 @@ class _Vocabulary:
                 self.by_length.setdefault(len(word), []).append(word)
         self._pools: dict[int, list[str]] = {}
         #: Corrections and one-edit neighbours of recent words (the vocabulary never changes).
-        self.recent_corrections = _Recent(4096)
-        self.recent_edits = _Recent(4096)
+        self.recent_corrections: _Recent[tuple[str, int, float], list[str]] = _Recent(4096)
+        self.recent_edits: _Recent[str, list[str]] = _Recent(4096)
         #: How many quotes hold each word (as read at start-up).
         self.docs: dict[str, int] = {}
 
