@@ -20,6 +20,7 @@ from bot.store import Store
 from tests.botapi.pytest_plugin import BOT_TOKEN
 from tests.botapi.server import BotApiServer
 from tests.conftest import polling_bot
+from tests.store_faults.test_locked_store_e2e import write_lock_held_by_another_process
 from tests.test_feeds_poller import rss2
 from tests.test_fetch_webserver import TEST_POLICY, WebServer, running_web_server
 from tests.test_pages import article_html
@@ -220,3 +221,17 @@ def test_the_first_poll_message_escapes_what_the_feed_says() -> None:
     assert first_poll_message(outcome) == (
         "📡 First poll of the feed A &amp; &lt;B&gt; listed 0 entries: nothing new."
     )
+
+
+async def test_a_poll_while_another_program_holds_the_database_loses_nothing(
+    web: WebServer, store: Store, db_path: Path
+) -> None:
+    store.feeds.add(serve_feed(web, 2))
+    store.set_busy_timeout(0.1)
+    poller = poller_for(store)
+    with write_lock_held_by_another_process(db_path):
+        [busy] = await poller.poll_due()
+    assert "the database was busy" in (busy.error or "")
+    assert store.articles.count() == 0
+    [outcome] = await poller.poll_due()
+    assert outcome.stored == {"added": 2} and outcome.error is None

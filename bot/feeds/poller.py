@@ -26,7 +26,7 @@ from bot.feeds.fetch import FEED_ACCEPT, FetchError, FetchPolicy, FetchResult, f
 from bot.feeds.intake import store_page
 from bot.feeds.pages import PageArticle, extract_article, fetch_page
 from bot.ingest import IngestError
-from bot.store import Store
+from bot.store import Store, StoreBusy
 from bot.store.feeds import NewEntry
 
 log = logging.getLogger(__name__)
@@ -170,6 +170,17 @@ class FeedPoller:
         outcome = PollOutcome(
             feed_id=int(feed["id"]), name=name, first=not feed.get("last_checked")
         )
+        try:
+            return await self._poll(feed, outcome)
+        except StoreBusy as error:
+            # Another program holds the database: what was not written is seen or taken
+            # again at the next poll (an entry is remembered, or its feed read again).
+            outcome.error = f"not finished, the database was busy ({error})"
+            log.warning("feed %s: %s", outcome.name, outcome.error)
+            return outcome
+
+    async def _poll(self, feed: dict[str, Any], outcome: PollOutcome) -> PollOutcome:
+        name = outcome.name
         try:
             result = await fetch(
                 feed["url"],
