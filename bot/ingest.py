@@ -7,6 +7,7 @@ goes through the same extraction as a fetched one (``bot.feeds.pages``).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import logging
@@ -84,9 +85,25 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) -> SaveResult:
-    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``)."""
-    result = ingest_batch(store, [(slug, text, path)])[0]
+def ingest_text(
+    store: Store,
+    text: str,
+    *,
+    slug: str,
+    path: str | None = None,
+    parsed: tuple[str, ParsedArticle] | None = None,
+) -> SaveResult:
+    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``).
+
+    ``parsed``: a (text, its parse) made beforehand, off the event loop (see ``parse_ahead``);
+    used when it is this very text."""
+
+    def parse(candidate: str) -> ParsedArticle:
+        if parsed is not None and parsed[0] == candidate:
+            return parsed[1]
+        return parse_article(candidate)
+
+    result = ingest_batch(store, [(slug, text, path)], parse=parse)[0]
     if isinstance(result, IngestError):
         raise result
     return result
@@ -99,8 +116,16 @@ def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) 
 PARSE_AHEAD = 128
 
 
+async def parse_ahead(text: str) -> tuple[str, ParsedArticle]:
+    """``text`` and its parse, made in a worker thread (parsing is pure CPU, no store): for
+    ``ingest_text(..., parsed=...)`` from the event loop."""
+    return text, await asyncio.to_thread(parse_article, text)
+
+
 def ingest_batch(
-    store: Store, items: Sequence[tuple[str, str, str | None]]
+    store: Store,
+    items: Sequence[tuple[str, str, str | None]],
+    parse: Callable[[str], ParsedArticle] | None = None,
 ) -> list[SaveResult | IngestError]:
     """Parse every ``(slug, text, path)`` item, then save them all, in order.
 
@@ -111,6 +136,7 @@ def ingest_batch(
     Each item's result is in its place: the ``SaveResult``, or the ``IngestError`` saying
     why that text cannot be an article.
     """
+    parse = parse or parse_article
     results: list[SaveResult | IngestError | None] = []
     parsed: list[tuple[int, ParsedArticle, str]] = []
     for slug, text, _path in items:
@@ -121,7 +147,7 @@ def ingest_batch(
             results.append(SaveResult(known, "unchanged"))
         else:
             try:
-                article = checked(parse_article(text), slug)
+                article = checked(parse(text), slug)
             except IngestError as error:
                 results.append(error)
                 continue

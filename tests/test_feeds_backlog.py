@@ -5,12 +5,14 @@ answers; every poll says what it skipped and why, and the first one tells the ad
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import ingest as ingest_module
 from bot.config import Settings
 from bot.feeds import cli as feeds_cli
 from bot.feeds import poller as poller_module
@@ -235,3 +237,20 @@ async def test_a_poll_while_another_program_holds_the_database_loses_nothing(
     assert store.articles.count() == 0
     [outcome] = await poller.poll_due()
     assert outcome.stored == {"added": 2} and outcome.error is None
+
+
+async def test_entries_are_parsed_off_the_event_loop(
+    web: WebServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ingest_module.parse_article
+    threads: list[bool] = []
+
+    def parse(text: str):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(text)
+
+    monkeypatch.setattr(ingest_module, "parse_article", parse)
+    store.feeds.add(serve_feed(web, 3))
+    [outcome] = await poller_for(store).poll_due()
+    assert outcome.stored == {"added": 3}
+    assert threads == [False, False, False]

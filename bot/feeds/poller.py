@@ -25,7 +25,8 @@ import feedparser
 from bot.feeds.fetch import FEED_ACCEPT, FetchError, FetchPolicy, FetchResult, fetch
 from bot.feeds.intake import store_page
 from bot.feeds.pages import PageArticle, extract_article, fetch_page
-from bot.ingest import IngestError
+from bot.feeds.urls import normalise_url
+from bot.ingest import IngestError, parse_ahead
 from bot.store import Store, StoreBusy
 from bot.store.feeds import NewEntry
 
@@ -265,7 +266,13 @@ class FeedPoller:
                     {"link": link, "title": row["title"], "summary": row["content"] or ""},
                     published,
                 )
-                stored = store_page(self.store, page, source=outcome.name, feed_id=outcome.feed_id)
+                # Parsed in a worker thread, the event loop going on answering chats, as
+                # store_page will store it (its URL normalised).
+                page = replace(page, url=normalise_url(page.url))
+                parsed = await parse_ahead(page.as_article_text(outcome.name))
+                stored = store_page(
+                    self.store, page, source=outcome.name, feed_id=outcome.feed_id, parsed=parsed
+                )
             except (FetchError, IngestError) as error:
                 reason = str(error) if isinstance(error, FetchError) else f"{link}: {error}"
                 # A page that cannot be read may be readable later; one that is no article
