@@ -134,7 +134,8 @@ def ingest_batch(
     saved in one savepoint (``ArticleStore.save_all``).
     An article already stored with the same text is not parsed again.
     Each item's result is in its place: the ``SaveResult``, or the ``IngestError`` saying
-    why that text cannot be an article.
+    why that text cannot be an article. ``parse`` replaces ``parse_article`` (to use a parse
+    made beforehand, see ``ingest_text``).
     """
     parse = parse or parse_article
     results: list[SaveResult | IngestError | None] = []
