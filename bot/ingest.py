@@ -91,18 +91,11 @@ def ingest_text(
     *,
     slug: str,
     path: str | None = None,
-    parsed: tuple[str, ParsedArticle] | None = None,
+    parse: Callable[[str], ParsedArticle] | None = None,
 ) -> SaveResult:
     """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``).
 
-    ``parsed``: a (text, its parse) made beforehand, off the event loop (see ``parse_ahead``);
-    used when it is this very text."""
-
-    def parse(candidate: str) -> ParsedArticle:
-        if parsed is not None and parsed[0] == candidate:
-            return parsed[1]
-        return parse_article(candidate)
-
+    ``parse`` may hand over an article parsed beforehand (off the event loop, by the bot)."""
     result = ingest_batch(store, [(slug, text, path)], parse=parse)[0]
     if isinstance(result, IngestError):
         raise result
@@ -117,14 +110,23 @@ PARSE_AHEAD = 128
 
 
 async def parse_ahead(text: str) -> tuple[str, ParsedArticle]:
-    """``text`` and its parse, made in a worker thread (parsing is pure CPU, no store): for
-    ``ingest_text(..., parsed=...)`` from the event loop."""
+    """``text`` and its parse, made in a worker thread (parsing is pure CPU, no store), for
+    the ``parse`` of ``ingest_text`` from the event loop (see ``reuse``)."""
     return text, await asyncio.to_thread(parse_article, text)
+
+
+def reuse(parsed: tuple[str, ParsedArticle] | None) -> Callable[[str], ParsedArticle] | None:
+    """A ``parse`` that hands over ``parsed``'s article for its very text (else parses)."""
+    if parsed is None:
+        return None
+    made_for, article = parsed
+    return lambda text: article if text == made_for else parse_article(text)
 
 
 def ingest_batch(
     store: Store,
     items: Sequence[tuple[str, str, str | None]],
+    *,
     parse: Callable[[str], ParsedArticle] | None = None,
 ) -> list[SaveResult | IngestError]:
     """Parse every ``(slug, text, path)`` item, then save them all, in order.
@@ -134,10 +136,8 @@ def ingest_batch(
     saved in one savepoint (``ArticleStore.save_all``).
     An article already stored with the same text is not parsed again.
     Each item's result is in its place: the ``SaveResult``, or the ``IngestError`` saying
-    why that text cannot be an article. ``parse`` replaces ``parse_article`` (to use a parse
-    made beforehand, see ``ingest_text``).
+    why that text cannot be an article.
     """
-    parse = parse or parse_article
     results: list[SaveResult | IngestError | None] = []
     parsed: list[tuple[int, ParsedArticle, str]] = []
     for slug, text, _path in items:
@@ -148,7 +148,7 @@ def ingest_batch(
             results.append(SaveResult(known, "unchanged"))
         else:
             try:
-                article = checked(parse(text), slug)
+                article = checked((parse or parse_article)(text), slug)
             except IngestError as error:
                 results.append(error)
                 continue

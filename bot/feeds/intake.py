@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from bot.feeds.fetch import FetchPolicy
 from bot.feeds.pages import PageArticle, fetch_page
 from bot.feeds.urls import CANDIDATE_OVERLAP, near_duplicate, normalise_url, sketch
-from bot.ingest import ingest_text
+from bot.ingest import ingest_text, reuse
 from bot.parsing.model import ParsedArticle
 from bot.store import Store
 
@@ -74,7 +74,7 @@ def _add_known(
             page.as_article_text(original),
             slug=str(article["slug"]),
             path=None,
-            parsed=parsed,
+            parse=reuse(parsed),
         )
         if result.status == "updated":
             store.feeds.save_sketch(article_id, hashes)
@@ -115,7 +115,7 @@ def store_page(
         log.info("%s is the same story as article %d; added as a source", url, duplicate)
         return Stored(duplicate, "merged", _title(store, duplicate))
     result = ingest_text(
-        store, page.as_article_text(source), slug=web_slug(url), path=None, parsed=parsed
+        store, page.as_article_text(source), slug=web_slug(url), path=None, parse=reuse(parsed)
     )
     store.feeds.add_source(
         result.article_id, url=url, source=source, feed_id=feed_id, author=page.author

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.store.alerts import AlertStore
 from bot.store.articles import ArticleStore, ArticleToSave, SaveResult
 from bot.store.chats import ChatStore
 from bot.store.connection import StoreError
@@ -17,6 +18,7 @@ from bot.store.subscriptions import SubscriptionStore
 from bot.store.watched import StoreBusy, StoreFileChanged, WatchedConnection, open_watched
 
 __all__ = [
+    "AlertStore",
     "ArticleStore",
     "ArticleToSave",
     "ChatStore",
@@ -50,6 +52,7 @@ class Store:
         self.feeds = FeedStore(db)
         self.subscriptions = SubscriptionStore(db)
         self.deliveries = DeliveryStore(db)
+        self.alerts = AlertStore(db)
         self._conn.on_reopen(self.articles.reconnected)
 
     @classmethod
@@ -76,6 +79,10 @@ class Store:
     #: table of per-chat data adds itself here.
     CHAT_DATA: tuple[tuple[str, str], ...] = (
         ("follows", "chat_id"),
+        ("briefing_stories", "chat_id"),
+        ("person_follows", "chat_id"),
+        ("alerts", "chat_id"),
+        ("quiet_hours", "chat_id"),
         ("channel_admins", "channel_id"),
         ("channel_admins", "user_id"),
         ("deliveries", "chat_id"),

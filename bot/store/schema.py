@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.parsing.identity import surname_key
+
 
 def _v1_articles_and_chats(db: Database) -> None:
     db["articles"].create(
@@ -344,6 +346,42 @@ def _v19_feed_entries_left_for_later(db: Database) -> None:
         db.execute(statement)
 
 
+def _v20_people_by_surname(db: Database) -> None:
+    """People rows know their surname, indexed: a one-word name in a new article ("Trump")
+    finds the full name it ends ("Donald Trump") and a full name the one-word person stored
+    before it (``bot/parsing/identity.py``)."""
+    db.execute("alter table people add column surname text")
+    rows = db.execute("select id, name from people").fetchall()
+    db.conn.executemany(
+        "update people set surname = ? where id = ?", [(surname_key(n), i) for i, n in rows]
+    )
+    db.execute("create index if not exists people_surname on people (surname)")
+
+
+def _v21_stories_count_their_keys(db: Database) -> None:
+    """How many stories carry each key (``story_key_counts``): the grouping weighs a key by
+    its rarity among all stories, not only those of nearby days."""
+    from bot.store.stories import count_story_keys
+
+    count_story_keys(db)
+
+
+def _v22_briefed_stories(db: Database) -> None:
+    """What each chat's briefings showed of each story (``briefing_stories``: its sources and
+    quotes then), so a story returns only when it grew; and articles by ingestion time, the
+    window a briefing reads."""
+    from bot.store.stories import create_briefing_story_tables
+
+    create_briefing_story_tables(db)
+
+
+def _v23_person_follows_quiet_hours_and_alerts(db: Database) -> None:
+    """People a chat follows, its quiet hours, and the alert log (``bot.store.alerts``)."""
+    from bot.store.alerts import create_alert_tables
+
+    create_alert_tables(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -365,6 +403,10 @@ MIGRATIONS: list[Migration] = [
     _v17_chat_reachability_and_forum_topic,
     _v18_channel_admins,
     _v19_feed_entries_left_for_later,
+    _v20_people_by_surname,
+    _v21_stories_count_their_keys,
+    _v22_briefed_stories,
+    _v23_person_follows_quiet_hours_and_alerts,
 ]
 
 
