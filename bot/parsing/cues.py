@@ -207,7 +207,7 @@ GROUP_WORDS = frozenset(
     workers employees students teachers parents fans environmentalists skeptics sceptics
     proponents advocates campaigners delegates members leaders executives prosecutors
     investigators regulators economists analysts aides staffers officers rescuers
-    firefighters medics nurses farmers bankers forecasters pollsters""".split()
+    firefighters medics nurses farmers bankers forecasters pollsters others""".split()
 )
 
 

@@ -97,6 +97,7 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
     and the word is a plural noun for people, is used in lower case in the article or
     has an adverb/verb ending."""
     first_only: dict[int, bool] = {}
+    speaking: set[int] = set()
     for m in people.mentions:
         rec = people.persons[m.person]
         if (
@@ -118,6 +119,8 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
             while i >= 0 and text[i] in _OPENERS:
                 i -= 1
         first_only[m.person] = i < 0 or text[i] in _CLAUSE_ENDS
+        if _speaks(text, m.end):
+            speaking.add(m.person)
     out: set[int] = set()
     name_words: set[str] | None = None
     for pid, only in first_only.items():
@@ -132,11 +135,20 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
             name_words = {
                 t.lower() for rec in people.persons if len(rec.tokens) > 1 for t in rec.tokens
             }
-        if lower not in name_words:
+        if lower not in name_words and pid not in speaking:
             # "Often, ...", "Moments earlier": a word only ever opening a sentence, that no
-            # one's full name holds, names no one ("Hasib said" goes with Usman Hasib)
+            # one's full name holds and that never speaks ("Cruz said"), names no one
             out.add(pid)
     return out
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
+
+
+def _speaks(text: str, end: int) -> bool:
+    """A reporting verb right after a name ("Cruz said", "Trump told"): someone speaking."""
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1).lower() in cues.REPORTING_FORMS
 
 
 def _has_word(text: str, word: str) -> bool:
