@@ -84,7 +84,7 @@ def test_two_people_sharing_a_surname_stay_apart(store: Store) -> None:
 
 def test_a_store_from_before_the_surname_migration_joins_its_people(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with store_before(path, "_v19_people_by_surname") as old, old.db.conn:
+    with store_before(path, "_v20_people_by_surname") as old, old.db.conn:
         old.db.execute("insert into people (name, key) values ('Gayle King', 'gayle king')")
     store = Store.open(path)
     try:

@@ -85,10 +85,6 @@ def paragraph_layout(parsed: ParsedArticle, body: str) -> str | None:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
-def topic_key(name: str) -> str:
-    return normalise_topic(name).casefold()
-
-
 def person_key(name: str) -> str:
     return identity.name_key(name)
 
@@ -114,14 +110,14 @@ class ArticleStore:
         self._grouped = False
         #: Each saved article joins a story here, inside the save's transaction.
         self.stories = StoryStore(db)
-        #: False only for a file held before the stories migration (tests of older ones).
-        self._grouping = "stories" in db.table_names()
+        #: False only for a file held before the stories migrations (tests of older ones).
+        self._grouping = "story_key_counts" in db.table_names()
 
     def reconnected(self) -> None:
         """The store reopened its path on another file: set this connection up as the first
         was, and forget the aggregates (a new connection's data_version may repeat the old)."""
         self.db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
-        self._grouping = "stories" in self.db.table_names()
+        self._grouping = "story_key_counts" in self.db.table_names()
         self._memo.clear()
         self._writes += 1
 
@@ -241,6 +237,22 @@ class ArticleStore:
             "paragraphs": paragraph_layout(parsed, body),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        try:
+            return self._save(parsed, slug, content_hash, row)
+        except sqlite3.OperationalError as error:
+            if "full" in str(error):
+                log.error(
+                    "could not save article %s: the disk is full (%s); nothing of it was "
+                    "written, the store keeps what it had",
+                    slug,
+                    error,
+                )
+            raise
+
+    def _save(
+        self, parsed: ParsedArticle, slug: str, content_hash: str, row: dict[str, Any]
+    ) -> SaveResult:
+        body = row["body"]
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
         # which would make a half-saved article visible after a crash. What is stored under
         # the slug is read inside too, from the file the transaction is on (see watched.py).
@@ -463,7 +475,7 @@ class ArticleStore:
     def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
         return list(
             self.db.query(
-                "select id, slug, title, date, source, summary, n_quotes from articles "
+                "select id, slug, title, date, source, summary, n_quotes, story_id from articles "
                 "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
                 "limit ? offset ?",
                 [limit, offset],
@@ -719,12 +731,6 @@ class ArticleStore:
 
     def iter_people(self) -> Iterator[tuple[int, str]]:
         yield from self.db.execute("select id, name from people order by id")
-
-    def iter_topics(self) -> Iterator[tuple[int, str]]:
-        yield from self.db.execute("select id, name from topics order by id")
-
-    def iter_articles(self) -> Iterator[tuple[int, str, str]]:
-        yield from self.db.execute("select id, title, coalesce(summary, '') from articles")
 
 
 class _Batch:
