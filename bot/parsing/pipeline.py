@@ -15,7 +15,13 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
-from bot.parsing.not_quotes import discourse_word, gloss_of, names_a_thing, trimmed_span
+from bot.parsing.not_quotes import (
+    discourse_word,
+    gloss_of,
+    names_a_thing,
+    titled_after,
+    trimmed_span,
+)
 from bot.parsing.people import People, PeopleFinder
 from bot.parsing.quotes import Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
@@ -207,7 +213,7 @@ def parse_article(text: str) -> ParsedArticle:
     quotes: list[Quote] = []
     named_before: Segment | None = None  # the last segment that named a thing
     for seg, attr in zip(segments, attributions, strict=True):
-        if names_a_thing(text, seg) or gloss_of(text, seg, named_before):
+        if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
             continue
         if discourse_word(text[seg.start : seg.end]):
