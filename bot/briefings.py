@@ -171,7 +171,7 @@ def _recency(article: dict[str, Any], as_of: datetime) -> float:
         except ValueError:
             pass
     age_hours = max((as_of - seen).total_seconds() / 3600, 0.0)
-    return 0.5 ** (age_hours / HALF_LIFE_HOURS)
+    return float(0.5 ** (age_hours / HALF_LIFE_HOURS))
 
 
 def _tally(story_id: int, members: list[dict[str, Any]], as_of: datetime) -> _Tally:

@@ -169,13 +169,13 @@ class StoryStore:
         if not finders:
             return None
         marks = ",".join("?" * len(finders))
-        evidence: Counter[int] = Counter()
+        evidence: dict[int, float] = {}
         for key, story_id in execute(
             f"select key, story_id from story_keys where key in ({marks}) and day between ? and ?",
             [*finders, low, high],
         ):
-            evidence[story_id] += key_rarity[key] * article.keys[key]
-        best = [story_id for story_id, _ in evidence.most_common(MAX_CANDIDATES)]
+            evidence[story_id] = evidence.get(story_id, 0.0) + key_rarity[key] * article.keys[key]
+        best = sorted(evidence, key=lambda story_id: -evidence[story_id])[:MAX_CANDIDATES]
         marks = ",".join("?" * len(best))
         candidates = [
             Candidate(row[0], row[1], row[2], row[3], json.loads(row[4]))
@@ -290,7 +290,7 @@ class StoryStore:
         )
 
     def count(self) -> int:
-        return self.db.execute("select count(*) from stories").fetchone()[0]
+        return int(self.db.execute("select count(*) from stories").fetchone()[0])
 
     def sizes(self, story_ids: list[int]) -> dict[int, tuple[int, int]]:
         """{story id: (articles, sources)}; an article's several sources count apart."""
