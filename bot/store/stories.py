@@ -31,7 +31,10 @@ from bot.parsing.model import ParsedArticle
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Stories compared in full with a new article: those sharing the most rare keys with it.
-MAX_CANDIDATES = 12
+MAX_CANDIDATES = 6
+#: Keys a story keeps, its most common: a key few of a big story's articles carry adds
+#: almost nothing to a match, and every key kept is read again for each new article.
+MAX_STORY_KEYS = 150
 #: A key in more stories than this (or than one in twenty) finds no candidates by itself (it
 #: is too common to tell them apart, and its stories are many rows); it still counts in the
 #: score.
@@ -111,6 +114,10 @@ class StoryStore:
             counts = Counter(json.loads(row[5]))
             new_keys = [key for key in keys if key not in counts]
             counts.update(keys)
+            if len(counts) > MAX_STORY_KEYS:
+                kept = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_KEYS])
+                self._count_keys([key for key in counts if key not in kept], -1)
+                counts = Counter(kept)
             new_day = (
                 execute(
                     "select 1 from story_keys where story_id = ? and day = ? limit 1",
