@@ -93,10 +93,9 @@ def briefing_window(store: Store, chat_id: int | None, day: date, as_of: datetim
 def follows_of(store: Store, chat_id: int | None) -> Follows:
     if chat_id is None:
         return Follows()
-    people = getattr(store.subscriptions, "followed_person_ids", None)
     return Follows(
         topics=frozenset(store.subscriptions.followed_ids(chat_id)),
-        people=frozenset(people(chat_id)) if people is not None else frozenset(),
+        people=frozenset(store.alerts.followed_ids(chat_id)),
     )
 
 
@@ -104,7 +103,8 @@ def briefing_for(store: Store, chat_id: int | None, day: date, as_of: datetime) 
     """The briefing ``chat_id`` gets for ``day`` if built at ``as_of`` (None: no follows)."""
     window = briefing_window(store, chat_id, day, as_of)
     follows = follows_of(store, chat_id)
-    return build_briefing(store, day, window, follows, sent_to(store, chat_id, day))
+    sent = sent_to(store, chat_id, day)
+    return build_briefing(store, day, window, follows, sent, chat_id=chat_id)
 
 
 def sent_to(store: Store, chat_id: int | None, day: date) -> dict[int, tuple[int, int]]:
@@ -122,15 +122,20 @@ def build_briefing(
     window: Window,
     follows: Follows | set[int],
     sent: dict[int, tuple[int, int]] | None = None,
+    *,
+    chat_id: int | None = None,
 ) -> Briefing:
+    """``sent``: what the chat's last briefings showed; ``chat_id``: whose capped alerts are
+    mentioned."""
     if not isinstance(follows, Follows):
         follows = Follows(topics=frozenset(follows))
     sent = sent or {}
     picked = pick_stories(rank_stories(store, window, follows, sent))
     until = utc_iso(window.end)
     stories = [_story(store, t, t.story_id in sent, until) for t in picked]
+    note = folded_alerts_note(store, chat_id, window) if chat_id is not None else ""
     while True:
-        text = render_briefing(day, stories)
+        text = render_briefing(day, stories, note)
         if visible_length(text) <= MAX_MESSAGE_CHARS or not stories:
             break
         stories = stories[:-1]
@@ -334,13 +339,35 @@ def render_story(story: Story) -> str:
     return "\n".join(lines)
 
 
-def render_briefing(day: date, stories: list[Story]) -> str:
-    """The whole message as Telegram HTML."""
+#: Alerts over the daily cap that a briefing lists at most.
+MAX_FOLDED_LINES = 5
+
+
+def folded_alerts_note(store: Store, chat_id: int, window: Window) -> str:
+    """The alerts the daily cap held back since the last briefing, as a block ('' if none)."""
+    folded = store.alerts.folded_since(chat_id, window.start)
+    if not folded:
+        return ""
+    lines = [
+        f"• <b>{esc(clip(row['name'], 60))}</b> in #{row['article_id']} "
+        f"{esc(clip(row['title'] or '', 80))}"
+        for row in folded[:MAX_FOLDED_LINES]
+    ]
+    if len(folded) > MAX_FOLDED_LINES:
+        lines.append(f"… and {len(folded) - MAX_FOLDED_LINES} more")
+    return "🔔 <b>Also quoted, past your daily alert limit</b>\n" + "\n".join(lines)
+
+
+def render_briefing(day: date, stories: list[Story], note: str = "") -> str:
+    """The whole message as Telegram HTML; ``note``: the alerts the daily cap held back."""
     header = f"☀️ <b>Your briefing · {esc(long_date(day))}</b>"
     if not stories:
-        return f"{header}\nNothing new since your last briefing. /latest shows recent stories."
+        empty = f"{header}\nNothing new since your last briefing. /latest shows recent stories."
+        return f"{empty}\n\n{note}" if note else empty
     count = f"{len(stories)} top stor{'y' if len(stories) == 1 else 'ies'} since your last briefing"
     blocks = [f"{header}\n{count}"]
     blocks += [render_story(story) for story in stories]
+    if note:
+        blocks.append(note)
     blocks.append("<i>Tap a story below for its articles and who said what · /settings</i>")
     return "\n\n".join(blocks)

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -129,7 +130,7 @@ class Deliverer:
         self._stopping = False
         self._stop_event = asyncio.Event()
         self._sending = asyncio.Semaphore(self.policy.in_flight)
-        self._briefings: dict[tuple, Briefing] = {}
+        self._briefings: dict[tuple[Any, ...], Briefing] = {}
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -343,7 +344,15 @@ class Deliverer:
         a story ingested meanwhile opens the next briefing."""
         previous = self.store.deliveries.previous_end(chat_id, day)
         sent = frozenset(sent_to(self.store, chat_id, day).items())
-        key = (day, previous, frozenset(self.store.subscriptions.followed_ids(chat_id)), sent)
+        # Followed people and alerts held back by the cap make a briefing the chat's own.
+        own = bool(self.store.alerts.followed_ids(chat_id)) or self.store.alerts.has_folded(chat_id)
+        key = (
+            day,
+            previous,
+            frozenset(self.store.subscriptions.followed_ids(chat_id)),
+            sent,
+            chat_id if own else None,
+        )
         cached = self._briefings.get(key)
         if cached is not None and self.clock() - cached.window.end < SHARED_BRIEFING_TTL:
             return cached

@@ -19,6 +19,7 @@ from handlers import (
     admin,
     articles,
     fallback,
+    following,
     forget,
     inline,
     membership,
@@ -102,6 +103,7 @@ def register(application: Application) -> None:
     feed_commands.register(application)
     upload.register(application)
     subscribe.register(application)
+    following.register(application)
     briefing_settings.register(application)
     admin.register(application)
     forget.register(application)

@@ -33,6 +33,12 @@ def what_is_kept(counts: dict[str, int]) -> str:
         items.append("your daily briefing subscription and its settings")
     if counts.get("follows"):
         items.append(_plural(counts["follows"], "followed topic", "followed topics"))
+    if counts.get("person_follows"):
+        items.append(_plural(counts["person_follows"], "followed person", "followed people"))
+    if counts.get("alerts"):
+        items.append("the log of " + _plural(counts["alerts"], "alert", "alerts"))
+    if counts.get("quiet_hours"):
+        items.append("your quiet hours")
     if counts.get("deliveries"):
         items.append(
             "the log of " + _plural(counts["deliveries"], "briefing sent", "briefings sent")

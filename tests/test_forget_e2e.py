@@ -36,10 +36,13 @@ from tests.test_group_settings_e2e import (
 NOTHING = {
     "follows": 0,
     "briefing_stories": 0,
+    "person_follows": 0,
+    "alerts": 0,
+    "quiet_hours": 0,
+    "channel_admins": 0,
     "deliveries": 0,
     "subscriptions": 0,
     "chats": 0,
-    "channel_admins": 0,
 }
 #: What ``keep_everything`` leaves about a private chat (it manages no channel).
 KEPT = ("follows", "deliveries", "subscriptions", "chats")

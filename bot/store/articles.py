@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.parsing import identity
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
@@ -85,7 +86,7 @@ def paragraph_layout(parsed: ParsedArticle, body: str) -> str | None:
 
 
 def person_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    return identity.name_key(name)
 
 
 class ArticleStore:
@@ -236,6 +237,22 @@ class ArticleStore:
             "paragraphs": paragraph_layout(parsed, body),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        try:
+            return self._save(parsed, slug, content_hash, row)
+        except sqlite3.OperationalError as error:
+            if "full" in str(error):
+                log.error(
+                    "could not save article %s: the disk is full (%s); nothing of it was "
+                    "written, the store keeps what it had",
+                    slug,
+                    error,
+                )
+            raise
+
+    def _save(
+        self, parsed: ParsedArticle, slug: str, content_hash: str, row: dict[str, Any]
+    ) -> SaveResult:
+        body = row["body"]
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
         # which would make a half-saved article visible after a crash. What is stored under
         # the slug is read inside too, from the file the transaction is on (see watched.py).
@@ -295,10 +312,12 @@ class ArticleStore:
         for person, key in zip(parsed.people, keys, strict=True):
             pid = person_ids.get(key)
             if pid is None:
-                pid = execute(
-                    "insert into people (name, key, role) values (?, ?, ?)",
-                    [person.name, key, person.role],
-                ).lastrowid
+                pid = self._same_person(person.name, key, person.role)
+                if pid is None:
+                    pid = execute(
+                        "insert into people (name, key, role, surname) values (?, ?, ?, ?)",
+                        [person.name, key, person.role, identity.surname_key(person.name)],
+                    ).lastrowid
                 person_ids[key] = pid
             elif person.role:
                 roles.append((person.role, pid))
@@ -376,6 +395,46 @@ class ArticleStore:
             "insert or ignore into article_topics (article_id, topic_id, rank) values (?, ?, ?)",
             topic_links,
         )
+
+    def _same_person(self, name: str, key: str, role: str | None) -> int | None:
+        """The stored person that ``name`` (not stored under its own key) is, if any: a
+        one-word name is the one full name it ends; a full name takes over the one-word
+        person stored before it was named in full (see ``bot/parsing/identity.py``). Each
+        question reads a few rows through the surname and key indexes, however many people
+        share the surname."""
+        surname = identity.surname_key(name)
+        if identity.is_surname_only(name):
+            known = self._known("surname = ? and instr(key, ' ') > 0 limit 2", [surname])
+            if len(known) > 1 and role:
+                # of several, the one whose role the title names: among those with a role
+                known = self._known(
+                    "surname = ? and instr(key, ' ') > 0 and role is not null limit 50",
+                    [surname],
+                )
+            found = identity.full_name_for(name, role, known)
+            return found.id if found else None
+        short = self._known("key = ?", [surname])
+        if not short:
+            return None
+        rival = self._known(
+            "surname = ? and instr(key, ' ') > 0 and key != ? limit 1", [surname, key]
+        )
+        taken = identity.takes_over(name, short + rival)
+        if taken is None:
+            return None
+        self.db.execute(
+            "update people set name = ?, key = ?, role = coalesce(role, ?) where id = ?",
+            [name, key, role, taken.id],
+        )
+        return taken.id
+
+    def _known(self, where: str, args: list[Any]) -> list[identity.Known]:
+        return [
+            identity.Known(*row)
+            for row in self.db.execute(
+                f"select id, name, role from people where {where}", args
+            ).fetchall()
+        ]
 
     def _ids_by(self, table: str, key_column: str, keys: list[str]) -> dict[str, int]:
         """{key: id} of the rows of ``table`` among ``keys`` (one query)."""
