@@ -26,6 +26,7 @@ from handlers import (
     questions,
     quotes,
     start,
+    stories,
     subscribe,
     topics,
     upload,
@@ -76,6 +77,10 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("search", articles.search))
     application.add_handler(CommandHandler("latest", articles.latest))
     application.add_handler(CommandHandler("article", articles.article))
+    application.add_handler(CommandHandler("story", stories.story))
+    application.add_handler(
+        CallbackQueryHandler(stories.story_button, pattern=f"^{stories.STORY_BUTTON}")
+    )
     application.add_handler(
         CallbackQueryHandler(who_said.more_quotes, pattern=f"^{who_said.MORE_PREFIX}")
     )

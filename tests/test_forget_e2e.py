@@ -35,6 +35,7 @@ from tests.test_group_settings_e2e import (
 
 NOTHING = {
     "follows": 0,
+    "briefing_stories": 0,
     "person_follows": 0,
     "alerts": 0,
     "quiet_hours": 0,

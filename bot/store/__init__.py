@@ -15,7 +15,7 @@ from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
 from bot.store.stories import StoryStore
 from bot.store.subscriptions import SubscriptionStore
-from bot.store.watched import StoreFileChanged, WatchedConnection, open_watched
+from bot.store.watched import StoreBusy, StoreFileChanged, WatchedConnection, open_watched
 
 __all__ = [
     "AlertStore",
@@ -26,6 +26,7 @@ __all__ = [
     "FeedStore",
     "SaveResult",
     "Store",
+    "StoreBusy",
     "StoreError",
     "StoreFileChanged",
     "StoryStore",
@@ -58,6 +59,10 @@ class Store:
     def open(cls, path: Path | str) -> Store:
         return cls(open_watched(path))
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another program's write lock (then ``StoreBusy``)."""
+        self._conn.set_busy_timeout(seconds)
+
     def check_file(self) -> bool:
         """Open the path again if its file was deleted or replaced; True when it was."""
         return self._conn.check()
@@ -74,6 +79,7 @@ class Store:
     #: table of per-chat data adds itself here.
     CHAT_DATA: tuple[tuple[str, str], ...] = (
         ("follows", "chat_id"),
+        ("briefing_stories", "chat_id"),
         ("person_follows", "chat_id"),
         ("alerts", "chat_id"),
         ("quiet_hours", "chat_id"),
