@@ -24,6 +24,7 @@ from telegram.error import BadRequest, InvalidToken
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.alerts import start_alerts, stop_alerts
 from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer, ReplyRetry
@@ -204,9 +205,16 @@ async def announce_commands(application: Application) -> None:
 
 
 async def _on_start(application: Application) -> None:
-    """Start-up: the command menu, then the daily briefing jobs (rebuilt from SQLite)."""
+    """Start-up: the command menu, the daily briefing jobs (rebuilt from SQLite), alerts."""
     await announce_commands(application)
     await start_briefings(application)
+    await start_alerts(application)
+
+
+async def _on_stop(application: Application) -> None:
+    """Shutdown: sends in flight finish; what was not sent goes after the next start."""
+    await stop_alerts(application)
+    await stop_briefings(application)
 
 
 def build_application(
@@ -231,7 +239,7 @@ def build_application(
             )
         )
         .post_init(_on_start)
-        .post_stop(stop_briefings)
+        .post_stop(_on_stop)
         .concurrent_updates(ChatOrderedProcessor())
         .application_class(NewsbotApplication)
     )

@@ -8,7 +8,6 @@ the delivery log's one-row-per-day promise simple.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,22 +16,31 @@ from bot.clock import from_iso, utc_iso
 from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
 from bot.store import Store
 from bot.store.deliveries import Window
+from bot.story_text import best_title, notable_direct_quote, summary_sentence
 from bot.views import listable, role_text, tidy_quote
 
 MAX_STORIES = 5
-#: With at least this many stories on followed topics, the others are left out.
-ENOUGH_FOLLOWED = 3
+#: Slots kept for the day's biggest stories, whatever the subscriber follows (when there are
+#: that many others).
+MIN_BIGGEST = 2
 #: The first briefing (and one after a long pause) looks back this far at most.
 FIRST_LOOKBACK = timedelta(hours=24)
 MAX_LOOKBACK = timedelta(days=7)
-#: Same callback as /latest and /search buttons: shows the article's summary.
-ARTICLE_BUTTON = "ar:"
-
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(A-Z0-9])")
+#: A story shown in a briefing of the last week returns only when it grew.
+REMEMBERED = timedelta(days=7)
+#: The button under each story opens it (handlers/stories.py): its articles and quotes.
+STORY_BUTTON = "sy:"
+#: Hours after which a source's report counts half as much toward a story's coverage.
+HALF_LIFE_HOURS = 24.0
+#: Stories looked at in full (quotes, topics) once ranked: the best, and followed ones.
+SHORTLIST = 40
 
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """One story of a briefing, as shown: its numbers are those of ``/story N``."""
+
+    story_id: int
     article_id: int
     title: str
     sentence: str
@@ -40,6 +48,9 @@ class Story:
     topics: list[str]
     followed: bool
     score: float
+    sources: int = 1
+    quotes: int = 0
+    update: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,23 @@ class Briefing:
     def empty(self) -> bool:
         return not self.stories
 
+    @property
+    def sizes(self) -> list[tuple[int, int, int]]:
+        """(story id, sources, quotes) of each story shown: what the chat is remembered to
+        have seen (``StoryStore.remember_sent``)."""
+        return [(s.story_id, s.sources, s.quotes) for s in self.stories]
+
+
+@dataclass(frozen=True, slots=True)
+class Follows:
+    """What a subscriber follows: topic ids, and person ids where people can be followed."""
+
+    topics: frozenset[int] = frozenset()
+    people: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.people)
+
 
 def briefing_window(store: Store, chat_id: int | None, day: date, as_of: datetime) -> Window:
     """From where the subscriber's previous briefing stopped (bounded) up to ``as_of``."""
@@ -62,114 +90,210 @@ def briefing_window(store: Store, chat_id: int | None, day: date, as_of: datetim
     return Window(start=min(max(start, as_of - MAX_LOOKBACK), as_of), end=as_of)
 
 
+def follows_of(store: Store, chat_id: int | None) -> Follows:
+    if chat_id is None:
+        return Follows()
+    return Follows(
+        topics=frozenset(store.subscriptions.followed_ids(chat_id)),
+        people=frozenset(store.alerts.followed_ids(chat_id)),
+    )
+
+
 def briefing_for(store: Store, chat_id: int | None, day: date, as_of: datetime) -> Briefing:
     """The briefing ``chat_id`` gets for ``day`` if built at ``as_of`` (None: no follows)."""
-    followed = store.subscriptions.followed_ids(chat_id) if chat_id is not None else set()
     window = briefing_window(store, chat_id, day, as_of)
-    return build_briefing(store, day, window, followed)
+    follows = follows_of(store, chat_id)
+    sent = sent_to(store, chat_id, day)
+    return build_briefing(store, day, window, follows, sent, chat_id=chat_id)
 
 
-def build_briefing(store: Store, day: date, window: Window, followed: set[int]) -> Briefing:
-    stories = pick_stories(rank_stories(store, window, followed))
+def sent_to(store: Store, chat_id: int | None, day: date) -> dict[int, tuple[int, int]]:
+    """{story id: (sources, quotes)} of the stories the chat's briefings of the last week
+    (before ``day``) showed."""
+    if chat_id is None:
+        return {}
+    since = (day - REMEMBERED).isoformat()
+    return store.stories.sent_sizes(chat_id, since, day.isoformat())
+
+
+def build_briefing(
+    store: Store,
+    day: date,
+    window: Window,
+    follows: Follows | set[int],
+    sent: dict[int, tuple[int, int]] | None = None,
+    *,
+    chat_id: int | None = None,
+) -> Briefing:
+    """``sent``: what the chat's last briefings showed; ``chat_id``: whose capped alerts are
+    mentioned."""
+    if not isinstance(follows, Follows):
+        follows = Follows(topics=frozenset(follows))
+    stories = pick_stories(rank_stories(store, window, follows, sent or {}))
+    note = folded_alerts_note(store, chat_id, window) if chat_id is not None else ""
     while True:
-        text = render_briefing(day, stories)
+        text = render_briefing(day, stories, note)
         if visible_length(text) <= MAX_MESSAGE_CHARS or not stories:
             break
         stories = stories[:-1]
     buttons = [
-        [(clip(f"#{story.article_id} {story.title}", 60), f"{ARTICLE_BUTTON}{story.article_id}")]
-        for story in stories
+        [(clip(f"{story.title}", 60), f"{STORY_BUTTON}{story.story_id}")] for story in stories
     ]
     return Briefing(day=day, window=window, stories=stories, text=text, buttons=buttons)
 
 
 def pick_stories(ranked: list[Story]) -> list[Story]:
-    """Followed topics first; only those when there are enough of them."""
+    """Followed stories first, leaving at least ``MIN_BIGGEST`` slots to the biggest others
+    (when there are that many); the rest by rank."""
     followed = [s for s in ranked if s.followed]
-    if len(followed) >= ENOUGH_FOLLOWED:
-        return followed[:MAX_STORIES]
-    return (followed + [s for s in ranked if not s.followed])[:MAX_STORIES]
+    others = [s for s in ranked if not s.followed]
+    keep = MAX_STORIES - min(MIN_BIGGEST, len(others))
+    first = followed[:keep]
+    rest = [s for s in ranked if s not in first][: MAX_STORIES - len(first)]
+    return first + rest
 
 
-def rank_stories(store: Store, window: Window, followed: set[int]) -> list[Story]:
-    """Articles ingested in the window, best first: followed, recent, rich in quotes/people."""
-    articles = list(
-        store.db.query(
-            "select id, title, date, summary, n_quotes, ingested_at from articles "
-            "where ingested_at > ? and ingested_at <= ? order by ingested_at desc, id desc "
-            "limit 200",
-            [utc_iso(window.start), utc_iso(window.end)],
-        )
-    )
-    if not articles:
-        return []
-    ids = [a["id"] for a in articles]
-    topics = _topics_by_article(store, ids)
-    people = _people_counts(store, ids)
-    stories = []
-    for article in articles:
-        article_topics = topics.get(article["id"], [])
-        is_followed = any(topic_id in followed for topic_id, _ in article_topics)
-        score = _score(article, people.get(article["id"], 0), window.end)
-        stories.append(
-            Story(
-                article_id=article["id"],
-                title=article["title"],
-                sentence=first_sentence(article.get("summary") or ""),
-                quote=notable_quote(store.articles.quotes_of_article(article["id"])),
-                topics=[name for _, name in article_topics][:4],
-                followed=is_followed,
-                score=score,
-            )
-        )
-    stories.sort(key=lambda s: (not s.followed, -s.score, -s.article_id))
-    return stories
+@dataclass(slots=True)
+class _Tally:
+    """A story's standing among those of a briefing window."""
+
+    story_id: int
+    members: list[dict[str, Any]]
+    coverage: float = 0.0
+    freshness: float = 0.0
+    sources: int = 0
+    quotes: int = 0
 
 
-def _score(article: dict[str, Any], n_people: int, as_of: datetime) -> float:
-    """Recency dominates; quotes and named people break ties between equally fresh stories."""
-    published = from_iso(article["ingested_at"])
+def _recency(article: dict[str, Any], as_of: datetime) -> float:
+    """1 for an article of now, halving every ``HALF_LIFE_HOURS``: ingested, or published
+    (noon of its date) when that is earlier."""
+    seen = from_iso(article["ingested_at"])
     if article.get("date"):
         try:
-            dated = datetime.fromisoformat(article["date"]).replace(tzinfo=UTC) + timedelta(
-                hours=12
-            )
-            published = min(published, dated)
+            dated = datetime.fromisoformat(article["date"][:10]).replace(tzinfo=UTC)
+            seen = min(seen, dated + timedelta(hours=12))
         except ValueError:
             pass
-    age_hours = max((as_of - published).total_seconds() / 3600, 0.0)
-    recency = 1.0 / (1.0 + age_hours / 12.0)
-    richness = min(article.get("n_quotes") or 0, 4) / 4 + min(n_people, 4) / 8
-    return 3.0 * recency + richness
+    age_hours = max((as_of - seen).total_seconds() / 3600, 0.0)
+    return 0.5 ** (age_hours / HALF_LIFE_HOURS)
 
 
-def _topics_by_article(store: Store, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    marks = ",".join("?" * len(ids))
-    found: dict[int, list[tuple[int, str]]] = {}
-    for article_id, topic_id, name in store.db.execute(
-        "select at.article_id, t.id, t.name from article_topics at "
-        f"join topics t on t.id = at.topic_id where at.article_id in ({marks}) "
-        "order by at.article_id, at.rank",
-        ids,
+def _tally(story_id: int, members: list[dict[str, Any]], as_of: datetime) -> _Tally:
+    tally = _Tally(story_id, members)
+    by_source: dict[str, float] = {}
+    for article in members:
+        recency = _recency(article, as_of)
+        tally.freshness = max(tally.freshness, recency)
+        tally.quotes += article.get("n_quotes") or 0
+        names = [n.strip() for n in (article.get("source") or "").split(",") if n.strip()]
+        for name in names or [""]:
+            by_source[name.casefold()] = max(by_source.get(name.casefold(), 0.0), recency)
+    tally.coverage = sum(by_source.values())
+    tally.sources = len(by_source)
+    return tally
+
+
+def rank_stories(
+    store: Store, window: Window, follows: Follows, sent: dict[int, tuple[int, int]]
+) -> list[Story]:
+    """The stories with news in the window, biggest first: distinct sources weighted by how
+    recent their reports are, then followed ones, then the freshest and the most quoted. A
+    story already shown (``sent``) comes back only with more sources or quotes, as an update."""
+    story_ids = store.stories.in_window(utc_iso(window.start), utc_iso(window.end))
+    if not story_ids:
+        return []
+    by_story: dict[int, list[dict[str, Any]]] = {}
+    for article in store.stories.members(story_ids):
+        if article["ingested_at"] <= utc_iso(window.end):
+            by_story.setdefault(article["story_id"], []).append(article)
+    tallies = []
+    for story_id, members in by_story.items():
+        tally = _tally(story_id, members, window.end)
+        before = sent.get(story_id)
+        if before is not None and tally.sources <= before[0] and tally.quotes <= before[1]:
+            continue
+        tallies.append(tally)
+    followed = _followed_stories(store, window, follows)
+
+    def order(t: _Tally) -> tuple[float, bool, float, int, int]:
+        return (
+            -round(t.coverage, 1),
+            t.story_id not in followed,
+            -t.freshness,
+            -t.quotes,
+            -t.story_id,
+        )
+
+    tallies.sort(key=order)
+    shortlist = tallies[:SHORTLIST] + [t for t in tallies[SHORTLIST:] if t.story_id in followed]
+    shortlist.sort(key=order)
+    return [_story(store, t, t.story_id in followed, t.story_id in sent) for t in shortlist]
+
+
+def _followed_stories(store: Store, window: Window, follows: Follows) -> set[int]:
+    """Stories with news in the window that have an article on a followed topic or naming a
+    followed person."""
+    found: set[int] = set()
+    bounds = [utc_iso(window.start), utc_iso(window.end)]
+    for table, column, ids in (
+        ("article_topics", "topic_id", follows.topics),
+        ("article_people", "person_id", follows.people),
     ):
-        found.setdefault(article_id, []).append((topic_id, name))
+        if not ids:
+            continue
+        marks = ",".join("?" * len(ids))
+        found.update(
+            row[0]
+            for row in store.db.execute(
+                f"select distinct a.story_id from {table} x join articles a on a.id = x.article_id "
+                f"where x.{column} in ({marks}) and a.story_id in (select story_id from articles "
+                "indexed by articles_ingested where ingested_at > ? and ingested_at <= ?)",
+                [*ids, *bounds],
+            )
+        )
     return found
 
 
-def _people_counts(store: Store, ids: list[int]) -> dict[int, int]:
+def _story(store: Store, tally: _Tally, followed: bool, update: bool) -> Story:
+    """A ranked story as shown: the best title (and its article), a clean sentence from the
+    summaries, the most notable direct quote of any of its articles, its topics."""
+    members = sorted(tally.members, key=lambda a: (a["ingested_at"], a["id"]))
+    titles = [a["title"] for a in members]
+    title = best_title(titles)
+    lead = members[titles.index(title)]
+    ids = [a["id"] for a in members]
     marks = ",".join("?" * len(ids))
-    return dict(
-        store.db.execute(
-            "select article_id, count(*) from article_people "
-            f"where article_id in ({marks}) group by article_id",
+    quotes = list(
+        store.db.query(
+            f"select id, article_id, person_id, speaker, speaker_role, text, kind from quotes "
+            f"where article_id in ({marks}) and kind = 'direct' and speaker is not null",
             ids,
-        ).fetchall()
+        )
     )
-
-
-def first_sentence(summary: str, limit: int = 220) -> str:
-    text = " ".join(summary.split())
-    return clip(_SENTENCE_END.split(text, maxsplit=1)[0], limit) if text else ""
+    topics = [
+        row[0]
+        for row in store.db.execute(
+            "select t.name from article_topics at join topics t on t.id = at.topic_id "
+            f"where at.article_id in ({marks}) group by t.id "
+            "order by count(*) desc, min(at.rank), t.name limit 4",
+            ids,
+        )
+    ]
+    summaries = [lead.get("summary") or ""] + [a.get("summary") or "" for a in members]
+    return Story(
+        story_id=tally.story_id,
+        article_id=lead["id"],
+        title=title,
+        sentence=summary_sentence(summaries),
+        quote=notable_direct_quote(quotes),
+        topics=topics,
+        followed=followed,
+        score=tally.coverage,
+        sources=tally.sources,
+        quotes=tally.quotes,
+        update=update,
+    )
 
 
 def notable_quote(quotes: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -190,9 +314,18 @@ def long_date(day: date) -> str:
     return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
+def counts_line(sources: int, quotes: int) -> str:
+    """``3 sources · 5 quotes``."""
+    line = f"{sources} source{'' if sources == 1 else 's'}"
+    if quotes:
+        line += f" · {quotes} quote{'' if quotes == 1 else 's'}"
+    return line
+
+
 def render_story(story: Story) -> str:
-    """One story; its number is the article's, the one ``/article N`` opens."""
-    lines = [f"<b>#{story.article_id} {esc(clip(story.title, 200))}</b>"]
+    """One story: headline, a sentence, a direct quote with its speaker, counts, topics."""
+    mark = "🔄 Update: " if story.update else ""
+    lines = [f"<b>{mark}{esc(clip(story.title, 200))}</b>"]
     if story.sentence and story.sentence != story.title:
         lines.append(esc(story.sentence))
     if story.quote:
@@ -203,18 +336,41 @@ def render_story(story: Story) -> str:
             who += f", {esc(clip(role, 80))}"
         said = clip(tidy_quote(story.quote["text"]), 200)
         lines.append(f"💬 “{esc(said)}”{who}")
+    lines.append(f"📰 {counts_line(story.sources, story.quotes)} · /story {story.story_id}")
     if story.topics:
         lines.append("🏷 " + ", ".join(esc(t) for t in story.topics))
     return "\n".join(lines)
 
 
-def render_briefing(day: date, stories: list[Story]) -> str:
-    """The whole message as Telegram HTML."""
+#: Alerts over the daily cap that a briefing lists at most.
+MAX_FOLDED_LINES = 5
+
+
+def folded_alerts_note(store: Store, chat_id: int, window: Window) -> str:
+    """The alerts the daily cap held back since the last briefing, as a block ('' if none)."""
+    folded = store.alerts.folded_since(chat_id, window.start)
+    if not folded:
+        return ""
+    lines = [
+        f"• <b>{esc(clip(row['name'], 60))}</b> in #{row['article_id']} "
+        f"{esc(clip(row['title'] or '', 80))}"
+        for row in folded[:MAX_FOLDED_LINES]
+    ]
+    if len(folded) > MAX_FOLDED_LINES:
+        lines.append(f"… and {len(folded) - MAX_FOLDED_LINES} more")
+    return "🔔 <b>Also quoted, past your daily alert limit</b>\n" + "\n".join(lines)
+
+
+def render_briefing(day: date, stories: list[Story], note: str = "") -> str:
+    """The whole message as Telegram HTML; ``note``: the alerts the daily cap held back."""
     header = f"☀️ <b>Your briefing · {esc(long_date(day))}</b>"
     if not stories:
-        return f"{header}\nNothing new since your last briefing. /latest shows recent stories."
+        empty = f"{header}\nNothing new since your last briefing. /latest shows recent stories."
+        return f"{empty}\n\n{note}" if note else empty
     count = f"{len(stories)} top stor{'y' if len(stories) == 1 else 'ies'} since your last briefing"
     blocks = [f"{header}\n{count}"]
     blocks += [render_story(story) for story in stories]
-    blocks.append("<i>Tap a story below to read its summary · /settings to change</i>")
+    if note:
+        blocks.append(note)
+    blocks.append("<i>Tap a story below for its articles and who said what · /settings</i>")
     return "\n\n".join(blocks)

@@ -177,6 +177,63 @@ def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def story_json(story: dict) -> dict:
+    """One story as ``newsbot stories --json`` prints it (a stable contract)."""
+    from pathlib import PurePath
+
+    from bot.store.stories import sources_of
+    from bot.story_text import best_title
+
+    articles = story["articles"]
+    return {
+        "id": story["id"],
+        "title": best_title([a["title"] for a in articles if a.get("title")]) or story["title"],
+        "articles": [
+            {
+                "id": a["id"],
+                "file": PurePath(a["path"]).stem if a.get("path") else None,
+                "url": a.get("url"),
+                "source": a.get("source"),
+                "date": a.get("date"),
+            }
+            for a in articles
+        ],
+        "sources": len(sources_of(articles)) or 1,
+        "quotes": sum(a.get("n_quotes") or 0 for a in articles),
+    }
+
+
+def cmd_stories(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the stories (grouped articles), oldest first: for people, or as JSON lines."""
+    from datetime import date
+
+    from bot.store import Store
+
+    if args.since:
+        try:
+            date.fromisoformat(args.since)
+        except ValueError:
+            print(f"newsbot: --since must be YYYY-MM-DD, got {args.since!r}", file=sys.stderr)
+            return 2
+    store = Store.open(settings.db_path)
+    try:
+        stories = [story_json(s) for s in store.stories.since(args.since)]
+    finally:
+        store.close()
+    for story in stories:
+        if args.json:
+            print(json.dumps(story, ensure_ascii=False))
+            continue
+        print(
+            f"#{story['id']} {story['title']} ({story['sources']} sources, "
+            f"{len(story['articles'])} articles, {story['quotes']} quotes)"
+        )
+        for article in story["articles"]:
+            where = article["file"] or article["url"] or ""
+            print(f"  - {article['date'] or '?'} {article['source'] or '?'}: {where}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
@@ -202,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("brief", help="print the daily briefing a subscriber would get")
     brief.add_argument("--chat", type=int, help="the subscriber's chat id (default: a new one)")
     brief.add_argument("--date", help="briefing date, YYYY-MM-DD (default: today)")
+    stories = sub.add_parser("stories", help="print the stories: articles grouped by event")
+    stories.add_argument("--since", help="only stories with an article of this day or later")
+    stories.add_argument("--json", action="store_true", help="one JSON object per story per line")
     sub.add_parser("health", help="exit 0 if the running bot is healthy (its heartbeat is fresh)")
     return parser
 
@@ -214,6 +274,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "parse": cmd_parse,
     "feeds": cmd_feeds,
     "brief": cmd_brief,
+    "stories": cmd_stories,
     "health": cmd_health,
 }
 

@@ -49,6 +49,8 @@ class Settings:
     timezone: ZoneInfo = ZoneInfo("UTC")  # noqa: RUF009 - immutable, safe to share
     digest_time: time = time(8, 0)
     catchup_hours: float = 3.0
+    #: Alerts about followed people one chat gets a day at most; the rest wait for the briefing.
+    alerts_per_day: int = 10
     feed_interval_minutes: int = 30
     retention_days: int = 30
     max_page_bytes: int = 5 * 1024 * 1024
@@ -216,6 +218,7 @@ def load_settings(
         kwargs["digest_time"] = parsed
     numbers = {
         "NEWSBOT_CATCHUP_HOURS": ("catchup_hours", float),
+        "NEWSBOT_ALERTS_PER_DAY": ("alerts_per_day", int),
         "NEWSBOT_FEED_INTERVAL_MINUTES": ("feed_interval_minutes", int),
         "NEWSBOT_RETENTION_DAYS": ("retention_days", int),
         "NEWSBOT_MAX_PAGE_BYTES": ("max_page_bytes", int),

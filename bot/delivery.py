@@ -27,17 +27,19 @@ import asyncio
 import collections
 import contextlib
 import logging
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.briefings import Briefing, briefing_for
+from bot.briefings import Briefing, briefing_for, sent_to
 from bot.keyboards import keyboard
 from bot.pacing import Pacer, request_may_have_arrived, retry_after_seconds
 from bot.store import Store
@@ -128,7 +130,7 @@ class Deliverer:
         self._stopping = False
         self._stop_event = asyncio.Event()
         self._sending = asyncio.Semaphore(self.policy.in_flight)
-        self._briefings: dict[tuple[date, datetime | None, frozenset[int]], Briefing] = {}
+        self._briefings: dict[tuple[Any, ...], Briefing] = {}
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -307,6 +309,7 @@ class Deliverer:
             except NetworkError as error:
                 if request_may_have_arrived(error):
                     self._finish(chat_id, day, log_status.UNCONFIRMED, error=repr(error))
+                    self._remember(chat_id, day, briefing)
                     log.warning(
                         "briefing for chat %s may or may not have arrived: %r (cause %r)",
                         chat_id,
@@ -322,15 +325,34 @@ class Deliverer:
                 self._finish(chat_id, day, log_status.ERROR, error=str(error))
                 return Outcome.ERROR, None
             self._finish(chat_id, day, log_status.SENT, message_id=message.message_id)
+            self._remember(chat_id, day, briefing)
             return Outcome.SENT, None
 
+    def _remember(self, chat_id: int, day: date, briefing: Briefing) -> None:
+        """The stories the chat was (or may have been) sent, with their size then: a later
+        briefing shows one again only when it grew."""
+        try:
+            self.store.stories.remember_sent(chat_id, day.isoformat(), briefing.sizes)
+        except sqlite3.Error:  # the briefing is delivered; at worst a story shows again
+            log.exception("could not remember the stories sent to chat %s", chat_id)
+
     def _briefing(self, chat_id: int, day: date) -> Briefing:
-        """Subscribers with the same starting point and follows share one briefing for a
-        minute, so a 1,000-chat fan-out builds it once instead of starving the send loop.
+        """Subscribers with the same starting point, follows and stories already seen share
+        one briefing for a minute, so a 1,000-chat fan-out builds it once instead of starving
+        the send loop.
         The window stored with each delivery is the one actually used, so nothing is lost:
         a story ingested meanwhile opens the next briefing."""
         previous = self.store.deliveries.previous_end(chat_id, day)
-        key = (day, previous, frozenset(self.store.subscriptions.followed_ids(chat_id)))
+        sent = frozenset(sent_to(self.store, chat_id, day).items())
+        # Followed people and alerts held back by the cap make a briefing the chat's own.
+        own = bool(self.store.alerts.followed_ids(chat_id)) or self.store.alerts.has_folded(chat_id)
+        key = (
+            day,
+            previous,
+            frozenset(self.store.subscriptions.followed_ids(chat_id)),
+            sent,
+            chat_id if own else None,
+        )
         cached = self._briefings.get(key)
         if cached is not None and self.clock() - cached.window.end < SHARED_BRIEFING_TTL:
             return cached

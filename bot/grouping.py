@@ -3,9 +3,10 @@
 An article is described by weighted keys: the content words of its title and lead, the people
 it names, its places and organisations. A story keeps, for each key, how many of its articles
 carry it. A new article joins the story that carries the largest part of its keys, weighed by
-how rare each key is among the stories of the days around it (a name every story mentions
-tells little), when that part is large enough and the story is close enough in time: the
-same people on another day (a second rally) are another story. Pure functions, no storage.
+how rare each key is among all stories (a name every story mentions tells little), when that
+part is large enough, when what happened (the keys that are not names) is shared too, when
+their places agree, and when the story is close enough in time: the same people in another
+event or on another day (a second rally) are another story. Pure functions, no storage.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from datetime import date, timedelta
 MAX_GAP_DAYS = 2
 #: The share of an article's key weight a story must carry for the article to join it, on the
 #: story's own days; each day further away asks for more.
-JOIN_SCORE = 0.30
+JOIN_SCORE = 0.18
 GAP_PENALTY = 0.05
 #: The share of the weight of an article's other keys (what happened, not who or where) the
 #: story must carry too: the same people in another event do not make one story.
-EVENT_SCORE = 0.22
+EVENT_SCORE = 0.04
 #: Fewest distinct shared keys (words, names) for a join: one common word is never enough.
 MIN_SHARED = 3
-#: The rarity of a key is read among at least this many stories, so a quiet day (few stories
-#: in the window) does not make every word look rare.
+#: The rarity of a key is read among at least this many stories, so a young store (few
+#: stories yet) does not make every word look rare.
 MIN_STORIES_FOR_RARITY = 40
 #: Most keys kept for an article (the heaviest): a long lead adds noise, not evidence.
 MAX_KEYS = 40
@@ -39,6 +40,8 @@ LEAD_WEIGHT = 1.0
 PERSON_WEIGHT = 1.5
 ORGANISATION_WEIGHT = 1.2
 PLACE_WEIGHT = 0.8
+
+PLACE = "l:"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d{2,}")
 
@@ -127,7 +130,7 @@ def article_keys(
         add("o:" + " ".join(name.casefold().split()), ORGANISATION_WEIGHT)
         names.update(filter(None, map(word_key, name.split())))
     for name in places:
-        add("l:" + " ".join(name.casefold().split()), PLACE_WEIGHT)
+        add(PLACE + " ".join(name.casefold().split()), PLACE_WEIGHT)
         names.update(filter(None, map(word_key, name.split())))
     if len(keys) > MAX_KEYS:
         keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS])
@@ -135,9 +138,9 @@ def article_keys(
     return ArticleKeys(day=day, keys=keys, names=frozenset(names & keys.keys()))
 
 
-def rarity(stories_with_key: int, stories_in_window: int) -> float:
-    """Inverse document frequency among the stories of the window (at least a floor of them)."""
-    total = max(stories_in_window, MIN_STORIES_FOR_RARITY)
+def rarity(stories_with_key: int, stories: int) -> float:
+    """Inverse document frequency among the stories (at least a floor of them)."""
+    total = max(stories, MIN_STORIES_FOR_RARITY)
     return math.log((total + 1) / (stories_with_key + 1)) + 0.1
 
 
@@ -184,16 +187,26 @@ def match_score(
     return found / total, shared
 
 
+def places_agree(places: set[str], counts: Mapping[str, int]) -> bool:
+    """False when the article and the story both name places and none is the same: a rally
+    in Tampa and one in Dayton are two events, however alike their words."""
+    if not places:
+        return True
+    theirs = [key for key in counts if key.startswith(PLACE)]
+    return not theirs or any(key in places for key in theirs)
+
+
 def choose_story(
     article: ArticleKeys, candidates: Iterable[Candidate], key_rarity: Mapping[str, float]
 ) -> int | None:
     """The story the article joins, or None when it starts a story of its own."""
+    places = {key for key in article.keys if key.startswith(PLACE)}
     weights = {key: w * key_rarity.get(key, 1.0) for key, w in article.keys.items()}
     event_weights = {key: w for key, w in weights.items() if key not in article.names}
     best: tuple[float, int] | None = None
     for candidate in candidates:
         gap = day_gap(article.day, candidate.first_day, candidate.last_day)
-        if gap > MAX_GAP_DAYS:
+        if gap > MAX_GAP_DAYS or not places_agree(places, candidate.counts):
             continue
         score, shared = match_score(article, candidate, weights)
         if shared < MIN_SHARED:

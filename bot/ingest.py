@@ -11,7 +11,8 @@ import hashlib
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.charsets import guess_decode
@@ -83,9 +84,18 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def ingest_text(store: Store, text: str, *, slug: str, path: str | None = None) -> SaveResult:
-    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``)."""
-    result = ingest_batch(store, [(slug, text, path)])[0]
+def ingest_text(
+    store: Store,
+    text: str,
+    *,
+    slug: str,
+    path: str | None = None,
+    parse: Callable[[str], ParsedArticle] | None = None,
+) -> SaveResult:
+    """Parse ``text`` and store it under ``slug`` (atomically: see ``ArticleStore.save``).
+
+    ``parse`` may hand over an article parsed beforehand (off the event loop, by the bot)."""
+    result = ingest_batch(store, [(slug, text, path)], parse=parse)[0]
     if isinstance(result, IngestError):
         raise result
     return result
@@ -99,7 +109,10 @@ PARSE_AHEAD = 128
 
 
 def ingest_batch(
-    store: Store, items: Sequence[tuple[str, str, str | None]]
+    store: Store,
+    items: Sequence[tuple[str, str, str | None]],
+    *,
+    parse: Callable[[str], ParsedArticle] | None = None,
 ) -> list[SaveResult | IngestError]:
     """Parse every ``(slug, text, path)`` item, then save them all, in order.
 
@@ -119,7 +132,12 @@ def ingest_batch(
         elif (known := store.articles.id_if_unchanged(slug, digest)) is not None:
             results.append(SaveResult(known, "unchanged"))
         else:
-            parsed.append((len(results), parse_article(text), digest))
+            try:
+                article = checked((parse or parse_article)(text), slug)
+            except IngestError as error:
+                results.append(error)
+                continue
+            parsed.append((len(results), article, digest))
             results.append(None)
     to_save = []
     for index, article, digest in parsed:
@@ -128,6 +146,31 @@ def ingest_batch(
     for (index, _, _), saved in zip(parsed, store.articles.save_all(to_save), strict=True):
         results[index] = saved
     return [result for result in results if result is not None]
+
+
+#: Days after today (UTC) an article's date may lie: a date in any zone's today, not later.
+FUTURE_DAYS = 1
+
+
+def checked(parsed: ParsedArticle, slug: str, today: date | None = None) -> ParsedArticle:
+    """The parsed article with its front matter checked: no text after the front matter is
+    refused; a date that is not a calendar date (``9999-99-99``) or lies in the future,
+    which would pin the article to the top of /latest, is dropped with a log line (the
+    article is then dated by when it was stored)."""
+    if not parsed.paragraphs:
+        raise IngestError("there is no article text, only front matter (title, date...)")
+    if parsed.date is None:
+        return parsed
+    today = today or datetime.now(UTC).date()
+    try:
+        day = date.fromisoformat(parsed.date.strip()[:10])
+    except ValueError:
+        log.warning("article %s: date %r is not a date (YYYY-MM-DD); ignored", slug, parsed.date)
+        return replace(parsed, date=None)
+    if day > today + timedelta(days=FUTURE_DAYS):
+        log.warning("article %s: date %s is in the future; ignored", slug, day.isoformat())
+        return replace(parsed, date=None)
+    return replace(parsed, date=day.isoformat())
 
 
 EMPTY_FOLDER = "no .txt, .md or .html files in this folder"

@@ -177,6 +177,9 @@ class ReplyRetry:
     backoff: float = 0.5  # first wait; doubles each time
     max_backoff: float = 8.0
     flood_waits: int = 3  # 429s waited out before the error reaches the handler
+    #: Telegram unreachable (no connection at all): keep trying this long, whatever
+    #: ``attempts`` says, so a reply outlives a short outage.
+    patience: float = 60.0
     #: Start-up calls keep trying (waits capped at this) until they succeed or the bot stops.
     startup_max_backoff: float = 30.0
 
@@ -246,6 +249,7 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
             key = int(chat_id) if chat_id is not None else None
         startup = endpoint in STARTUP_METHODS
         floods = failures = 0
+        began = asyncio.get_running_loop().time()
         while True:
             ticket: Ticket | None = None
             if key is not None:
@@ -276,7 +280,9 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
                 if ticket is not None and not arrived:
                     ticket.refund()
                 failures += 1
-                if failures >= self.retry.attempts and not startup:
+                waited = asyncio.get_running_loop().time() - began
+                patient = unreachable(error) and waited < self.retry.patience
+                if failures >= self.retry.attempts and not (startup or patient):
                     log.warning("%s failed %d times, giving up: %s", endpoint, failures, error)
                     raise
                 wait = self.retry.wait(failures, startup=startup)
@@ -288,6 +294,11 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
 def repeatable(endpoint: str) -> bool:
     """True for calls that change nothing more when made twice (all but sends and copies)."""
     return not endpoint.startswith(("send", "forward", "copy"))
+
+
+def unreachable(error: NetworkError) -> bool:
+    """True when no connection to Telegram could be made (refused, unroutable, no DNS)."""
+    return isinstance(error.__cause__, httpx.ConnectError | httpx.ConnectTimeout)
 
 
 def request_may_have_arrived(error: NetworkError) -> bool:

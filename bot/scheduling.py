@@ -1,9 +1,12 @@
 """When briefings go out: one daily job per subscription, plus a catch-up sweep.
 
-Jobs are python-telegram-bot ``run_daily`` jobs (APScheduler cron triggers underneath) at the
-subscriber's local time in their own zone, so a daylight-saving change keeps 08:00 at 08:00.
-They are rebuilt from SQLite at start-up and replaced the moment a subscriber changes a
-setting.
+Each subscription has a daily job at the subscriber's local time in their own zone, so a
+daylight-saving change keeps 08:00 at 08:00; a time that does not exist that day (a clock
+jumping from 00:00 to 01:00) fires at the first instant that does. Jobs are found by chat in
+O(1) (not by name, which walks every job) and fire on :class:`DailyAt`, a trigger that costs
+a few microseconds to build where a cron trigger compiles eight fields. They are rebuilt from
+SQLite at start-up, soonest first: the first ``START_CHUNK`` before the bot answers and the
+rest in small chunks while it does, and replaced the moment a subscriber changes a setting.
 
 The *sweep* runs at start-up and every few minutes after: every active subscriber whose latest
 slot passed less than ``NEWSBOT_CATCHUP_HOURS`` ago and whose briefing for that day is not yet
@@ -13,22 +16,33 @@ and a send that failed earlier; a slot further back than the window is skipped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from apscheduler.triggers.base import BaseTrigger
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.delivery import Deliverer, utc_now
 from bot.pacing import PacedRateLimiter, Pacer
 from bot.services import Services
 from bot.store import Store
-from bot.store.subscriptions import Subscription
+from bot.store.subscriptions import Subscription, from_iso
+from bot.timezones import zone
 
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "briefing:"
 SWEEP_INTERVAL = timedelta(minutes=10)
 DELIVERER_KEY = "deliverer"
+JOBS_KEY = "briefing_jobs"
+#: Subscriptions scheduled before the bot answers (those due soonest); the rest follow
+#: ``LATER_CHUNK`` at a time, each chunk holding the event loop for some milliseconds.
+START_CHUNK = 500
+LATER_CHUNK = 200
+#: Seconds the event loop is left to answer chats between two later chunks.
+LATER_PAUSE = 0.02
+PLANNING_KEY = "briefings:planning"
 
 
 # -- slot arithmetic (pure, so it is tested without a scheduler) --------------------------------
@@ -36,8 +50,27 @@ DELIVERER_KEY = "deliverer"
 
 def slot_on(subscription: Subscription, day: date) -> datetime:
     """The instant (UTC) of ``day``'s briefing in the subscriber's zone."""
-    local = datetime.combine(day, subscription.clock, tzinfo=subscription.tzinfo)
-    return local.astimezone(UTC)
+    return local_instant(day, subscription.clock, subscription.tzinfo)
+
+
+def local_instant(day: date, clock: time, zone: tzinfo) -> datetime:
+    """``clock`` on ``day`` in ``zone``, as a UTC instant; a time the zone skips that day (a
+    daylight-saving gap) is the first instant after the gap, when the clocks show a later time.
+    """
+    wall = datetime.combine(day, clock)
+    late = wall.replace(tzinfo=zone).astimezone(UTC)  # the offset before the change
+    if late.astimezone(zone).replace(tzinfo=None) == wall:
+        return late
+    early = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)  # the offset after it
+    # In the gap: the change happened between the two readings. Find it to the second.
+    low, high = min(early, late), max(early, late)
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).replace(tzinfo=None) >= wall:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
 
 
 def latest_slot(subscription: Subscription, now: datetime) -> tuple[date, datetime]:
@@ -68,6 +101,35 @@ def next_delivery(subscription: Subscription, now: datetime, store: Store) -> da
     return slot
 
 
+class DailyAt(BaseTrigger):
+    """APScheduler trigger: every day at ``clock`` in ``zone`` (see :func:`local_instant`)."""
+
+    __slots__ = ("clock", "zone")
+
+    def __init__(self, clock: time, zone: tzinfo) -> None:
+        self.clock = clock.replace(tzinfo=None)
+        self.zone = zone
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        """The first slot at or after ``now`` (after the previous fire, when there was one:
+        from there, so a fire missed while the loop was busy is still seen, as cron's is)."""
+        start = now
+        if previous_fire_time is not None:
+            start = min(now, previous_fire_time + timedelta(microseconds=1))
+        day = start.astimezone(self.zone).date() - timedelta(days=1)
+        while (slot := local_instant(day, self.clock, self.zone)) < start:
+            day += timedelta(days=1)
+        return slot.astimezone(self.zone)  # in the zone, as a cron trigger's
+
+    def __str__(self) -> str:
+        return f"daily at {self.clock:%H:%M} {self.zone}"
+
+    def __repr__(self) -> str:
+        return f"<DailyAt {self.clock:%H:%M} {self.zone}>"
+
+
 # -- jobs --------------------------------------------------------------------------------------
 
 
@@ -87,14 +149,22 @@ def job_name(chat_id: int) -> str:
     return f"{JOB_PREFIX}{chat_id}"
 
 
+def _jobs(application: Application) -> dict[int, Job]:
+    """Each chat's daily job, by chat: found in O(1), where the job queue's lookup by name
+    walks every job (start-up and each /settings change grew with the square of subscribers)."""
+    return application.bot_data.setdefault(JOBS_KEY, {})
+
+
 def jobs_for(application: Application, chat_id: int) -> tuple[Job, ...]:
     if application.job_queue is None:
         return ()
-    return application.job_queue.get_jobs_by_name(job_name(chat_id))
+    job = _jobs(application).get(chat_id)
+    return () if job is None or job.removed else (job,)
 
 
 def unschedule(application: Application, chat_id: int) -> None:
-    for job in jobs_for(application, chat_id):
+    job = _jobs(application).pop(chat_id, None)
+    if job is not None and not job.removed:
         job.schedule_removal()
 
 
@@ -103,13 +173,13 @@ def schedule(application: Application, subscription: Subscription) -> None:
     unschedule(application, subscription.chat_id)
     if application.job_queue is None or not subscription.deliverable:
         return
-    application.job_queue.run_daily(
+    _jobs(application)[subscription.chat_id] = application.job_queue.run_custom(
         _briefing_job,
-        time=time(subscription.clock.hour, subscription.clock.minute, tzinfo=subscription.tzinfo),
         name=job_name(subscription.chat_id),
         chat_id=subscription.chat_id,
         data=subscription.chat_id,
         job_kwargs={
+            "trigger": DailyAt(subscription.clock, subscription.tzinfo),
             "misfire_grace_time": int(_catchup(application).total_seconds()),
             "coalesce": True,
         },
@@ -131,9 +201,8 @@ def reschedule_all(application: Application) -> int:
     another file, whose subscriptions are not the old file's); returns how many there are."""
     if application.job_queue is None:
         return 0
-    for job in application.job_queue.jobs():
-        if job.name and job.name.startswith(JOB_PREFIX):
-            job.schedule_removal()
+    for chat_id in list(_jobs(application)):
+        unschedule(application, chat_id)
     subscriptions = _services(application).store.subscriptions.deliverable()
     for subscription in subscriptions:
         schedule(application, subscription)
@@ -155,13 +224,37 @@ async def _briefing_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def due_briefings(store: Store, now: datetime, catchup: timedelta) -> list[tuple[int, date]]:
-    """(chat, day) of every briefing that should have gone out and still can."""
-    due = []
-    for subscription in store.subscriptions.deliverable():
-        day = due_day(subscription, now, catchup)
-        if day is not None and not store.deliveries.is_done(subscription.chat_id, day):
-            due.append((subscription.chat_id, day))
-    return due
+    """(chat, day) of every briefing that should have gone out and still can (``due_day``
+    of each subscription).
+
+    The latest slot is worked out once per distinct time and zone, and only for those whose
+    time passed in about the catch-up window (by the zones' offsets now, with an hour of
+    margin for a daylight-saving change); then one query of the delivery log per day."""
+    clocks = _LocalClocks(now)
+    window = catchup.total_seconds() / 60 + 60
+    slots: dict[tuple[str, str], tuple[date, datetime] | None] = {}
+    candidates = []
+    for chat_id, clock, tz, since in store.subscriptions.deliverable_times():
+        key = (clock, tz)
+        if key not in slots:
+            passed = (clocks.minute_of_day(tz) - _minutes(clock)) % MINUTES_A_DAY
+            slots[key] = _recent_slot(clock, tz, now, catchup) if passed <= window else None
+        recent = slots[key]
+        if recent is not None and recent[1] >= from_iso(since):
+            candidates.append((chat_id, recent[0]))
+    done = {day: store.deliveries.done_chats(day) for day in {day for _, day in candidates}}
+    return [(chat_id, day) for chat_id, day in candidates if chat_id not in done[day]]
+
+
+def _recent_slot(
+    clock: str, tz: str, now: datetime, catchup: timedelta
+) -> tuple[date, datetime] | None:
+    """The latest slot of this time and zone with its date, if it is within ``catchup``."""
+    probe = Subscription(
+        0, time(int(clock[:2]), int(clock[3:5])), tz, True, False, True, None, now, now
+    )
+    day, slot = latest_slot(probe, now)
+    return (day, slot) if now - slot <= catchup else None
 
 
 async def sweep(application: Application) -> int:
@@ -200,10 +293,14 @@ async def start_briefings(application: Application) -> None:
             "%d briefing(s) were being sent when the bot stopped; not re-sent (no duplicates)",
             in_doubt,
         )
-    subscriptions = store.subscriptions.deliverable()
-    for subscription in subscriptions:
-        schedule(application, subscription)
-    log.info("scheduled %d daily briefing(s)", len(subscriptions))
+    chat_ids = soonest_first(store, utc_now())
+    _schedule_chats(application, chat_ids[:START_CHUNK])
+    if len(chat_ids) > START_CHUNK:
+        application.bot_data[PLANNING_KEY] = asyncio.get_running_loop().create_task(
+            _schedule_the_rest(application, chat_ids[START_CHUNK:]), name="briefings:schedule"
+        )
+    else:
+        log.info("scheduled %d daily briefing(s)", len(chat_ids))
     if application.job_queue is not None:
         application.job_queue.run_once(
             _sweep_job, when=0, name="briefings:catch-up", job_kwargs={"misfire_grace_time": None}
@@ -213,8 +310,68 @@ async def start_briefings(application: Application) -> None:
         )
 
 
+async def _schedule_the_rest(application: Application, chat_ids: list[int]) -> None:
+    """Start-up's remaining jobs, ``LATER_CHUNK`` at a time with the bot answering between.
+
+    Each chunk reads its subscriptions again, so a chat changed meanwhile (by its own
+    /settings, which scheduled it already) gets the job of its current settings."""
+    for begin in range(0, len(chat_ids), LATER_CHUNK):
+        await asyncio.sleep(LATER_PAUSE)
+        _schedule_chats(application, chat_ids[begin : begin + LATER_CHUNK])
+    log.info("scheduled %d daily briefing(s)", START_CHUNK + len(chat_ids))
+
+
+def soonest_first(store: Store, now: datetime) -> list[int]:
+    """Every deliverable chat, the one whose next briefing comes first at the front (by the
+    zones' offsets now: a daylight-saving change in the next day may swap a few, which only
+    changes when their jobs are made)."""
+    clocks = _LocalClocks(now)
+    timed = [
+        ((_minutes(clock) - clocks.minute_of_day(tz)) % MINUTES_A_DAY, chat_id)
+        for chat_id, clock, tz, _since in store.subscriptions.deliverable_times()
+    ]
+    timed.sort()
+    return [chat_id for _, chat_id in timed]
+
+
+MINUTES_A_DAY = 24 * 60
+
+
+def _minutes(clock: str) -> int:
+    """'08:30' -> 510."""
+    return int(clock[:2]) * 60 + int(clock[3:5])
+
+
+class _LocalClocks:
+    """The minute of the day it is now in each zone asked for (each zone worked out once)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._minute: dict[str, int] = {}
+
+    def minute_of_day(self, tz: str) -> int:
+        minute = self._minute.get(tz)
+        if minute is None:
+            local = self.now.astimezone(zone(tz))
+            minute = self._minute[tz] = local.hour * 60 + local.minute
+        return minute
+
+
+def _schedule_chats(application: Application, chat_ids: list[int]) -> None:
+    """Each chat's job from its subscription as stored now (none if it stopped meanwhile)."""
+    subscriptions = _services(application).store.subscriptions
+    jobs = _jobs(application)
+    for chat_id in chat_ids:
+        subscription = subscriptions.get(chat_id)
+        if subscription is not None and chat_id not in jobs:
+            schedule(application, subscription)
+
+
 async def stop_briefings(application: Application) -> None:
     """Shutdown: let sends in flight finish; what was not sent is caught up after restart."""
+    planning = application.bot_data.pop(PLANNING_KEY, None)
+    if planning is not None:
+        planning.cancel()
     sender = deliverer(application)
     if sender is not None:
         await sender.stop()

@@ -600,14 +600,6 @@ class SearchIndex:
                 terms["(" + " OR ".join(term for term, _ in found) + ")"] = sum(n for _, n in found)
         return sorted(terms.items(), key=lambda item: item[1])
 
-    def quote_candidates(self, needle: str) -> list[int]:
-        """Ids of the quotes worth scoring for a squashed query: the two word passes together
-        (``who_said`` runs them one at a time, stopping once it has an exact match)."""
-        terms = self.quote_terms(needle)
-        candidates = self._all_words_candidates(terms)
-        seen = set(candidates)
-        return candidates + self._rare_words_candidates(terms, seen)
-
     def _all_words_candidates(self, terms: list[tuple[str, int]]) -> list[int]:
         """The quotes holding every term (an AND query: FTS5 walks the rarest list and skips
         through the others, so it is cheap whenever one word is rare)."""

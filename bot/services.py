@@ -13,6 +13,11 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+#: Seconds a write of the bot waits for another program's write lock (``newsbot ingest``
+#: commits at least twice a second) before the user is told to send it again. The wait holds
+#: the event loop, so it is short; reads never wait (WAL).
+BUSY_TIMEOUT = 0.5
+
 
 @dataclass(slots=True)
 class Services:
@@ -28,6 +33,7 @@ class Services:
         (a fresh, empty database, not seeded: seeds are for a first start) and the search
         index starts over with it."""
         store = Store.open(settings.db_path)
+        store.set_busy_timeout(BUSY_TIMEOUT)
         if store.articles.count() == 0:
             seed_first_start(store, settings.seeds_dir)
         search = SearchIndex(store)

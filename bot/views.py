@@ -111,6 +111,11 @@ def _web_link(url: str) -> tuple[str | None, bool]:
         return None, False
 
 
+def is_web_url(url: str | None) -> bool:
+    """Whether ``url`` may become a link (http or https with a host)."""
+    return bool(url) and _web_link(url or "")[1]
+
+
 def sources_lines(sources: list[dict[str, Any]]) -> list[str]:
     """The same story from several feeds: one linked line per source, so readers can choose."""
     lines = [f"📚 Sources ({len(sources)}):"]

@@ -19,12 +19,14 @@ from handlers import (
     admin,
     articles,
     fallback,
+    following,
     forget,
     inline,
     membership,
     questions,
     quotes,
     start,
+    stories,
     subscribe,
     topics,
     upload,
@@ -75,6 +77,10 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("search", articles.search))
     application.add_handler(CommandHandler("latest", articles.latest))
     application.add_handler(CommandHandler("article", articles.article))
+    application.add_handler(CommandHandler("story", stories.story))
+    application.add_handler(
+        CallbackQueryHandler(stories.story_button, pattern=f"^{stories.STORY_BUTTON}")
+    )
     application.add_handler(
         CallbackQueryHandler(who_said.more_quotes, pattern=f"^{who_said.MORE_PREFIX}")
     )
@@ -97,6 +103,7 @@ def register(application: Application) -> None:
     feed_commands.register(application)
     upload.register(application)
     subscribe.register(application)
+    following.register(application)
     briefing_settings.register(application)
     admin.register(application)
     forget.register(application)

@@ -63,13 +63,32 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+def story_lines(svc, articles: list[dict]) -> list[str]:
+    """An article per line; one told by several articles says so, with the /story that lists
+    them all (its other articles on the page are not repeated)."""
+    sizes = svc.store.stories.sizes([a["story_id"] for a in articles if a.get("story_id")])
+    lines = []
+    shown: set[int] = set()
+    for article in articles:
+        story_id = article.get("story_id")
+        if story_id in shown:
+            continue
+        line = article_line(article)
+        n_articles, n_sources = sizes.get(story_id, (1, 1))
+        if story_id is not None and n_articles > 1:
+            shown.add(story_id)
+            line += f"\n📰 {n_sources} source{'' if n_sources == 1 else 's'} · /story {story_id}"
+        lines.append(line)
+    return lines
+
+
 def latest_page(svc, offset: int) -> tuple[list[str], list]:
     articles = svc.store.articles.latest(limit=PAGE, offset=offset)
     if not articles and offset:
         return ["No older articles. /latest shows the newest again."], []
     if not articles:
         return ["I have no articles yet."], []
-    lines = [article_line(a) for a in articles]
+    lines = story_lines(svc, articles)
     buttons = article_buttons(articles)
     total = svc.store.articles.count()
     if offset + PAGE < total:

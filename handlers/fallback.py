@@ -16,7 +16,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
-from bot.store import StoreFileChanged
+from bot.store import StoreBusy, StoreFileChanged
 from bot.store_watch import RECENT_CHATS
 from handlers.common import acknowledge, reply, services, thread_of
 
@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 UNAVAILABLE = "Sorry, my news store is temporarily unavailable. Please try again in a few minutes."
 FAILED = "Sorry, something went wrong on my side. Please try again in a moment."
+BUSY = (
+    "Sorry, my news store is busy with another task and that change was not saved. "
+    "Please send it again in a minute."
+)
 NOT_SAVED = (
     "Sorry, my news store was just reopened and that change was not saved. Please send it again."
 )
@@ -125,6 +129,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _tell_the_chat(update: Update, error: BaseException | None) -> None:
     if isinstance(error, StoreFileChanged):
         text = NOT_SAVED
+    elif isinstance(error, StoreBusy):
+        text = BUSY
     else:
         text = UNAVAILABLE if isinstance(error, sqlite3.Error) else FAILED
     try:

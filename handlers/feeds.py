@@ -26,14 +26,23 @@ def feed_status(feed: dict[str, Any]) -> str:
     if feed.get("failures"):
         retry = str(feed.get("retry_at") or "")[:16].replace("T", " ")
         reason = esc(clip(feed.get("last_error") or "", 200))
-        return f"⚠️ failing ({feed['failures']}× in a row): {reason}" + (
-            f" · next try {esc(retry)} UTC" if retry else ""
+        return (
+            f"⚠️ failing ({feed['failures']}× in a row): {reason}"
+            + (f" · next try {esc(retry)} UTC" if retry else "")
+            + _last_poll(feed)
         )
     if not feed.get("last_checked"):
         return "⏳ not polled yet"
     checked = str(feed["last_checked"])[:16].replace("T", " ")
     n = feed.get("n_articles") or 0
-    return f"✅ ok · {n} article{'s' if n != 1 else ''} · checked {esc(checked)} UTC"
+    status = f"✅ ok · {n} article{'s' if n != 1 else ''} · checked {esc(checked)} UTC"
+    return status + _last_poll(feed)
+
+
+def _last_poll(feed: dict[str, Any]) -> str:
+    """What the feed's last poll did ('5 older than the retention period', '4 failed: …')."""
+    report = feed.get("last_report")
+    return f"\nlast poll: {esc(clip(report, 300))}" if report else ""
 
 
 def feed_block(feed: dict[str, Any]) -> str:

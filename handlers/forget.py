@@ -1,10 +1,10 @@
 """/forget: delete everything the bot keeps about this chat, after a confirmation button.
 
 What goes: the daily briefing subscription and its settings, followed topics, the log of
-briefings sent, and the chat's row (its type, when it was first and last seen, and in a
-private chat the user's @username and first name). Articles, quotes and feeds are not
-about the chat and stay. In a group only its admins may do it, as only they may change its
-briefing (:mod:`handlers.permissions`).
+briefings sent and of the stories they showed, and the chat's row (its type, when it was
+first and last seen, and in a private chat the user's @username and first name). Articles,
+quotes and feeds are not about the chat and stay. In a group only its admins may do it, as
+only they may change its briefing (:mod:`handlers.permissions`).
 """
 
 from __future__ import annotations
@@ -33,9 +33,21 @@ def what_is_kept(counts: dict[str, int]) -> str:
         items.append("your daily briefing subscription and its settings")
     if counts.get("follows"):
         items.append(_plural(counts["follows"], "followed topic", "followed topics"))
+    if counts.get("person_follows"):
+        items.append(_plural(counts["person_follows"], "followed person", "followed people"))
+    if counts.get("alerts"):
+        items.append("the log of " + _plural(counts["alerts"], "alert", "alerts"))
+    if counts.get("quiet_hours"):
+        items.append("your quiet hours")
     if counts.get("deliveries"):
         items.append(
             "the log of " + _plural(counts["deliveries"], "briefing sent", "briefings sent")
+        )
+    if counts.get("briefing_stories"):
+        items.append(
+            "which stories your briefings showed "
+            f"({_plural(counts['briefing_stories'], 'story', 'stories')}), "
+            "so a story returns only when it grows"
         )
     if counts.get("channel_admins"):
         items.append(

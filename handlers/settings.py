@@ -78,9 +78,35 @@ def _channels_text(svc: Services, chat_id: int) -> str:
     )
 
 
+def _quiet_text(svc: Services, chat_id: int) -> str:
+    quiet = svc.store.alerts.quiet_hours(chat_id)
+    return f"{quiet[0]:%H:%M}–{quiet[1]:%H:%M}" if quiet else "off"
+
+
 def _main(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     text, buttons = _main_page(svc, chat_id)
+    people = [name for _, name in svc.store.alerts.followed(chat_id)]
+    named = _followed_text(people) if people else "nobody (alerts: /follow a name)"
+    text += f"\nPeople you follow: {named}\nQuiet hours for alerts: {_quiet_text(svc, chat_id)}"
+    buttons = [*buttons[:-1], [("🌙 Quiet hours", f"{PREFIX}qh")], buttons[-1]]
     return text + _channels_text(svc, chat_id), buttons
+
+
+#: Quiet hours offered on their page: (start, end) as HHMM.
+QUIET_CHOICES = [("2200", "0700"), ("2300", "0700"), ("2100", "0800"), ("0000", "0800")]
+
+
+def _quiet_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
+    subscription = svc.store.subscriptions.get(chat_id)
+    zone_name = subscription.tz if subscription else getattr(svc.settings.timezone, "key", "UTC")
+    buttons = [(f"{a[:2]}:{a[2:]}–{b[:2]}:{b[2:]}", f"{PREFIX}q:{a}{b}") for a, b in QUIET_CHOICES]
+    rows = button_rows(buttons)
+    rows.append([("🔔 No quiet hours", f"{PREFIX}q:off"), ("⬅️ Back", f"{PREFIX}home")])
+    return (
+        "🌙 <b>Quiet hours</b>\nAlerts about people you follow that come in these hours wait "
+        f"until they end ({esc(zone_name)}). Now: <b>{_quiet_text(svc, chat_id)}</b>.",
+        rows,
+    )
 
 
 def _main_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
@@ -169,7 +195,13 @@ def _topic_page(svc: Services, chat_id: int) -> tuple[str, Buttons]:
     )
 
 
-PAGES = {"home": _main, "time": _time_page, "tz": _zone_page, "top": _topic_page}
+PAGES = {
+    "home": _main,
+    "time": _time_page,
+    "tz": _zone_page,
+    "top": _topic_page,
+    "qh": _quiet_page,
+}
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -211,6 +243,22 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
         index = row_number(action[2:])
         if index is not None and index < len(ZONES):
             store.update(chat_id, now, tz=ZONES[index])
+    elif action == "q:off":
+        svc.store.alerts.set_quiet_hours(chat_id, None)
+        return "qh"
+    elif action.startswith("q:") and len(action) == 10:
+        parts = [row_number(action[i : i + 2]) for i in (2, 4, 6, 8)]
+        if (
+            None not in parts
+            and parts[0] < 24
+            and parts[2] < 24
+            and parts[1] < 60
+            and parts[3] < 60
+        ):
+            svc.store.alerts.set_quiet_hours(
+                chat_id, (time(parts[0], parts[1]), time(parts[2], parts[3]))
+            )
+        return "qh"
     elif action.startswith(("tp:f:", "tp:u:")):
         topic_id = row_number(action[5:])
         if topic_id is None:

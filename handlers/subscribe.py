@@ -1,4 +1,4 @@
-"""/subscribe, /unsubscribe, /brief, /follow, /unfollow, /following: the daily briefing.
+"""/subscribe, /unsubscribe, /brief: the daily briefing (following is ``handlers.following``).
 
 Every change to a subscription goes through :func:`bot.scheduling.reschedule`, so the job that
 sends it matches the database the moment the reply goes out. In a group only its admins may
@@ -7,11 +7,9 @@ change the briefing (:mod:`handlers.permissions`); anyone may read it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from rapidfuzz import fuzz, process
 from telegram import Update
 from telegram.constants import InlineKeyboardButtonLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -328,100 +326,8 @@ async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await reply(update, blocks, briefing.buttons)
 
 
-def names_listed(text: str) -> list[str]:
-    """'energy, space' or 'energy; space' -> ['energy', 'space'] (one name when no list)."""
-    return list(dict.fromkeys(part.strip() for part in re.split(r"[,;]", text) if part.strip()))
-
-
-async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    chat_id = chat_id_of(update)
-    name = argument_text(update)[:MAX_QUERY_CHARS]
-    if chat_id is None or not await may_change_chat_settings(update, context):
-        return
-    names = names_listed(name)
-    if not names:
-        await reply(
-            update, ["Which topic? For example <code>/follow ukraine</code>; /topics lists them."]
-        )
-        return
-    lines = [follow_one(svc, chat_id, each) for each in names[:MAX_FOLLOWED_AT_ONCE]]
-    if len(names) > MAX_FOLLOWED_AT_ONCE:
-        lines.append(f"(Only the first {MAX_FOLLOWED_AT_ONCE} at a time.)")
-    subscription = svc.store.subscriptions.get(chat_id)
-    if subscription is None or not subscription.active:
-        lines.append("Start a daily briefing with /subscribe.")
-    await reply(update, ["\n".join(lines)])
-
-
-#: Topics one /follow takes from a comma list.
-MAX_FOLLOWED_AT_ONCE = 10
-
-
-def follow_one(svc: Services, chat_id: int, name: str) -> str:
-    """Follow the topic closest to ``name``; the line that says what happened."""
-    hits = svc.search.topics(name, limit=1)
-    if not hits:
-        near = svc.search.topics(name, limit=3, cutoff=40)
-        tip = f" Closest: {', '.join(esc(h.name) for h in near)}." if near else ""
-        return f"I don't know a topic like “{esc(clip(name, 60))}”.{tip}"
-    topic = hits[0]
-    if svc.store.subscriptions.follow(chat_id, topic.id, utc_now()):
-        return f"Following <b>{esc(topic.name)}</b>: your briefings put it first."
-    return f"You already follow <b>{esc(topic.name)}</b>."
-
-
-async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    chat_id = chat_id_of(update)
-    name = argument_text(update)[:MAX_QUERY_CHARS]
-    if chat_id is None or not await may_change_chat_settings(update, context):
-        return
-    followed = svc.store.subscriptions.followed(chat_id)
-    if not followed:
-        await reply(update, ["You don't follow any topics. Try <code>/follow ukraine</code>."])
-        return
-    if not name:
-        await reply(update, ["Which topic? For example <code>/unfollow ukraine</code>."])
-        return
-    match = process.extractOne(
-        name.casefold(), [n.casefold() for _, n in followed], scorer=fuzz.WRatio, score_cutoff=70
-    )
-    if match is None:
-        names = ", ".join(esc(clip(n, 60)) for _, n in followed[:20])
-        if len(followed) > 20:
-            names += f" and {len(followed) - 20} more (see /following)"
-        await reply(update, [f"You don't follow “{esc(clip(name, 60))}”. You follow: {names}."])
-        return
-    topic_id, topic_name = followed[match[2]]
-    svc.store.subscriptions.unfollow(chat_id, topic_id)
-    await reply(update, [f"Stopped following <b>{esc(topic_name)}</b>."])
-
-
-async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    chat_id = chat_id_of(update)
-    if chat_id is None:
-        return
-    followed = svc.store.subscriptions.followed(chat_id)
-    if not followed:
-        await reply(
-            update,
-            ["You don't follow any topics yet. Try <code>/follow ukraine</code> or /topics."],
-        )
-        return
-    lines = [f"• {esc(clip(name, 100))}" for _, name in followed]
-    # Blocks of 30 lines, so a long list splits into messages rather than being cut short.
-    chunks = ["\n".join(lines[i : i + 30]) for i in range(0, len(lines), 30)]
-    chunks[0] = f"<b>Topics you follow</b>\n{chunks[0]}"
-    await reply(update, [*chunks, "Stop one with /unfollow &lt;topic&gt;."])
-
-
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("subscribe", subscribe))
     application.add_handler(CallbackQueryHandler(zone_chosen, pattern=f"^{ZONE_PREFIX}"))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe))
     application.add_handler(CommandHandler("brief", brief))
-    application.add_handler(CommandHandler("follow", follow))
-    application.add_handler(CommandHandler("unfollow", unfollow))
-    application.add_handler(CommandHandler("following", following))

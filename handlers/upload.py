@@ -7,6 +7,7 @@ sees at once whether the article was read well.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -20,6 +21,8 @@ from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.intake import ingest_url
 from bot.feeds.pages import extract_html_bytes
 from bot.ingest import IngestError, decode_text, ingest_text
+from bot.parsing import parse_article
+from bot.parsing.model import ParsedArticle
 from bot.render import clip, esc
 from bot.services import Services
 from handlers.common import reply, require_admin, services
@@ -92,6 +95,21 @@ def file_to_article(name: str, data: bytes) -> str:
     return decode_text(data)
 
 
+#: Longest article text taken from one upload (characters, about 250 book pages): longer
+#: is refused before parsing.
+MAX_ARTICLE_CHARS = 500_000
+
+
+def read_upload(name: str, data: bytes) -> tuple[str, ParsedArticle]:
+    """The upload's article text and its parse (run in a worker thread)."""
+    text = file_to_article(name, data)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise IngestError(
+            f"its text is too long ({len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,})"
+        )
+    return text, parse_article(text)
+
+
 async def _stored(
     update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int, status: str
 ) -> None:
@@ -131,8 +149,12 @@ async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     try:
         if len(data) > limit:
             raise IngestError(f"it is too large ({_kb(len(data))}; the limit is {_kb(limit)})")
-        text = file_to_article(name, data)
-        result = ingest_text(svc.store, text, slug=safe_slug(name), path=None)
+        # Extraction and parsing take long on big or odd files: in a worker thread, so every
+        # other chat is still answered meanwhile. The store is written here, on the loop.
+        text, article = await asyncio.to_thread(read_upload, name, data)
+        result = ingest_text(
+            svc.store, text, slug=safe_slug(name), path=None, parse=lambda _text: article
+        )
     except IngestError as error:
         log.info("upload %s refused: %s", name, error)
         await reply(update, [f"I could not read {shown}: {esc(str(error))}."])

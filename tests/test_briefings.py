@@ -28,8 +28,10 @@ def add(
     title: str | None = None,
 ) -> int:
     parsed = make_article(title=title or f"Story {slug}", quotes=quotes, topics=topics)
+    # Each its own event: no shared place or organisation, a text of its own.
+    parsed.places, parsed.organisations = [], []
     article_id = store.articles.save(
-        parsed, slug=slug, content_hash=slug, text="x" * 300
+        parsed, slug=slug, content_hash=slug, text=f"{slug} " * 60
     ).article_id
     store.db.execute(
         "update articles set ingested_at = ? where id = ?",
@@ -70,15 +72,18 @@ def test_recency_then_quotes_decide_the_order(store: Store) -> None:
     assert order == [quoted, plain, older]
 
 
-def test_followed_topics_come_first_and_crowd_out_the_rest_when_enough(store: Store) -> None:
-    for n in range(3):
+def test_followed_topics_come_first_but_never_hide_the_biggest_stories(store: Store) -> None:
+    for n in range(5):
         add(store, f"sport{n}", NOW - timedelta(hours=5 + n), topics=["Sports"])
-    add(store, "news", NOW - timedelta(minutes=5), topics=["Economy"])
+    for n in range(3):
+        add(store, f"news{n}", NOW - timedelta(minutes=5 + n), topics=["Economy"])
     store.subscriptions.follow(9, topic_id(store, "Sports"), NOW)
     stories = briefing_for(store, 9, DAY, NOW).stories
-    assert len(stories) == 3 and all(s.followed for s in stories)
+    assert len(stories) == MAX_STORIES
+    assert [s.followed for s in stories] == [True, True, True, False, False]
+    assert [s.title for s in stories[3:]] == ["Story news0", "Story news1"]
     # Someone who follows nothing sees the freshest story first.
-    assert briefing_for(store, 10, DAY, NOW).stories[0].title == "Story news"
+    assert briefing_for(store, 10, DAY, NOW).stories[0].title == "Story news0"
 
 
 def test_with_few_followed_stories_the_rest_fill_up_to_five(store: Store) -> None:
@@ -102,13 +107,15 @@ def test_a_story_shows_headline_sentence_quote_with_speaker_topics_and_a_button(
         quotes=[("The grid held up better than anyone expected this week.", "Marta Ibanez")],
     )
     briefing = briefing_for(store, None, DAY, NOW)
-    assert f"<b>#{article} Story full</b>" in briefing.text
+    story = store.stories.story_of(article)
+    assert "<b>Story full</b>" in briefing.text
+    assert f"📰 1 source · 1 quote · /story {story}" in briefing.text
     assert "“The grid held up better than anyone expected this week.” — <i>Marta Ibanez</i>" in (
         briefing.text
     )
     assert "🏷 Energy" in briefing.text
     assert "Monday, 2 June 2025" in briefing.text
-    assert briefing.buttons == [[(f"#{article} Story full", f"ar:{article}")]]
+    assert briefing.buttons == [[("Story full", f"sy:{story}")]]
     parse_html(briefing.text)  # valid Telegram HTML
 
 
@@ -166,7 +173,7 @@ def test_newsbot_brief_prints_the_briefing(tmp_path, monkeypatch, capsys) -> Non
     store.close()
     assert cli_main(["brief", "--chat", "5"]) == 0
     out = capsys.readouterr().out
-    assert "Your briefing" in out and "#1 Printed story" in out and "(ar:" in out
+    assert "Your briefing" in out and "Printed story" in out and "(sy:1)" in out
     assert cli_main(["brief", "--date", "2020-01-01"]) == 0
     assert "Wednesday, 1 January 2020" in capsys.readouterr().out
     assert cli_main(["brief", "--date", "01/02/2020"]) == 2

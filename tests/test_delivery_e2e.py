@@ -137,10 +137,10 @@ async def test_briefing_due_at_start_is_sent_once_with_a_button_per_story(
             )
             assert "Monday, 2 June 2025" in message.text
             assert 1 <= len(message.buttons) <= 5
-            assert all(b["callback_data"].startswith("ar:") for b in message.buttons)
-            # The story button shows the article's summary.
-            [summary] = await bot.press(message, message.buttons[0]["callback_data"])
-            assert summary.text
+            assert all(b["callback_data"].startswith("sy:") for b in message.buttons)
+            # The story button opens the story: its articles with their sources.
+            [story] = await bot.press(message, message.buttons[0]["callback_data"])
+            assert "Articles (" in story.text
             # The periodic sweep and a second job run find it done: nothing more is sent.
             from bot.scheduling import sweep
 

@@ -33,7 +33,17 @@ from tests.test_group_settings_e2e import (
     a_topic,
 )
 
-NOTHING = {"follows": 0, "deliveries": 0, "subscriptions": 0, "chats": 0, "channel_admins": 0}
+NOTHING = {
+    "follows": 0,
+    "briefing_stories": 0,
+    "person_follows": 0,
+    "alerts": 0,
+    "quiet_hours": 0,
+    "channel_admins": 0,
+    "deliveries": 0,
+    "subscriptions": 0,
+    "chats": 0,
+}
 #: What ``keep_everything`` leaves about a private chat (it manages no channel).
 KEPT = ("follows", "deliveries", "subscriptions", "chats")
 

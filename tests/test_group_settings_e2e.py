@@ -229,6 +229,8 @@ async def test_a_member_pressing_pause_is_refused_and_the_briefing_is_unchanged(
     assert not [c for c in bot.api.calls_to("editMessageText")]
     # The group's admin presses the same button on the same menu: paused.
     assert await bot.press(menu, "st:pause", GROUP_ADMIN) is None
+    # The press is answered before the change is applied and the menu redrawn: wait for it.
+    await bot.api.wait_for(lambda m: m.is_edit and m.message_id == menu.message_id, chat_id=GROUP)
     paused = bot.subscription()
     assert paused is not None and paused.paused
     assert bot.jobs() == 0

@@ -26,20 +26,20 @@ def direct(body: str) -> dict[str, str | None]:
         (
             "Prime Minister Theresa May met the press in London.\n\n"
             '"We will leave the union on time," May said on Monday.',
-            "We will leave the union on time,",
+            "We will leave the union on time",
             "Theresa May",
         ),
         (
             "Former aide Wayne Young ran for the seat.\n\n"
             '"The first I heard of it was late Tuesday evening," said Young, who quit.',
-            "The first I heard of it was late Tuesday evening,",
+            "The first I heard of it was late Tuesday evening",
             "Wayne Young",
         ),
         (
             "Senator Peter Long and coach Ellen Rice spoke after the game.\n\n"
             '"It was a long season for everyone," Long added. "We played with heart," '
             "Rice told reporters.",
-            "It was a long season for everyone,",
+            "It was a long season for everyone",
             "Peter Long",
         ),
     ],
@@ -65,7 +65,7 @@ def test_a_name_with_an_affiliation_before_the_verb_is_the_speaker() -> None:
         '"We will decide in the morning whether the balloons fly," Patrol Chief Mark Hale '
         "with the City Police Department said Wednesday."
     )
-    assert quotes["We will decide in the morning whether the balloons fly,"] == "Mark Hale"
+    assert quotes["We will decide in the morning whether the balloons fly"] == "Mark Hale"
 
 
 def test_a_given_name_that_is_also_a_word_opens_the_speakers_name() -> None:
@@ -73,7 +73,7 @@ def test_a_given_name_that_is_also_a_word_opens_the_speakers_name() -> None:
         "Tuition rose again, Professor Dana Kerr said.\n\n"
         '"It is an expensive business model," said Will Doyle, a professor of economics.'
     )
-    assert quotes["It is an expensive business model,"] == "Doyle"
+    assert quotes["It is an expensive business model"] == "Doyle"
 
 
 def test_plain_speech_whose_speaker_is_not_found_is_kept_with_the_speaker_unknown() -> None:
@@ -82,11 +82,24 @@ def test_plain_speech_whose_speaker_is_not_found_is_kept_with_the_speaker_unknow
         "\u201cI deeply regret what happened and I apologise to my colleagues,\u201d the "
         "future President said in a video released on Sunday."
     )
-    assert quotes["The harbour will reopen next week,"] == "Ana Brel"
+    assert quotes["The harbour will reopen next week"] == "Ana Brel"
     # not the previous paragraph's speaker: the sentence names its own, unresolved
-    assert quotes["I deeply regret what happened and I apologise to my colleagues,"] is None
+    assert quotes["I deeply regret what happened and I apologise to my colleagues"] is None
 
 
 def test_a_title_before_a_speech_verb_with_no_speaker_found_is_not_kept() -> None:
     quotes = direct('"The Art of the Deal," the President said, was on the shelf again.')
     assert quotes == {}
+
+
+def test_quotes_in_single_marks_are_found_as_uk_papers_print_them() -> None:
+    quotes = direct(
+        "Union leader Jo Grady spoke in Leeds.\n\n"
+        "\u2018We won\u2019t back down, and the teachers\u2019 union agrees,\u2019 said Grady.\n\n"
+        "The \u2018gig economy\u2019 has grown since the \u201990s, the report found."
+    )
+    assert quotes == {"We won\u2019t back down, and the teachers\u2019 union agrees": "Jo Grady"}
+
+
+def test_a_heading_in_capitals_between_single_marks_is_no_quote() -> None:
+    assert direct("\u2018THE OTHER SIDE OF THE PARTY\u2019 said the headline.") == {}

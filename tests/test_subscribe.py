@@ -144,7 +144,7 @@ async def test_follow_unfollow_and_brief_rank_followed_topics_first(
             assert briefing.text.startswith("☀️ Your briefing")
             followed_first = "\n\n".join(briefing.text.split("\n\n")[1:3])
             assert "Lunar" in followed_first  # the story tagged Space leads
-            assert all(b["callback_data"].startswith("ar:") for b in briefing.buttons)
+            assert all(b["callback_data"].startswith("sy:") for b in briefing.buttons)
             [gone] = await bot.say(12, "/unfollow space")
             assert "Stopped following Space" in gone.text
             [unknown] = await bot.say(12, "/follow qwxzv")

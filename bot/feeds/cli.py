@@ -17,6 +17,7 @@ from bot.config import Settings
 
 if TYPE_CHECKING:  # the feed machinery loads only when a feed command runs
     from bot.feeds.fetch import FetchPolicy
+    from bot.feeds.poller import PollOutcome
     from bot.ingest import IngestReport, OnFile
     from bot.store import Store
 
@@ -67,11 +68,23 @@ def add_feeds_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _state(feed: dict) -> str:
+    last = f"; last poll: {feed['last_report']}" if feed.get("last_report") else ""
     if feed.get("failures"):
-        return f"FAILING x{feed['failures']} ({feed.get('last_error')}; retry {feed['retry_at']})"
+        failing = (
+            f"FAILING x{feed['failures']} ({feed.get('last_error')}; retry {feed['retry_at']})"
+        )
+        return failing + last
     if not feed.get("last_checked"):
         return "not polled yet"
-    return f"ok, {feed.get('n_articles') or 0} articles, checked {feed['last_checked']}"
+    return f"ok, {feed.get('n_articles') or 0} articles, checked {feed['last_checked']}{last}"
+
+
+def first_poll_note(outcome: PollOutcome) -> str:
+    """' (first poll: the feed listed 75 entries)' for a feed's first poll, else ''."""
+    if not outcome.first:
+        return ""
+    found = f": the feed listed {outcome.found} entries" if outcome.found is not None else ""
+    return f" (first poll{found})"
 
 
 def _add(store: Store, settings: Settings, url: str) -> int:
@@ -116,8 +129,7 @@ def _poll(store: Store, settings: Settings) -> int:
     )
     outcomes = asyncio.run(closing(poller.poll_due()))
     for outcome in outcomes:
-        done = ", ".join(f"{n} {status}" for status, n in sorted(outcome.stored.items()))
-        print(f"{outcome.name}: {outcome.error or done or 'nothing new'}")
+        print(f"{outcome.name}: {outcome.summary()}{first_poll_note(outcome)}")
     return 1 if outcomes and all(o.error for o in outcomes) else 0
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from html import escape as esc
 
+from telegram import Bot
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.feeds.fetch import FetchPolicy
@@ -45,7 +48,25 @@ async def poll_now(services: Services) -> list[PollOutcome]:
 
 
 async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await poll_now(context.application.bot_data["services"])
+    services: Services = context.application.bot_data["services"]
+    for outcome in await poll_now(services):
+        if outcome.first:
+            await tell_admins(context.bot, services, first_poll_message(outcome))
+
+
+def first_poll_message(outcome: PollOutcome) -> str:
+    """What an admin hears after a new feed's first poll (HTML: the bot's default)."""
+    found = f" listed {outcome.found} entries" if outcome.found is not None else ""
+    return f"📡 First poll of the feed {esc(outcome.name)}{found}: {esc(outcome.summary())}."
+
+
+async def tell_admins(bot: Bot, services: Services, text: str) -> None:
+    """Send ``text`` to every admin's private chat; one that cannot be reached is logged."""
+    for admin in sorted(services.settings.admins):
+        try:
+            await bot.send_message(admin, text[:4096])
+        except TelegramError as error:
+            log.warning("could not tell admin %s about a feed: %s", admin, error)
 
 
 async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -15,7 +15,6 @@ import asyncio
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import lxml.html
 import trafilatura
@@ -24,7 +23,7 @@ from trafilatura.xml import xmltotxt
 
 from bot.feeds.cleaning import Block, Cleaned, clean_blocks, clean_site, clean_title
 from bot.feeds.fetch import PAGE_ACCEPT, FetchError, FetchPolicy, FetchResult, decode_body, fetch
-from bot.ingest import MAX_ARTICLE_BYTES, IngestError
+from bot.ingest import IngestError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: Less text than this is a menu, a paywall or an error page, not an article.
@@ -177,16 +176,6 @@ def extract_article(html: str, url: str, *, title_hint: str | None = None) -> Pa
     if reason := refusal(cleaned, html):
         raise IngestError(reason)
     return page
-
-
-def read_html_file(path: Path) -> PageArticle:
-    """A saved web page, read like a fetched one (``newsbot ingest/parse page.html``)."""
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise IngestError(
-            f"the file is too large ({size // 1024} KB, limit {MAX_ARTICLE_BYTES // 1024} KB)"
-        )
-    return extract_html_bytes(path.read_bytes())
 
 
 def extract_html_bytes(data: bytes, url: str = "") -> PageArticle:

@@ -1,8 +1,13 @@
 """Polling RSS/Atom feeds: conditional requests, new entries -> pages -> articles.
 
 Each feed is handled on its own: a failing feed is logged in one line, counted, and retried
-with exponential back-off, while the others carry on. Each new entry is fetched and stored
-in its own transaction; an entry that keeps failing is given up after a few attempts.
+with exponential back-off, while the others carry on. Every new entry is remembered the
+first time the feed lists it (``feed_entries``): up to ``MAX_ENTRIES_PER_POLL`` are taken in
+a poll, each fetched and stored in its own transaction, and the rest, with those that failed
+for a reason that may pass, are taken on the next polls whatever the feed's server answers
+(a ``304 Not Modified`` or an error included). An entry older than the retention period is
+skipped; one that keeps failing is given up after a few attempts. Each poll says in words what
+it did (:meth:`PollOutcome.summary`), kept with the feed for ``newsbot feeds list`` and /feeds.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from bot.feeds.intake import store_page
 from bot.feeds.pages import PageArticle, extract_article, fetch_page
 from bot.ingest import IngestError
 from bot.store import Store
+from bot.store.feeds import NewEntry
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,10 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES_PER_POLL = 30
 #: An entry whose page failed this many times is skipped from then on.
 MAX_ENTRY_ATTEMPTS = 3
+#: Characters of an entry's own text kept until it is taken (used when its page fails).
+MAX_KEPT_TEXT = 1_000_000
+#: Why a new entry is not taken.
+OLDER = "older than the retention period"
 #: Longest wait between retries of a failing feed.
 MAX_BACKOFF = timedelta(hours=24)
 #: Feeds polled at the same time.
@@ -54,10 +64,32 @@ class PollOutcome:
     not_modified: bool = False
     stored: dict[str, int] = field(default_factory=dict)
     failed_entries: int = 0
+    #: The feed's first poll (the admin hears what it found).
+    first: bool = False
+    #: Entries the feed document listed (None when it was not read: 304 or an error).
+    found: int | None = None
+    #: New entries not taken, by reason ("older than the retention period").
+    skipped: dict[str, int] = field(default_factory=dict)
+    #: Why entries failed in this poll, one reason per failed entry.
+    failures: list[str] = field(default_factory=list)
+    #: Entries still to take on the next polls.
+    left: int = 0
 
     @property
     def changed(self) -> bool:
         return any(self.stored.get(k) for k in ("added", "updated", "merged"))
+
+    def summary(self) -> str:
+        """What the poll did, in words: '3 added, 5 older than the retention period, 1
+        failed: https://x/a: HTTP 500, 12 left for the next polls' (or 'nothing new')."""
+        parts = [f"{n} {status}" for status, n in sorted(self.stored.items())]
+        parts += [f"{n} {reason}" for reason, n in sorted(self.skipped.items())]
+        if self.failures:
+            parts.append(f"{len(self.failures)} failed: {self.failures[0]}")
+        if self.left:
+            parts.append(f"{self.left} left for the next polls")
+        text = ", ".join(parts) or "nothing new"
+        return f"{self.error}; {text}" if self.error else text
 
 
 def parse_feed(result: FetchResult, url: str) -> Any:
@@ -135,7 +167,9 @@ class FeedPoller:
 
     async def poll(self, feed: dict[str, Any]) -> PollOutcome:
         name = str(feed.get("title") or feed["url"])
-        outcome = PollOutcome(feed_id=int(feed["id"]), name=name)
+        outcome = PollOutcome(
+            feed_id=int(feed["id"]), name=name, first=not feed.get("last_checked")
+        )
         try:
             result = await fetch(
                 feed["url"],
@@ -147,24 +181,25 @@ class FeedPoller:
             if result.not_modified:
                 self.store.feeds.record_not_modified(outcome.feed_id)
                 outcome.not_modified = True
-                return outcome
-            parsed = await asyncio.to_thread(parse_feed, result, feed["url"])
+            else:
+                parsed = await asyncio.to_thread(parse_feed, result, feed["url"])
+                title = parsed.feed.get("title") or None
+                outcome.name = str(title or name)
+                outcome.found = len(parsed.entries)
+                self._remember(parsed.entries, outcome)
+                self.store.feeds.record_success(
+                    outcome.feed_id,
+                    title=title,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                )
         except FetchError as error:
             self._failed(feed, outcome, str(error))
-            return outcome
-        title = parsed.feed.get("title") or None
-        outcome.name = str(title or name)
-        await self._read_entries(parsed.entries, feed, outcome)
-        self.store.feeds.record_success(
-            outcome.feed_id, title=title, etag=result.etag, last_modified=result.last_modified
-        )
-        log.info(
-            "feed %s: %s%s",
-            outcome.name,
-            ", ".join(f"{n} {status}" for status, n in sorted(outcome.stored.items()))
-            or "nothing new",
-            f", {outcome.failed_entries} failed" if outcome.failed_entries else "",
-        )
+        await self._take_pending(outcome)
+        outcome.left = self.store.feeds.pending_count(outcome.feed_id)
+        self.store.feeds.record_report(outcome.feed_id, outcome.summary())
+        if outcome.error is None:
+            log.info("feed %s: %s", outcome.name, outcome.summary())
         return outcome
 
     def _failed(self, feed: dict[str, Any], outcome: PollOutcome, reason: str) -> None:
@@ -182,37 +217,57 @@ class FeedPoller:
             reason,
         )
 
-    def _is_new(self, feed_id: int, key: str) -> bool:
-        seen = self.store.feeds.entry(feed_id, key)
-        return seen is None or (
-            seen["article_id"] is None and int(seen["attempts"]) < MAX_ENTRY_ATTEMPTS
-        )
-
-    async def _read_entries(
-        self, entries: list[Any], feed: dict[str, Any], outcome: PollOutcome
-    ) -> None:
+    def _remember(self, entries: list[Any], outcome: PollOutcome) -> None:
+        """Every entry the feed lists for the first time, to take now or on later polls;
+        one older than the retention period is skipped (and counted) instead."""
         cutoff = datetime.now(UTC) - self.max_age if self.max_age else None
-        fresh = [e for e in entries if self._is_new(outcome.feed_id, entry_key(e))]
-        for entry in fresh[:MAX_ENTRIES_PER_POLL]:
-            key, link = entry_key(entry), entry.get("link")
-            published = entry_time(entry)
-            if cutoff and published and published < cutoff:
-                self.store.feeds.record_entry(
-                    outcome.feed_id, key, url=link, error="older than the retention period"
-                )
+        keyed = {entry_key(e): e for e in entries}
+        known = self.store.feeds.known_keys(outcome.feed_id, list(keyed))
+        new = []
+        for key, entry in keyed.items():
+            if key in known:
                 continue
+            published = entry_time(entry)
+            skipped = OLDER if cutoff and published and published < cutoff else None
+            if skipped:
+                outcome.skipped[skipped] = outcome.skipped.get(skipped, 0) + 1
+            link = entry.get("link")
+            new.append(
+                NewEntry(
+                    key=key,
+                    url=str(link) if link else None,
+                    title=str(entry.get("title") or "") or None,
+                    published=published.isoformat() if published else None,
+                    content=None if skipped else entry_html(entry)[:MAX_KEPT_TEXT] or None,
+                    skipped=skipped,
+                )
+            )
+        self.store.feeds.remember(outcome.feed_id, new)
+
+    async def _take_pending(self, outcome: PollOutcome) -> None:
+        """Take up to ``MAX_ENTRIES_PER_POLL`` of the entries still to take."""
+        for row in self.store.feeds.pending(outcome.feed_id, MAX_ENTRIES_PER_POLL):
+            key, link = row["key"], row["url"]
+            published = datetime.fromisoformat(row["published"]) if row["published"] else None
             try:
-                page = await self._page(entry, published)
+                page = await self._page(
+                    {"link": link, "title": row["title"], "summary": row["content"] or ""},
+                    published,
+                )
                 stored = store_page(self.store, page, source=outcome.name, feed_id=outcome.feed_id)
             except (FetchError, IngestError) as error:
                 reason = str(error) if isinstance(error, FetchError) else f"{link}: {error}"
-                self.store.feeds.record_entry(outcome.feed_id, key, url=link, error=reason)
+                # A page that cannot be read may be readable later; one that is no article
+                # will not become one.
+                give_up = isinstance(error, IngestError) or (
+                    int(row["attempts"]) + 1 >= MAX_ENTRY_ATTEMPTS
+                )
+                self.store.feeds.entry_failed(outcome.feed_id, key, reason, give_up=give_up)
                 outcome.failed_entries += 1
+                outcome.failures.append(reason)
                 log.warning("feed %s: entry skipped: %s", outcome.name, reason)
                 continue
-            self.store.feeds.record_entry(
-                outcome.feed_id, key, url=link, article_id=stored.article_id
-            )
+            self.store.feeds.entry_taken(outcome.feed_id, key, stored.article_id)
             outcome.stored[stored.status] = outcome.stored.get(stored.status, 0) + 1
 
     async def _page(self, entry: Any, published: datetime | None) -> PageArticle:

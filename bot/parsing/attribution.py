@@ -41,6 +41,11 @@ def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
     return nxt in cues.CLAUSE_OPENERS and cues.REPORTING_FORMS.get(toks[v][2].lower()) != "tell"
 
 
+# A reporting verb reaches this many quotations of its sentence, no further: a sentence
+# of thousands of quotes costs what a few do.
+_QUOTES_IN_REACH = 4
+
+
 class Attributor(PhraseShapes, NameResolution):
     """Finds speakers for all segments of one article: the order of the checks."""
 
@@ -90,7 +95,11 @@ class Attributor(PhraseShapes, NameResolution):
             toks = self.toks(seg.end_para)
             i = self._index_at(toks, seg.close_mark)
             emask = self.mask(seg.end_para)
-            send = self._sentence_end(seg.end_para, toks, emask, i)
+            far = segs[si + _QUOTES_IN_REACH] if si + _QUOTES_IN_REACH < len(segs) else None
+            reach = 120
+            if far is not None and far.para == seg.end_para:
+                reach = min(reach, self._index_at(toks, far.open_mark) - i)
+            send = self._sentence_end(seg.end_para, toks, emask, i, reach)
             hi = send
             nxt = segs[si + 1] if si + 1 < len(segs) else None
             if nxt is not None and nxt.para == seg.end_para:
@@ -132,6 +141,8 @@ class Attributor(PhraseShapes, NameResolution):
         mask = self.mask(seg.para)
         j = self._index_at(toks, seg.open_mark)
         lo = self._sentence_start(seg.para, toks, mask, j)
+        if si >= _QUOTES_IN_REACH and segs[si - _QUOTES_IN_REACH].para == seg.para:
+            lo = max(lo, self._index_at(toks, segs[si - _QUOTES_IN_REACH].open_mark))
         # (a lone "But" or "Instead," before the quote goes on with what was said before)
         text_before = any(
             not mask[k] and toks[k][2][:1].isalnum() and toks[k][2].lower() not in cues.CARRY_ON

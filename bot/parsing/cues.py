@@ -433,3 +433,19 @@ OFFICE_HEADS = frozenset(
     """sheriff commissioner superintendent chancellor spokesman spokeswoman spokesperson
     director administrator treasurer comptroller executive""".split()
 )
+
+# Verbs right before an opening mark that make the marks hold a name ("dubbed "X"").
+NAMING_VERBS = frozenset(
+    """titled entitled dubbed nicknamed named renamed headlined captioned labeled labelled
+    branded christened subtitled""".split()
+)
+# Nouns right before an opening mark for what the marks then name: a work, a nickname, a
+# sign or a slogan ("his 2017 article "The Case for Colonialism"", "signs reading "X"").
+WORK_NOUNS = frozenset(
+    """nickname nicknames moniker article book books film films movie movies documentary
+    song songs album novel essay poem series sitcom episode podcast headline headlines
+    slogan slogans motto hashtag sign signs placard placards banner banners poster posters
+    t-shirt t-shirts shirt shirts tagline musical opera painting exhibition""".split()
+)
+# Words that open speech and are no quote alone ("So," he began).
+DISCOURSE_WORDS = frozenset("so well now look and but anyway okay ok yes no oh right".split())

@@ -29,6 +29,7 @@ class ArticleDocument:
         self._marks: dict[int, list[int]] = {}  # per paragraph: tokens that may be marks
         self._masks: dict[int, list[bool]] = {}
         self._sents: dict[int, list[tuple[int, int]]] = {}
+        self._bounds: dict[int, list[int]] = {}  # per paragraph: tokens opening a sentence
         self._para_starts = [p.start for p in paragraphs]
         self._by_para: dict[int, list[Segment]] = {}
         for seg in segments:
@@ -106,38 +107,45 @@ class ArticleDocument:
 
     def _sentence_start(self, pi: int, toks: list[Tok], mask: list[bool], j: int) -> int:
         """First token of the sentence holding token ``j`` of paragraph ``pi`` (quotations
-        inside are skipped). Only a sentence or quote mark ends a sentence: the tokens
-        that may be marks are looked at, from the last before ``j`` back."""
-        marks = self._marks[pi]
-        n = len(toks)
+        inside are skipped), at most 150 tokens back: the last sentence start before ``j``
+        among the paragraph's, which are found once."""
+        bounds = self._bounds.get(pi)
+        if bounds is None:
+            bounds = self._bounds[pi] = self._sentence_starts(pi, toks, mask)
         floor = max(0, j - 150)
-        for idx in range(bisect.bisect_left(marks, j) - 1, -1, -1):
-            k = marks[idx]
-            if k < floor:
-                break
-            w = toks[k][2]
-            if k + 1 < n:
-                nw = toks[k + 1][2]
-                if nw[:1].isupper() or nw in QMARKS:
-                    if w in SENT_END and not mask[k]:
-                        return k + 1
-                    if (
-                        w in QMARKS
-                        and mask[k]
-                        and k > 0
-                        and toks[k - 1][2] in SENT_END
-                        and not mask[k + 1]
-                    ):
-                        return k + 1
+        idx = bisect.bisect_right(bounds, j) - 1
+        if idx >= 0 and bounds[idx] - 1 >= floor:
+            return bounds[idx]
         return floor
 
-    def _sentence_end(self, pi: int, toks: list[Tok], mask: list[bool], i: int) -> int:
-        """Index just past the sentence that continues at token ``i`` of paragraph ``pi``.
+    def _sentence_starts(self, pi: int, toks: list[Tok], mask: list[bool]) -> list[int]:
+        """Every token of paragraph ``pi`` that opens a sentence after a sentence or quote
+        mark: only the tokens that may be marks are looked at."""
+        out: list[int] = []
+        n = len(toks)
+        for k in self._marks[pi]:
+            if k + 1 >= n:
+                break
+            nw = toks[k + 1][2]
+            if not (nw[:1].isupper() or nw in QMARKS):
+                continue
+            w = toks[k][2]
+            if (w in SENT_END and not mask[k]) or (
+                w in QMARKS and mask[k] and k > 0 and toks[k - 1][2] in SENT_END and not mask[k + 1]
+            ):
+                out.append(k + 1)
+        return out
+
+    def _sentence_end(
+        self, pi: int, toks: list[Tok], mask: list[bool], i: int, reach: int = 120
+    ) -> int:
+        """Index just past the sentence that continues at token ``i`` of paragraph ``pi``,
+        at most ``reach`` tokens on.
 
         Only the tokens that may be marks are looked at: the others are no sentence mark
         nor bracket, and an aside they make too long is found closed at the next mark."""
         n = len(toks)
-        stop = min(n, i + 120)
+        stop = min(n, i + reach)
         marks = self._marks[pi]
         opened = -1  # the "(" of a short aside whose periods end no sentence: "(D-N.Y.)"
         for idx in range(bisect.bisect_left(marks, i), len(marks)):

@@ -548,6 +548,9 @@ class PeopleFinder:
             ppl.by_key.setdefault(last, pid)
             ppl.surnames.setdefault(last, []).append(pid)
             ppl.by_key.setdefault(run.first_last, pid)
+            for k in range(1, len(toks) - 1):
+                # "Abu Hatab" and "Bader Ginsburg" for "Walid Abu Hatab", "Ruth Bader Ginsburg"
+                ppl.by_key.setdefault(" ".join(t.lower() for t in toks[k:]), pid)
             if gender is not None:
                 ppl.given.setdefault(toks[0].lower(), []).append(pid)
         return pid

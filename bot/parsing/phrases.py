@@ -530,7 +530,11 @@ class PhraseShapes(ArticleDocument):
                 np, _ = self._np_fwd(toks, k + 2, j)
                 if np is not None:
                     return np, k
-            if not is_verb(w) and not _phrasal_speech(toks, k, j) and not opening_verb(toks, k, lo):
+            if (
+                not is_verb(w)
+                and not (wl in cues.PHRASAL_SPEECH and _phrasal_speech(toks, k, j))
+                and not (k == lo and opening_verb(toks, k, lo))
+            ):
                 continue
             if wl.endswith("ing"):
                 # "..., adding that" / "telling X that": the subject is further left

@@ -15,8 +15,9 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
+from bot.parsing.not_quotes import discourse_word, gloss_of, names_a_thing, trimmed_span
 from bot.parsing.people import People, PeopleFinder
-from bot.parsing.quotes import Segment, segment_quotes
+from bot.parsing.quotes import Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
 from bot.parsing.topics import extract_topics
@@ -62,6 +63,10 @@ _SMALL_WORDS = frozenset(
 # How a quote got its speaker that rules out a title: "...," X said; a sentence of its own
 # that goes on with the speaker of the quote before ("That's Jeb Bush and Marco Rubio.").
 _NOT_A_TITLE = frozenset({"after", "split", "continued"})
+
+
+# How a quote got its speaker that is a cue in the quote's own sentence.
+_OWN_CUE = frozenset({"after", "before", "dash", "unknown"})
 
 
 def looks_like_title(quote: str) -> bool:
@@ -177,7 +182,7 @@ def parse_article(text: str) -> ParsedArticle:
     )
     if not layout.paragraphs:
         return art
-    segments = segment_quotes(text, layout.paragraphs)
+    segments = single_quoted(text, layout.paragraphs, segment_quotes(text, layout.paragraphs))
     quoted = [(s.start, s.end) for s in segments]
     spans = [(p.start, p.end) for p in layout.paragraphs]
     if layout.title_span is not None:
@@ -188,11 +193,19 @@ def parse_article(text: str) -> ParsedArticle:
     attributions = att.run()
 
     quotes: list[Quote] = []
+    named_before: Segment | None = None  # the last segment that named a thing
     for seg, attr in zip(segments, attributions, strict=True):
+        if names_a_thing(text, seg) or gloss_of(text, seg, named_before):
+            named_before = seg  # a title, a nickname, a sign: no one's words
+            continue
+        if discourse_word(text[seg.start : seg.end]):
+            continue
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
         # does plain speech whose speaker is not found ('"...," the future President said').
+        if seg.mark == "‘" and attr.how not in _OWN_CUE:
+            continue  # single marks also set off terms and titles: only with their own cue
         if (attr.speaker or attr.anonymous or attr.how == "unknown") and (
             attr.how in _NOT_A_TITLE or not looks_like_title(text[seg.start : seg.end])
         ):
@@ -240,10 +253,13 @@ def parse_article(text: str) -> ParsedArticle:
 
 
 def _quote(text: str, seg: Segment, attr: Attribution) -> Quote:
+    start, end = trimmed_span(text, seg.start, seg.end)
+    if end <= start:
+        start, end = seg.start, seg.end
     return Quote(
-        start=seg.start,
-        end=seg.end,
-        text=text[seg.start : seg.end],
+        start=start,
+        end=end,
+        text=text[start:end],
         speaker=attr.speaker,
         speaker_role=attr.role,
         cue=attr.cue,

@@ -20,6 +20,7 @@ from bot.parsing.model import Paragraph
 # (half the scan time, same matches).
 _MARK = re.compile(r"''|“|”|\"|„|«|»|<[^<>\n]{0,400}>")
 _SINGLE = re.compile(r"[‘’']")
+_WORDY = re.compile(r"[^\W_]")
 _OPENERS = frozenset("“„«")
 _CLOSERS = frozenset("”»")
 _LEFT_OPEN = frozenset(" \t\n([{—–-/\u00a0:")
@@ -134,8 +135,10 @@ def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
             if depth > 0:
                 depth -= 1
                 continue
+            if pos == open_at[0] + open_at[1] and open_at[3] in _OPENERS:
+                continue  # a doubled opening mark (“”This is ...”): a typo, still open
             s, e = _trimmed(text, open_at[0] + open_at[1], pos)
-            if e > s:
+            if e > s and _WORDY.search(text, s, e):  # (marks around no word quote nothing)
                 segments.append(Segment(s, e, open_at[0], pos + ln, open_at[2], pi, open_at[3]))
             open_at = None
         if open_at is not None:
@@ -145,11 +148,56 @@ def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
                 if first and first.group()[0] != "<":
                     continue  # multi-paragraph quote
             s, e = _trimmed(text, open_at[0] + open_at[1], para.end)
-            if e > s:
+            if e > s and _WORDY.search(text, s, e):
                 segments.append(Segment(s, e, open_at[0], None, open_at[2], pi, open_at[3]))
             open_at = None
             depth = 0
     return segments
+
+
+_SINGLE_OPEN = re.compile(r"(?:(?<=[\s(\[—–:-])|^)‘(?=[^\W\d_])")
+_SINGLE_MAX = 600
+
+
+def _single_close(text: str, start: int, end: int) -> int | None:
+    """The ’ closing a ‘ opened before ``start``: the first one that no letter follows
+    (not "don’t") and that is no plural possessive ("the teachers’ union")."""
+    pos = text.find("’", start, end)
+    while pos >= 0:
+        nxt = text[pos + 1 : pos + 2]
+        if not nxt.isalnum():
+            after = text[pos + 2 : pos + 3]
+            possessive = text[pos - 1] == "s" and nxt == " " and after.islower()
+            if not possessive and pos > start:
+                return pos
+        pos = text.find("’", pos + 1, end)
+    return None
+
+
+def single_quoted(text: str, paragraphs: list[Paragraph], segments: list[Segment]) -> list[Segment]:
+    """Quotes in curly single marks (‘…’, as UK papers print them) outside the double-quoted
+    segments, within one paragraph; merged into ``segments`` in text order."""
+    found: list[Segment] = []
+    spans = [(s.open_mark, s.close_mark or s.end) for s in segments]
+    for pi, para in enumerate(paragraphs):
+        if "‘" not in para.text:
+            continue
+        pos = para.start
+        while (m := _SINGLE_OPEN.search(text, pos, para.end)) is not None:
+            o = m.start()
+            pos = o + 1
+            if any(a <= o < b for a, b in spans):
+                continue  # a quote inside a quote: the double marks' segment holds it
+            close = _single_close(text, o + 1, min(para.end, o + _SINGLE_MAX))
+            if close is None:
+                continue
+            s, e = _trimmed(text, o + 1, close)
+            if e > s and not text[s:e].isupper():  # (a heading in capitals is no quote)
+                found.append(Segment(s, e, o, close + 1, pi, pi, "‘"))
+            pos = close + 1
+    if not found:
+        return segments
+    return sorted(segments + found, key=lambda seg: seg.open_mark)
 
 
 def has_single_quotes(text: str) -> bool:

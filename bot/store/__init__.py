@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.store.alerts import AlertStore
 from bot.store.articles import ArticleStore, ArticleToSave, SaveResult
 from bot.store.chats import ChatStore
 from bot.store.connection import StoreError
@@ -14,9 +15,10 @@ from bot.store.deliveries import DeliveryStore
 from bot.store.feeds import FeedStore
 from bot.store.stories import StoryStore
 from bot.store.subscriptions import SubscriptionStore
-from bot.store.watched import StoreFileChanged, WatchedConnection, open_watched
+from bot.store.watched import StoreBusy, StoreFileChanged, WatchedConnection, open_watched
 
 __all__ = [
+    "AlertStore",
     "ArticleStore",
     "ArticleToSave",
     "ChatStore",
@@ -24,6 +26,7 @@ __all__ = [
     "FeedStore",
     "SaveResult",
     "Store",
+    "StoreBusy",
     "StoreError",
     "StoreFileChanged",
     "StoryStore",
@@ -49,11 +52,16 @@ class Store:
         self.feeds = FeedStore(db)
         self.subscriptions = SubscriptionStore(db)
         self.deliveries = DeliveryStore(db)
+        self.alerts = AlertStore(db)
         self._conn.on_reopen(self.articles.reconnected)
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
         return cls(open_watched(path))
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another program's write lock (then ``StoreBusy``)."""
+        self._conn.set_busy_timeout(seconds)
 
     def check_file(self) -> bool:
         """Open the path again if its file was deleted or replaced; True when it was."""
@@ -71,6 +79,10 @@ class Store:
     #: table of per-chat data adds itself here.
     CHAT_DATA: tuple[tuple[str, str], ...] = (
         ("follows", "chat_id"),
+        ("briefing_stories", "chat_id"),
+        ("person_follows", "chat_id"),
+        ("alerts", "chat_id"),
+        ("quiet_hours", "chat_id"),
         ("channel_admins", "channel_id"),
         ("channel_admins", "user_id"),
         ("deliveries", "chat_id"),

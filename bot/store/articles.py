@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.parsing import identity
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
@@ -84,12 +85,8 @@ def paragraph_layout(parsed: ParsedArticle, body: str) -> str | None:
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
 
 
-def topic_key(name: str) -> str:
-    return normalise_topic(name).casefold()
-
-
 def person_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    return identity.name_key(name)
 
 
 class ArticleStore:
@@ -113,14 +110,14 @@ class ArticleStore:
         self._grouped = False
         #: Each saved article joins a story here, inside the save's transaction.
         self.stories = StoryStore(db)
-        #: False only for a file held before the stories migration (tests of older ones).
-        self._grouping = "stories" in db.table_names()
+        #: False only for a file held before the stories migrations (tests of older ones).
+        self._grouping = "story_key_counts" in db.table_names()
 
     def reconnected(self) -> None:
         """The store reopened its path on another file: set this connection up as the first
         was, and forget the aggregates (a new connection's data_version may repeat the old)."""
         self.db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
-        self._grouping = "stories" in self.db.table_names()
+        self._grouping = "story_key_counts" in self.db.table_names()
         self._memo.clear()
         self._writes += 1
 
@@ -240,6 +237,22 @@ class ArticleStore:
             "paragraphs": paragraph_layout(parsed, body),
             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        try:
+            return self._save(parsed, slug, content_hash, row)
+        except sqlite3.OperationalError as error:
+            if "full" in str(error):
+                log.error(
+                    "could not save article %s: the disk is full (%s); nothing of it was "
+                    "written, the store keeps what it had",
+                    slug,
+                    error,
+                )
+            raise
+
+    def _save(
+        self, parsed: ParsedArticle, slug: str, content_hash: str, row: dict[str, Any]
+    ) -> SaveResult:
+        body = row["body"]
         # Raw SQL only inside the transaction: sqlite-utils' write helpers commit on their own,
         # which would make a half-saved article visible after a crash. What is stored under
         # the slug is read inside too, from the file the transaction is on (see watched.py).
@@ -299,10 +312,12 @@ class ArticleStore:
         for person, key in zip(parsed.people, keys, strict=True):
             pid = person_ids.get(key)
             if pid is None:
-                pid = execute(
-                    "insert into people (name, key, role) values (?, ?, ?)",
-                    [person.name, key, person.role],
-                ).lastrowid
+                pid = self._same_person(person.name, key, person.role)
+                if pid is None:
+                    pid = execute(
+                        "insert into people (name, key, role, surname) values (?, ?, ?, ?)",
+                        [person.name, key, person.role, identity.surname_key(person.name)],
+                    ).lastrowid
                 person_ids[key] = pid
             elif person.role:
                 roles.append((person.role, pid))
@@ -381,6 +396,46 @@ class ArticleStore:
             topic_links,
         )
 
+    def _same_person(self, name: str, key: str, role: str | None) -> int | None:
+        """The stored person that ``name`` (not stored under its own key) is, if any: a
+        one-word name is the one full name it ends; a full name takes over the one-word
+        person stored before it was named in full (see ``bot/parsing/identity.py``). Each
+        question reads a few rows through the surname and key indexes, however many people
+        share the surname."""
+        surname = identity.surname_key(name)
+        if identity.is_surname_only(name):
+            known = self._known("surname = ? and instr(key, ' ') > 0 limit 2", [surname])
+            if len(known) > 1 and role:
+                # of several, the one whose role the title names: among those with a role
+                known = self._known(
+                    "surname = ? and instr(key, ' ') > 0 and role is not null limit 50",
+                    [surname],
+                )
+            found = identity.full_name_for(name, role, known)
+            return found.id if found else None
+        short = self._known("key = ?", [surname])
+        if not short:
+            return None
+        rival = self._known(
+            "surname = ? and instr(key, ' ') > 0 and key != ? limit 1", [surname, key]
+        )
+        taken = identity.takes_over(name, short + rival)
+        if taken is None:
+            return None
+        self.db.execute(
+            "update people set name = ?, key = ?, role = coalesce(role, ?) where id = ?",
+            [name, key, role, taken.id],
+        )
+        return taken.id
+
+    def _known(self, where: str, args: list[Any]) -> list[identity.Known]:
+        return [
+            identity.Known(*row)
+            for row in self.db.execute(
+                f"select id, name, role from people where {where}", args
+            ).fetchall()
+        ]
+
     def _ids_by(self, table: str, key_column: str, keys: list[str]) -> dict[str, int]:
         """{key: id} of the rows of ``table`` among ``keys`` (one query)."""
         unique = list(dict.fromkeys(keys))
@@ -420,7 +475,7 @@ class ArticleStore:
     def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
         return list(
             self.db.query(
-                "select id, slug, title, date, source, summary, n_quotes from articles "
+                "select id, slug, title, date, source, summary, n_quotes, story_id from articles "
                 "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
                 "limit ? offset ?",
                 [limit, offset],
@@ -676,12 +731,6 @@ class ArticleStore:
 
     def iter_people(self) -> Iterator[tuple[int, str]]:
         yield from self.db.execute("select id, name from people order by id")
-
-    def iter_topics(self) -> Iterator[tuple[int, str]]:
-        yield from self.db.execute("select id, name from topics order by id")
-
-    def iter_articles(self) -> Iterator[tuple[int, str, str]]:
-        yield from self.db.execute("select id, title, coalesce(summary, '') from articles")
 
 
 class _Batch:

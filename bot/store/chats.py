@@ -7,9 +7,15 @@ group's keeps neither, so it never holds the name of whoever spoke in it last.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
+
+
+def _without_waiting(db: Database) -> AbstractContextManager[None]:
+    conn = db.conn
+    return conn.without_waiting() if hasattr(conn, "without_waiting") else nullcontext()
 
 
 class ChatStore:
@@ -19,11 +25,14 @@ class ChatStore:
     def touch(
         self, chat_id: int, chat_type: str, username: str | None, first_name: str | None
     ) -> None:
-        """Record that a chat wrote to us (first_seen is kept, the rest refreshed)."""
+        """Record that a chat wrote to us (first_seen is kept, the rest refreshed).
+
+        Bookkeeping: it does not wait for another program's write lock (``StoreBusy`` at
+        once), so a read-only command is answered while the database is locked."""
         if chat_type != "private":
             username = first_name = None
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.db.conn:
+        with _without_waiting(self.db), self.db.conn:
             self.db.execute(
                 "insert into chats (id, type, username, first_name, first_seen, last_seen) "
                 "values (?, ?, ?, ?, ?, ?) on conflict(id) do update set type = excluded.type, "

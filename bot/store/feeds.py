@@ -8,6 +8,7 @@ and a removed feed leaves its articles in place.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,6 +57,18 @@ create table article_sketches (
 );
 create index article_sketches_hash on article_sketches(hash);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """An entry seen for the first time: to take later, or ``skipped`` with the reason."""
+
+    key: str
+    url: str | None
+    title: str | None
+    published: str | None
+    content: str | None
+    skipped: str | None = None
 
 
 def create_feed_tables(db: Database) -> None:
@@ -176,6 +189,82 @@ class FeedStore:
                 "attempts = attempts + 1, last_error = excluded.last_error",
                 [feed_id, key, url, article_id, error, now_iso()],
             )
+
+    def known_keys(self, feed_id: int, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the feed has seen before (whatever became of them)."""
+        known: set[str] = set()
+        for begin in range(0, len(keys), 500):
+            chunk = keys[begin : begin + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update(
+                row[0]
+                for row in self.db.execute(
+                    f"select key from feed_entries where feed_id = ? and key in ({marks})",
+                    [feed_id, *chunk],
+                )
+            )
+        return known
+
+    def remember(self, feed_id: int, entries: list[NewEntry]) -> None:
+        """New entries to take later (state 'pending'), or 'skipped' with their reason."""
+        now = now_iso()
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or ignore into feed_entries (feed_id, key, url, state, title, "
+                "published, content, last_error, seen_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        feed_id,
+                        e.key,
+                        e.url,
+                        "skipped" if e.skipped else "pending",
+                        e.title,
+                        e.published,
+                        e.content,
+                        e.skipped,
+                        now,
+                    )
+                    for e in entries
+                ],
+            )
+
+    def pending(self, feed_id: int, limit: int) -> list[dict[str, Any]]:
+        """Entries still to take, in the order they were seen (a feed lists newest first)."""
+        return self._rows(
+            "select * from feed_entries where feed_id = ? and state = 'pending' "
+            "order by seen_at, rowid limit ?",
+            [feed_id, limit],
+        )
+
+    def pending_count(self, feed_id: int) -> int:
+        return self.db.execute(
+            "select count(*) from feed_entries where feed_id = ? and state = 'pending'",
+            [feed_id],
+        ).fetchone()[0]
+
+    def entry_taken(self, feed_id: int, key: str, article_id: int) -> None:
+        with self.db.conn:
+            self.db.execute(
+                "update feed_entries set state = 'taken', article_id = ?, attempts = "
+                "attempts + 1, last_error = null, content = null where feed_id = ? and key = ?",
+                [article_id, feed_id, key],
+            )
+
+    def entry_failed(self, feed_id: int, key: str, error: str, *, give_up: bool) -> None:
+        """One more failed attempt; 'failed' for good when ``give_up``, else still pending."""
+        with self.db.conn:
+            self.db.execute(
+                "update feed_entries set attempts = attempts + 1, last_error = ?, "
+                "state = case when ? then 'failed' else 'pending' end, "
+                "content = case when ? then null else content end "
+                "where feed_id = ? and key = ?",
+                [error, int(give_up), int(give_up), feed_id, key],
+            )
+
+    def record_report(self, feed_id: int, report: str) -> None:
+        """What the feed's last poll did, in words (``newsbot feeds list``, /feeds)."""
+        with self.db.conn:
+            self.db.execute("update feeds set last_report = ? where id = ?", [report, feed_id])
 
     # -- article sources and fingerprints ------------------------------------------------------
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.parsing.identity import surname_key
+
 
 def _v1_articles_and_chats(db: Database) -> None:
     db["articles"].create(
@@ -322,6 +324,64 @@ def _v18_channel_admins(db: Database) -> None:
     db.execute("create index channel_admins_user on channel_admins (user_id)")
 
 
+def _v19_feed_entries_left_for_later(db: Database) -> None:
+    """A feed remembers the entries it has not taken yet (``feed_entries.state`` 'pending',
+    with the entry's title, date and own text), beyond the per-poll cap or after a transient
+    failure, and takes them on the next polls whatever the feed's server answers; entries it
+    will not take are 'skipped' (older than the retention period) or 'failed' (with the
+    reason). ``feeds.last_report`` says what the last poll did. Entries known before are
+    'taken' when they became an article, else judged by their error and attempts."""
+    for statement in (
+        "alter table feed_entries add column state text not null default 'pending'",
+        "alter table feed_entries add column title text",
+        "alter table feed_entries add column published text",
+        "alter table feed_entries add column content text",
+        "update feed_entries set state = case when article_id is not null then 'taken' "
+        "when last_error = 'older than the retention period' then 'skipped' "
+        "when attempts >= 3 then 'failed' else 'pending' end",
+        "create index feed_entries_pending on feed_entries (feed_id, seen_at) "
+        "where state = 'pending'",
+        "alter table feeds add column last_report text",
+    ):
+        db.execute(statement)
+
+
+def _v20_people_by_surname(db: Database) -> None:
+    """People rows know their surname, indexed: a one-word name in a new article ("Trump")
+    finds the full name it ends ("Donald Trump") and a full name the one-word person stored
+    before it (``bot/parsing/identity.py``)."""
+    db.execute("alter table people add column surname text")
+    rows = db.execute("select id, name from people").fetchall()
+    db.conn.executemany(
+        "update people set surname = ? where id = ?", [(surname_key(n), i) for i, n in rows]
+    )
+    db.execute("create index if not exists people_surname on people (surname)")
+
+
+def _v21_stories_count_their_keys(db: Database) -> None:
+    """How many stories carry each key (``story_key_counts``): the grouping weighs a key by
+    its rarity among all stories, not only those of nearby days."""
+    from bot.store.stories import count_story_keys
+
+    count_story_keys(db)
+
+
+def _v22_briefed_stories(db: Database) -> None:
+    """What each chat's briefings showed of each story (``briefing_stories``: its sources and
+    quotes then), so a story returns only when it grew; and articles by ingestion time, the
+    window a briefing reads."""
+    from bot.store.stories import create_briefing_story_tables
+
+    create_briefing_story_tables(db)
+
+
+def _v23_person_follows_quiet_hours_and_alerts(db: Database) -> None:
+    """People a chat follows, its quiet hours, and the alert log (``bot.store.alerts``)."""
+    from bot.store.alerts import create_alert_tables
+
+    create_alert_tables(db)
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -342,6 +402,11 @@ MIGRATIONS: list[Migration] = [
     _v16_stories_of_articles,
     _v17_chat_reachability_and_forum_topic,
     _v18_channel_admins,
+    _v19_feed_entries_left_for_later,
+    _v20_people_by_surname,
+    _v21_stories_count_their_keys,
+    _v22_briefed_stories,
+    _v23_person_follows_quiet_hours_and_alerts,
 ]
 
 

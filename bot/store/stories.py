@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlite_utils import Database
@@ -32,9 +32,11 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Stories compared in full with a new article: those sharing the most rare keys with it.
 MAX_CANDIDATES = 12
-#: A key in more stories of the window than this finds no candidates by itself (it is too
-#: common to tell them apart); it still counts in the score of the others.
+#: A key in more stories than this finds no candidates by itself (it is too common to tell
+#: them apart, and its stories of the window are many rows); it still counts in the score.
 MAX_KEY_STORIES = 300
+#: The row of ``story_key_counts`` that counts the stories themselves.
+ALL_STORIES = ""
 
 TABLES = (
     "create table stories (id integer primary key, title text not null, first_day text not null, "
@@ -57,6 +59,23 @@ def create_story_tables(db: Database) -> None:
         db.execute(statement)
 
 
+def count_story_keys(db: Database) -> None:
+    """``story_key_counts``, filled from the stories' own key counts: how many stories carry
+    each key, and (key ``ALL_STORIES``) how many stories there are."""
+    for statement in (
+        "create table if not exists story_key_counts (key text primary key, "
+        "stories integer not null) without rowid",
+        "delete from story_key_counts",
+        "insert into story_key_counts (key, stories) select j.key, count(*) "
+        "from stories s, json_each(s.keys) j group by j.key",
+    ):
+        db.execute(statement)
+    db.execute(
+        "insert into story_key_counts (key, stories) select ?, count(*) from stories",
+        [ALL_STORIES],
+    )
+
+
 class StoryStore:
     """Grouping writes (called by ``ArticleStore``) and the reads views need."""
 
@@ -77,6 +96,7 @@ class StoryStore:
                 [title, article.day, article.day, seen_at, seen_at, _dump(dict.fromkeys(keys, 1))],
             ).lastrowid
             new_day = True
+            new_keys = [ALL_STORIES, *keys]
         else:
             row = execute(
                 "select first_day, last_day, first_seen, last_seen, n_articles, keys "
@@ -84,6 +104,7 @@ class StoryStore:
                 [story_id],
             ).fetchone()
             counts = Counter(json.loads(row[5]))
+            new_keys = [key for key in keys if key not in counts]
             counts.update(keys)
             new_day = (
                 execute(
@@ -109,6 +130,7 @@ class StoryStore:
             "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
             [(key, article.day, story_id) for key in keys],
         )
+        self._count_keys(new_keys, 1)
         if new_day:
             execute(
                 "insert into story_days (day, stories) values (?, 1) "
@@ -117,28 +139,33 @@ class StoryStore:
             )
         return story_id
 
+    def _count_keys(self, keys: list[str], change: int) -> None:
+        """How many stories carry each key (``ALL_STORIES``: how many stories there are)."""
+        if keys:
+            self.db.conn.executemany(
+                "insert into story_key_counts (key, stories) values (?, ?) on conflict (key) "
+                "do update set stories = max(stories + excluded.stories, 0)",
+                [(key, change) for key in keys],
+            )
+
     def _find(self, article: ArticleKeys) -> int | None:
         keys = list(article.keys)
         if not keys:
             return None
         low, high = window_days(article.day)
-        marks = ",".join("?" * len(keys))
+        wanted = [ALL_STORIES, *keys]
+        marks = ",".join("?" * len(wanted))
         execute = self.db.execute
         df = dict(
             execute(
-                f"select key, count(*) from story_keys where key in ({marks}) "
-                "and day between ? and ? group by key",
-                [*keys, low, high],
+                f"select key, stories from story_key_counts where key in ({marks})", wanted
             ).fetchall()
         )
+        total = df.pop(ALL_STORIES, 0)
         if not df:
             return None
-        in_window = execute(
-            "select coalesce(sum(stories), 0) from story_days where day between ? and ?",
-            [low, high],
-        ).fetchone()[0]
-        key_rarity = {key: rarity(df.get(key, 0), in_window) for key in keys}
-        finders = [key for key, n in df.items() if n <= MAX_KEY_STORIES]
+        key_rarity = {key: rarity(df.get(key, 0), total) for key in keys}
+        finders = [key for key, n in df.items() if 0 < n <= MAX_KEY_STORIES]
         if not finders:
             return None
         marks = ",".join("?" * len(finders))
@@ -187,10 +214,12 @@ class StoryStore:
             )
             self.db.execute("delete from story_keys where story_id = ?", [story_id])
             self.db.execute("delete from stories where id = ?", [story_id])
+            self._count_keys([ALL_STORIES, *json.loads(story[1])], -1)
         else:
             counts = Counter(json.loads(story[1]))
             counts.subtract(keys)
             left = {key: n for key, n in counts.items() if n > 0}
+            self._count_keys([key for key in counts if key not in left], -1)
             self.db.execute(
                 "update stories set n_articles = n_articles - 1, keys = ? where id = ?",
                 [_dump(left), story_id],
@@ -199,7 +228,107 @@ class StoryStore:
             "update articles set story_id = null, story_keys = null where id = ?", [article_id]
         )
 
+    # -- briefings ----------------------------------------------------------------------------
+
+    def in_window(self, start: str, end: str) -> list[int]:
+        """Stories with an article ingested in (start, end] (ISO times, UTC)."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "select distinct story_id from articles indexed by articles_ingested "
+                "where ingested_at > ? and ingested_at <= ? and story_id is not null",
+                [start, end],
+            )
+        ]
+
+    def members(self, story_ids: list[int]) -> list[dict[str, Any]]:
+        """The articles of these stories, the columns ranking and showing them needs."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(story_ids):
+            marks = ",".join("?" * len(chunk))
+            found += self.db.query(
+                "select id, story_id, title, date, source, url, summary, n_quotes, ingested_at "
+                f"from articles indexed by articles_story where story_id in ({marks})",
+                chunk,
+            )
+        return found
+
+    def remember_sent(self, chat_id: int, day: str, sizes: list[tuple[int, int, int]]) -> None:
+        """What a chat's briefing of ``day`` showed: (story id, sources, quotes) each, so a
+        later briefing shows the story again only when it grew."""
+        if not sizes:
+            return
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or replace into briefing_stories (chat_id, day, story_id, sources, "
+                "quotes) values (?, ?, ?, ?, ?)",
+                [(chat_id, day, *size) for size in sizes],
+            )
+
+    def sent_sizes(self, chat_id: int, since: str, before: str) -> dict[int, tuple[int, int]]:
+        """{story id: (sources, quotes)} as last shown to the chat in briefings of days from
+        ``since`` up to (not including) ``before``."""
+        return {
+            row[0]: (row[1], row[2])
+            for row in self.db.execute(
+                "select story_id, max(sources), max(quotes) from briefing_stories "
+                "where chat_id = ? and day >= ? and day < ? group by story_id",
+                [chat_id, since, before],
+            )
+        }
+
     # -- reading ------------------------------------------------------------------------------
+
+    def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories by their newest article, newest first (id, title, articles, last seen)."""
+        return list(
+            self.db.query(
+                "select id, title, n_articles, first_day, last_day, last_seen from stories "
+                "order by last_seen desc, id desc limit ? offset ?",
+                [limit, offset],
+            )
+        )
+
+    def count(self) -> int:
+        return self.db.execute("select count(*) from stories").fetchone()[0]
+
+    def sizes(self, story_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """{story id: (articles, sources)}; an article's several sources count apart."""
+        articles: Counter[int] = Counter()
+        sources: dict[int, set[str]] = {}
+        for article in self.members(list(dict.fromkeys(story_ids))):
+            story_id = article["story_id"]
+            articles[story_id] += 1
+            names = {n.strip().casefold() for n in (article["source"] or "").split(",")}
+            sources.setdefault(story_id, set()).update(names - {""})
+        return {k: (n, len(sources[k]) or 1) for k, n in articles.items()}
+
+    def since(self, day: str | None = None) -> list[dict[str, Any]]:
+        """Every story with an article of ``day`` or later (all stories when None), oldest
+        first, with its articles: what ``newsbot stories`` prints."""
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                "select id from stories where last_day >= ? order by first_day, id", [day or ""]
+            )
+        ]
+        by_story: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for article in self.db.query(
+            "select id, story_id, slug, title, path, url, source, date, n_quotes from articles "
+            "where story_id in (select id from stories where last_day >= ?) "
+            "order by coalesce(date, ingested_at), id",
+            [day or ""],
+        ):
+            by_story.setdefault(article["story_id"], []).append(article)
+        titles = dict(
+            self.db.execute(
+                "select id, title from stories where last_day >= ?", [day or ""]
+            ).fetchall()
+        )
+        return [
+            {"id": story_id, "title": titles.get(story_id, ""), "articles": by_story[story_id]}
+            for story_id in ids
+        ]
 
     def story_of(self, article_id: int) -> int | None:
         """The id of the story an article belongs to (None for an unknown article)."""
@@ -287,6 +416,7 @@ def keys_of_parsed(parsed: ParsedArticle, body: str, ingested_at: str) -> Articl
 def group_existing(db: Database) -> None:
     """Group the articles of a store saved before stories existed, oldest day first, from
     what their rows keep (the same keys a new article's parse gives)."""
+    count_story_keys(db)  # grouping reads and keeps these counts
     stories = StoryStore(db)
     rows = db.execute(
         "select id, title, date, ingested_at, substr(body, 1, ?) from articles "
@@ -333,6 +463,20 @@ def sources_of(articles: list[dict[str, Any]]) -> list[str]:
             if name.strip():
                 names.setdefault(name.strip(), None)
     return list(names)
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def create_briefing_story_tables(db: Database) -> None:
+    db.execute(
+        "create table briefing_stories (chat_id integer not null, day text not null, "
+        "story_id integer not null, sources integer not null, quotes integer not null, "
+        "primary key (chat_id, story_id, day)) without rowid"
+    )
+    db.execute("create index if not exists articles_ingested on articles (ingested_at)")
 
 
 def _dump(counts: Mapping[str, float]) -> str:

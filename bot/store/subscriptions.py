@@ -115,6 +115,14 @@ class SubscriptionStore:
             )
         ]
 
+    def deliverable_times(self) -> list[tuple[int, str, str, str]]:
+        """(chat, clock as HH:MM, zone, schedule_since) of every deliverable subscription: what
+        the catch-up sweep needs, as plain tuples (it reads them all every few minutes)."""
+        return self.db.execute(
+            "select chat_id, clock, tz, schedule_since from subscriptions "
+            "where active = 1 and paused = 0"
+        ).fetchall()
+
     def counts(self) -> dict[str, int]:
         row = self.db.execute(
             "select coalesce(sum(active = 1 and paused = 0), 0), "

@@ -24,7 +24,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,11 @@ def file_id(path: Path) -> FileId | None:
     return found.st_dev, found.st_ino
 
 
+class StoreBusy(sqlite3.OperationalError):
+    """Another program held the database's write lock past the busy timeout: nothing was
+    written; the change can be sent again once it is done."""
+
+
 class StoreFileChanged(sqlite3.OperationalError):
     """A write committed into a database file that had just been deleted or replaced: it is
     not in the file now at the path (which is open instead), and was not retried."""
@@ -67,6 +73,7 @@ class WatchedConnection:
 
     __slots__ = (
         "_broken",
+        "_busy_ms",
         "_closed",
         "_conn",
         "_entered",
@@ -88,12 +95,15 @@ class WatchedConnection:
         self._listeners: list[Callable[[], None]] = []
         self._broken = False
         self._closed = False
+        self._busy_ms: int | None = None
         self._bind(conn)
 
     def _bind(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self.execute = conn.execute
         self.executemany = conn.executemany
+        if self._busy_ms is not None:
+            conn.execute(f"pragma busy_timeout = {self._busy_ms}")
         if self.path is not None:
             self._id = file_id(self.path)
             self._journals = {s: file_id(Path(f"{self.path}{s}")) for s in JOURNAL_SUFFIXES}
@@ -110,6 +120,23 @@ class WatchedConnection:
     @isolation_level.setter
     def isolation_level(self, value: str | None) -> None:  # sqlite-utils' enable_wal sets it
         self._conn.isolation_level = value
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another program's write lock before ``StoreBusy``
+        (kept when the path is opened again). Reads never wait: the database is in WAL mode."""
+        self._busy_ms = int(seconds * 1000)
+        self._conn.execute(f"pragma busy_timeout = {self._busy_ms}")
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes inside give up at once when another program holds the write lock (for
+        bookkeeping a handler can do without)."""
+        previous = self._conn.execute("pragma busy_timeout").fetchone()[0]
+        self._conn.execute("pragma busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self._conn.execute(f"pragma busy_timeout = {int(previous)}")
 
     def on_reopen(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each reopen (to drop what was built from the old file)."""
@@ -186,7 +213,7 @@ class WatchedConnection:
             # Explicit, and taking the write lock at once: a deferred transaction that read
             # first could not wait for another writer (SQLite answers "busy" at once then),
             # and Python's sqlite3 opens none before DDL.
-            conn.execute("begin immediate")
+            _begin_immediate(conn, self.path)
         self._entered.append((conn, conn.total_changes))
         return self
 
@@ -205,7 +232,7 @@ class WatchedConnection:
     def begin(self) -> None:
         """Open a transaction explicitly (``ArticleStore.batch``), on the file now at the path."""
         self.check()
-        self._conn.execute("begin immediate")
+        _begin_immediate(self._conn, self.path)
 
     def commit(self) -> None:
         self._conn.commit()
@@ -215,6 +242,20 @@ class WatchedConnection:
         """Close for good: no later check opens the path again."""
         self._closed = True
         self._conn.close()
+
+
+def _begin_immediate(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Take the write lock now, waiting at most the busy timeout; ``StoreBusy`` after that."""
+    try:
+        conn.execute("begin immediate")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        waited = conn.execute("pragma busy_timeout").fetchone()[0] / 1000
+        raise StoreBusy(
+            f"the database {path or ':memory:'} is being written by another program "
+            f"(waited {waited:g} s for it); nothing was changed"
+        ) from None
 
 
 def open_watched(path: Path | str) -> Database:

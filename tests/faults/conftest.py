@@ -36,12 +36,17 @@ class Tally:
     inputs: int = 0
     lost: int = 0
     duplicated: int = 0
+    #: Replies dropped because the operator stopped the bot while they waited (not faults).
+    abandoned: int = 0
 
-    def count(self, server: BotApiServer, inputs: int, lost: int, duplicated: int) -> None:
+    def count(
+        self, server: BotApiServer, inputs: int, lost: int, duplicated: int, abandoned: int = 0
+    ) -> None:
         self.faults += server.faults_injected
         self.inputs += inputs
         self.lost += lost
         self.duplicated += duplicated
+        self.abandoned += abandoned
 
 
 TALLY = Tally()
@@ -57,7 +62,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_sep("-", "fault suite")
         terminalreporter.write_line(
             f"faults injected: {TALLY.faults} · inputs tried: {TALLY.inputs} · "
-            f"messages lost: {TALLY.lost} · sent twice: {TALLY.duplicated}"
+            f"messages lost: {TALLY.lost} · sent twice: {TALLY.duplicated} · "
+            f"dropped by a deliberate stop: {TALLY.abandoned}"
         )
 
 

@@ -1,0 +1,72 @@
+"""Marks that set off a name, not speech: titles of works, nicknames, signs and slogans.
+
+``his 2017 article "The Case for Colonialism,"``, ``the Swahili nickname "mkono wa damu,"
+or "the man with the bloody hand,"`` and ``signs reading "No war"`` quote no one: the words
+just before the opening mark name the thing the marks hold. Such a segment gets no speaker
+and is nobody's quote. Also here: the quote's own text loses the commas and stray marks
+around it, and a lone discourse word (``"So,"``) is no quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.parsing import cues
+from bot.parsing.quotes import Segment
+
+# The words before an opening mark, nearest last, back to a sentence or clause mark.
+_WORDS_BEFORE = re.compile(r"([\w’'-]+)[ \u00a0]*$")
+_BACK = 60
+_LINKS = frozenset({"reading", "read", "that", "which", "saying", "said", "bearing", "words"})
+_EDGE_MARKS = '"“”„«»'
+
+
+def names_a_thing(text: str, seg: Segment) -> bool:
+    """Do the words right before the segment's opening mark name what it holds?
+
+    A naming verb right before it (``titled``, ``dubbed``), or a noun for a work, a
+    nickname or a sign, directly or through ``reading`` / ``that said`` (``a sign that
+    read "..."``)."""
+    pos = seg.open_mark
+    words: list[str] = []
+    for _ in range(4):
+        m = _WORDS_BEFORE.search(text, max(0, pos - _BACK), pos)
+        if m is None or not m.group(1).islower():
+            break  # (a capitalised word is a name: "Dr. Paul Song "was ..."")
+        words.append(m.group(1))
+        pos = m.start()
+    if not words:
+        return False
+    if words[0] in cues.NAMING_VERBS:
+        return True
+    for word in words:
+        if word in cues.WORK_NOUNS:
+            return True
+        if word not in _LINKS:
+            return False
+    return False
+
+
+def gloss_of(text: str, seg: Segment, before: Segment | None) -> bool:
+    """``"mkono wa damu," or "the man with the bloody hand,"``: a second name joined by
+    "or" right after the segment ``before``, which named a thing."""
+    if before is None or before.close_mark is None or before.para != seg.para:
+        return False
+    between = text[before.close_mark : seg.open_mark].strip(" ,\u00a0")
+    return between in ("or", "also", "meaning", "which means")
+
+
+def discourse_word(quote: str) -> bool:
+    """A lone ``"So,"`` or ``"Well,"``: a word that opens speech, not speech itself."""
+    word = quote.strip(" ,.;:…—–-").lower()
+    return " " not in word and word in cues.DISCOURSE_WORDS
+
+
+def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the commas, colons and stray quote marks at its ends (``"I keep
+    hearing that,"`` -> ``I keep hearing that``), whitespace included."""
+    while start < end and (text[start] in _EDGE_MARKS or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in ",;:" + _EDGE_MARKS or text[end - 1].isspace()):
+        end -= 1
+    return start, end
