@@ -233,9 +233,11 @@ async def test_the_daily_cap_folds_the_rest_into_the_briefing(
             assert "Also quoted, past your daily alert limit" in briefing.text
             assert "Olena Kovalenko in #" in briefing.text
             # Followed people's stories lead the briefing.
-            stories = [b for b in briefing.text.split("\n\n") if b.startswith("#")]
-            assert stories and all("Kovalenko" in story for story in stories)
-            assert "Story port" not in briefing.text  # enough followed stories: only those
+            stories = [b for b in briefing.text.split("\n\n") if "/story " in b]
+            quoting = ["Kovalenko" in story for story in stories]
+            assert quoting == sorted(quoting, reverse=True) and quoting[0]
+            # Following never hides the rest: the other story keeps a slot after them.
+            assert "Story port" in stories[-1]
             assert_no_violations(bot.api)
 
 

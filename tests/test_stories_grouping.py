@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.ingest import ingest_text
 from bot.store import Store
 from bot.store.stories import StoryStore, group_existing
-from tests.conftest import store_before
 
 
 def article(store: Store, slug: str, day: str, source: str, title: str, *paragraphs: str) -> int:
@@ -174,18 +173,3 @@ def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
 def test_an_unknown_article_or_story_is_none(store: Store) -> None:
     assert store.stories.story_of(999) is None
     assert store.stories.get(999) is None
-
-
-def test_a_store_from_before_stories_groups_its_articles_when_upgraded(tmp_path) -> None:
-    path = tmp_path / "old.db"
-    with store_before(path, "_v16_stories_of_articles") as old:
-        ids = quake_story(old)
-        other = rally(old, "rally", "2026-03-02", "AP", "Tampa", "Fla.")
-    upgraded = Store.open(path)
-    try:
-        stories = [upgraded.stories.story_of(i) for i in (*ids, other)]
-        assert None not in stories
-        assert stories[0] == stories[1] and stories[3] != stories[0]
-        assert upgraded.stories.get(stories[0])["sources"][:2] == ["Reuters", "AP"]
-    finally:
-        upgraded.close()

@@ -130,6 +130,17 @@ class DeliveryStore:
     def is_done(self, chat_id: int, day: date) -> bool:
         return self.status(chat_id, day) in DONE
 
+    def done_chats(self, day: date) -> set[int]:
+        """Chats whose briefing for ``day`` is dealt with (one query for a whole fan-out)."""
+        marks = ",".join("?" * len(DONE))
+        return {
+            row[0]
+            for row in self.db.execute(
+                f"select chat_id from deliveries where briefing_date = ? and status in ({marks})",
+                [day.isoformat(), *sorted(DONE)],
+            )
+        }
+
     def previous_end(self, chat_id: int, before: date) -> datetime | None:
         """Where the last briefing before ``before`` stopped: the next one starts there."""
         marks = ",".join("?" * len(DELIVERED))
