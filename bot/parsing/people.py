@@ -30,7 +30,7 @@ for _t in _ABBR_TITLE[3:-3].split("|"):
     _CAPITALS_BY_REST[_t[1:]] = _CAPITALS_BY_REST.get(_t[1:], "") + _t[0]
 # The first word of a run with its capital already consumed: the same three alternatives
 # (title, initial, name token), so the whole pattern starts with a character class and
-# the regex engine can skip straight to capitals (2x faster than a leading look-behind).
+# the regex engine can skip straight to capitals (a leading look-behind would defeat that).
 # The capital a title or a Mc/O' prefix needs is checked by a look-behind after the
 # letters that follow it: an alternative opening with a plain letter is skipped at once
 # when the text does not have that letter, one opening with a look-behind is not. (No two
