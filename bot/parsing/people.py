@@ -727,9 +727,9 @@ def _word_surname(text: str, start: int, raw: str) -> tuple[int, int, str, str |
     words = raw.split()
     word = _strip_possessive(words[-1])
     wl = word.lower()
+    if wl not in TITLE_LIKE and wl not in cues.SURNAME_WORDS:
+        return None  # ("The", "Monday": words no one is named)
     if len(word) < 3 or not word[1:].islower():
-        return None
-    if wl not in TITLE_LIKE and wl not in cues.NON_NAME_WORDS:
         return None
     if any(w.lower() not in TITLE_LIKE for w in words[:-1]):
         return None
