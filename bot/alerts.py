@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -218,6 +219,7 @@ class AlertSender:
         self._pending: dict[tuple[int, int, str], asyncio.Future[AlertOutcome]] = {}
         self._workers: set[asyncio.Task[None]] = set()
         self._stopping = False
+        self._stop_event = asyncio.Event()
 
     # -- finding and queueing ----------------------------------------------------------------
 
@@ -267,8 +269,20 @@ class AlertSender:
         finally:
             self._workers.discard(asyncio.current_task())  # type: ignore[arg-type]
 
-    async def stop(self) -> None:
+    def begin_stopping(self) -> None:
+        """Claim nothing new from now on and cut every wait short (sends in flight go on)."""
         self._stopping = True
+        self._stop_event.set()
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` unless stopping begins; False when it has."""
+        if not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_event.wait(), seconds)
+        return not self._stopping
+
+    async def stop(self) -> None:
+        self.begin_stopping()
         if self._workers:
             await asyncio.gather(*list(self._workers), return_exceptions=True)
         for future in self._pending.values():
@@ -362,9 +376,8 @@ class AlertSender:
                 backoff = min(self.policy.backoff * 2 ** (attempts - 1), self.policy.max_backoff)
                 retry_at = self.clock() + timedelta(seconds=backoff)
                 self._finish(key, log_status.FAILED, error=str(error), retry_at=retry_at)
-                if attempts >= self.policy.attempts:
+                if attempts >= self.policy.attempts or not await self._pause(backoff):
                     return AlertOutcome.FAILED
-                await asyncio.sleep(backoff)
             except TelegramError as error:
                 ticket.refund()
                 self._finish(key, log_status.ERROR, error=str(error))

@@ -24,7 +24,7 @@ from telegram.error import BadRequest, InvalidToken
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.alerts import start_alerts, stop_alerts
+from bot.alerts import alert_sender, start_alerts, stop_alerts
 from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer, ReplyRetry
@@ -127,6 +127,12 @@ class NewsbotApplication(Application):
     hold a SIGINT for that long. Telling them first makes their waits end at once.
     """
 
+    async def start(self) -> None:
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, PacedRateLimiter):
+            limiter.stopping.clear()
+        await super().start()
+
     async def stop(self) -> None:
         limiter = self.bot.rate_limiter
         if isinstance(limiter, PacedRateLimiter):
@@ -134,6 +140,9 @@ class NewsbotApplication(Application):
         sender = deliverer(self)
         if sender is not None:
             sender.begin_stopping()
+        alerts = alert_sender(self)
+        if alerts is not None:
+            alerts.begin_stopping()
         await super().stop()
 
 

@@ -396,17 +396,3 @@ class AlertStore:
             ).fetchone()
             is not None
         )
-
-    def people_articles(self, chat_id: int, article_ids: list[int]) -> set[int]:
-        """Which of these articles quote someone the chat follows."""
-        if not article_ids:
-            return set()
-        marks = ",".join("?" * len(article_ids))
-        return {
-            row[0]
-            for row in self.db.execute(
-                f"select distinct q.article_id from quotes q where q.article_id in ({marks}) "
-                "and q.person_id in (select person_id from person_follows where chat_id = ?)",
-                [*article_ids, chat_id],
-            )
-        }
