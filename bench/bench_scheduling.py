@@ -8,8 +8,8 @@ The store (``bench/out/subscriptions-N.db``) holds the seed articles and N activ
 subscriptions at clocks spread over the day in a dozen zones. Two measurements:
 
 - start-up: the bot spawned as ``newsbot run`` (``python -m bot run`` against a local
-  ``BotApiServer`` with a /start queued); seconds from spawn to the reply reaching the server.
-  Every subscription's daily job is made before the bot polls.
+  ``BotApiServer`` with a /start queued); seconds from spawn to the reply reaching the server,
+  and the last run's peak RSS ``--settle`` seconds later, once every daily job is made.
 - a settings change: in this process, the bot built and started on the same store (every
   job scheduled), then 500 chats each change their time as /settings does (the store's
   update, then ``scheduling.reschedule``); the median and 95th percentile of one change.
@@ -112,14 +112,18 @@ class NewsbotRun(BotProcess):
         )
 
 
-def startup(db: Path) -> float:
+def startup(db: Path, settle: float = 0.0) -> tuple[float, float]:
+    """Seconds to the first answer; the bot's peak RSS in MB ``settle`` seconds after it
+    (every job made by then), NaN without a settle time."""
     server = BotApiServer(BOT_TOKEN).start()
     chat = FIRST_CHAT - 1
     server.push_message(chat, "/start")
     bot = NewsbotRun(server, db)
     try:
         reply = server.wait_for_sync(1, chat_id=chat, timeout=300)[0]
-        return reply.time - bot.started
+        if settle:
+            time.sleep(settle)
+        return reply.time - bot.started, bot.peak_rss_mb() if settle else float("nan")
     finally:
         bot.stop()
         server.stop()
@@ -156,6 +160,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=50_000, help="subscriptions in the store")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--settle", type=float, default=20.0, help="seconds before reading the last run's RSS"
+    )
     args = parser.parse_args()
     source = build_store(args.n)
     _no_nagle()
@@ -163,8 +170,11 @@ def main() -> None:
     times = []
     for run in range(args.runs):
         shutil.copy(source, work)
-        times.append(startup(work))
-        print(f"run {run + 1}: first answer {times[-1]:.2f} s after spawn", flush=True)
+        last = run == args.runs - 1
+        took, peak = startup(work, settle=args.settle if last else 0.0)
+        times.append(took)
+        rss = f"; peak RSS {peak:.0f} MB {args.settle:g} s later" if last else ""
+        print(f"run {run + 1}: first answer {took:.2f} s after spawn{rss}", flush=True)
     shutil.copy(source, work)
     took = sorted(asyncio.run(settings_changes(work, args.n)))
     print(

@@ -127,6 +127,12 @@ class NewsbotApplication(Application):
     hold a SIGINT for that long. Telling them first makes their waits end at once.
     """
 
+    async def start(self) -> None:
+        limiter = self.bot.rate_limiter
+        if isinstance(limiter, PacedRateLimiter):
+            limiter.stopping.clear()
+        await super().start()
+
     async def stop(self) -> None:
         limiter = self.bot.rate_limiter
         if isinstance(limiter, PacedRateLimiter):

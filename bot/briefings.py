@@ -32,8 +32,8 @@ REMEMBERED = timedelta(days=7)
 STORY_BUTTON = "sy:"
 #: Hours after which a source's report counts half as much toward a story's coverage.
 HALF_LIFE_HOURS = 24.0
-#: Stories looked at in full (quotes, topics) once ranked: the best, and followed ones.
-SHORTLIST = 40
+#: A story's newest articles that its title, summary, quote and topics are chosen from.
+MEMBERS_SHOWN = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,10 @@ def build_briefing(
     mentioned."""
     if not isinstance(follows, Follows):
         follows = Follows(topics=frozenset(follows))
-    stories = pick_stories(rank_stories(store, window, follows, sent or {}))
+    sent = sent or {}
+    picked = pick_stories(rank_stories(store, window, follows, sent))
+    until = utc_iso(window.end)
+    stories = [_story(store, t, t.story_id in sent, until) for t in picked]
     note = folded_alerts_note(store, chat_id, window) if chat_id is not None else ""
     while True:
         text = render_briefing(day, stories, note)
@@ -142,14 +145,14 @@ def build_briefing(
     return Briefing(day=day, window=window, stories=stories, text=text, buttons=buttons)
 
 
-def pick_stories(ranked: list[Story]) -> list[Story]:
+def pick_stories(ranked: list[_Tally]) -> list[_Tally]:
     """Followed stories first, leaving at least ``MIN_BIGGEST`` slots to the biggest others
     (when there are that many); the rest by rank."""
-    followed = [s for s in ranked if s.followed]
-    others = [s for s in ranked if not s.followed]
-    keep = MAX_STORIES - min(MIN_BIGGEST, len(others))
-    first = followed[:keep]
-    rest = [s for s in ranked if s not in first][: MAX_STORIES - len(first)]
+    followed = [t for t in ranked if t.followed]
+    others = sum(1 for t in ranked if not t.followed)
+    first = followed[: MAX_STORIES - min(MIN_BIGGEST, others)]
+    chosen = {t.story_id for t in first}
+    rest = [t for t in ranked if t.story_id not in chosen][: MAX_STORIES - len(first)]
     return first + rest
 
 
@@ -158,77 +161,69 @@ class _Tally:
     """A story's standing among those of a briefing window."""
 
     story_id: int
-    members: list[dict[str, Any]]
     coverage: float = 0.0
     freshness: float = 0.0
     sources: int = 0
     quotes: int = 0
+    followed: bool = False
 
 
-def _recency(article: dict[str, Any], as_of: datetime) -> float:
-    """1 for an article of now, halving every ``HALF_LIFE_HOURS``: ingested, or published
-    (noon of its date) when that is earlier."""
-    seen = from_iso(article["ingested_at"])
-    if article.get("date"):
+def _recency(ingested_at: str, day: str | None, as_of: datetime) -> float:
+    """1 for a report of now, halving every ``HALF_LIFE_HOURS``: when it was ingested, or
+    published (noon of its date) when that is earlier."""
+    seen = from_iso(ingested_at)
+    if day:
         try:
-            dated = datetime.fromisoformat(article["date"][:10]).replace(tzinfo=UTC)
+            dated = datetime.fromisoformat(day[:10]).replace(tzinfo=UTC)
             seen = min(seen, dated + timedelta(hours=12))
         except ValueError:
             pass
     age_hours = max((as_of - seen).total_seconds() / 3600, 0.0)
-    return 0.5 ** (age_hours / HALF_LIFE_HOURS)
+    return float(0.5 ** (age_hours / HALF_LIFE_HOURS))
 
 
-def _tally(story_id: int, members: list[dict[str, Any]], as_of: datetime) -> _Tally:
-    tally = _Tally(story_id, members)
-    by_source: dict[str, float] = {}
-    for article in members:
-        recency = _recency(article, as_of)
+def _tallies(store: Store, story_ids: list[int], as_of: datetime) -> dict[int, _Tally]:
+    """Coverage, freshness, sources and quotes of each story, from one row per story and
+    source (``StoryStore.by_source``): the distinct sources, each by its latest report."""
+    tallies: dict[int, _Tally] = {}
+    best: dict[tuple[int, str], float] = {}
+    for story_id, source, ingested_at, day, quotes in store.stories.by_source(
+        story_ids, utc_iso(as_of)
+    ):
+        tally = tallies.setdefault(story_id, _Tally(story_id))
+        recency = _recency(ingested_at, day, as_of)
         tally.freshness = max(tally.freshness, recency)
-        tally.quotes += article.get("n_quotes") or 0
-        names = [n.strip() for n in (article.get("source") or "").split(",") if n.strip()]
+        tally.quotes += quotes or 0
+        names = [n.strip().casefold() for n in (source or "").split(",") if n.strip()]
         for name in names or [""]:
-            by_source[name.casefold()] = max(by_source.get(name.casefold(), 0.0), recency)
-    tally.coverage = sum(by_source.values())
-    tally.sources = len(by_source)
-    return tally
+            best[(story_id, name)] = max(best.get((story_id, name), 0.0), recency)
+    for (story_id, _), recency in best.items():
+        tallies[story_id].coverage += recency
+        tallies[story_id].sources += 1
+    return tallies
 
 
 def rank_stories(
     store: Store, window: Window, follows: Follows, sent: dict[int, tuple[int, int]]
-) -> list[Story]:
+) -> list[_Tally]:
     """The stories with news in the window, biggest first: distinct sources weighted by how
     recent their reports are, then followed ones, then the freshest and the most quoted. A
-    story already shown (``sent``) comes back only with more sources or quotes, as an update."""
+    story already shown (``sent``) comes back only with more sources or quotes."""
     story_ids = store.stories.in_window(utc_iso(window.start), utc_iso(window.end))
     if not story_ids:
         return []
-    by_story: dict[int, list[dict[str, Any]]] = {}
-    for article in store.stories.members(story_ids):
-        if article["ingested_at"] <= utc_iso(window.end):
-            by_story.setdefault(article["story_id"], []).append(article)
-    tallies = []
-    for story_id, members in by_story.items():
-        tally = _tally(story_id, members, window.end)
-        before = sent.get(story_id)
+    followed = _followed_stories(store, window, follows)
+    ranked = []
+    for tally in _tallies(store, story_ids, window.end).values():
+        before = sent.get(tally.story_id)
         if before is not None and tally.sources <= before[0] and tally.quotes <= before[1]:
             continue
-        tallies.append(tally)
-    followed = _followed_stories(store, window, follows)
-
-    def order(t: _Tally) -> tuple[float, bool, float, int, int]:
-        return (
-            -round(t.coverage, 1),
-            t.story_id not in followed,
-            -t.freshness,
-            -t.quotes,
-            -t.story_id,
-        )
-
-    tallies.sort(key=order)
-    shortlist = tallies[:SHORTLIST] + [t for t in tallies[SHORTLIST:] if t.story_id in followed]
-    shortlist.sort(key=order)
-    return [_story(store, t, t.story_id in followed, t.story_id in sent) for t in shortlist]
+        tally.followed = tally.story_id in followed
+        ranked.append(tally)
+    ranked.sort(
+        key=lambda t: (-round(t.coverage, 1), not t.followed, -t.freshness, -t.quotes, -t.story_id)
+    )
+    return ranked
 
 
 def _followed_stories(store: Store, window: Window, follows: Follows) -> set[int]:
@@ -255,10 +250,12 @@ def _followed_stories(store: Store, window: Window, follows: Follows) -> set[int
     return found
 
 
-def _story(store: Store, tally: _Tally, followed: bool, update: bool) -> Story:
+def _story(store: Store, tally: _Tally, update: bool, until: str) -> Story:
     """A ranked story as shown: the best title (and its article), a clean sentence from the
     summaries, the most notable direct quote of any of its articles, its topics."""
-    members = sorted(tally.members, key=lambda a: (a["ingested_at"], a["id"]))
+    newest = store.stories.members([tally.story_id], latest=MEMBERS_SHOWN)
+    members = [a for a in newest if a["ingested_at"] <= until] or newest
+    members.sort(key=lambda a: (a["ingested_at"], a["id"]))
     titles = [a["title"] for a in members]
     title = best_title(titles)
     lead = members[titles.index(title)]
@@ -288,7 +285,7 @@ def _story(store: Store, tally: _Tally, followed: bool, update: bool) -> Story:
         sentence=summary_sentence(summaries),
         quote=notable_direct_quote(quotes),
         topics=topics,
-        followed=followed,
+        followed=tally.followed,
         score=tally.coverage,
         sources=tally.sources,
         quotes=tally.quotes,

@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
@@ -177,7 +178,7 @@ def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def story_json(story: dict) -> dict:
+def story_json(story: dict[str, Any]) -> dict[str, Any]:
     """One story as ``newsbot stories --json`` prints it (a stable contract)."""
     from pathlib import PurePath
 

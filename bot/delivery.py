@@ -1,16 +1,16 @@
 """Sending daily briefings: once per (chat, day), inside Telegram's limits, through its errors.
 
 Each send goes: wait for a rate-limit slot -> claim the (chat, day) row in the delivery log ->
-call Telegram -> record the outcome. Claiming *after* the wait keeps the window in which a
-crash leaves a briefing in doubt down to one HTTP request (see ``bot.store.deliveries``).
+call Telegram -> record the outcome. Claiming *after* the wait, and one claimed request at a
+time, keeps what a crash leaves in doubt down to one HTTP request (see ``bot.store.deliveries``).
 
 What Telegram answers decides what happens next:
 
 * 429 — the row is released as ``failed`` (nothing was delivered), this chat waits
   ``retry_after`` and tries again; every other chat keeps going.
 * 5xx, or a connection that never reached Telegram — released as ``failed`` and retried with
-  exponential backoff; after the last attempt the row stays ``failed`` and the next catch-up
-  sweep (every few minutes, and at start-up) tries again while the briefing is still on time.
+  exponential backoff, then every ``patient_backoff``, until the subscriber's day is over
+  (the catch-up sweep at start-up picks up what a stop left ``failed``).
 * 403 — the user blocked the bot or is gone: ``blocked``, the subscription is deactivated until
   they come back with /start or /subscribe.
 * A timeout *after* the request was sent is ambiguous: Telegram may have delivered it. Retrying
@@ -254,7 +254,8 @@ class Deliverer:
         """One claimed request: its outcome, or (None, the error) when it may be tried again.
 
         Claim, send and record happen one briefing at a time (``RetryPolicy.in_flight``), so
-        a crash leaves at most that many briefings in doubt, and never two for one chat.
+        a crash leaves at most that many briefings in doubt (by default one: never two
+        requests for one chat at once).
         """
         ticket = await self.pacer.acquire(chat_id)
         async with self._sending:

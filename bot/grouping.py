@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 #: How far apart (days) an article and the nearest day of a story can be and still join it.
 MAX_GAP_DAYS = 2
@@ -79,9 +80,10 @@ class ArticleKeys:
     names: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=1 << 16)
 def word_key(token: str) -> str | None:
     """A word as a key: lower case, without a possessive or a plural ``s``; None for a
-    stopword or a word too short to tell stories apart."""
+    stopword or a word too short to tell stories apart. Remembered: news repeats its words."""
     word = token.casefold().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]

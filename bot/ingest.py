@@ -7,6 +7,7 @@ goes through the same extraction as a fetched one (``bot.feeds.pages``).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import logging
@@ -106,6 +107,20 @@ def ingest_text(
 #: full-text indexes, merged again later. Longer runs mean fewer segments to merge; this
 #: size still lets a folder's writes commit about twice a second.
 PARSE_AHEAD = 128
+
+
+async def parse_ahead(text: str) -> tuple[str, ParsedArticle]:
+    """``text`` and its parse, made in a worker thread (parsing is pure CPU, no store), for
+    the ``parse`` of ``ingest_text`` from the event loop (see ``reuse``)."""
+    return text, await asyncio.to_thread(parse_article, text)
+
+
+def reuse(parsed: tuple[str, ParsedArticle] | None) -> Callable[[str], ParsedArticle] | None:
+    """A ``parse`` that hands over ``parsed``'s article for its very text (else parses)."""
+    if parsed is None:
+        return None
+    made_for, article = parsed
+    return lambda text: article if text == made_for else parse_article(text)
 
 
 def ingest_batch(

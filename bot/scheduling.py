@@ -203,10 +203,31 @@ def reschedule_all(application: Application) -> int:
         return 0
     for chat_id in list(_jobs(application)):
         unschedule(application, chat_id)
-    subscriptions = _services(application).store.subscriptions.deliverable()
-    for subscription in subscriptions:
-        schedule(application, subscription)
-    return len(subscriptions)
+    chat_ids = soonest_first(_services(application).store, utc_now())
+    _plan(application, chat_ids)
+    return len(chat_ids)
+
+
+def _plan(application: Application, chat_ids: list[int]) -> None:
+    """Schedule ``chat_ids`` (soonest first): the first ``START_CHUNK`` now, the rest in a
+    task that leaves the event loop to the chats between chunks (replacing one under way)."""
+    planning = application.bot_data.pop(PLANNING_KEY, None)
+    if planning is not None:
+        planning.cancel()
+    _schedule_chats(application, chat_ids[:START_CHUNK])
+    rest = chat_ids[START_CHUNK:]
+    if not rest:
+        log.info("scheduled %d daily briefing(s)", len(chat_ids))
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not on the event loop: all of them now
+        _schedule_chats(application, rest)
+        log.info("scheduled %d daily briefing(s)", len(chat_ids))
+        return
+    application.bot_data[PLANNING_KEY] = loop.create_task(
+        _schedule_the_rest(application, rest), name="briefings:schedule"
+    )
 
 
 async def _briefing_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -293,14 +314,7 @@ async def start_briefings(application: Application) -> None:
             "%d briefing(s) were being sent when the bot stopped; not re-sent (no duplicates)",
             in_doubt,
         )
-    chat_ids = soonest_first(store, utc_now())
-    _schedule_chats(application, chat_ids[:START_CHUNK])
-    if len(chat_ids) > START_CHUNK:
-        application.bot_data[PLANNING_KEY] = asyncio.get_running_loop().create_task(
-            _schedule_the_rest(application, chat_ids[START_CHUNK:]), name="briefings:schedule"
-        )
-    else:
-        log.info("scheduled %d daily briefing(s)", len(chat_ids))
+    _plan(application, soonest_first(store, utc_now()))
     if application.job_queue is not None:
         application.job_queue.run_once(
             _sweep_job, when=0, name="briefings:catch-up", job_kwargs={"misfire_grace_time": None}

@@ -83,8 +83,8 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 #: A chat's row is rewritten at most this often while its details stay the same: a write
-#: transaction per update was about 2% of the bot's work in a burst, for a last_seen that
-#: nothing reads more finely than this.
+#: transaction per update would cost every command, for a last_seen that nothing reads more
+#: finely than this.
 TOUCH_INTERVAL = 60.0
 
 

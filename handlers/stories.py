@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.briefings import STORY_BUTTON, counts_line
 from bot.render import clip, esc
+from bot.services import Services
 from bot.story_text import best_title
 from bot.views import href, is_web_url, tidy_quote
 from handlers.articles import ARTICLE_PREFIX, article_numbers
@@ -32,7 +33,7 @@ def story_buttons(story: dict[str, Any]) -> list[list[tuple[str, str]]]:
     ]
 
 
-def story_view(svc, story_id: int) -> tuple[list[str], list[list[tuple[str, str]]]]:
+def story_view(svc: Services, story_id: int) -> tuple[list[str], list[list[tuple[str, str]]]]:
     story = svc.store.stories.get(story_id)
     if story is None:
         return [f"There is no story {story_id}. /latest lists the newest stories."], []
@@ -59,7 +60,7 @@ def story_view(svc, story_id: int) -> tuple[list[str], list[list[tuple[str, str]
     return blocks, story_buttons(story)
 
 
-def quotes_by_speaker(svc, article_ids: list[int]) -> str:
+def quotes_by_speaker(svc: Services, article_ids: list[int]) -> str:
     """The story's direct quotes grouped under each named speaker, most quoted first."""
     if not article_ids:
         return ""
@@ -100,7 +101,8 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    numbers = article_numbers((update.callback_query.data or "")[len(STORY_BUTTON) :])
+    data = update.callback_query.data if update.callback_query else None
+    numbers = article_numbers((data or "")[len(STORY_BUTTON) :])
     if len(numbers) != 1 or numbers[0] is None:
         await answer_button(update, ["That button has expired."])
         return

@@ -5,12 +5,14 @@ answers; every poll says what it skipped and why, and the first one tells the ad
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot import ingest as ingest_module
 from bot.config import Settings
 from bot.feeds import cli as feeds_cli
 from bot.feeds import poller as poller_module
@@ -20,6 +22,7 @@ from bot.store import Store
 from tests.botapi.pytest_plugin import BOT_TOKEN
 from tests.botapi.server import BotApiServer
 from tests.conftest import polling_bot
+from tests.store_faults.test_locked_store_e2e import write_lock_held_by_another_process
 from tests.test_feeds_poller import rss2
 from tests.test_fetch_webserver import TEST_POLICY, WebServer, running_web_server
 from tests.test_pages import article_html
@@ -220,3 +223,34 @@ def test_the_first_poll_message_escapes_what_the_feed_says() -> None:
     assert first_poll_message(outcome) == (
         "📡 First poll of the feed A &amp; &lt;B&gt; listed 0 entries: nothing new."
     )
+
+
+async def test_a_poll_while_another_program_holds_the_database_loses_nothing(
+    web: WebServer, store: Store, db_path: Path
+) -> None:
+    store.feeds.add(serve_feed(web, 2))
+    store.set_busy_timeout(0.1)
+    poller = poller_for(store)
+    with write_lock_held_by_another_process(db_path):
+        [busy] = await poller.poll_due()
+    assert "the database was busy" in (busy.error or "")
+    assert store.articles.count() == 0
+    [outcome] = await poller.poll_due()
+    assert outcome.stored == {"added": 2} and outcome.error is None
+
+
+async def test_entries_are_parsed_off_the_event_loop(
+    web: WebServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ingest_module.parse_article
+    threads: list[bool] = []
+
+    def parse(text: str):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(text)
+
+    monkeypatch.setattr(ingest_module, "parse_article", parse)
+    store.feeds.add(serve_feed(web, 3))
+    [outcome] = await poller_for(store).poll_due()
+    assert outcome.stored == {"added": 3}
+    assert threads == [False, False, False]

@@ -48,3 +48,15 @@ def test_a_quote_loses_its_trailing_comma_and_a_doubled_mark() -> None:
         "said on Monday."
     )
     assert found == {"This is a very unfair trial, and the public is watching": "Ana Brel"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "South Korean thriller \u201cHarbour Lights\u201d won the top prize, Ana Brel said.",
+        "\u201cHarbour Lights,\u201d the Korean social satire about a fishing town, won again.",
+        "\u201cHarbour Lights\u201d director Min Seo said backstage that nobody expected it.",
+    ],
+)
+def test_a_title_with_its_genre_or_its_makers_role_is_nobodys_quote(body: str) -> None:
+    assert quotes(body) == {}

@@ -103,3 +103,15 @@ def test_quotes_in_single_marks_are_found_as_uk_papers_print_them() -> None:
 
 def test_a_heading_in_capitals_between_single_marks_is_no_quote() -> None:
     assert direct("\u2018THE OTHER SIDE OF THE PARTY\u2019 said the headline.") == {}
+
+
+def test_a_surname_that_only_opens_sentences_still_speaks() -> None:
+    quotes = direct(
+        "\u201cWe are tired of being told it is offensive!\u201d Cruz said.\n\n"
+        "Still, the race \u201cis a dead heat right now,\u201d as Cruz said on the radio on "
+        "Monday."
+    )
+    assert quotes == {
+        "We are tired of being told it is offensive!": "Cruz",
+        "is a dead heat right now": "Cruz",
+    }

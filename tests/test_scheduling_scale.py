@@ -179,3 +179,25 @@ def test_a_local_instant_outside_any_gap_is_the_plain_conversion() -> None:
     assert local_instant(date(2026, 9, 5), time(0, 30), zone) == datetime(
         2026, 9, 5, 4, 30, tzinfo=UTC
     )
+
+
+async def test_rescheduling_everything_goes_soonest_first_then_the_rest(
+    app: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scheduling, "START_CHUNK", 2)
+    monkeypatch.setattr(scheduling, "LATER_CHUNK", 1)
+    store = services_of(app).store
+    now = datetime.now(UTC)
+    for chat_id in range(1, 6):
+        store.subscriptions.subscribe(chat_id, time(chat_id, 0), "UTC", now)
+    await scheduling.start_briefings(app)
+    try:
+        await app.bot_data[PLANNING_KEY]
+        old = {c: jobs_for(app, c)[0] for c in range(1, 6)}
+        assert scheduling.reschedule_all(app) == 5
+        assert sum(1 for c in range(1, 6) if jobs_for(app, c)) == 2
+        await app.bot_data[PLANNING_KEY]
+        assert all(jobs_for(app, c) and jobs_for(app, c)[0] is not old[c] for c in range(1, 6))
+        assert all(job.removed for job in old.values())
+    finally:
+        await scheduling.stop_briefings(app)

@@ -1,6 +1,6 @@
 """One HTTP client for every fetch, and one TLS context for the process.
 
-Building a client loads the CA bundle into a new TLS context, about 19 ms of CPU on the event
+Building a client loads the CA bundle into a new TLS context, a noticeable stall of the event
 loop, so fetches share the client of their event loop (created on the first fetch) and every
 client shares the TLS context. Each request still closes its connection
 (``fetch.pinned_request``), so the shared pool holds nothing between fetches and a client

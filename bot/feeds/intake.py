@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from bot.feeds.fetch import FetchPolicy
 from bot.feeds.pages import PageArticle, fetch_page
 from bot.feeds.urls import CANDIDATE_OVERLAP, near_duplicate, normalise_url, sketch
-from bot.ingest import ingest_text
+from bot.ingest import ingest_text, reuse
+from bot.parsing.model import ParsedArticle
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def _add_known(
     source: str | None,
     feed_id: int | None,
     hashes: list[int],
+    parsed: tuple[str, ParsedArticle] | None = None,
 ) -> Stored:
     """The URL is known: refresh the article if it is this page, and record the source."""
     status = "unchanged"
@@ -68,7 +70,11 @@ def _add_known(
         first = store.feeds.sources_of(article_id)
         original = first[0]["source"] if first else source
         result = ingest_text(
-            store, page.as_article_text(original), slug=str(article["slug"]), path=None
+            store,
+            page.as_article_text(original),
+            slug=str(article["slug"]),
+            path=None,
+            parse=reuse(parsed),
         )
         if result.status == "updated":
             store.feeds.save_sketch(article_id, hashes)
@@ -83,16 +89,24 @@ def _add_known(
 
 
 def store_page(
-    store: Store, page: PageArticle, *, source: str | None = None, feed_id: int | None = None
+    store: Store,
+    page: PageArticle,
+    *,
+    source: str | None = None,
+    feed_id: int | None = None,
+    parsed: tuple[str, ParsedArticle] | None = None,
 ) -> Stored:
-    """Store ``page`` (or link it to the article it duplicates); returns what happened."""
+    """Store ``page`` (or link it to the article it duplicates); returns what happened.
+
+    ``parsed``: the page's article text and its parse, made off the event loop
+    (``bot.ingest.parse_ahead``); the text is parsed here when it is not that one."""
     url = normalise_url(page.url)
     page = replace(page, url=url)
     source = source or page.site
     hashes = sketch(page.text)
     known = store.feeds.article_for_url(url)
     if known is not None:
-        return _add_known(store, known, page, source, feed_id, hashes)
+        return _add_known(store, known, page, source, feed_id, hashes, parsed)
     duplicate = _duplicate_by_text(store, page.text, hashes)
     if duplicate is not None:
         store.feeds.add_source(
@@ -100,7 +114,9 @@ def store_page(
         )
         log.info("%s is the same story as article %d; added as a source", url, duplicate)
         return Stored(duplicate, "merged", _title(store, duplicate))
-    result = ingest_text(store, page.as_article_text(source), slug=web_slug(url), path=None)
+    result = ingest_text(
+        store, page.as_article_text(source), slug=web_slug(url), path=None, parse=reuse(parsed)
+    )
     store.feeds.add_source(
         result.article_id, url=url, source=source, feed_id=feed_id, author=page.author
     )

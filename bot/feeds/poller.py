@@ -25,8 +25,9 @@ import feedparser
 from bot.feeds.fetch import FEED_ACCEPT, FetchError, FetchPolicy, FetchResult, fetch
 from bot.feeds.intake import store_page
 from bot.feeds.pages import PageArticle, extract_article, fetch_page
-from bot.ingest import IngestError
-from bot.store import Store
+from bot.feeds.urls import normalise_url
+from bot.ingest import IngestError, parse_ahead
+from bot.store import Store, StoreBusy
 from bot.store.feeds import NewEntry
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,17 @@ class FeedPoller:
             feed_id=int(feed["id"]), name=name, first=not feed.get("last_checked")
         )
         try:
+            return await self._poll(feed, outcome)
+        except StoreBusy as error:
+            # Another program holds the database: what was not written is seen or taken
+            # again at the next poll (an entry is remembered, or its feed read again).
+            outcome.error = f"not finished, the database was busy ({error})"
+            log.warning("feed %s: %s", outcome.name, outcome.error)
+            return outcome
+
+    async def _poll(self, feed: dict[str, Any], outcome: PollOutcome) -> PollOutcome:
+        name = outcome.name
+        try:
             result = await fetch(
                 feed["url"],
                 self.policy,
@@ -254,7 +266,13 @@ class FeedPoller:
                     {"link": link, "title": row["title"], "summary": row["content"] or ""},
                     published,
                 )
-                stored = store_page(self.store, page, source=outcome.name, feed_id=outcome.feed_id)
+                # Parsed in a worker thread, the event loop going on answering chats, as
+                # store_page will store it (its URL normalised).
+                page = replace(page, url=normalise_url(page.url))
+                parsed = await parse_ahead(page.as_article_text(outcome.name))
+                stored = store_page(
+                    self.store, page, source=outcome.name, feed_id=outcome.feed_id, parsed=parsed
+                )
             except (FetchError, IngestError) as error:
                 reason = str(error) if isinstance(error, FetchError) else f"{link}: {error}"
                 # A page that cannot be read may be readable later; one that is no article

@@ -207,7 +207,7 @@ GROUP_WORDS = frozenset(
     workers employees students teachers parents fans environmentalists skeptics sceptics
     proponents advocates campaigners delegates members leaders executives prosecutors
     investigators regulators economists analysts aides staffers officers rescuers
-    firefighters medics nurses farmers bankers forecasters pollsters""".split()
+    firefighters medics nurses farmers bankers forecasters pollsters others""".split()
 )
 
 
@@ -445,7 +445,12 @@ WORK_NOUNS = frozenset(
     """nickname nicknames moniker article book books film films movie movies documentary
     song songs album novel essay poem series sitcom episode podcast headline headlines
     slogan slogans motto hashtag sign signs placard placards banner banners poster posters
-    t-shirt t-shirts shirt shirts tagline musical opera painting exhibition""".split()
+    t-shirt t-shirts shirt shirts tagline musical opera painting exhibition thriller comedy
+    drama satire biopic""".split()
+)
+# Nouns after a work's title that credit someone with it ("Parasite" director Bong Joon Ho).
+WORK_CREDITS = frozenset(
+    "director creator star co-star cast writer showrunner author producer actor actress".split()
 )
 # Words that open speech and are no quote alone ("So," he began).
 DISCOURSE_WORDS = frozenset("so well now look and but anyway okay ok yes no oh right".split())

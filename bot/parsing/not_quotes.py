@@ -47,6 +47,32 @@ def names_a_thing(text: str, seg: Segment) -> bool:
     return False
 
 
+# After a short segment: ", the Korean language social satire" (an appositive naming a
+# work) or the credit it is a modifier of ("Fleabag" creator Phoebe Waller-Bridge).
+_WORK_AFTER = re.compile(
+    r",?[ \u00a0]+(?:the|a|an)[ \u00a0]+(?:[\w’'-]+[ \u00a0]+){0,5}?([a-z]+)\b"
+)
+_NEXT_WORD = re.compile(r"[ \u00a0]+([a-z]+)\b")
+
+
+def titled_after(text: str, seg: Segment) -> bool:
+    """``"Parasite," the Korean social satire about ...``, ``"Parasite" director Bong Joon
+    Ho``: a few words in marks that the words after them call a work, or a few capitalised
+    words naming the work of the person after them."""
+    words = text[seg.start : seg.end].split()
+    if seg.close_mark is None or len(words) > 6:
+        return False
+    m = _WORK_AFTER.match(text, seg.close_mark, seg.close_mark + 80)
+    if m is not None and m.group(1) in cues.WORK_NOUNS:
+        return True
+    m = _NEXT_WORD.match(text, seg.close_mark, seg.close_mark + 30)
+    return (
+        m is not None
+        and m.group(1) in cues.WORK_CREDITS
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    )
+
+
 def gloss_of(text: str, seg: Segment, before: Segment | None) -> bool:
     """``"mkono wa damu," or "the man with the bloody hand,"``: a second name joined by
     "or" right after the segment ``before``, which named a thing."""

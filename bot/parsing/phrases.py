@@ -415,6 +415,12 @@ class PhraseShapes(ArticleDocument):
             q = self._index_at(toks, np.start) - 1
             if q >= i and (toks[q][2] in {",", "—", "–"} or toks[q][2] in QMARKS):
                 return np, k
+            if (
+                q >= i
+                and toks[q][2].lower() == "as"
+                and all(toks[m][2] in _LEAD_PUNCT for m in range(i, q))
+            ):
+                return np, k  # '"...," as Cruz said on the radio
         return None
 
     def _after_immediate(self, toks: list[Tok], i: int, hi: int) -> tuple[NP, int] | None:

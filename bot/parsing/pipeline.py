@@ -15,7 +15,13 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
-from bot.parsing.not_quotes import discourse_word, gloss_of, names_a_thing, trimmed_span
+from bot.parsing.not_quotes import (
+    discourse_word,
+    gloss_of,
+    names_a_thing,
+    titled_after,
+    trimmed_span,
+)
 from bot.parsing.people import People, PeopleFinder
 from bot.parsing.quotes import Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
@@ -97,6 +103,7 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
     and the word is a plural noun for people, is used in lower case in the article or
     has an adverb/verb ending."""
     first_only: dict[int, bool] = {}
+    speaking: set[int] = set()
     for m in people.mentions:
         rec = people.persons[m.person]
         if (
@@ -118,6 +125,8 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
             while i >= 0 and text[i] in _OPENERS:
                 i -= 1
         first_only[m.person] = i < 0 or text[i] in _CLAUSE_ENDS
+        if _speaks(text, m.end):
+            speaking.add(m.person)
     out: set[int] = set()
     name_words: set[str] | None = None
     for pid, only in first_only.items():
@@ -132,11 +141,20 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
             name_words = {
                 t.lower() for rec in people.persons if len(rec.tokens) > 1 for t in rec.tokens
             }
-        if lower not in name_words:
+        if lower not in name_words and pid not in speaking:
             # "Often, ...", "Moments earlier": a word only ever opening a sentence, that no
-            # one's full name holds, names no one ("Hasib said" goes with Usman Hasib)
+            # one's full name holds and that never speaks ("Cruz said"), names no one
             out.add(pid)
     return out
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]+(\w+)")
+
+
+def _speaks(text: str, end: int) -> bool:
+    """A reporting verb right after a name ("Cruz said", "Trump told"): someone speaking."""
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1).lower() in cues.REPORTING_FORMS
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -195,7 +213,7 @@ def parse_article(text: str) -> ParsedArticle:
     quotes: list[Quote] = []
     named_before: Segment | None = None  # the last segment that named a thing
     for seg, attr in zip(segments, attributions, strict=True):
-        if names_a_thing(text, seg) or gloss_of(text, seg, named_before):
+        if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
             continue
         if discourse_word(text[seg.start : seg.end]):

@@ -197,8 +197,7 @@ def _v9_quote_terms_index(db: Database) -> None:
     """Words and adjacent word pairs of quote texts in one table (``quote_terms``, see
     ``bot.store.quote_index``), in place of the word index of migration 4 (``quotes_fts``, its
     triggers) and the pair index of migration 8 (``quotes_pairs``): the same postings, in one
-    FTS5 row per quote instead of two plus a trigger: 13% fewer instructions to save an article
-    (callgrind over ``ArticleStore.save_all``)."""
+    FTS5 row per quote instead of two plus a trigger, which makes saving an article cheaper."""
     from bot.store import quote_index
 
     for statement in (
@@ -242,8 +241,8 @@ def _v11_article_search_reindexed_on_title_and_body(db: Database) -> None:
 def _v12_paragraphs_in_the_article_row(db: Database) -> None:
     """An article's paragraphs are kept in its own row (``articles.paragraphs``, see
     ``ArticleStore.paragraphs_of``) as offsets into its body, instead of a row each with its
-    text again in the ``paragraphs`` table of migration 1: twenty rows and index entries an
-    article were 7% of the cost of saving it. The paragraphs of a store's articles move over
+    text again in the ``paragraphs`` table of migration 1, saving twenty rows and index
+    entries an article. The paragraphs of a store's articles move over
     with their text (the table has no offsets), and the table is dropped."""
     db.execute("alter table articles add column paragraphs text")
     db.execute(
@@ -263,8 +262,7 @@ FTS_PENDING_BYTES = 8 * 2**20
 def _v13_full_text_pending_terms_of_a_run(db: Database) -> None:
     """Both full-text indexes hold up to 8 MiB of new terms in memory instead of 1 MiB, so a
     run of articles ingested together (``bot.ingest.PARSE_AHEAD``) becomes one segment of
-    each index, not two or three to merge later: 4% fewer instructions to save an article
-    (callgrind over ``ArticleStore.save_all``, runs of 128). The setting is kept in each
+    each index, not two or three to merge later. The setting is kept in each
     index's ``_config`` table; at most 16 MiB of memory while a run is written."""
     for table in ("articles_fts", "quote_terms"):
         db.execute(

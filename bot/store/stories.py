@@ -31,10 +31,18 @@ from bot.parsing.model import ParsedArticle
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Stories compared in full with a new article: those sharing the most rare keys with it.
-MAX_CANDIDATES = 12
-#: A key in more stories than this finds no candidates by itself (it is too common to tell
-#: them apart, and its stories of the window are many rows); it still counts in the score.
+MAX_CANDIDATES = 6
+#: Keys a story keeps, its most common: a key few of a big story's articles carry adds
+#: almost nothing to a match, and every key kept is read again for each new article.
+MAX_STORY_KEYS = 150
+#: A key in more stories than this (or than one in twenty) finds no candidates by itself (it
+#: is too common to tell them apart, and its stories are many rows); it still counts in the
+#: score.
 MAX_KEY_STORIES = 300
+#: Keys of an article that look for its candidate stories (its rarest, heaviest), and the
+#: fewest stories a finder may be in (in a young store every key is in few stories).
+FINDERS = 10
+MIN_FINDER_STORIES = 30
 #: The row of ``story_key_counts`` that counts the stories themselves.
 ALL_STORIES = ""
 
@@ -106,6 +114,10 @@ class StoryStore:
             counts = Counter(json.loads(row[5]))
             new_keys = [key for key in keys if key not in counts]
             counts.update(keys)
+            if len(counts) > MAX_STORY_KEYS:
+                kept = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_KEYS])
+                self._count_keys([key for key in counts if key not in kept], -1)
+                counts = Counter(kept)
             new_day = (
                 execute(
                     "select 1 from story_keys where story_id = ? and day = ? limit 1",
@@ -165,17 +177,23 @@ class StoryStore:
         if not df:
             return None
         key_rarity = {key: rarity(df.get(key, 0), total) for key in keys}
-        finders = [key for key, n in df.items() if 0 < n <= MAX_KEY_STORIES]
+        # The rarest heavy keys find the candidates: few rows to read, and a story sharing
+        # none of them could not reach the score anyway.
+        common = max(MIN_FINDER_STORIES, min(MAX_KEY_STORIES, total // 20))
+        finders = sorted(
+            (key for key, n in df.items() if 0 < n <= common),
+            key=lambda key: -key_rarity[key] * article.keys[key],
+        )[:FINDERS]
         if not finders:
             return None
         marks = ",".join("?" * len(finders))
-        evidence: Counter[int] = Counter()
+        evidence: dict[int, float] = {}
         for key, story_id in execute(
             f"select key, story_id from story_keys where key in ({marks}) and day between ? and ?",
             [*finders, low, high],
         ):
-            evidence[story_id] += key_rarity[key] * article.keys[key]
-        best = [story_id for story_id, _ in evidence.most_common(MAX_CANDIDATES)]
+            evidence[story_id] = evidence.get(story_id, 0.0) + key_rarity[key] * article.keys[key]
+        best = sorted(evidence, key=lambda story_id: -evidence[story_id])[:MAX_CANDIDATES]
         marks = ",".join("?" * len(best))
         candidates = [
             Candidate(row[0], row[1], row[2], row[3], json.loads(row[4]))
@@ -241,16 +259,40 @@ class StoryStore:
             )
         ]
 
-    def members(self, story_ids: list[int]) -> list[dict[str, Any]]:
-        """The articles of these stories, the columns ranking and showing them needs."""
+    def members(self, story_ids: list[int], latest: int | None = None) -> list[dict[str, Any]]:
+        """The articles of these stories (of one story, its ``latest`` newest only), with the
+        columns ranking and showing them needs."""
+        columns = "id, story_id, title, date, source, url, summary, n_quotes, ingested_at"
+        if latest is not None and len(story_ids) == 1:
+            return list(
+                self.db.query(
+                    f"select {columns} from articles indexed by articles_story "
+                    "where story_id = ? order by id desc limit ?",
+                    [story_ids[0], latest],
+                )
+            )
         found: list[dict[str, Any]] = []
         for chunk in _chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             found += self.db.query(
-                "select id, story_id, title, date, source, url, summary, n_quotes, ingested_at "
-                f"from articles indexed by articles_story where story_id in ({marks})",
+                f"select {columns} from articles indexed by articles_story "
+                f"where story_id in ({marks})",
                 chunk,
             )
+        return found
+
+    def by_source(self, story_ids: list[int], until: str) -> list[tuple[int, str, str, str, int]]:
+        """(story id, source, latest ingestion, latest date, quotes) for each source of these
+        stories, counting articles ingested up to ``until``."""
+        found: list[tuple[int, str, str, str, int]] = []
+        for chunk in _chunks(story_ids):
+            marks = ",".join("?" * len(chunk))
+            found += self.db.execute(
+                "select story_id, coalesce(source, ''), max(ingested_at), max(date), "
+                "sum(n_quotes) from articles indexed by articles_story "
+                f"where story_id in ({marks}) and ingested_at <= ? group by story_id, source",
+                [*chunk, until],
+            ).fetchall()
         return found
 
     def remember_sent(self, chat_id: int, day: str, sizes: list[tuple[int, int, int]]) -> None:
@@ -290,7 +332,7 @@ class StoryStore:
         )
 
     def count(self) -> int:
-        return self.db.execute("select count(*) from stories").fetchone()[0]
+        return int(self.db.execute("select count(*) from stories").fetchone()[0])
 
     def sizes(self, story_ids: list[int]) -> dict[int, tuple[int, int]]:
         """{story id: (articles, sources)}; an article's several sources count apart."""

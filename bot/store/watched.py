@@ -3,7 +3,7 @@
 SQLite holds the file it opened, not its name: after ``rm newsbot.db``, or a rename over it,
 every write still succeeds, into an inode nobody will read again, and a database put at the
 path is ignored. So the file's identity (device, inode) is remembered when it is opened and
-compared, one ``stat`` of about 2 µs, when a write transaction begins (``with conn:``, which
+compared, one cheap ``stat``, when a write transaction begins (``with conn:``, which
 every write of the store goes through, and ``begin`` for a batch), after one that wrote, and
 whenever :meth:`WatchedConnection.check` is called (each update the bot handles, and a job every
 30 s: see ``bot/store_watch.py``). Reads do not stat: they run on whichever file is open.

@@ -29,6 +29,7 @@ import re
 import select
 import socket
 import struct
+import sys
 import threading
 import time
 import urllib.parse
@@ -230,6 +231,12 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     owner: BotApiServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that vanished (killed, timed out) is expected here, not a server error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
