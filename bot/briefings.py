@@ -32,6 +32,8 @@ REMEMBERED = timedelta(days=7)
 STORY_BUTTON = "sy:"
 #: Hours after which a source's report counts half as much toward a story's coverage.
 HALF_LIFE_HOURS = 24.0
+#: How long before the window a story's reports still count toward its sources and quotes.
+COUNTED_BEFORE = timedelta(days=1)
 #: A story's newest articles that its title, summary, quote and topics are chosen from.
 MEMBERS_SHOWN = 30
 
@@ -182,14 +184,17 @@ def _recency(ingested_at: str, day: str | None, as_of: datetime) -> float:
     return float(0.5 ** (age_hours / HALF_LIFE_HOURS))
 
 
-def _tallies(store: Store, story_ids: list[int], as_of: datetime) -> dict[int, _Tally]:
-    """Coverage, freshness, sources and quotes of each story, from one row per story and
-    source (``StoryStore.by_source``): the distinct sources, each by its latest report."""
+def _tallies(store: Store, window: Window) -> dict[int, _Tally]:
+    """Coverage, freshness, sources and quotes of each story with news in the window, from
+    one row per story and source (``StoryStore.by_source``) over the window and the
+    ``COUNTED_BEFORE`` ahead of it: the distinct sources, each by its latest report."""
+    as_of = window.end
     tallies: dict[int, _Tally] = {}
     best: dict[tuple[int, str], float] = {}
-    for story_id, source, ingested_at, day, quotes in store.stories.by_source(
-        story_ids, utc_iso(as_of)
-    ):
+    rows = store.stories.by_source(
+        utc_iso(window.start - COUNTED_BEFORE), utc_iso(window.start), utc_iso(window.end)
+    )
+    for story_id, source, ingested_at, day, quotes in rows:
         tally = tallies.setdefault(story_id, _Tally(story_id))
         recency = _recency(ingested_at, day, as_of)
         tally.freshness = max(tally.freshness, recency)
@@ -209,12 +214,12 @@ def rank_stories(
     """The stories with news in the window, biggest first: distinct sources weighted by how
     recent their reports are, then followed ones, then the freshest and the most quoted. A
     story already shown (``sent``) comes back only with more sources or quotes."""
-    story_ids = store.stories.in_window(utc_iso(window.start), utc_iso(window.end))
-    if not story_ids:
+    tallies = _tallies(store, window)
+    if not tallies:
         return []
     followed = _followed_stories(store, window, follows)
     ranked = []
-    for tally in _tallies(store, story_ids, window.end).values():
+    for tally in tallies.values():
         before = sent.get(tally.story_id)
         if before is not None and tally.sources <= before[0] and tally.quotes <= before[1]:
             continue
@@ -227,8 +232,8 @@ def rank_stories(
 
 
 def _followed_stories(store: Store, window: Window, follows: Follows) -> set[int]:
-    """Stories with news in the window that have an article on a followed topic or naming a
-    followed person."""
+    """Stories with an article in the window on a followed topic or naming a followed
+    person (the window's articles, by ingestion time, each probed in the link table)."""
     found: set[int] = set()
     bounds = [utc_iso(window.start), utc_iso(window.end)]
     for table, column, ids in (
@@ -241,9 +246,9 @@ def _followed_stories(store: Store, window: Window, follows: Follows) -> set[int
         found.update(
             row[0]
             for row in store.db.execute(
-                f"select distinct a.story_id from {table} x join articles a on a.id = x.article_id "
-                f"where x.{column} in ({marks}) and a.story_id in (select story_id from articles "
-                "indexed by articles_ingested where ingested_at > ? and ingested_at <= ?)",
+                "select distinct a.story_id from articles a indexed by articles_ingested "
+                f"join {table} x on x.article_id = a.id and x.{column} in ({marks}) "
+                "where a.ingested_at > ? and a.ingested_at <= ? and a.story_id is not null",
                 [*ids, *bounds],
             )
         )

@@ -380,6 +380,15 @@ def _v23_person_follows_quiet_hours_and_alerts(db: Database) -> None:
     create_alert_tables(db)
 
 
+def _v24_story_sources_by_ingestion_time(db: Database) -> None:
+    """Articles by ingestion time with their story, source, date and quotes in one covering
+    index: a briefing counts the sources of its window's stories without reading the rows."""
+    db.execute(
+        "create index if not exists articles_ingested_story "
+        "on articles (ingested_at, story_id, source, date, n_quotes)"
+    )
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -405,6 +414,7 @@ MIGRATIONS: list[Migration] = [
     _v21_stories_count_their_keys,
     _v22_briefed_stories,
     _v23_person_follows_quiet_hours_and_alerts,
+    _v24_story_sources_by_ingestion_time,
 ]
 
 

@@ -281,19 +281,20 @@ class StoryStore:
             )
         return found
 
-    def by_source(self, story_ids: list[int], until: str) -> list[tuple[int, str, str, str, int]]:
-        """(story id, source, latest ingestion, latest date, quotes) for each source of these
-        stories, counting articles ingested up to ``until``."""
-        found: list[tuple[int, str, str, str, int]] = []
-        for chunk in _chunks(story_ids):
-            marks = ",".join("?" * len(chunk))
-            found += self.db.execute(
-                "select story_id, coalesce(source, ''), max(ingested_at), max(date), "
-                "sum(n_quotes) from articles indexed by articles_story "
-                f"where story_id in ({marks}) and ingested_at <= ? group by story_id, source",
-                [*chunk, until],
-            ).fetchall()
-        return found
+    def by_source(self, since: str, start: str, end: str) -> list[tuple[int, str, str, str, int]]:
+        """(story id, source, latest ingestion, latest date, quotes) for each source of the
+        stories with an article ingested in (start, end], counting their articles ingested
+        in (since, end]: one pass over the articles by ingestion time, however long the
+        stories have run."""
+        rows: list[tuple[int, str, str, str, int]] = self.db.execute(
+            "select story_id, coalesce(source, ''), max(ingested_at), max(date), sum(n_quotes) "
+            "from articles indexed by articles_ingested_story where ingested_at > ? "
+            "and ingested_at <= ? and story_id is not null group by story_id, source "
+            "having story_id in (select story_id from articles indexed by articles_ingested "
+            "where ingested_at > ? and ingested_at <= ?)",
+            [since, end, start, end],
+        ).fetchall()
+        return rows
 
     def remember_sent(self, chat_id: int, day: str, sizes: list[tuple[int, int, int]]) -> None:
         """What a chat's briefing of ``day`` showed: (story id, sources, quotes) each, so a
