@@ -10,7 +10,8 @@ their articles, the speakers' roles and the result objects (what the handler han
 partial phrases, misses drawn from the store, ``--per-kind`` each) plus an empty query (the
 day's most quoted people), long pasted text and markup. The search's recent answers (and for
 the empty query the store's remembered answer) are forgotten before each query, so every
-figure is a query not seen before. Prints p50/p95/p99 ms
+figure is a query not seen before. The mean CPU ms per query is printed too: what other load on
+the machine inflates least. Prints p50/p95/p99 ms
 per kind and over all queries, for each run and the median over runs.
 """
 
@@ -78,12 +79,13 @@ def main() -> None:
                 if kind == "empty":  # the day's most quoted, remembered per store version
                     store.articles._memo.clear()
 
-            wall, _ = timed(lambda q: answer_for(svc, q, "newsbot"), queries, forget)
+            wall, cpu = timed(lambda q: answer_for(svc, q, "newsbot"), queries, forget)
             everything += wall
             p50, p95, p99 = percentiles(wall)
             p95s.setdefault(kind, []).append(p95)
             print(
                 f"  {kind:18} n={len(queries):4}  p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms"
+                f"  (CPU mean {statistics.fmean(cpu):6.1f} ms)"
             )
         p50, p95, p99 = percentiles(everything)
         p95s.setdefault("all", []).append(p95)

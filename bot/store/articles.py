@@ -664,10 +664,15 @@ class ArticleStore:
             )
         )
 
+    #: The day's most quoted are counted over at most this many of its newest articles, so a
+    #: day of 100,000 (a bulk import) costs what a busy day does.
+    DAY_ARTICLES = 1000
+
     def most_quoted_of_the_day(self, limit: int = 10) -> list[dict[str, Any]]:
-        """The people quoted most in the newest day's articles (by date, else ingest day),
-        each with ``quote_ids``, their quotes of that day: what an empty inline query offers.
-        The day is found through the ``articles_latest`` index, never by a scan."""
+        """The people quoted most in the newest day's articles (by date, else ingest day; its
+        newest ``DAY_ARTICLES``), each with ``quote_ids``, their quotes of that day: what an
+        empty inline query offers. Found through the ``articles_latest`` index, never a scan.
+        """
         rows = self._remembered(
             ("most_quoted_of_the_day", limit), lambda: self._most_quoted_of_the_day(limit)
         )
@@ -682,11 +687,12 @@ class ArticleStore:
         rows = list(
             self.db.query(
                 "select p.id, p.name, p.role, count(q.id) as n_quotes, "
-                "group_concat(q.id) as quote_ids from articles a "
-                "join quotes q on q.article_id = a.id join people p on p.id = q.person_id "
-                "where coalesce(a.date, substr(a.ingested_at, 1, 10)) = ? "
+                "group_concat(q.id) as quote_ids from (select id from articles "
+                "where coalesce(date, substr(ingested_at, 1, 10)) = ? order by id desc "
+                "limit ?) a join quotes q on q.article_id = a.id "
+                "join people p on p.id = q.person_id "
                 "group by p.id order by n_quotes desc, p.name limit ?",
-                [day, limit],
+                [day, self.DAY_ARTICLES, limit],
             )
         )
         for row in rows:
