@@ -31,8 +31,9 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
+from bot.context import NewsContext, services_of
 from bot.delivery import (
     RetryPolicy,
     chat_type_of,
@@ -436,7 +437,7 @@ async def check_now(application: Application) -> int:
     return sender.check() if sender is not None else 0
 
 
-async def _check_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _check_job(context: NewsContext) -> None:
     await check_now(context.application)
 
 
@@ -444,7 +445,7 @@ async def start_alerts(application: Application) -> None:
     """Start-up: settle claims a crash left in doubt, then check every ``CHECK_INTERVAL``."""
     from bot.scheduling import unschedule
 
-    services = application.bot_data["services"]
+    services = services_of(application)
     limiter = application.bot.rate_limiter
     paced = isinstance(limiter, PacedRateLimiter)
     settings = services.settings

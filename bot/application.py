@@ -25,6 +25,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, D
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.alerts import alert_sender, start_alerts, stop_alerts
+from bot.context import CONTEXT_TYPES, SERVICES, services_of
 from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer, ReplyRetry
@@ -203,7 +204,7 @@ async def announce_commands(application: Application) -> None:
     """
     await application.bot.set_my_commands(BOT_COMMANDS)
     log.info("command menu set (%d commands)", len(BOT_COMMANDS))
-    services: Services = application.bot_data["services"]
+    services: Services = services_of(application)
     for admin in sorted(services.settings.admins):
         try:
             await application.bot.set_my_commands(
@@ -249,6 +250,7 @@ def build_application(
         )
         .post_init(_on_start)
         .post_stop(_on_stop)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(ChatOrderedProcessor())
         .application_class(NewsbotApplication)
     )
@@ -265,7 +267,7 @@ def build_application(
     application = builder.build()
     for each in watched:
         each.on_rejected = functools.partial(_token_rejected, application)
-    application.bot_data["services"] = services
+    application.bot_data[SERVICES] = services
     if settings.error_chat is not None:
         application.bot_data[REPORTER] = ErrorReporter(settings.error_chat, token)
     register(application)

@@ -15,9 +15,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot import __version__
+from bot.context import NewsContext, services_of
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,9 @@ def _taking_updates(application: Application) -> bool:
     return application.running and (updater is None or updater.running)
 
 
-async def _beat(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _beat(context: NewsContext) -> None:
     application = context.application
-    services: Services = application.bot_data["services"]
+    services: Services = services_of(application)
     if not _taking_updates(application):
         log.warning("not taking updates: no heartbeat written")
         return
@@ -84,7 +85,7 @@ def schedule_heartbeat(application: Application, mode: str) -> None:
     async def start_beating(app: Application) -> None:
         if previous is not None:
             await previous(app)
-        services: Services = app.bot_data["services"]
+        services: Services = services_of(app)
         write_heartbeat(services.settings.heartbeat_path, mode)
         if app.job_queue is not None:
             app.job_queue.run_repeating(_beat, interval=INTERVAL, first=INTERVAL, name=JOB)

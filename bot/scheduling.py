@@ -21,8 +21,9 @@ import logging
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
-from telegram.ext import Application, ContextTypes, Job
+from telegram.ext import Application, Job
 
+from bot.context import NewsContext, services_of
 from bot.delivery import Deliverer, utc_now
 from bot.pacing import PacedRateLimiter, Pacer
 from bot.services import Services
@@ -134,7 +135,7 @@ class DailyAt(BaseTrigger):
 
 
 def _services(application: Application) -> Services:
-    return application.bot_data["services"]
+    return services_of(application)
 
 
 def deliverer(application: Application) -> Deliverer | None:
@@ -230,7 +231,7 @@ def _plan(application: Application, chat_ids: list[int]) -> None:
     )
 
 
-async def _briefing_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _briefing_job(context: NewsContext) -> None:
     application = context.application
     chat_id = context.job.data if context.job else None
     sender = deliverer(application)
@@ -291,7 +292,7 @@ async def sweep(application: Application) -> int:
     return len(due)
 
 
-async def _sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _sweep_job(context: NewsContext) -> None:
     await sweep(context.application)
 
 

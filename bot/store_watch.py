@@ -15,9 +15,10 @@ import logging
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, TypeHandler
 
 from bot import scheduling
+from bot.context import NewsContext, services_of
 from bot.services import Services
 from bot.store import StoreError
 
@@ -36,7 +37,7 @@ def check_store(application: Application) -> bool:
     """Open the store's path again if its file changed; True when it did. A file that cannot
     be opened is logged and tried again at the next check (commands meanwhile answer that
     the store is unavailable)."""
-    services: Services = application.bot_data["services"]
+    services: Services = services_of(application)
     try:
         return services.store.check_file()
     except StoreError as error:
@@ -44,11 +45,11 @@ def check_store(application: Application) -> bool:
         return False
 
 
-async def _check_before_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _check_before_update(update: object, context: NewsContext) -> None:
     check_store(context.application)
 
 
-async def _check_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _check_job(context: NewsContext) -> None:
     check_store(context.application)
 
 
@@ -60,7 +61,7 @@ def _after_reopen(application: Application) -> None:
 
 def watch_store(application: Application) -> None:
     """Check the store's file before each update and every ``CHECK_INTERVAL``."""
-    services: Services = application.bot_data["services"]
+    services: Services = services_of(application)
     services.store.on_reopen(lambda: _after_reopen(application))
     application.add_handler(TypeHandler(Update, _check_before_update), group=CHECK_GROUP)
     if application.job_queue is not None:

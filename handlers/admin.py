@@ -11,13 +11,14 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
 from bot import scheduling
+from bot.context import NewsContext
 from bot.delivery import Outcome, utc_now
 from bot.store import Store
 from bot.store import deliveries as log_status
-from handlers.common import is_admin, reply, services
+from handlers.common import is_admin, reply
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def outcome_summary(counts: Counter[Outcome]) -> str:
     return ", ".join(parts) if parts else "nothing to do"
 
 
-async def brief_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def brief_all(update: Update, context: NewsContext) -> None:
     if not is_admin(update, context):
         await reply(update, [REFUSAL])
         return
@@ -49,7 +50,7 @@ async def brief_all(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if sender is None:
         await reply(update, ["Briefings are not running in this mode (no delivery queue)."])
         return
-    due = todays_briefings(services(context).store, utc_now())
+    due = todays_briefings(context.services.store, utc_now())
     if not due:
         await reply(update, ["Every active subscriber already has today's briefing."])
         return
@@ -77,11 +78,11 @@ async def _report_when_done(update: Update, outcomes: list[asyncio.Future[Outcom
     await _tell(update, f"✅ /brief all finished: {outcome_summary(counts)}.")
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats(update: Update, context: NewsContext) -> None:
     if not is_admin(update, context):
         await reply(update, [REFUSAL])
         return
-    store = services(context).store
+    store = context.services.store
     subs = store.subscriptions.counts()
     midnight = utc_now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     today = store.deliveries.counts_since(midnight)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.render import clip, esc, page_range
 from bot.views import article_block, article_line
 from handlers.common import (
@@ -13,7 +13,6 @@ from handlers.common import (
     argument_text,
     reply,
     row_number,
-    services,
 )
 
 PAGE = 5
@@ -40,8 +39,8 @@ def article_view(svc, article_id: int) -> list[str]:
     return [article_block(article, topics, quotes, sources=sources)]
 
 
-async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def search(update: Update, context: NewsContext) -> None:
+    svc = context.services
     words = argument_text(update)[:MAX_QUERY_CHARS]
     if not words:
         await reply(
@@ -99,17 +98,17 @@ def latest_page(svc, offset: int) -> tuple[list[str], list]:
     return [header, "\n\n".join(lines), open_hint(articles)], buttons
 
 
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    blocks, buttons = latest_page(services(context), 0)
+async def latest(update: Update, context: NewsContext) -> None:
+    blocks, buttons = latest_page(context.services, 0)
     await reply(update, blocks, buttons)
 
 
-async def latest_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def latest_button(update: Update, context: NewsContext) -> None:
     offset = row_number((update.callback_query.data or "")[len(LATEST_PREFIX) :])
     if offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = latest_page(services(context), offset)
+    blocks, buttons = latest_page(context.services, offset)
     await answer_button(update, blocks, buttons)
 
 
@@ -122,9 +121,9 @@ def article_numbers(ref: str) -> list[int | None]:
     return [row_number(word.strip(_NUMBER_MARKS)) for word in ref.replace(",", " ").split()]
 
 
-async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def article(update: Update, context: NewsContext) -> None:
     """/article N opens the article numbered N in /latest, /search, /topics and briefings."""
-    svc = services(context)
+    svc = context.services
     ref = argument_text(update)[:MAX_QUERY_CHARS]
     if not ref:
         await reply(
@@ -164,9 +163,9 @@ async def article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def article_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def article_button(update: Update, context: NewsContext) -> None:
     article_id = row_number((update.callback_query.data or "")[len(ARTICLE_PREFIX) :])
     if article_id is None:
         await answer_button(update, ["That button has expired."])
         return
-    await answer_button(update, article_view(services(context), article_id))
+    await answer_button(update, article_view(context.services, article_id))

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from telegram import Chat, ChatMemberAdministrator, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.render import clip, esc
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,7 @@ def rest_after_channel(text: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-async def check_channel(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str
-) -> ChannelCheck:
+async def check_channel(update: Update, context: NewsContext, name: str) -> ChannelCheck:
     """May the sender of ``update`` change the briefing of the channel called ``name``?"""
     shown = esc(clip(name, 40))
     chat, user = update.effective_chat, update.effective_user

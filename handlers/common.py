@@ -8,12 +8,11 @@ from collections.abc import Sequence
 
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.keyboards import Buttons, keyboard
 from bot.pacing import request_may_have_arrived
 from bot.render import pack
-from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +21,13 @@ MAX_QUERY_CHARS = 200
 _ROW_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
-
-
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def is_admin(update: Update, context: NewsContext) -> bool:
     """Whether the sender is one of the bot's admins (``NEWSBOT_ADMINS``)."""
     user = update.effective_user
-    return services(context).settings.is_admin(user.id if user else None)
+    return context.services.settings.is_admin(user.id if user else None)
 
 
-async def require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str) -> bool:
+async def require_admin(update: Update, context: NewsContext, refusal: str) -> bool:
     """True for an admin; anyone else gets ``refusal`` (politely) and nothing happens."""
     if is_admin(update, context):
         return True

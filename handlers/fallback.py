@@ -12,13 +12,14 @@ import time
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
+from bot.context import NewsContext
 from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreBusy, StoreFileChanged
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply, services, thread_of
+from handlers.common import acknowledge, reply, thread_of
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,12 @@ def is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ignore(update: Update, context: NewsContext) -> None:
     """Channel posts: the bot may administer a channel, but it never posts replies into it."""
     raise ApplicationHandlerStop
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: NewsContext) -> None:
     text = (
         (update.effective_message.text or "").split(maxsplit=1)[0]
         if update.effective_message
@@ -58,7 +59,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def plain_text(update: Update, context: NewsContext) -> None:
     if not is_private(update):
         return
     await reply(
@@ -71,13 +72,13 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
 
 
-async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def other_message(update: Update, context: NewsContext) -> None:
     if not is_private(update):
         return
     await reply(update, ["I can only read text messages. Send /help to see what I can do."])
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: NewsContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer("That button has expired.", show_alert=False)
 
@@ -88,7 +89,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 TOUCH_INTERVAL = 60.0
 
 
-async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def track_chat(update: Update, context: NewsContext) -> None:
     """Remember every chat that writes to us (group -1: runs before the real handler)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
@@ -102,7 +103,7 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if seen is not None and seen[0] == details and now - seen[1] < TOUCH_INTERVAL:
         return
     try:
-        services(context).store.chats.touch(chat.id, *details)
+        context.services.store.chats.touch(chat.id, *details)
     except sqlite3.Error as error:  # bookkeeping only: the real handler answers (or fails)
         log.warning("could not record chat %s: %s", chat.id, error)
         return
@@ -111,7 +112,7 @@ async def track_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     recent[chat.id] = (details, now)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: NewsContext) -> None:
     """Log the failure (the token is redacted by the logging filter), tell the user, and
     forward it to the operator's error chat when one is set (``bot.error_report``).
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 
+from bot.context import NewsContext
 from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.jobs import poll_feeds_job
 from bot.feeds.poller import probe_feed
 from bot.feeds.urls import normalise_url
 from bot.render import clip, esc
-from handlers.common import argument_text, reply, require_admin, row_number, services
+from handlers.common import argument_text, reply, require_admin, row_number
 
 ADMIN_ONLY = "Sorry, only the bot's admins can manage news feeds."
 
@@ -52,10 +53,10 @@ def feed_block(feed: dict[str, Any]) -> str:
     )
 
 
-async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_feeds(update: Update, context: NewsContext) -> None:
     if not await require_admin(update, context, ADMIN_ONLY):
         return
-    feeds = services(context).store.feeds.all()
+    feeds = context.services.store.feeds.all()
     if not feeds:
         await reply(
             update, ["No feeds yet. Add one with <code>/addfeed https://example.com/rss</code>."]
@@ -68,7 +69,7 @@ async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await reply(update, [head, *(feed_block(f) for f in feeds)])
 
 
-async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_feed(update: Update, context: NewsContext) -> None:
     if not await require_admin(update, context, ADMIN_ONLY):
         return
     url = argument_text(update)
@@ -77,7 +78,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update, ["Which feed? For example: <code>/addfeed https://example.com/rss</code>"]
         )
         return
-    svc = services(context)
+    svc = context.services
     try:
         info = await probe_feed(url, FetchPolicy.from_settings(svc.settings))
     except FetchError as error:
@@ -100,11 +101,11 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_feed(update: Update, context: NewsContext) -> None:
     if not await require_admin(update, context, ADMIN_ONLY):
         return
     ref = argument_text(update)
-    store = services(context).store.feeds
+    store = context.services.store.feeds
     feed = None
     if (number := row_number(ref)) is not None:
         feed = store.get(number)

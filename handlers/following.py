@@ -12,8 +12,9 @@ import re
 
 from rapidfuzz import fuzz, process
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.context import NewsContext
 from bot.delivery import utc_now
 from bot.render import clip, esc
 from bot.search import NamedHit
@@ -25,7 +26,6 @@ from handlers.common import (
     argument_text,
     reply,
     row_number,
-    services,
 )
 from handlers.permissions import may_change_chat_settings
 
@@ -95,8 +95,8 @@ def follow_one(svc: Services, chat_id: int, name: str, *, ask: bool) -> tuple[st
     return f"I don't know a topic like “{esc(clip(name, 60))}”, nor a person.{tip}", []
 
 
-async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def follow(update: Update, context: NewsContext) -> None:
+    svc = context.services
     chat_id = chat_id_of(update)
     text = argument_text(update)[:MAX_QUERY_CHARS]
     if chat_id is None or not await may_change_chat_settings(update, context):
@@ -124,9 +124,9 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, ["\n".join(lines)], buttons or None)
 
 
-async def choice_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def choice_button(update: Update, context: NewsContext) -> None:
     """The person or the topic, chosen from the question /follow asked."""
-    svc = services(context)
+    svc = context.services
     chat_id = chat_id_of(update)
     kind, _, number = (update.callback_query.data or "")[len(CHOICE_PREFIX) :].partition(":")
     item_id = row_number(number)
@@ -158,8 +158,8 @@ def followed_names(svc: Services, chat_id: int) -> list[tuple[str, int, str]]:
     ]
 
 
-async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def unfollow(update: Update, context: NewsContext) -> None:
+    svc = context.services
     chat_id = chat_id_of(update)
     name = argument_text(update)[:MAX_QUERY_CHARS]
     if chat_id is None or not await may_change_chat_settings(update, context):
@@ -191,8 +191,8 @@ async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, [f"Stopped following <b>{esc(item_name)}</b>."])
 
 
-async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def following(update: Update, context: NewsContext) -> None:
+    svc = context.services
     chat_id = chat_id_of(update)
     if chat_id is None:
         return

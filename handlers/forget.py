@@ -10,11 +10,12 @@ only they may change its briefing (:mod:`handlers.permissions`).
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import scheduling
+from bot.context import NewsContext
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply, services
+from handlers.common import acknowledge, reply
 from handlers.permissions import may_change_chat_settings
 
 PREFIX = "fg:"
@@ -59,11 +60,11 @@ def what_is_kept(counts: dict[str, int]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget(update: Update, context: NewsContext) -> None:
     chat = update.effective_chat
     if chat is None or not await may_change_chat_settings(update, context):
         return
-    kept = what_is_kept(services(context).store.chat_data_counts(chat.id))
+    kept = what_is_kept(context.services.store.chat_data_counts(chat.id))
     if not kept:
         await reply(update, ["I keep nothing about this chat."])
         return
@@ -78,7 +79,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_button(update: Update, context: NewsContext) -> None:
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None:
@@ -92,7 +93,7 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await acknowledge(update)
         await query.edit_message_text("Nothing was deleted.")
         return
-    deleted = services(context).store.forget_chat(chat.id)
+    deleted = context.services.store.forget_chat(chat.id)
     scheduling.reschedule(context.application, chat.id)  # no subscription: no job
     context.bot_data.get(RECENT_CHATS, {}).pop(chat.id, None)
     await acknowledge(update, "Forgotten")

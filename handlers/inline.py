@@ -22,13 +22,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import Application, ContextTypes, InlineQueryHandler
+from telegram.ext import Application, InlineQueryHandler
 
 from bot.briefings import notable_quote
+from bot.context import NewsContext
 from bot.render import clip
 from bot.services import Services
 from bot.views import quote_block, role_text, tidy_quote
-from handlers.common import MAX_QUERY_CHARS, services
+from handlers.common import MAX_QUERY_CHARS
 from handlers.who_said import _LEADING_SAID
 
 #: Results offered for one query (Telegram takes up to 50; a phone shows about five).
@@ -134,11 +135,11 @@ def answer_for(
     return [], InlineQueryResultsButton(MISS_BUTTON, start_parameter=MISS_PAYLOAD)
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: NewsContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    results, button = answer_for(services(context), query.query, context.bot.username)
+    results, button = answer_for(context.services, query.query, context.bot.username)
     await query.answer(
         results, cache_time=CACHE_SECONDS, is_personal=False, button=button, auto_pagination=False
     )

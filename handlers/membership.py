@@ -12,12 +12,12 @@ import logging
 
 from telegram import ChatMember, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from telegram.ext import Application, ChatMemberHandler
 
 from bot import scheduling
+from bot.context import NewsContext
 from bot.delivery import utc_now
 from bot.store.subscriptions import BLOCKED
-from handlers.common import services
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,12 @@ def may_post(member: ChatMember, chat_type: str) -> bool:
     return True
 
 
-async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def my_chat_member(update: Update, context: NewsContext) -> None:
     change = update.my_chat_member
     if change is None:
         return
     chat = change.chat
-    svc = services(context)
+    svc = context.services
     now = utc_now()
     can_post = may_post(change.new_chat_member, chat.type)
     svc.store.chats.set_can_post(chat.id, chat.type, can_post)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from handlers.common import acknowledge, reply, services
+from bot.context import NewsContext
+from handlers.common import acknowledge, reply
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +52,12 @@ class AdminCache:
         self._entries[(chat_id, user_id)] = (time.monotonic() + self.ttl, is_admin)
 
 
-def _admin_cache(context: ContextTypes.DEFAULT_TYPE) -> AdminCache:
+def _admin_cache(context: NewsContext) -> AdminCache:
     """One cache per running Application (two bots in one process never share answers)."""
     return context.application.bot_data.setdefault(_CACHE_KEY, AdminCache())
 
 
-async def change_refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+async def change_refusal(update: Update, context: NewsContext) -> str | None:
     """Why the sender may not change this chat's briefing, or None if they may."""
     chat = update.effective_chat
     if chat is None:
@@ -73,7 +73,7 @@ async def change_refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     if user is None:
         return GROUP_ADMINS_ONLY
-    if services(context).settings.is_admin(user.id):
+    if context.services.settings.is_admin(user.id):
         return None
     cache = _admin_cache(context)
     is_admin = cache.get(chat.id, user.id)
@@ -94,7 +94,7 @@ async def change_refusal(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return None if is_admin else GROUP_ADMINS_ONLY
 
 
-async def may_change_chat_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def may_change_chat_settings(update: Update, context: NewsContext) -> bool:
     """True if the sender may change this chat's briefing; otherwise tells them why, once.
 
     A command gets the refusal as a reply, a button press as its callback answer.

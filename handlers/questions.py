@@ -20,13 +20,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.context import NewsContext
 from bot.render import clip, esc
 from bot.search import STOPWORDS
 from bot.views import listable, quote_block
 from handlers import fallback
-from handlers.common import MAX_QUERY_CHARS, acknowledge, is_admin, reply, services
+from handlers.common import MAX_QUERY_CHARS, acknowledge, is_admin, reply
 from handlers.start import ADMIN_COMMANDS
 
 #: Callback data of a "did you mean" button: ``dm:<command> <words typed after it>``.
@@ -122,7 +123,7 @@ def addressed_text(update: Update, bot_username: str | None) -> str | None:
     return None
 
 
-async def run_as_command(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def run_as_command(update: Update, context: NewsContext, text: str) -> None:
     """Hand ``text`` (a command with its words) to the Application as a message from the
     same person in the same chat: the command's own handler answers it."""
     chat = update.effective_chat
@@ -145,7 +146,7 @@ async def run_as_command(update: Update, context: ContextTypes.DEFAULT_TYPE, tex
     await context.application.process_update(rerouted)
 
 
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question(update: Update, context: NewsContext) -> None:
     """A plain-words question: answered by its command; anything else goes on to the
     catch-all (``plain_text``), which says what the bot understands."""
     text = addressed_text(update, context.bot.username)
@@ -154,7 +155,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await fallback.plain_text(update, context)
         return
     if asked.topic is not None:
-        found = services(context).search.topics(asked.topic, limit=1)
+        found = context.services.search.topics(asked.topic, limit=1)
         await run_as_command(update, context, f"/{'topics' if found else 'search'} {asked.topic}")
         return
     if asked.command is not None:
@@ -163,12 +164,10 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await said_about(update, context, asked.person or "", asked.about or "")
 
 
-async def said_about(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, person: str, about: str
-) -> None:
+async def said_about(update: Update, context: NewsContext, person: str, about: str) -> None:
     """What ``person`` said about ``about``: the quotes matching the words that are theirs;
     failing that, everything they said (with a note)."""
-    svc = services(context)
+    svc = context.services
     people = svc.search.people(person, limit=1)
     if not people:
         await run_as_command(update, context, f"/quotes {person}")
@@ -235,7 +234,7 @@ def closest_command(typed: str, commands: list[str]) -> str | None:
     return max(close, key=lambda c: fuzz.ratio(typed, c)) if close else None
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: NewsContext) -> None:
     """A command no handler took: a typo of a known one gets "did you mean"; others the
     catch-all answer (in a group, only commands addressed to this bot get either)."""
     text = update.effective_message.text if update.effective_message else None
@@ -249,9 +248,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await fallback.unknown_command(update, context)
 
 
-async def did_you_mean(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, rest: str
-) -> bool:
+async def did_you_mean(update: Update, context: NewsContext, command: str, rest: str) -> bool:
     """Reply "did you mean /topics?" with a button when ``command`` is a typo of one."""
     admin = is_admin(update, context)
     meant = closest_command(command.lstrip("/"), known_commands(context.application, admin))
@@ -269,7 +266,7 @@ async def did_you_mean(
     return True
 
 
-async def meant_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def meant_button(update: Update, context: NewsContext) -> None:
     """The "did you mean" button: run the command it names, as if typed."""
     payload = (update.callback_query.data or "")[len(MEANT_PREFIX) :]
     command = payload.split(maxsplit=1)[0] if payload.strip() else ""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.render import button_rows, clip, esc, page_range
 from bot.views import listable, quote_block, role_text
 from handlers.common import (
@@ -15,7 +15,6 @@ from handlers.common import (
     argument_text,
     reply,
     row_number,
-    services,
 )
 
 PAGE = 5
@@ -50,8 +49,8 @@ def person_page(svc, person_id: int, offset: int) -> tuple[list[str], list | Non
     return blocks, buttons
 
 
-async def quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def quotes(update: Update, context: NewsContext) -> None:
+    svc = context.services
     name = argument_text(update)[:MAX_QUERY_CHARS]
     if not name:
         people = svc.store.articles.most_quoted_people(limit=8)
@@ -160,23 +159,23 @@ def speaker_page(svc, quote_id: int, offset: int) -> tuple[list[str], list | Non
     return [header, *(quote_block(q) for q in quotes if listable(q))], buttons
 
 
-async def speaker_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def speaker_button(update: Update, context: NewsContext) -> None:
     payload = (update.callback_query.data or "")[len(SPEAKER_PREFIX) :]
     quote_text, _, offset_text = payload.partition(":")
     quote_id, offset = row_number(quote_text), row_number(offset_text)
     if quote_id is None or offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = speaker_page(services(context), quote_id, offset)
+    blocks, buttons = speaker_page(context.services, quote_id, offset)
     await answer_button(update, blocks, buttons)
 
 
-async def person_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def person_button(update: Update, context: NewsContext) -> None:
     payload = (update.callback_query.data or "")[len(PERSON_PREFIX) :]
     person_text, _, offset_text = payload.partition(":")
     person_id, offset = row_number(person_text), row_number(offset_text)
     if person_id is None or offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = person_page(services(context), person_id, offset)
+    blocks, buttons = person_page(context.services, person_id, offset)
     await answer_button(update, blocks, buttons)

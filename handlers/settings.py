@@ -12,13 +12,14 @@ import logging
 from datetime import time
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import scheduling
+from bot.context import NewsContext
 from bot.delivery import utc_now
 from bot.render import button_rows, clip, esc
 from bot.services import Services
-from handlers.common import Buttons, acknowledge, redraw, reply, row_number, services
+from handlers.common import Buttons, acknowledge, redraw, reply, row_number
 from handlers.permissions import may_change_chat_settings
 from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
 
@@ -204,11 +205,11 @@ PAGES = {
 }
 
 
-async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def settings(update: Update, context: NewsContext) -> None:
     chat_id = chat_id_of(update)
     if chat_id is None:
         return
-    text, buttons = _main(services(context), chat_id)
+    text, buttons = _main(context.services, chat_id)
     await reply(update, [text], buttons)
 
 
@@ -278,7 +279,7 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
     return "home"
 
 
-async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def settings_button(update: Update, context: NewsContext) -> None:
     query = update.callback_query
     chat_id = chat_id_of(update)
     if query is None or chat_id is None:
@@ -288,7 +289,7 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await acknowledge(update, "Here it comes")
         await send_briefing_now(update, context)
         return
-    svc = services(context)
+    svc = context.services
     if action in PAGES:
         page = action
         await acknowledge(update)

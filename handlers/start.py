@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.render import esc
 from handlers.articles import article_view
-from handlers.common import is_admin, reply, row_number, services
+from handlers.common import is_admin, reply, row_number
 from handlers.inline import ARTICLE_PAYLOAD
 from handlers.subscribe import reactivate_on_start
 
@@ -47,26 +47,26 @@ def what_it_does(description: str) -> str:
     return description.split(":")[0].split(" /")[0]
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: NewsContext) -> None:
     """/start, or a deep link: ``ar<id>`` (a quote card's button) opens that article."""
     payload = context.args[0] if context.args else ""
     article_id = (
         row_number(payload[len(ARTICLE_PAYLOAD) :]) if payload.startswith(ARTICLE_PAYLOAD) else None
     )
     if article_id is not None:
-        await reply(update, article_view(services(context), article_id))
+        await reply(update, article_view(context.services, article_id))
     else:
         await help_command(update, context)
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
         # Writing to the bot unblocks it.
-        services(context).store.chats.set_can_post(chat.id, chat.type, True)
+        context.services.store.chats.set_can_post(chat.id, chat.type, True)
     # Back after blocking the bot: a subscription deactivated by the block resumes.
     await reactivate_on_start(update, context)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    count = services(context).store.articles.count()
+async def help_command(update: Update, context: NewsContext) -> None:
+    count = context.services.store.articles.count()
     name = update.effective_user.first_name if update.effective_user else None
     greeting = f"Hi {esc(name)}! " if name else "Hi! "
     intro = (

@@ -6,15 +6,15 @@ from collections import defaultdict
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.briefings import STORY_BUTTON, counts_line
+from bot.context import NewsContext
 from bot.render import clip, esc
 from bot.services import Services
 from bot.story_text import best_title
 from bot.views import href, is_web_url, tidy_quote
 from handlers.articles import ARTICLE_PREFIX, article_numbers
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply, services
+from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply
 
 #: Articles and speakers shown in one story view (the rest are counted).
 MAX_ARTICLES = 12
@@ -85,9 +85,9 @@ def quotes_by_speaker(svc: Services, article_ids: list[int]) -> str:
     return "\n".join(lines)
 
 
-async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def story(update: Update, context: NewsContext) -> None:
     """/story N opens story N (the number under a briefing's story or in /latest)."""
-    svc = services(context)
+    svc = context.services
     ref = argument_text(update)[:MAX_QUERY_CHARS]
     numbers = article_numbers(ref) if ref else []
     if len(numbers) != 1 or numbers[0] is None:
@@ -100,11 +100,11 @@ async def story(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, blocks, buttons)
 
 
-async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def story_button(update: Update, context: NewsContext) -> None:
     data = update.callback_query.data if update.callback_query else None
     numbers = article_numbers((data or "")[len(STORY_BUTTON) :])
     if len(numbers) != 1 or numbers[0] is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = story_view(services(context), numbers[0])
+    blocks, buttons = story_view(context.services, numbers[0])
     await answer_button(update, blocks, buttons)

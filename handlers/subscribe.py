@@ -12,11 +12,12 @@ from datetime import datetime, time
 
 from telegram import Update
 from telegram.constants import InlineKeyboardButtonLimit
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import scheduling
 from bot.briefings import briefing_for
 from bot.clock_text import parse_time_of_day, split_time
+from bot.context import NewsContext
 from bot.delivery import utc_now
 from bot.preview_limit import PREVIEW_LIMIT, PreviewLimit
 from bot.preview_limit import refusal as preview_refusal
@@ -35,7 +36,6 @@ from handlers.common import (
     acknowledge,
     argument_text,
     reply,
-    services,
     thread_of,
 )
 from handlers.permissions import GROUP_ADMINS_ONLY, change_refusal, may_change_chat_settings
@@ -121,7 +121,7 @@ def zone_question(args: SubscribeArgs) -> tuple[str, list[list[tuple[str, str]]]
     return text, buttons
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe(update: Update, context: NewsContext) -> None:
     chat_id = chat_id_of(update)
     text = argument_text(update)[:MAX_QUERY_CHARS]
     if chat_id is not None and (channel := names_a_channel(text)):
@@ -140,9 +140,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await confirm_subscription(update, context, chat_id, args.clock, args.zone)
 
 
-async def subscribe_channel(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, name: str, rest: str
-) -> None:
+async def subscribe_channel(update: Update, context: NewsContext, name: str, rest: str) -> None:
     """/subscribe @channel [time] [zone] from a private chat, for a channel's admin only."""
     args = parse_subscribe_args(rest)
     if args.correction:
@@ -162,7 +160,7 @@ async def subscribe_channel(
     if check.chat is None:
         await reply(update, [check.refusal or FROM_PRIVATE_CHAT])
         return
-    svc = services(context)
+    svc = context.services
     channel = check.chat
     svc.store.chats.ensure(channel.id, "channel")
     svc.store.chats.set_title(channel.id, check.title)
@@ -173,7 +171,7 @@ async def subscribe_channel(
     )
 
 
-async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def zone_chosen(update: Update, context: NewsContext) -> None:
     """A place picked from the question: subscribe with its zone (and the time typed)."""
     chat_id = chat_id_of(update)
     payload = (update.callback_query.data or "")[len(ZONE_PREFIX) :]
@@ -191,7 +189,7 @@ async def zone_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def confirm_subscription(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: NewsContext,
     chat_id: int,
     clock: time | None,
     found: Zone | None,
@@ -200,7 +198,7 @@ async def confirm_subscription(
 ) -> None:
     """Subscribe (or update, or resume) and say so, with the next delivery; ``label`` names
     the channel when it is not the chat the command came from."""
-    svc = services(context)
+    svc = context.services
     current = svc.store.subscriptions.get(chat_id)
     default_clock = current.clock if current else svc.settings.digest_time
     default_tz = current.tz if current else getattr(svc.settings.timezone, "key", "UTC")
@@ -228,8 +226,8 @@ async def confirm_subscription(
     )
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def unsubscribe(update: Update, context: NewsContext) -> None:
+    svc = context.services
     chat_id = chat_id_of(update)
     if chat_id is not None and (name := names_a_channel(argument_text(update))):
         check = await check_channel(update, context, name)
@@ -265,11 +263,11 @@ GROUP_BRIEFING_WAITS = (
 )
 
 
-async def reactivate_on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def reactivate_on_start(update: Update, context: NewsContext) -> bool:
     """/start after blocking the bot: the briefing resumes (an explicit unsubscribe stays).
 
     In a group, only an admin's /start resumes it, as only an admin may subscribe it."""
-    svc = services(context)
+    svc = context.services
     chat_id = chat_id_of(update)
     if chat_id is None:
         return False
@@ -294,7 +292,7 @@ async def reactivate_on_start(update: Update, context: ContextTypes.DEFAULT_TYPE
     return True
 
 
-async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def brief(update: Update, context: NewsContext) -> None:
     """/brief: this chat's briefing now, built exactly as the scheduled one; /brief all: admin."""
     if argument_text(update).casefold() == "all":
         from handlers.admin import brief_all
@@ -304,9 +302,9 @@ async def brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_briefing_now(update, context)
 
 
-async def send_briefing_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def send_briefing_now(update: Update, context: NewsContext) -> None:
     """A preview: not logged as the day's delivery, so the scheduled one still comes."""
-    svc = services(context)
+    svc = context.services
     chat_id = chat_id_of(update)
     if chat_id is None:
         return

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.render import button_rows, clip, esc, page_range
 from bot.views import article_line
 from handlers.articles import article_buttons
@@ -14,7 +14,6 @@ from handlers.common import (
     argument_text,
     reply,
     row_number,
-    services,
 )
 
 PAGE = 5
@@ -38,8 +37,8 @@ def topic_page(svc, topic_id: int, offset: int = 0) -> tuple[list[str], list | N
     return blocks, rows
 
 
-async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
+async def topics(update: Update, context: NewsContext) -> None:
+    svc = context.services
     name = argument_text(update)[:MAX_QUERY_CHARS]
     if not name:
         counts = svc.store.articles.topic_counts(limit=24)
@@ -71,12 +70,12 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, blocks, buttons)
 
 
-async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def topic_button(update: Update, context: NewsContext) -> None:
     payload = (update.callback_query.data or "")[len(TOPIC_PREFIX) :]
     topic_text, _, offset_text = payload.partition(":")
     topic_id, offset = row_number(topic_text), row_number(offset_text or "0")
     if topic_id is None or offset is None:
         await answer_button(update, ["That button has expired."])
         return
-    blocks, buttons = topic_page(services(context), topic_id, offset)
+    blocks, buttons = topic_page(context.services, topic_id, offset)
     await answer_button(update, blocks, buttons)

@@ -15,8 +15,9 @@ from pathlib import PurePath
 
 from telegram import Message, MessageOriginChannel, MessageOriginChat, MessageOriginUser, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, MessageHandler, filters
 
+from bot.context import NewsContext
 from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.intake import ingest_url
 from bot.feeds.pages import extract_html_bytes
@@ -25,7 +26,7 @@ from bot.parsing import parse_article
 from bot.parsing.model import ParsedArticle
 from bot.render import clip, esc
 from bot.services import Services
-from handlers.common import reply, require_admin, services
+from handlers.common import reply, require_admin
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +111,14 @@ def read_upload(name: str, data: bytes) -> tuple[str, ParsedArticle]:
     return text, parse_article(text)
 
 
-async def _stored(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int, status: str
-) -> None:
-    svc = services(context)
+async def _stored(update: Update, context: NewsContext, article_id: int, status: str) -> None:
+    svc = context.services
     if status != "unchanged":
         svc.search.refresh()
     await reply(update, understood(svc, article_id, status))
 
 
-async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def upload_document(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     document = message.document if message else None
     if document is None or not await require_admin(update, context, ADMIN_ONLY):
@@ -131,7 +130,7 @@ async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         kind = esc(document.mime_type or suffix or "no extension")
         await reply(update, [f"I can read .txt, .md and .html files; {shown} is {kind}."])
         return
-    svc = services(context)
+    svc = context.services
     limit = svc.settings.max_page_bytes
     if document.file_size and document.file_size > limit:
         await reply(
@@ -174,7 +173,7 @@ def origin_name(message: Message) -> str | None:
     return getattr(origin, "sender_user_name", None)
 
 
-async def ingest_message_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ingest_message_text(update: Update, context: NewsContext) -> None:
     """Forwarded or pasted article text; the first line is its title, as in a file."""
     message = update.effective_message
     if message is None or not message.text or not await require_admin(update, context, ADMIN_ONLY):
@@ -184,19 +183,19 @@ async def ingest_message_text(update: Update, context: ContextTypes.DEFAULT_TYPE
     if source and not re.match(r"(?i)^(title|date|source|url)\s*:", text):
         text = f"source: {' '.join(source.split())}\n\n{text}"
     try:
-        result = ingest_text(services(context).store, text, slug=text_slug(text), path=None)
+        result = ingest_text(context.services.store, text, slug=text_slug(text), path=None)
     except IngestError as error:
         await reply(update, [f"I could not read that text: {esc(str(error))}."])
         return
     await _stored(update, context, result.article_id, result.status)
 
 
-async def ingest_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ingest_link(update: Update, context: NewsContext) -> None:
     """A lone link from an admin: fetch the page and store its article."""
     message = update.effective_message
     if message is None or not message.text or not await require_admin(update, context, ADMIN_ONLY):
         return
-    svc = services(context)
+    svc = context.services
     url = message.text.strip()
     try:
         stored = await ingest_url(svc.store, url, FetchPolicy.from_settings(svc.settings))

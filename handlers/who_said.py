@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
+from bot.context import NewsContext
 from bot.render import clip, esc
 from bot.views import SPEAKER_UNKNOWN, quote_block
 from handlers.common import (
@@ -19,7 +19,6 @@ from handlers.common import (
     argument_text,
     reply,
     row_number,
-    services,
 )
 from handlers.quotes import page_of, speaker_hits
 
@@ -58,14 +57,14 @@ def names_a_speaker(svc, query: str):
     return max(hits, key=lambda h: h.score) if hits else None
 
 
-async def who_said(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def who_said(update: Update, context: NewsContext) -> None:
     query = query_from(update)
     said = bool(_LEADING_SAID.match(argument_text(update)))
     if query.casefold() in _POINTING:
         await reply(update, [ASK_WHICH])
         return
-    if query and not said and (speaker := names_a_speaker(services(context), query)):
-        blocks, buttons = page_of(services(context), speaker, 0)
+    if query and not said and (speaker := names_a_speaker(context.services, query)):
+        blocks, buttons = page_of(context.services, speaker, 0)
         tip = f"<i>Looking for a quote? <code>/who said {esc(clip(query, 40))}</code></i>"
         await reply(update, [*blocks, tip], buttons)
         return
@@ -84,7 +83,7 @@ async def who_said(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         notes.append(
             f"<i>That was long, so I searched for the first {MAX_QUERY_CHARS} characters.</i>"
         )
-    svc = services(context)
+    svc = context.services
     hits = svc.search.who_said(query, limit=MAX_RESULTS)
     if not hits:
         await reply(update, [*notes, *not_found(svc, query)])
@@ -126,9 +125,9 @@ def more_button(quote_ids: list[int]) -> list[list[tuple[str, str]]] | None:
     return [[(f"More ({remaining})", data + ",".join(map(str, page)))]] if page else None
 
 
-async def more_quotes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def more_quotes(update: Update, context: NewsContext) -> None:
     """Button: show the quotes whose ids the button carries."""
-    svc = services(context)
+    svc = context.services
     payload = (update.callback_query.data or "")[len(MORE_PREFIX) :]
     numbers = (row_number(part) for part in payload.split(",")[:PAGE])
     ids = [number for number in numbers if number is not None]

@@ -14,6 +14,7 @@ import pytest
 
 from bot import ingest as ingest_module
 from bot.config import Settings
+from bot.context import NewsContext
 from bot.feeds import cli as feeds_cli
 from bot.feeds import poller as poller_module
 from bot.feeds.jobs import first_poll_message, poll_feeds_job
@@ -204,17 +205,14 @@ async def test_the_first_poll_of_a_new_feed_tells_the_admins_what_it_found(
     async with polling_bot(settings, BOT_TOKEN) as (services, application):
         services.store.feeds.add(serve_feed(web, 2, old=1))
 
-        class Context:
-            bot = application.bot
-
-        Context.application = application  # type: ignore[attr-defined]
-        await poll_feeds_job(Context)  # type: ignore[arg-type]
+        context = NewsContext(application)
+        await poll_feeds_job(context)
         [told] = await bot_api.wait_for(1, chat_id=4141)
         assert told.text == (
             "📡 First poll of the feed Wire listed 3 entries: 2 added, "
             "1 older than the retention period."
         )
-        await poll_feeds_job(Context)  # type: ignore[arg-type]
+        await poll_feeds_job(context)
     assert len(bot_api.sent(4141)) == 1
 
 

@@ -12,8 +12,9 @@ from html import escape as esc
 
 from telegram import Bot
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
+from bot.context import NewsContext, services_of
 from bot.feeds.fetch import FetchPolicy
 from bot.feeds.http_client import close_shared_client
 from bot.feeds.poller import FeedPoller, PollOutcome
@@ -47,8 +48,8 @@ async def poll_now(services: Services) -> list[PollOutcome]:
     return outcomes
 
 
-async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
+async def poll_feeds_job(context: NewsContext) -> None:
+    services: Services = context.services
     for outcome in await poll_now(services):
         if outcome.first:
             await tell_admins(context.bot, services, first_poll_message(outcome))
@@ -69,8 +70,8 @@ async def tell_admins(bot: Bot, services: Services, text: str) -> None:
             log.warning("could not tell admin %s about a feed: %s", admin, error)
 
 
-async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services: Services = context.application.bot_data["services"]
+async def retention_job(context: NewsContext) -> None:
+    services: Services = context.services
     if prune(services.store, services.settings.retention_days):
         services.search.refresh()
 
@@ -82,7 +83,7 @@ def schedule_feed_jobs(application: Application) -> None:
     if queue is None:
         log.warning("no job queue (python-telegram-bot[job-queue] missing): feeds not polled")
         return
-    services: Services = application.bot_data["services"]
+    services: Services = services_of(application)
     interval = timedelta(minutes=services.settings.feed_interval_minutes)
     queue.run_repeating(poll_feeds_job, interval=interval, first=FIRST_POLL, name=FEED_JOB)
     queue.run_repeating(
