@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.store import Store  # noqa: E402
 from tests.botapi.server import DEFAULT_TOKEN, BotApiServer  # noqa: E402
-from tests.test_delivery_crash import (  # noqa: E402
+from tests.briefings.test_delivery_crash import (  # noqa: E402
     ADMIN,
     SUBSCRIBERS,
     admin_says,
