@@ -1,3 +1,3 @@
 """newsbot: a Telegram bot that reads news, knows who said what, and sends daily briefings."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
