@@ -227,6 +227,11 @@ async def _on_stop(application: Application) -> None:
     await stop_briefings(application)
 
 
+async def _close_services(application: Application) -> None:
+    """After the Application has shut down: close the store (closing twice is harmless)."""
+    services_of(application).close()
+
+
 def build_application(
     services: Services,
     *,
@@ -250,6 +255,7 @@ def build_application(
         )
         .post_init(_on_start)
         .post_stop(_on_stop)
+        .post_shutdown(_close_services)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(ChatOrderedProcessor())
         .application_class(NewsbotApplication)

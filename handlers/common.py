@@ -74,16 +74,16 @@ async def reply(update: Update, blocks: Sequence[str], buttons: Buttons | None =
     chat = update.effective_chat
     if chat is None:
         return
-    thread = thread_of(update)
+    message = update.effective_message
     messages = pack(blocks)
     for index, text in enumerate(messages):
-        last = index == len(messages) - 1
+        markup = keyboard(buttons) if index == len(messages) - 1 else None
         try:
-            await chat.send_message(
-                text,
-                reply_markup=keyboard(buttons) if last else None,
-                message_thread_id=thread,
-            )
+            if message is not None:
+                # reply_text keeps a forum topic's thread; not quoting keeps the chat readable
+                await message.reply_text(text, reply_markup=markup, do_quote=False)
+            else:
+                await chat.send_message(text, reply_markup=markup)
         except NetworkError as error:
             # Cut off after it left: Telegram has it or not, and cannot be asked. Sending
             # it again could show it twice, and "something went wrong" would be wrong too.
