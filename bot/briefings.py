@@ -234,25 +234,9 @@ def rank_stories(
 def _followed_stories(store: Store, window: Window, follows: Follows) -> set[int]:
     """Stories with an article in the window on a followed topic or naming a followed
     person (the window's articles, by ingestion time, each probed in the link table)."""
-    found: set[int] = set()
-    bounds = [utc_iso(window.start), utc_iso(window.end)]
-    for table, column, ids in (
-        ("article_topics", "topic_id", follows.topics),
-        ("article_people", "person_id", follows.people),
-    ):
-        if not ids:
-            continue
-        marks = ",".join("?" * len(ids))
-        found.update(
-            row[0]
-            for row in store.db.execute(
-                "select distinct a.story_id from articles a indexed by articles_ingested "
-                f"join {table} x on x.article_id = a.id and x.{column} in ({marks}) "
-                "where a.ingested_at > ? and a.ingested_at <= ? and a.story_id is not null",
-                [*ids, *bounds],
-            )
-        )
-    return found
+    return store.stories.followed_in_window(
+        utc_iso(window.start), utc_iso(window.end), follows.topics, follows.people
+    )
 
 
 def _story(store: Store, tally: _Tally, update: bool, until: str) -> Story:
@@ -265,23 +249,8 @@ def _story(store: Store, tally: _Tally, update: bool, until: str) -> Story:
     title = best_title(titles)
     lead = members[titles.index(title)]
     ids = [a["id"] for a in members]
-    marks = ",".join("?" * len(ids))
-    quotes = list(
-        store.db.query(
-            f"select id, article_id, person_id, speaker, speaker_role, text, kind from quotes "
-            f"where article_id in ({marks}) and kind = 'direct' and speaker is not null",
-            ids,
-        )
-    )
-    topics = [
-        row[0]
-        for row in store.db.execute(
-            "select t.name from article_topics at join topics t on t.id = at.topic_id "
-            f"where at.article_id in ({marks}) group by t.id "
-            "order by count(*) desc, min(at.rank), t.name limit 4",
-            ids,
-        )
-    ]
+    quotes = store.stories.direct_quotes(ids)
+    topics = store.stories.top_topics(ids, limit=4)
     summaries = [lead.get("summary") or ""] + [a.get("summary") or "" for a in members]
     return Story(
         story_id=tally.story_id,

@@ -89,6 +89,21 @@ def person_key(name: str) -> str:
     return identity.name_key(name)
 
 
+#: Tables of names that only matter while something refers to them.
+_NAMES = ("people", "topics", "entities")
+
+
+def _references(db: Database, table: str) -> list[tuple[str, str]]:
+    """(table, column) pairs holding a foreign key to ``table`` -- found from the schema, so
+    other features' links (a user following a topic) keep a name alive too."""
+    found = []
+    for other in db.table_names():
+        for key in db.execute(f"pragma foreign_key_list([{other}])").fetchall():
+            if key[2] == table:
+                found.append((other, key[3]))
+    return found
+
+
 class ArticleStore:
     """Reads and writes articles; every query the bot needs lives here, named for its use."""
 
@@ -460,6 +475,32 @@ class ArticleStore:
                 f"select {key_column}, id from {table} where {key_column} in ({marks})", unique
             ).fetchall()
         )
+
+    def stored_before(self, cutoff: str) -> list[int]:
+        """Ids of the articles ingested before ``cutoff`` (UTC ISO text), oldest id first."""
+        return [
+            int(row[0])
+            for row in self.db.execute(
+                "select id from articles where ingested_at < ? order by id", [cutoff]
+            )
+        ]
+
+    def drop_unused_names(self) -> None:
+        """Delete people, topics and organisations nothing refers to any more (so they stop
+        appearing in searches); a table that cannot be cleaned now is logged and left."""
+        for table in _NAMES:
+            conditions = [
+                f"id not in (select [{column}] from [{other}] where [{column}] is not null)"
+                for other, column in _references(self.db, table)
+            ]
+            if not conditions:
+                continue
+            try:
+                with self.db.conn:
+                    self.db.execute(f"delete from {table} where " + " and ".join(conditions))
+            except sqlite3.DatabaseError as error:
+                log.warning("retention: could not remove unused %s: %s", table, error)
+        self._writes += 1
 
     def delete(self, article_id: int) -> None:
         """Remove an article with its quotes, links and paragraphs (used by retention)."""

@@ -322,6 +322,55 @@ class StoryStore:
 
     # -- reading ------------------------------------------------------------------------------
 
+    def followed_in_window(
+        self, start: str, end: str, topic_ids: frozenset[int], person_ids: frozenset[int]
+    ) -> set[int]:
+        """Stories with an article ingested in (start, end] on one of the topics or naming one
+        of the people (the window's articles, by ingestion time, each probed in the link
+        table)."""
+        found: set[int] = set()
+        for table, column, ids in (
+            ("article_topics", "topic_id", topic_ids),
+            ("article_people", "person_id", person_ids),
+        ):
+            if not ids:
+                continue
+            marks = ",".join("?" * len(ids))
+            found.update(
+                row[0]
+                for row in self.db.execute(
+                    "select distinct a.story_id from articles a indexed by articles_ingested "
+                    f"join {table} x on x.article_id = a.id and x.{column} in ({marks}) "
+                    "where a.ingested_at > ? and a.ingested_at <= ? and a.story_id is not null",
+                    [*ids, start, end],
+                )
+            )
+        return found
+
+    def direct_quotes(self, article_ids: list[int]) -> list[dict[str, Any]]:
+        """The direct quotes with a named speaker of these articles."""
+        marks = ",".join("?" * len(article_ids))
+        return list(
+            self.db.query(
+                "select id, article_id, person_id, speaker, speaker_role, text, kind from quotes "
+                f"where article_id in ({marks}) and kind = 'direct' and speaker is not null",
+                article_ids,
+            )
+        )
+
+    def top_topics(self, article_ids: list[int], limit: int = 4) -> list[str]:
+        """The topics most of these articles share, best ranked first."""
+        marks = ",".join("?" * len(article_ids))
+        return [
+            row[0]
+            for row in self.db.execute(
+                "select t.name from article_topics at join topics t on t.id = at.topic_id "
+                f"where at.article_id in ({marks}) group by t.id "
+                "order by count(*) desc, min(at.rank), t.name limit ?",
+                [*article_ids, limit],
+            )
+        ]
+
     def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
         """Stories by their newest article, newest first (id, title, articles, last seen)."""
         return list(
