@@ -37,11 +37,12 @@ from handlers import settings as briefing_settings
 
 BOT_COMMANDS = [BotCommand(name, description) for name, description, _ in start.COMMANDS]
 #: What an admin's private chat offers besides (its own menu scope): the commands of
-#: ``start.ADMIN_COMMANDS`` that are commands, by their first word.
+#: ``start.ADMIN_COMMANDS`` that are commands of their own (``/brief all`` is ``/brief``).
 ADMIN_BOT_COMMANDS = BOT_COMMANDS + [
     BotCommand(command.split()[0].lstrip("/"), what)
     for command, what in start.ADMIN_COMMANDS
-    if command.startswith("/") and command.split()[0] != "/brief"
+    if command.startswith("/")
+    and command.split()[0].lstrip("/") not in {c.command for c in BOT_COMMANDS}
 ]
 
 #: The update kinds the bot asks Telegram for: exactly those it handles. Edited messages and

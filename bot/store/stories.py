@@ -427,14 +427,6 @@ class StoryStore:
         row = self.db.execute("select story_id from articles where id = ?", [article_id]).fetchone()
         return row[0] if row else None
 
-    def article_ids(self, story_id: int) -> list[int]:
-        return [
-            row[0]
-            for row in self.db.execute(
-                "select id from articles where story_id = ? order by id", [story_id]
-            )
-        ]
-
     def get(self, story_id: int) -> dict[str, Any] | None:
         """A story with its articles (oldest first), sources, people quoted, topics, quote
         counts and first and last seen; None when there is no such story."""

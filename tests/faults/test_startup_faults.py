@@ -22,7 +22,7 @@ from tests.faults.conftest import ADMIN, Tally
 
 USER = 321
 #: Well-formed, but not the token the server knows: it answers 401, as Telegram does.
-REVOKED = "987654321:AAHrevokedTOKENrevokedTOKENrevoked12"
+REVOKED = "987654321:revoked-test-token-not-a-real-one-xx"
 
 
 def start_bot(server: BotApiServer, workdir: Path, log: Path, token: str = BOT_TOKEN):
