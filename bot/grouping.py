@@ -1,18 +1,20 @@
 """Which articles tell the same story: the keys of an article and how well they match a story's.
 
 An article is described by weighted keys: the content words of its title and lead, the people
-it names, its places and organisations. A story keeps, for each key, how many of its articles
-carry it. A new article joins the story that carries the largest part of its keys, weighed by
-how rare each key is among all stories (a name every story mentions tells little), when that
-part is large enough, when what happened (the keys that are not names) is shared too, when
-their places agree, and when the story is close enough in time: the same people in another
-event or on another day (a second rally) are another story. Pure functions, no storage.
+it names, its places and organisations, and the words it quotes. A story keeps, for each key,
+how many of its articles carry it. A new article joins the story that carries the largest part
+of its keys, weighed by how rare each key is among all stories (a name every story mentions
+tells little), when that part is large enough, when what happened (the keys that are not
+names) is shared too, when their places agree, and when the story is close enough in time: the
+same people in another event or on another day (a second rally) are another story. Pure
+functions, no storage.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,12 +24,13 @@ from functools import lru_cache
 MAX_GAP_DAYS = 2
 #: The share of an article's key weight a story must carry for the article to join it, on the
 #: story's own days; each day further away asks for more.
-JOIN_SCORE = 0.18
+JOIN_SCORE = 0.17
 GAP_PENALTY = 0.05
 #: The share of the weight of an article's other keys (what happened, not who or where) the
 #: story must carry too: the same people in another event do not make one story.
-EVENT_SCORE = 0.04
-#: Fewest distinct shared keys (words, names) for a join: one common word is never enough.
+EVENT_SCORE = 0.03
+#: Fewest distinct shared keys (words, names, quotes) for a join: one common word is never
+#: enough.
 MIN_SHARED = 3
 #: The rarity of a key is read among at least this many stories, so a young store (few
 #: stories yet) does not make every word look rare.
@@ -43,6 +46,17 @@ ORGANISATION_WEIGHT = 1.2
 PLACE_WEIGHT = 0.8
 
 PLACE = "l:"
+QUOTE = "q:"
+
+#: A quote is known by some of its runs of this many words (its *shingles*): two articles that
+#: quote the same words share them, however each trims the quote.
+SHINGLE_WORDS = 5
+#: One shingle in this many is kept, chosen by its hash, so two articles keep the same ones
+#: of the words they share; and at most this many per article.
+SHINGLE_SAMPLE = 4
+MAX_QUOTE_KEYS = 6
+QUOTE_WEIGHT = 1.5
+_QUOTE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d{2,}")
 
@@ -102,6 +116,21 @@ def _words(text: str) -> Iterable[str]:
             yield key
 
 
+def quote_keys(quotes: Iterable[str]) -> list[str]:
+    """Keys for the words an article quotes: a sample of their shingles, the same sample in
+    every article that quotes the same words (a quote shared by two reports is strong evidence
+    of one event; one every story repeats is made weak by its rarity, as any key)."""
+    found: set[int] = set()
+    for text in quotes:
+        words = [w.replace("’", "'") for w in _QUOTE_WORD.findall(text.casefold())]
+        for start in range(len(words) - SHINGLE_WORDS + 1):
+            shingle = " ".join(words[start : start + SHINGLE_WORDS])
+            code = zlib.crc32(shingle.encode("utf-8"))
+            if code % SHINGLE_SAMPLE == 0:
+                found.add(code)
+    return [f"{QUOTE}{code:08x}" for code in sorted(found)[:MAX_QUOTE_KEYS]]
+
+
 def article_keys(
     day: str,
     title: str,
@@ -109,9 +138,11 @@ def article_keys(
     people: Iterable[str] = (),
     places: Iterable[str] = (),
     organisations: Iterable[str] = (),
+    quotes: Iterable[str] = (),
 ) -> ArticleKeys:
-    """The keys of an article from its title, the start of its body (``lead``) and the names
-    the parser found. Each key keeps its heaviest weight: a title word outweighs a lead word."""
+    """The keys of an article from its title, the start of its body (``lead``), the names the
+    parser found and the words it quotes. Each key keeps its heaviest weight: a title word
+    outweighs a lead word."""
     keys: dict[str, float] = {}
 
     def add(key: str, weight: float) -> None:
@@ -137,6 +168,8 @@ def article_keys(
     if len(keys) > MAX_KEYS:
         keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS])
     names.update(key for key in keys if key[1:2] == ":")
+    for key in quote_keys(quotes):
+        keys[key] = QUOTE_WEIGHT
     return ArticleKeys(day=day, keys=keys, names=frozenset(names & keys.keys()))
 
 
@@ -175,7 +208,9 @@ def match_score(
 ) -> tuple[float, int]:
     """(score, shared keys): the share of the article's weighted keys the story carries, each
     shared key counting as the fraction of the story's articles that have it."""
-    total = sum(weights.values())
+    # A quote the story does not share counts for nothing: most reports quote someone the
+    # others do not, which says nothing against one event.
+    total = sum(w for key, w in weights.items() if not key.startswith(QUOTE))
     if total <= 0:
         return 0.0, 0
     shared = 0

@@ -494,12 +494,14 @@ def keys_of_parsed(parsed: ParsedArticle, body: str, ingested_at: str) -> Articl
         [p.name for p in parsed.people],
         parsed.places,
         parsed.organisations,
+        [q.text for q in parsed.quotes if q.kind != "indirect"],
     )
 
 
 def group_existing(db: Database) -> None:
     """Group the articles of a store saved before stories existed, oldest day first, from
-    what their rows keep (the same keys a new article's parse gives)."""
+    what their rows keep (title, start of the body, names, quotes: the same keys a new
+    article's parse gives)."""
     count_story_keys(db)  # grouping reads and keeps these counts
     stories = StoryStore(db)
     rows = db.execute(
@@ -523,6 +525,14 @@ def group_existing(db: Database) -> None:
             [article_id],
         ):
             entities.setdefault(kind, []).append(name)
+        quotes = [
+            r[0]
+            for r in db.execute(
+                "select text from quotes where article_id = ? and kind != 'indirect' "
+                "order by start",
+                [article_id],
+            )
+        ]
         keys = article_keys(
             article_day(date, ingested_at),
             title or "",
@@ -530,6 +540,7 @@ def group_existing(db: Database) -> None:
             people,
             entities["place"],
             entities["organisation"],
+            quotes,
         )
         story_id = stories.assign(keys, title or "", ingested_at)
         db.execute(
