@@ -54,6 +54,12 @@ def row_number(text: str) -> int | None:
     return int(text) if _ROW_NUMBER.fullmatch(text) else None
 
 
+def button_payload(update: Update, prefix: str) -> str:
+    """The data of the pressed button after its ``prefix`` ('' when nothing was pressed)."""
+    query = update.callback_query
+    return ((query.data if query else None) or "")[len(prefix) :]
+
+
 def thread_of(update: Update) -> int | None:
     """The forum topic the update came from (a message or a button under one), else None.
 

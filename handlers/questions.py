@@ -25,6 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import NewsContext
 from bot.render import clip, esc
 from bot.search import STOPWORDS
+from bot.store.rows import QuoteInArticle
 from bot.views import listable, quote_block
 from handlers import fallback
 from handlers.common import MAX_QUERY_CHARS, acknowledge, is_admin, reply
@@ -174,7 +175,7 @@ async def said_about(update: Update, context: NewsContext, person: str, about: s
         return
     hit = people[0]
     matched = svc.search.who_said(about, limit=30)
-    quotes = [
+    quotes: list[QuoteInArticle] = [
         q
         for q in svc.store.articles.quotes([h.quote_id for h in matched])
         if q.get("person_id") == hit.id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from telegram import Update
 
@@ -11,6 +10,7 @@ from bot.briefings import STORY_BUTTON, counts_line
 from bot.context import NewsContext
 from bot.render import clip, esc
 from bot.services import Services
+from bot.store.rows import Story
 from bot.story_text import best_title
 from bot.views import href, is_web_url, tidy_quote
 from handlers.articles import ARTICLE_PREFIX, article_numbers
@@ -25,7 +25,7 @@ QUOTES_PER_SPEAKER = 2
 PAGE_BUTTONS = 5
 
 
-def story_buttons(story: dict[str, Any]) -> list[list[tuple[str, str]]]:
+def story_buttons(story: Story) -> list[list[tuple[str, str]]]:
     """One button per article (its summary, as in /latest), the first few."""
     return [
         [(clip(f"#{a['id']} {a['title']}", 48), f"{ARTICLE_PREFIX}{a['id']}")]
