@@ -19,7 +19,7 @@ from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreBusy, StoreFileChanged
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply, thread_of
+from handlers.common import acknowledge, reply
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,6 @@ async def _tell_the_chat(update: Update, error: BaseException | None) -> None:
         text = UNAVAILABLE if isinstance(error, sqlite3.Error) else FAILED
     try:
         await acknowledge(update)
-        await update.effective_chat.send_message(text, message_thread_id=thread_of(update))
+        await reply(update, [text])  # in the forum topic the update came from
     except Exception:  # the chat may be unreachable; the error is logged already
         log.debug("could not tell the chat about the error", exc_info=True)
