@@ -97,7 +97,9 @@ async def track_chat(update: Update, context: NewsContext) -> None:
     # A group's row names nobody: not whoever wrote in it last (``ChatStore.touch``).
     named = user if user is not None and chat.type == ChatType.PRIVATE else None
     details = (chat.type, named.username if named else None, named.first_name if named else None)
-    recent: dict[int, tuple[tuple, float]] = context.bot_data.setdefault(RECENT_CHATS, {})
+    recent: dict[int, tuple[tuple[str, str | None, str | None], float]] = (
+        context.bot_data.setdefault(RECENT_CHATS, {})
+    )
     now = time.monotonic()
     seen = recent.get(chat.id)
     if seen is not None and seen[0] == details and now - seen[1] < TOUCH_INTERVAL:

@@ -7,9 +7,9 @@ is not a feed is reported at once rather than failing silently later.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.jobs import poll_feeds_job
 from bot.feeds.poller import probe_feed
@@ -125,7 +125,7 @@ async def remove_feed(update: Update, context: NewsContext) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("feeds", list_feeds))
     application.add_handler(CommandHandler("addfeed", add_feed))
     application.add_handler(CommandHandler("removefeed", remove_feed))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlite_utils import Database
 
@@ -44,6 +44,8 @@ from bot.store.stories import StoryStore, keys_of_parsed
 from bot.store.watched import StoreFileChanged, WatchedConnection
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“A-Z0-9])")
 
@@ -135,7 +137,7 @@ class ArticleStore:
         # Aggregates over every row (most quoted people, topic counts) are remembered until an
         # article is saved or deleted here, or another connection commits (data_version).
         self._writes = 0
-        self._memo: dict[tuple, tuple[tuple[int, int], Any]] = {}
+        self._memo: dict[tuple[object, ...], tuple[tuple[int, int], Any]] = {}
         self._batch: _Batch | None = None
         self._grouped = False
         #: Each saved article joins a story here, inside the save's transaction.
@@ -157,13 +159,14 @@ class ArticleStore:
     def version(self) -> tuple[int, int]:
         """Changes whenever articles or quotes may have: a save or delete here, a reopen, or a
         commit on another connection (``data_version``)."""
-        return self.db.execute("pragma data_version").fetchone()[0], self._writes
+        return int(self.db.execute("pragma data_version").fetchone()[0]), self._writes
 
-    def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def _remembered(self, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
         version = self.version()
         hit = self._memo.get(key)
         if hit is not None and hit[0] == version:
-            return hit[1]
+            kept: _T = hit[1]
+            return kept
         value = compute()
         self._memo[key] = (version, value)
         return value
@@ -530,7 +533,8 @@ class ArticleStore:
 
     def count(self) -> int:
         return self._remembered(
-            ("count",), lambda: self.db.execute("select count(*) from articles").fetchone()[0]
+            ("count",),
+            lambda: int(self.db.execute("select count(*) from articles").fetchone()[0]),
         )
 
     def get(self, article_id: int) -> ArticleRow | None:
@@ -663,9 +667,11 @@ class ArticleStore:
             self._memo.clear()
         return self._remembered(
             ("person_quote_count", person_id),
-            lambda: self.db.execute(
-                "select count(*) from quotes where person_id = ?", [person_id]
-            ).fetchone()[0],
+            lambda: int(
+                self.db.execute(
+                    "select count(*) from quotes where person_id = ?", [person_id]
+                ).fetchone()[0]
+            ),
         )
 
     def unattached_speakers(self, after_quote_id: int = 0) -> list[tuple[int, str]]:
@@ -700,11 +706,13 @@ class ArticleStore:
         )
 
     def speaker_quote_count(self, speaker: str) -> int:
-        return self.db.execute(
-            "select count(*) from quotes indexed by quotes_unattached_speaker "
-            "where person_id is null and speaker = ?",
-            [speaker],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "select count(*) from quotes indexed by quotes_unattached_speaker "
+                "where person_id is null and speaker = ?",
+                [speaker],
+            ).fetchone()[0]
+        )
 
     def people_with_role_words(self, words: list[str], limit: int = 3) -> list[PersonRole]:
         """People whose role holds one of ``words`` as a whole word ('nasa' in 'NASA
@@ -834,9 +842,11 @@ class ArticleStore:
         return cast(list[ArticleCard], list(self.db.query(sql, [topic_id, limit, offset])))
 
     def count_on_topic(self, topic_id: int) -> int:
-        return self.db.execute(
-            "select count(*) from article_topics where topic_id = ?", [topic_id]
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "select count(*) from article_topics where topic_id = ?", [topic_id]
+            ).fetchone()[0]
+        )
 
     def iter_quotes(self) -> Iterator[tuple[int, str, str | None]]:
         """(id, text, speaker) of every quote: the search index is built from this."""

@@ -7,6 +7,7 @@ and a removed feed leaves its articles in place.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,7 +119,8 @@ class FeedStore:
 
     def remove(self, feed_id: int) -> bool:
         with self.db.conn:
-            return self.db.execute("delete from feeds where id = ?", [feed_id]).rowcount > 0
+            cursor: sqlite3.Cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
+        return cursor.rowcount > 0
 
     def all(self) -> list[FeedRow]:
         """Every feed with the number of articles it brought."""
@@ -245,10 +247,12 @@ class FeedStore:
         )
 
     def pending_count(self, feed_id: int) -> int:
-        return self.db.execute(
-            "select count(*) from feed_entries where feed_id = ? and state = 'pending'",
-            [feed_id],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "select count(*) from feed_entries where feed_id = ? and state = 'pending'",
+                [feed_id],
+            ).fetchone()[0]
+        )
 
     def entry_taken(self, feed_id: int, key: str, article_id: int) -> None:
         with self.db.conn:
@@ -302,7 +306,7 @@ class FeedStore:
                 "(article_id, url, source, author, feed_id, seen_at) values (?, ?, ?, ?, ?, ?)",
                 [article_id, url or "", source or "", author, feed_id, now_iso()],
             )
-            added = cursor.rowcount > 0
+            added: bool = cursor.rowcount > 0
             if added:
                 self._refresh_source_line(article_id)
         return added
