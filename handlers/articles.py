@@ -13,6 +13,7 @@ from bot.services import Services
 from bot.store.rows import ArticleCard, LatestArticle
 from bot.views import article_block, article_line
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
@@ -112,7 +113,7 @@ async def latest(update: Update, context: NewsContext) -> None:
 async def latest_button(update: Update, context: NewsContext) -> None:
     offset = row_number(button_payload(update, LATEST_PREFIX))
     if offset is None:
-        await answer_button(update, ["That button has expired."])
+        await answer_button(update, [EXPIRED])
         return
     blocks, buttons = latest_page(context.services, offset)
     await answer_button(update, blocks, buttons)
@@ -173,6 +174,6 @@ async def article(update: Update, context: NewsContext) -> None:
 async def article_button(update: Update, context: NewsContext) -> None:
     article_id = row_number(button_payload(update, ARTICLE_PREFIX))
     if article_id is None:
-        await answer_button(update, ["That button has expired."])
+        await answer_button(update, [EXPIRED])
         return
     await answer_button(update, article_view(context.services, article_id))

@@ -19,7 +19,7 @@ from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreBusy, StoreFileChanged
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply
+from handlers.common import EXPIRED, acknowledge, reply
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ async def other_message(update: Update, context: NewsContext) -> None:
 
 async def stale_button(update: Update, context: NewsContext) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer("That button has expired.", show_alert=False)
+        await update.callback_query.answer(EXPIRED, show_alert=False)
 
 
 #: A chat's row is rewritten at most this often while its details stay the same: a write

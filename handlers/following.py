@@ -22,6 +22,7 @@ from bot.render import clip, esc
 from bot.search import NamedHit
 from bot.services import Services
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     acknowledge,
     argument_text,
@@ -134,7 +135,7 @@ async def choice_button(update: Update, context: NewsContext) -> None:
     kind, _, number = button_payload(update, CHOICE_PREFIX).partition(":")
     item_id = row_number(number)
     if chat_id is None or item_id is None or kind not in ("p", "t"):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     if not await may_change_chat_settings(update, context):
         return
@@ -147,7 +148,7 @@ async def choice_button(update: Update, context: NewsContext) -> None:
         topic = svc.store.articles.topic(item_id)
         line = follow_topic(svc, chat_id, NamedHit(item_id, topic["name"], 100)) if topic else None
     if line is None:
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     await acknowledge(update)
     await reply(update, [line])

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import scheduling
 from bot.context import NewsApplication, NewsContext
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply
+from handlers.common import EXPIRED, acknowledge, reply
 from handlers.permissions import may_change_chat_settings
 
 PREFIX = "fg:"
@@ -85,7 +85,7 @@ async def forget_button(update: Update, context: NewsContext) -> None:
     if query is None or chat is None:
         return
     if query.data not in (CONFIRM, CANCEL):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     if not await may_change_chat_settings(update, context):
         return  # the press was answered with the refusal

@@ -28,7 +28,7 @@ from bot.search import STOPWORDS
 from bot.store.rows import QuoteInArticle
 from bot.views import listable, quote_block
 from handlers import fallback
-from handlers.common import MAX_QUERY_CHARS, acknowledge, button_payload, is_admin, reply
+from handlers.common import EXPIRED, MAX_QUERY_CHARS, acknowledge, button_payload, is_admin, reply
 from handlers.start import ADMIN_COMMANDS
 
 #: Callback data of a "did you mean" button: ``dm:<command> <words typed after it>``.
@@ -273,7 +273,7 @@ async def meant_button(update: Update, context: NewsContext) -> None:
     command = payload.split(maxsplit=1)[0] if payload.strip() else ""
     admin = is_admin(update, context)
     if command not in known_commands(context.application, admin):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     await acknowledge(update)
     await run_as_command(update, context, f"/{payload}")

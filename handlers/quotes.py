@@ -13,12 +13,13 @@ from bot.search.names import NamedHit
 from bot.services import Services
 from bot.views import listable, quote_block, role_text
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
     button_payload,
+    page_numbers,
     reply,
-    row_number,
 )
 
 PAGE = 5
@@ -170,22 +171,18 @@ def speaker_page(svc: Services, quote_id: int, offset: int) -> tuple[list[str], 
 
 
 async def speaker_button(update: Update, context: NewsContext) -> None:
-    payload = button_payload(update, SPEAKER_PREFIX)
-    quote_text, _, offset_text = payload.partition(":")
-    quote_id, offset = row_number(quote_text), row_number(offset_text)
-    if quote_id is None or offset is None:
-        await answer_button(update, ["That button has expired."])
+    page = page_numbers(button_payload(update, SPEAKER_PREFIX))
+    if page is None:
+        await answer_button(update, [EXPIRED])
         return
-    blocks, buttons = speaker_page(context.services, quote_id, offset)
+    blocks, buttons = speaker_page(context.services, *page)
     await answer_button(update, blocks, buttons)
 
 
 async def person_button(update: Update, context: NewsContext) -> None:
-    payload = button_payload(update, PERSON_PREFIX)
-    person_text, _, offset_text = payload.partition(":")
-    person_id, offset = row_number(person_text), row_number(offset_text)
-    if person_id is None or offset is None:
-        await answer_button(update, ["That button has expired."])
+    page = page_numbers(button_payload(update, PERSON_PREFIX))
+    if page is None:
+        await answer_button(update, [EXPIRED])
         return
-    blocks, buttons = person_page(context.services, person_id, offset)
+    blocks, buttons = person_page(context.services, *page)
     await answer_button(update, blocks, buttons)

@@ -14,7 +14,7 @@ from bot.store.rows import Story
 from bot.story_text import best_title
 from bot.views import href, is_web_url, tidy_quote
 from handlers.articles import ARTICLE_PREFIX, article_numbers
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply
+from handlers.common import EXPIRED, MAX_QUERY_CHARS, answer_button, argument_text, reply
 
 #: Articles and speakers shown in one story view (the rest are counted).
 MAX_ARTICLES = 12
@@ -104,7 +104,7 @@ async def story_button(update: Update, context: NewsContext) -> None:
     data = update.callback_query.data if update.callback_query else None
     numbers = article_numbers((data or "")[len(STORY_BUTTON) :])
     if len(numbers) != 1 or numbers[0] is None:
-        await answer_button(update, ["That button has expired."])
+        await answer_button(update, [EXPIRED])
         return
     blocks, buttons = story_view(context.services, numbers[0])
     await answer_button(update, blocks, buttons)

@@ -33,6 +33,7 @@ from handlers.channels import (
     rest_after_channel,
 )
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     acknowledge,
     argument_text,
@@ -182,7 +183,7 @@ async def zone_chosen(update: Update, context: NewsContext) -> None:
     clock = None if clock_text == "-" else parse_time_of_day(clock_text)
     found = iana(zone_name)
     if chat_id is None or found is None or (clock is None and clock_text != "-"):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     if not await may_change_chat_settings(update, context):
         return

@@ -11,12 +11,13 @@ from bot.services import Services
 from bot.views import article_line
 from handlers.articles import article_buttons
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
     button_payload,
+    page_numbers,
     reply,
-    row_number,
 )
 
 PAGE = 5
@@ -74,11 +75,9 @@ async def topics(update: Update, context: NewsContext) -> None:
 
 
 async def topic_button(update: Update, context: NewsContext) -> None:
-    payload = button_payload(update, TOPIC_PREFIX)
-    topic_text, _, offset_text = payload.partition(":")
-    topic_id, offset = row_number(topic_text), row_number(offset_text or "0")
-    if topic_id is None or offset is None:
-        await answer_button(update, ["That button has expired."])
+    page = page_numbers(button_payload(update, TOPIC_PREFIX), first_page=True)
+    if page is None:
+        await answer_button(update, [EXPIRED])
         return
-    blocks, buttons = topic_page(context.services, topic_id, offset)
+    blocks, buttons = topic_page(context.services, *page)
     await answer_button(update, blocks, buttons)
