@@ -20,11 +20,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
 from bot.clock import from_iso, utc_iso
+from bot.store.rows import FollowedQuote
 
 QUEUED = "queued"
 HELD = "held"
@@ -223,16 +224,19 @@ class AlertStore:
                 [META_SEEN, str(article_id)],
             )
 
-    def followed_quotes(self, after: int, upto: int) -> list[dict[str, Any]]:
+    def followed_quotes(self, after: int, upto: int) -> list[FollowedQuote]:
         """Quotes of followed people in the articles ``after < id <= upto``."""
-        return list(
-            self.db.query(
-                "select q.id, q.article_id, q.person_id, q.text, q.kind, q.speaker, q.start "
-                "from quotes q where q.article_id > ? and q.article_id <= ? "
-                "and q.person_id in (select person_id from person_follows) "
-                "order by q.article_id, q.start",
-                [after, upto],
-            )
+        return cast(
+            list[FollowedQuote],
+            list(
+                self.db.query(
+                    "select q.id, q.article_id, q.person_id, q.text, q.kind, q.speaker, q.start "
+                    "from quotes q where q.article_id > ? and q.article_id <= ? "
+                    "and q.person_id in (select person_id from person_follows) "
+                    "order by q.article_id, q.start",
+                    [after, upto],
+                )
+            ),
         )
 
     def queue(self, found: list[Found], now: datetime) -> int:

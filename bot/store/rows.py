@@ -85,6 +85,18 @@ class QuoteWithSlug(QuoteInArticle):
     slug: str
 
 
+class FollowedQuote(TypedDict):
+    """A quote of a followed person, as the alerts look for new ones (``person_id`` set)."""
+
+    id: int
+    article_id: int
+    person_id: int
+    text: str
+    kind: str
+    speaker: str | None
+    start: int
+
+
 class DirectQuote(TypedDict):
     """A direct quote with a named speaker, as a briefing weighs it."""
 
