@@ -2,7 +2,10 @@
 
 Each shape is the columns of the ``select`` that returns it, so a view that reads a column the
 query does not fetch fails the type check instead of showing nothing. A column that may be
-NULL in the schema is ``| None``; a shape extending another adds the columns of a join.
+NULL is ``| None``, unless the one writer of its table always sets it (a quote's text, kind
+and offsets: ``ArticleStore.save``); a shape extending another adds the columns of a join.
+The store builds these from sqlite-utils' plain dicts with ``typing.cast``: the SQL next to
+each cast is what makes it true.
 """
 
 from __future__ import annotations
