@@ -51,12 +51,13 @@ QUOTE = "q:"
 #: A quote is known by some of its runs of this many words (its *shingles*): two articles that
 #: quote the same words share them, however each trims the quote.
 SHINGLE_WORDS = 5
-#: One shingle in this many is kept, chosen by its hash, so two articles keep the same ones
-#: of the words they share; and at most this many per article.
+#: One shingle in this many is kept, chosen by the hash of its first word, so two articles
+#: keep the same ones of the words they share; and at most this many per article.
 SHINGLE_SAMPLE = 4
-MAX_QUOTE_KEYS = 6
+MAX_QUOTE_KEYS = 4
 QUOTE_WEIGHT = 1.5
-_QUOTE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+#: What is stripped around a quoted word ("jobs," and "jobs" are one word).
+_PUNCTUATION = "\"'“”‘’«»„.,;:!?()[]{}—–-…*/"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d{2,}")
 
@@ -116,18 +117,26 @@ def _words(text: str) -> Iterable[str]:
             yield key
 
 
+@lru_cache(maxsize=1 << 16)
+def _starts_shingle(word: str) -> bool:
+    """Whether the shingles starting at this word are kept: one word in ``SHINGLE_SAMPLE``,
+    by its hash, so every article keeps the same runs of the words it shares with another.
+    Remembered: quotes repeat their words."""
+    return zlib.crc32(word.encode("utf-8")) % SHINGLE_SAMPLE == 0
+
+
 def quote_keys(quotes: Iterable[str]) -> list[str]:
     """Keys for the words an article quotes: a sample of their shingles, the same sample in
     every article that quotes the same words (a quote shared by two reports is strong evidence
     of one event; one every story repeats is made weak by its rarity, as any key)."""
     found: set[int] = set()
     for text in quotes:
-        words = [w.replace("’", "'") for w in _QUOTE_WORD.findall(text.casefold())]
+        tokens = text.casefold().replace("’", "'").split()
+        words = [w for w in (t.strip(_PUNCTUATION) for t in tokens) if w]
         for start in range(len(words) - SHINGLE_WORDS + 1):
-            shingle = " ".join(words[start : start + SHINGLE_WORDS])
-            code = zlib.crc32(shingle.encode("utf-8"))
-            if code % SHINGLE_SAMPLE == 0:
-                found.add(code)
+            if _starts_shingle(words[start]):
+                shingle = " ".join(words[start : start + SHINGLE_WORDS])
+                found.add(zlib.crc32(shingle.encode("utf-8")))
     return [f"{QUOTE}{code:08x}" for code in sorted(found)[:MAX_QUOTE_KEYS]]
 
 
@@ -173,10 +182,15 @@ def article_keys(
     return ArticleKeys(day=day, keys=keys, names=frozenset(names & keys.keys()))
 
 
-def rarity(stories_with_key: int, stories: int) -> float:
-    """Inverse document frequency among the stories (at least a floor of them)."""
-    total = max(stories, MIN_STORIES_FOR_RARITY)
-    return math.log((total + 1) / (stories_with_key + 1)) + 0.1
+def rarities(
+    keys: Iterable[str], stories_with: Mapping[str, int], stories: int
+) -> dict[str, float]:
+    """How rare each key is among the stories: its inverse document frequency (``stories_with``
+    gives how many stories carry each key, none when absent; read among at least a floor of
+    stories), computed in one pass as it runs for every key of every article ingested."""
+    top = math.log(max(stories, MIN_STORIES_FOR_RARITY) + 1) + 0.1
+    log = math.log
+    return {key: top - log(stories_with.get(key, 0) + 1) for key in keys}
 
 
 @dataclass(frozen=True, slots=True)

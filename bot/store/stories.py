@@ -23,7 +23,7 @@ from bot.grouping import (
     Candidate,
     article_keys,
     choose_story,
-    rarity,
+    rarities,
     window_days,
 )
 from bot.parsing.model import ParsedArticle
@@ -177,7 +177,7 @@ class StoryStore:
         total = df.pop(ALL_STORIES, 0)
         if not df:
             return None
-        key_rarity = {key: rarity(df.get(key, 0), total) for key in keys}
+        key_rarity = rarities(keys, df, total)
         # The rarest heavy keys find the candidates: few rows to read, and a story sharing
         # none of them could not reach the score anyway.
         common = max(MIN_FINDER_STORIES, min(MAX_KEY_STORIES, total // 20))
