@@ -218,24 +218,34 @@ def day_gap(day: str, first_day: str, last_day: str) -> int:
 
 
 def match_score(
-    article: ArticleKeys, candidate: Candidate, weights: Mapping[str, float]
-) -> tuple[float, int]:
-    """(score, shared keys): the share of the article's weighted keys the story carries, each
-    shared key counting as the fraction of the story's articles that have it."""
-    # A quote the story does not share counts for nothing: most reports quote someone the
-    # others do not, which says nothing against one event.
-    total = sum(w for key, w in weights.items() if not key.startswith(QUOTE))
-    if total <= 0:
-        return 0.0, 0
+    candidate: Candidate, weights: Mapping[str, float], names: frozenset[str] = frozenset()
+) -> tuple[float, float, int]:
+    """(score, event score, shared keys): the share of the article's weighted keys the story
+    carries, each shared key counting as the fraction of the story's articles that have it;
+    the same share of its keys that are not ``names`` (what happened, not who or where). One
+    pass over the keys: it runs for every candidate of every article ingested."""
+    total = event_total = found = event_found = 0.0
     shared = 0
-    found = 0.0
     n = max(candidate.n_articles, 1)
+    counts = candidate.counts
     for key, weight in weights.items():
-        count = candidate.counts.get(key)
+        named = key in names
+        # A quote the story does not share counts for nothing: most reports quote someone
+        # the others do not, which says nothing against one event.
+        if not key.startswith(QUOTE):
+            total += weight
+            if not named:
+                event_total += weight
+        count = counts.get(key)
         if count:
             shared += 1
-            found += weight * min(count / n, 1.0)
-    return found / total, shared
+            part = weight * min(count / n, 1.0)
+            found += part
+            if not named:
+                event_found += part
+    if total <= 0:
+        return 0.0, 0.0, 0
+    return found / total, event_found / event_total if event_total > 0 else 0.0, shared
 
 
 def places_agree(places: set[str], counts: Mapping[str, int]) -> bool:
@@ -253,17 +263,13 @@ def choose_story(
     """The story the article joins, or None when it starts a story of its own."""
     places = {key for key in article.keys if key.startswith(PLACE)}
     weights = {key: w * key_rarity.get(key, 1.0) for key, w in article.keys.items()}
-    event_weights = {key: w for key, w in weights.items() if key not in article.names}
     best: tuple[float, int] | None = None
     for candidate in candidates:
         gap = day_gap(article.day, candidate.first_day, candidate.last_day)
         if gap > MAX_GAP_DAYS or not places_agree(places, candidate.counts):
             continue
-        score, shared = match_score(article, candidate, weights)
-        if shared < MIN_SHARED:
-            continue
-        event, _ = match_score(article, candidate, event_weights)
-        if event < EVENT_SCORE:
+        score, event, shared = match_score(candidate, weights, article.names)
+        if shared < MIN_SHARED or event < EVENT_SCORE:
             continue
         margin = score - (JOIN_SCORE + GAP_PENALTY * gap)
         if margin >= 0 and (best is None or margin > best[0]):

@@ -267,6 +267,6 @@ def test_words_a_report_quotes_alone_do_not_lower_its_match() -> None:
         ],
     )
     assert any(key.startswith(QUOTE) for key in quoting.keys)
-    assert match_score(quoting, candidate, quoting.keys) == match_score(
-        plain, candidate, plain.keys
+    assert match_score(candidate, quoting.keys, quoting.names) == match_score(
+        candidate, plain.keys, plain.names
     )
