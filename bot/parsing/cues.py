@@ -260,6 +260,24 @@ COMPANY_WORDS = frozenset(
     assembly legislature parliament review tribune herald gazette chronicle""".split()
 )
 
+# Businesses and venues named after a person: a possessive name before one of these is
+# the name of the place ("Aisha's Salon", "Joe's Diner", "Macy's Store"), not a person.
+VENUE_WORDS = frozenset(
+    """salon salons spa shop shops store stores boutique cafe café restaurant restaurants
+    bakery bar bars grill pub diner deli kitchen bistro pizzeria pizza tavern inn motel
+    market supermarket pharmacy garage clinic studio studios gallery parlour parlor
+    barbershop brewery winery farm farms bookshop bookstore hardware jewelers jewellers
+    auto furniture""".split()
+)
+
+# Words after "the Name" that go on a sentence rather than a noun phrase with the name as
+# its modifier ("the Romeo and Juliet tragedy" but "the Clyde was ...").
+CLAUSE_GOERS = frozenset(
+    """and or but nor is are was were has have had will would can could should may might
+    must do does did who whom whose which that to of in on at for with by from as than
+    then also not""".split()
+)
+
 
 @cache
 def _names(filename: str) -> frozenset[str]:

@@ -15,6 +15,7 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
+from bot.parsing.not_people import named_only_in_works, used_as_things
 from bot.parsing.not_quotes import (
     discourse_word,
     gloss_of,
@@ -211,10 +212,12 @@ def parse_article(text: str) -> ParsedArticle:
     attributions = att.run()
 
     quotes: list[Quote] = []
+    works: list[tuple[int, int]] = []  # marks holding a title, a nickname, a sign
     named_before: Segment | None = None  # the last segment that named a thing
     for seg, attr in zip(segments, attributions, strict=True):
         if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
+            works.append((seg.start, seg.end))
             continue
         if discourse_word(text[seg.start : seg.end]):
             continue
@@ -224,9 +227,9 @@ def parse_article(text: str) -> ParsedArticle:
         # does plain speech whose speaker is not found ('"...," the future President said').
         if seg.mark == "‘" and attr.how not in _OWN_CUE:
             continue  # single marks also set off terms and titles: only with their own cue
-        if (attr.speaker or attr.anonymous or attr.how == "unknown") and (
-            attr.how in _NOT_A_TITLE or not looks_like_title(text[seg.start : seg.end])
-        ):
+        if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
+            works.append((seg.start, seg.end))
+        elif attr.speaker or attr.anonymous or attr.how == "unknown":
             quotes.append(_quote(text, seg, attr))
     for rq in find_reported(att, quoted):
         quotes.append(rq)
@@ -249,7 +252,10 @@ def parse_article(text: str) -> ParsedArticle:
 
     speakers = {q.speaker for q in quotes if q.speaker}
     persons = []
-    sentence_words = people.words
+    sentence_words = people.words | used_as_things(text, people, speakers)
+    sentence_words |= named_only_in_works(people, works) - {
+        pid for pid, rec in enumerate(people.persons) if rec.name in speakers
+    }
     for pid, rec in enumerate(people.persons):
         if rec.mentions <= 0:
             continue
