@@ -470,5 +470,23 @@ WORK_NOUNS = frozenset(
 WORK_CREDITS = frozenset(
     "director creator star co-star cast writer showrunner author producer actor actress".split()
 )
+# Words right before an opening mark that make a short phrase in the marks a noun of the
+# reporter's sentence ("presided as the "chief justice"", "four "associate justices""):
+# with no verb of speech, a term, not someone's words.
+TERM_DETERMINERS = frozenset(
+    "the a an this these those such some several many two three four five six".split()
+)
+# Verbs that make what follows in marks what someone called or cited ("calling him a "nice
+# guy"", "described it as a "breakthrough"", "referenced the "loophole""): a source, not a
+# scare quote. (Verbs of speech count too: cues.REPORTING_FORMS.)
+CALLING_VERBS = frozenset(
+    """call calls called calling describe describes described describing dub dubs dubbed
+    dubbing label labels labeled labelled labeling labelling brand brands branded branding
+    term terms termed deem deems deemed consider considers considered considering mention
+    mentions mentioned mentioning reference references referenced referencing cite cites
+    cited citing invoke invokes invoked invoking""".split()
+)
+# Words before an opening mark that mark the marks' words as a term ("so-called "rebels"").
+TERM_MARKERS = frozenset({"so-called"})
 # Words that open speech and are no quote alone ("So," he began).
 DISCOURSE_WORDS = frozenset("so well now look and but anyway okay ok yes no oh right".split())

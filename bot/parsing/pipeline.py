@@ -20,6 +20,7 @@ from bot.parsing.not_quotes import (
     discourse_word,
     gloss_of,
     names_a_thing,
+    scare_term,
     titled_after,
     trimmed_span,
 )
@@ -221,6 +222,8 @@ def parse_article(text: str) -> ParsedArticle:
             continue
         if discourse_word(text[seg.start : seg.end]):
             continue
+        if attr.how == "subject" and scare_term(text, seg):
+            continue  # a term in the reporter's sentence, its speaker only a neighbour
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
