@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.parsing import cues
 from bot.parsing.attribution import Attribution, Attributor
+from bot.parsing.embeds import embedded_posts
 from bot.parsing.entities import (
     EntityMention,
     canonical_place,
@@ -234,6 +236,7 @@ def parse_article(text: str) -> ParsedArticle:
             works.append((seg.start, seg.end))
         elif attr.speaker or attr.anonymous or attr.how == "unknown":
             quotes.append(_quote(text, seg, attr))
+    quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
     for rq in find_reported(att, quoted):
         quotes.append(rq)
     quotes.sort(key=lambda q: q.start)
@@ -277,6 +280,16 @@ def parse_article(text: str) -> ParsedArticle:
         log.exception("extract_topics failed")
         art.topics = []
     return art
+
+
+def _full_name(people: People) -> Callable[[str], str]:
+    """A written name as the article's fullest name for that person (itself if unknown)."""
+
+    def full(name: str) -> str:
+        pid = people.lookup(name)
+        return people.persons[pid].name if pid is not None else name
+
+    return full
 
 
 def _quote(text: str, seg: Segment, attr: Attribution) -> Quote:
