@@ -30,7 +30,7 @@ from bot.parsing.people import People
 from bot.parsing.phrases import DASHES, PhraseShapes, is_verb, opening_verb
 from bot.parsing.quotes import Segment
 from bot.parsing.tokens import SENT_END
-from bot.parsing.turns import alone_in_paragraph, turn_of
+from bot.parsing.turns import alone_in_paragraph, lead_in_of, turn_of
 
 
 def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
@@ -77,6 +77,11 @@ class Attributor(PhraseShapes, NameResolution):
         segs = self.segments
         for si, seg in enumerate(segs):
             out.append(self._attribute(si, seg, out))
+        for si in range(len(segs) - 2, -1, -1):
+            if out[si].how == "" and out[si].speaker is None:
+                nxt = lead_in_of(self.text, si, segs, out, self.paras)
+                if nxt is not None:
+                    out[si] = nxt
         self.results = out
         return out
 

@@ -6,12 +6,16 @@ the person who spoke just before the judge, not the judge going on. A question p
 someone says ``you``; a paragraph that only holds a quote and follows one is a turn of
 the exchange. Once a turn is taken this way, a next bare quote that asks ``you`` again
 goes back to the one who asked, and the answer to that to the one who answered.
+
+Also here: a bare quote paragraph that no one before speaks, followed by a paragraph
+opening with a quote whose speaker is named after it, is where that speaker began.
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.parsing.model import Paragraph
 from bot.parsing.names import Attribution
 from bot.parsing.quotes import Segment
 
@@ -56,3 +60,22 @@ def turn_of(text: str, si: int, segs: list[Segment], done: list[Attribution]) ->
             return None  # an unnamed or unresolved voice: no one to hand the turn to
         return Attribution(other.speaker, other.role, other.cue, "turn", other.person)
     return None
+
+
+def lead_in_of(
+    text: str, si: int, segs: list[Segment], done: list[Attribution], paras: list[Paragraph]
+) -> Attribution | None:
+    """A bare quote paragraph that no one before speaks, followed by a paragraph opening
+    with a quote its speaker is named after (``"..." / "...," said Dr. Ana Brel``): the
+    first paragraph is the start of what that speaker said."""
+    seg, nxt = segs[si], segs[si + 1]
+    if nxt.para != seg.end_para + 1 or text[paras[nxt.para].start : nxt.open_mark].strip():
+        return None
+    if text[paras[seg.para].start : seg.open_mark].strip():
+        return None
+    if not alone_in_paragraph(text, seg, paras[seg.end_para].end):
+        return None
+    after = done[si + 1]
+    if after.how != "after" or after.speaker is None:
+        return None
+    return Attribution(after.speaker, after.role, after.cue, "lead-in", after.person)

@@ -47,3 +47,21 @@ def test_a_question_put_to_no_earlier_speaker_goes_on_with_its_speaker() -> None
         '"More than two thousand of them, and the number grows every year."'
     )
     assert found[-1] == ("More than tw", "Ana Brel")
+
+
+def test_a_bare_quote_paragraph_before_a_named_one_is_that_speakers_lead_in() -> None:
+    found = speakers(
+        "The clinic has been without power since Tuesday.\n\n"
+        '"We have no fuel left and the last generator stopped this morning."\n\n'
+        '"For days we warned that this would happen," said Dr. Ana Brel, who runs the clinic.'
+    )
+    assert found == [("We have no f", "Ana Brel"), ("For days we ", "Ana Brel")]
+
+
+def test_a_bare_quote_after_a_paragraph_of_narrative_and_before_narrative_has_no_speaker() -> None:
+    found = speakers(
+        "The clinic has been without power since Tuesday.\n\n"
+        '"We have no fuel left and the last generator stopped this morning."\n\n'
+        "Dr. Ana Brel, who runs the clinic, has asked the ministry for help."
+    )
+    assert found == []
