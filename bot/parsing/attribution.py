@@ -70,6 +70,7 @@ class Attributor(PhraseShapes, NameResolution):
         # the first unnamed source (a common-noun subject) met while attributing a quote
         self._unnamed: Attribution | None = None
         self._titles: dict[int, set[str]] | None = None
+        self._word_end: dict[int, bool] = {}
 
     # -- driver ------------------------------------------------------------------
     def run(self) -> list[Attribution]:

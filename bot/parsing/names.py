@@ -39,6 +39,18 @@ class Attribution:
     anonymous: bool = False
 
 
+def _has_lower_word(text: str, word: str) -> bool:
+    """``word`` (lower case) stands alone somewhere in ``text``."""
+    i = text.find(word)
+    n = len(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum()):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def _trailing_modifier(word: str) -> bool:
     """An adverb, participle, verb or article that a noun phrase picked up at its end."""
     w = word.lower()
@@ -76,6 +88,7 @@ class NameResolution(ArticleDocument):
     _anon: bool
     _unnamed: Attribution | None
     _titles: dict[int, set[str]] | None
+    _word_end: dict[int, bool]  # person id -> its name ends in a word the text has in lower case
 
     # -- resolution --------------------------------------------------------------
     def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
@@ -259,7 +272,20 @@ class NameResolution(ArticleDocument):
         rec = self.people.persons[m.person]
         if rec.gender is not None:
             return rec.gender == want
-        return rec.is_person or len(rec.tokens) >= 2
+        if rec.is_person:
+            return True
+        return len(rec.tokens) >= 2 and not self._common_word_end(m.person)
+
+    def _common_word_end(self, pid: int) -> bool:
+        """``Democratic National Convention``, ``Education Reform``: a name of no known
+        person whose last word the article also uses in lower case is a thing's name, no
+        one "he" or "she" can be."""
+        found = self._word_end.get(pid)
+        if found is None:
+            last = self.people.persons[pid].tokens[-1]
+            found = last[:1].isupper() and _has_lower_word(self.text, last.lower())
+            self._word_end[pid] = found
+        return found
 
     def _modifier(self, m: Mention) -> bool:
         """Not a salient antecedent: after a preposition or determiner, a possessive, or

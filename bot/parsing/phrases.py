@@ -663,6 +663,14 @@ class PhraseShapes(ArticleDocument):
             and toks[j - 1][2].lower() in cues.ASIDE_ADVERBS
         ):
             j -= 3  # "Forbes, however, says": the aside stands between subject and verb
+        k = j - 1 if j >= lo and toks[j][2] == "," else j
+        if k > lo and toks[k][2] == ")":
+            # "Gov. John Kasich (R-Ohio), said": a name's parenthesis is an aside too
+            o = next((m for m in range(k - 1, max(lo, k - 8) - 1, -1) if toks[m][2] == "("), None)
+            if o is not None and o > lo:
+                named = self._np_back(toks, o - 1, lo)
+                if named is not None and named.kind == "name" and self._known_person(named):
+                    return named
         if j < lo:
             return None
         w = toks[j][2]

@@ -234,7 +234,12 @@ def parse_article(text: str) -> ParsedArticle:
             continue  # single marks also set off terms and titles: only with their own cue
         if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
             works.append((seg.start, seg.end))
-        elif attr.speaker or attr.anonymous or attr.how == "unknown":
+        elif (
+            attr.speaker
+            or attr.anonymous
+            or attr.how == "unknown"
+            or _spoken_before(text, seg, attr)
+        ):
             quotes.append(_quote(text, seg, attr))
     quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
     for rq in find_reported(att, quoted):
@@ -280,6 +285,17 @@ def parse_article(text: str) -> ParsedArticle:
         log.exception("extract_topics failed")
         art.topics = []
     return art
+
+
+def _spoken_before(text: str, seg: Segment, attr: Attribution) -> bool:
+    """``the group said: "..."`` with no one found for the verb: a verb of speech right
+    before the opening mark makes the marks hold speech, its speaker unknown."""
+    if attr.how != "before" or attr.cue is None or attr.cue_start is None:
+        return False
+    if cues.REPORTING_FORMS.get(attr.cue.lower()) not in cues.SAY_LIKE:
+        return False
+    between = text[attr.cue_start + len(attr.cue) : seg.open_mark]
+    return between.strip(" ,:\u00a0") == ""
 
 
 def _full_name(people: People) -> Callable[[str], str]:

@@ -115,3 +115,30 @@ def test_a_surname_that_only_opens_sentences_still_speaks() -> None:
         "We are tired of being told it is offensive!": "Cruz",
         "is a dead heat right now": "Cruz",
     }
+
+
+def test_speech_right_after_a_verb_of_speech_with_no_one_found_is_kept_unknown() -> None:
+    quotes = direct(
+        "Flyers were handed out at the station on Monday.\n\n"
+        "It says: \u201cNothing will change until the harbour is ours again.\u201d"
+    )
+    assert quotes == {"Nothing will change until the harbour is ours again.": None}
+
+
+def test_a_party_tag_in_brackets_between_a_name_and_its_verb_is_an_aside() -> None:
+    quotes = direct(
+        "After the vote, Sen. Maria Delgado (D-Nev.), said, \u201cWe are ready to take this "
+        "fight to every county in the state.\u201d"
+    )
+    assert quotes == {
+        "We are ready to take this fight to every county in the state.": "Maria Delgado"
+    }
+
+
+def test_she_is_never_the_name_of_a_meeting() -> None:
+    quotes = direct(
+        "On the last day of the Republican National Convention, Ana Brel walked onto the "
+        "stage. Then she broke with the convention's line on the ferry.\n\n"
+        '"We need the ferry back before the summer," she said.'
+    )
+    assert quotes == {"We need the ferry back before the summer": "Ana Brel"}
