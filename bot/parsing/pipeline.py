@@ -217,6 +217,7 @@ def parse_article(text: str) -> ParsedArticle:
     quotes: list[Quote] = []
     works: list[tuple[int, int]] = []  # marks holding a title, a nickname, a sign
     named_before: Segment | None = None  # the last segment that named a thing
+    kept: Segment | None = None  # the last segment kept as a quote
     for seg, attr in zip(segments, attributions, strict=True):
         if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
@@ -230,7 +231,7 @@ def parse_article(text: str) -> ParsedArticle:
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
         # does plain speech whose speaker is not found ('"...," the future President said').
-        if seg.mark == "‘" and attr.how not in _OWN_CUE:
+        if seg.mark == "‘" and attr.how not in _OWN_CUE and not _single_goes_on(seg, attr, kept):
             continue  # single marks also set off terms and titles: only with their own cue
         if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
             works.append((seg.start, seg.end))
@@ -241,6 +242,7 @@ def parse_article(text: str) -> ParsedArticle:
             or _spoken_before(text, seg, attr)
         ):
             quotes.append(_quote(text, seg, attr))
+            kept = seg
     quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
     for rq in find_reported(att, quoted):
         quotes.append(rq)
@@ -285,6 +287,18 @@ def parse_article(text: str) -> ParsedArticle:
         log.exception("extract_topics failed")
         art.topics = []
     return art
+
+
+def _single_goes_on(seg: Segment, attr: Attribution, kept: Segment | None) -> bool:
+    """``‘...,’ said Dr Brel. ‘...’`` or a paragraph of its own after it: single marks
+    that go on with the single-marked quote kept just before, in its paragraph or the
+    next (UK papers carry a speaker's words on this way)."""
+    return (
+        attr.how in ("split", "continued")
+        and kept is not None
+        and kept.mark == "‘"
+        and seg.para - kept.end_para in (0, 1)
+    )
 
 
 def _spoken_before(text: str, seg: Segment, attr: Attribution) -> bool:

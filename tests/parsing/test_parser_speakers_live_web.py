@@ -142,3 +142,30 @@ def test_she_is_never_the_name_of_a_meeting() -> None:
         '"We need the ferry back before the summer," she said.'
     )
     assert quotes == {"We need the ferry back before the summer": "Ana Brel"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Dr Ana Brel said: \u2018The first results are promising and the team is delighted."
+        "\n\n\u2018We now need a trial with far more patients before anyone can say it works."
+        "\u2019\n\nThe trial starts in May.",
+        "\u2018The first results are promising and the team is delighted,\u2019 said Dr Ana "
+        "Brel.\n\n\u2018We now need a trial with far more patients before anyone can say it "
+        "works.\u2019",
+    ],
+)
+def test_a_speech_in_single_marks_goes_on_over_paragraphs(body: str) -> None:
+    quotes = direct(body)
+    assert [q.rstrip(".") for q, who in quotes.items() if who == "Ana Brel"] == [
+        "The first results are promising and the team is delighted",
+        "We now need a trial with far more patients before anyone can say it works",
+    ]
+
+
+def test_a_term_in_single_marks_after_a_quote_is_not_its_speakers() -> None:
+    quotes = direct(
+        "\u2018The first results are promising,\u2019 said Dr Ana Brel.\n\n"
+        "The next stage, which the team calls \u2018open harbour\u2019, starts in May."
+    )
+    assert quotes == {"The first results are promising": "Ana Brel"}
