@@ -424,7 +424,7 @@ AFFILIATION_JOINERS = frozenset(
 # Executive", "Supt", "Det"): the UK and Caribbean police ranks come abbreviated.
 TITLE_PREFIXES = frozenset(
     """vice first former deputy acting lady executive supt supt. insp insp. det det. cllr
-    cllr. cpl cpl. asp""".split()
+    cllr. cpl cpl. asp snr snr. dci sgt const""".split()
 )
 # Capitalised modifiers that are part of longer names ("Democratic National Committee")
 # but never a person on their own ("the Democratic front-runner").

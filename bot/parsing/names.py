@@ -107,6 +107,8 @@ class NameResolution(ArticleDocument):
             if not toks and m is None:
                 return None, None, None
             name = " ".join(toks)
+            if m is not None and (m.start > np.start or m.end < np.end) and self._org_of(name):
+                return name, None, None  # "the Ministry of Health", not a "Health" in it
             pid = m.person if m is not None else ppl.lookup(name)
             if pid is not None and pid in ppl.words:
                 self._anon = cues.group_word(ppl.persons[pid].name.lower())
@@ -275,6 +277,14 @@ class NameResolution(ArticleDocument):
         if rec.is_person:
             return True
         return len(rec.tokens) >= 2 and not self._common_word_end(m.person)
+
+    def _org_of(self, name: str) -> bool:
+        """``Ministry of Health``, ``Office for National Statistics``: an organisation's
+        head word and what it is of or for."""
+        head, sep, _rest = name.partition(" of ")
+        if not sep:
+            head, sep, _rest = name.partition(" for ")
+        return bool(sep) and head.split()[-1].lower() in cues.COMPANY_WORDS
 
     def _common_word_end(self, pid: int) -> bool:
         """``Democratic National Convention``, ``Education Reform``: a name of no known

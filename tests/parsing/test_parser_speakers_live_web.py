@@ -169,3 +169,30 @@ def test_a_term_in_single_marks_after_a_quote_is_not_its_speakers() -> None:
         "The next stage, which the team calls \u2018open harbour\u2019, starts in May."
     )
     assert quotes == {"The first results are promising": "Ana Brel"}
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            '"Patrols will be stepped up tonight," said the Ministry of National Security.',
+            "Ministry of National Security",
+        ),
+        (
+            'The Office for National Statistics said: "The figures are the worst in a decade."',
+            "Office for National Statistics",
+        ),
+        (
+            '"The results are clear and they hold," the University of Leeds said on Monday.',
+            "University of Leeds",
+        ),
+    ],
+)
+def test_an_organisation_of_something_speaks_under_its_whole_name(body: str, speaker: str) -> None:
+    assert list(direct(body).values()) == [speaker]
+    assert parse_article("A test story\n\n" + body).people == []
+
+
+def test_a_senior_rank_stays_out_of_the_name() -> None:
+    quotes = direct('"We are appealing for witnesses," said Snr Supt Kerwin Hale.')
+    assert quotes == {"We are appealing for witnesses": "Kerwin Hale"}
