@@ -301,14 +301,23 @@ def _single_goes_on(seg: Segment, attr: Attribution, kept: Segment | None) -> bo
     )
 
 
+# Between "According" and the opening mark: "to", a source with no name ("the study", a
+# name would have been its speaker) and an aside, in one clause.
+_ACCORDING_GAP = re.compile(r" to [^A-Z.!?;:\n\"“”]{1,100}?,(?:[^.!?;:\n\"“”]{0,60},)?[ \u00a0]*")
+
+
 def _spoken_before(text: str, seg: Segment, attr: Attribution) -> bool:
     """``the group said: "..."`` with no one found for the verb: a verb of speech right
-    before the opening mark makes the marks hold speech, its speaker unknown."""
+    before the opening mark (or ``according to`` a source and a comma) makes the marks
+    hold speech, its speaker unknown."""
     if attr.how != "before" or attr.cue is None or attr.cue_start is None:
         return False
+    between = text[attr.cue_start + len(attr.cue) : seg.open_mark]
+    if attr.cue.lower() == "according":
+        # "According to the study, published in Nature, "..."": the source, then the words
+        return between.startswith(" to ") and _ACCORDING_GAP.fullmatch(between) is not None
     if cues.REPORTING_FORMS.get(attr.cue.lower()) not in cues.SAY_LIKE:
         return False
-    between = text[attr.cue_start + len(attr.cue) : seg.open_mark]
     return between.strip(" ,:\u00a0") == ""
 
 

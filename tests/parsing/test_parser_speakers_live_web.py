@@ -196,3 +196,12 @@ def test_an_organisation_of_something_speaks_under_its_whole_name(body: str, spe
 def test_a_senior_rank_stays_out_of_the_name() -> None:
     quotes = direct('"We are appealing for witnesses," said Snr Supt Kerwin Hale.')
     assert quotes == {"We are appealing for witnesses": "Kerwin Hale"}
+
+
+def test_speech_according_to_a_source_with_no_name_is_kept_unknown() -> None:
+    quotes = direct(
+        "The survey was carried out over the summer.\n\n"
+        "According to the study, published on Monday, \u201cthe effect was seen in every "
+        "town we sampled\u201d."
+    )
+    assert quotes == {"the effect was seen in every town we sampled": None}
