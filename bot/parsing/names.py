@@ -105,6 +105,14 @@ class NameResolution(ArticleDocument):
             toks = clean_tokens(np.text)
             m = ppl.at(np.start, np.end)
             if not toks and m is None:
+                # "the future President said": a title alone is the one holding it
+                words = np.text.split()
+                last = words[-1].lower().rstrip(".") if words else ""
+                if last in cues.ROLE_NOUNS or last in cues.TITLES:
+                    pid = self._role_person(last, pos, None)
+                    if pid is not None:
+                        rec = ppl.persons[pid]
+                        return rec.name, rec.role, pid
                 return None, None, None
             name = " ".join(toks)
             if m is not None and (m.start > np.start or m.end < np.end) and self._org_of(name):
@@ -339,7 +347,7 @@ class NameResolution(ArticleDocument):
             i -= 1
             rec = ppl.persons[m.person]
             role = (rec.role or "").lower()
-            if head in role.split() or head in self._titles_of(m.person):
+            if head in role.replace("-", " ").split() or head in self._titles_of(m.person):
                 if name is None:
                     return m.person
                 reach = len(name) + len(m.title or "") + 3  # "Ohio Gov. John Kasich"

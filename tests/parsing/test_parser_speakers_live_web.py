@@ -205,3 +205,14 @@ def test_speech_according_to_a_source_with_no_name_is_kept_unknown() -> None:
         "town we sampled\u201d."
     )
     assert quotes == {"the effect was seen in every town we sampled": None}
+
+
+def test_a_title_alone_as_the_speaker_is_the_one_holding_it() -> None:
+    quotes = direct(
+        "President-elect Ana Brel apologised to the two employees on Sunday.\n\n"
+        "\u201cI deeply regret what happened and I apologise to my former colleagues,\u201d the "
+        "future President said in a video."
+    )
+    assert quotes == {
+        "I deeply regret what happened and I apologise to my former colleagues": "Ana Brel"
+    }
