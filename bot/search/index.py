@@ -28,12 +28,12 @@ from bot.memory import settle_long_lived
 from bot.search.names import NamedHit, _NameIndex
 from bot.search.query import (
     _FTS_WORD,
-    QUERY_CHARS,
     STOPWORDS,
     _fts_term,
     content_words,
     quote_needle,
     squash,
+    whole_query,
 )
 from bot.search.recent import _Recent
 from bot.search.scoring import QuoteHit, _best, _Scored, _scored, rank_quotes
@@ -321,8 +321,7 @@ class SearchIndex:
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
         floor = min(cutoff, self.NEAR_CUTOFF)
         depth = max(limit, self.RANKED)
-        whole = squash(query[: QUERY_CHARS * 4])
-        whole = whole if len(whole) > len(needle) else None
+        whole = whole_query(query, needle)
         key = (whole or needle, self._version())
         # The same words again (a miss asks for near misses at once; a quote going round is
         # asked for by many chats): answered from the recent answers while the store is as it was.
@@ -520,11 +519,8 @@ class SearchIndex:
         for quote_id, text, _speaker in self.store.articles.iter_quotes():
             ids.append(quote_id)
             texts.append(text or "")
-        whole = squash(query[: QUERY_CHARS * 4])
         folded = [fold(t) for t in texts]
-        return rank_quotes(
-            needle, ids, texts, folded, limit, cutoff, whole if len(whole) > len(needle) else None
-        )
+        return rank_quotes(needle, ids, texts, folded, limit, cutoff, whole_query(query, needle))
 
     def closest_quotes(self, query: str, limit: int = 3) -> list[QuoteHit]:
         """Near misses, offered as suggestions when nothing passes the cutoff."""
