@@ -24,7 +24,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
@@ -36,6 +35,7 @@ from bot.sending import Message, RetryPolicy, SendPool, Sent, send_pool
 from bot.store import Store
 from bot.store import alerts as log_status
 from bot.store.alerts import Alert, Found
+from bot.store.rows import FollowedQuote
 from bot.timezones import zone
 from bot.views import listable, role_text, tidy_quote
 
@@ -81,7 +81,7 @@ class AlertOutcome(StrEnum):
     STOPPED = "stopped"
 
 
-def notability(quote: dict[str, Any]) -> tuple[float, int]:
+def notability(quote: FollowedQuote) -> tuple[float, int]:
     """A direct quote of readable length first (as a briefing picks its quote), then the
     earlier in the article."""
     kind = {"direct": 3.0, "partial": 1.5}.get(quote.get("kind") or "", 0.0)
@@ -100,7 +100,7 @@ def find_new(store: Store) -> tuple[list[Found], int | None]:
     if top <= seen:
         return [], None
     upto = min(top, seen + SCAN_BATCH)
-    grouped: dict[tuple[str, int], list[dict[str, Any]]] = collections.defaultdict(list)
+    grouped: dict[tuple[str, int], list[FollowedQuote]] = collections.defaultdict(list)
     first_article: dict[tuple[str, int], int] = {}
     stories: dict[int, str] = {}
     for quote in store.alerts.followed_quotes(seen, upto):
