@@ -12,11 +12,13 @@ send 30 slots on can then land less than a second after it. So a ticket is re-st
 moment its request actually leaves (:meth:`Ticket.dispatched`, called by the rate limiter right
 before the HTTP call), and every later reservation counts from that.
 
-:class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies. Unlike
-``AIORateLimiter`` it waits out a 429 for *that request only*: one subscriber's flood answer
-never pauses everyone else. Daily-briefing sends reserve their slot themselves (so the delivery
-log is claimed only when the request is about to leave) and pass the :class:`Ticket` as
-``rate_limit_args``, which tells the limiter the call is already paced.
+:class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies and
+edits; calls that are not messages (button answers, lookups) are retried but not paced (see
+:func:`paced`). Unlike ``AIORateLimiter`` it waits out a 429 for *that request only*: one
+subscriber's flood answer never pauses everyone else. Daily-briefing sends reserve their
+slot themselves (so the delivery log is claimed only when the request is about to leave) and
+pass the :class:`Ticket` as ``rate_limit_args``, which tells the limiter the call is already
+paced.
 """
 
 from __future__ import annotations
@@ -243,7 +245,7 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
         if isinstance(rate_limit_args, Ticket):
             rate_limit_args.dispatched()
             return await callback(*args, **kwargs)
-        chat_id = data.get("chat_id")
+        chat_id = data.get("chat_id") if paced(endpoint) else None
         key: int | str | None = chat_id
         with contextlib.suppress(TypeError, ValueError):
             key = int(chat_id) if chat_id is not None else None
@@ -289,6 +291,20 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
                 log.warning("%s failed (%s); retrying in %.1f s", endpoint, error, wait)
                 if not await self._pause(wait):
                     raise
+
+
+def paced(endpoint: str) -> bool:
+    """True for calls that put something in a chat (sends, copies, forwards, edits).
+
+    Telegram's flood limits count messages. A button's answer (``answerCallbackQuery``), a
+    lookup (``getChatMember``) or a typing indicator is not one: pacing them with the messages
+    would make a press's spinner wait behind other chats' sends, or behind its own group's
+    20-a-minute spacing, past Telegram's answer window. A 429 on them is still waited out.
+    """
+    lowered = endpoint.lower()
+    if lowered == "sendchataction":
+        return False
+    return lowered.startswith(("send", "forward", "copy", "edit", "stoppoll"))
 
 
 def repeatable(endpoint: str) -> bool:

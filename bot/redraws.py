@@ -1,0 +1,112 @@
+"""Redrawing a pressed button's message in the background, the latest drawing winning.
+
+A press is answered and applied while the user watches the button's spinner. The edit that
+shows the result is a message like any other (paced by :mod:`bot.pacing`) and may wait
+seconds behind other chats' sends. Waiting for it in the handler would hold the chat's next
+update (one chat's updates run one after the other), so a quick second press would be
+answered only after the first one's edit, past Telegram's answer window. The handler hands
+the drawing here instead and returns.
+
+Per message, one edit at a time is in flight and at most one waits behind it. A newer
+drawing for the same message replaces the waiting one (it would only show a state that is
+already gone), and the last drawing asked for is always sent: every message ends showing
+the state of its last press.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application
+
+from bot.slots import CURRENT_SLOT
+
+log = logging.getLogger(__name__)
+
+#: ``bot_data`` key of the application's :class:`Redraws`.
+REDRAWS_KEY = "redraws"
+
+#: A chat message as (chat id, message id), or an inline message's id.
+MessageKey = tuple[int, int] | str
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """What a message should show, and the press whose query can edit it."""
+
+    query: CallbackQuery
+    text: str
+    markup: InlineKeyboardMarkup | None
+
+
+def message_key(query: CallbackQuery) -> MessageKey | None:
+    """Which message a press's edit changes (None: the message is too old to be known)."""
+    if query.inline_message_id is not None:
+        return query.inline_message_id
+    message = query.message
+    if message is None:
+        return None
+    return (message.chat.id, message.message_id)
+
+
+class Redraws:
+    """The drawings waiting or being sent, per message; one worker task per busy message."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[MessageKey, Drawing] = {}
+        self._workers: dict[MessageKey, asyncio.Task[None]] = {}
+
+    def submit(self, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        """Show ``text`` in the query's message soon; replaces a drawing still waiting."""
+        key = message_key(query)
+        if key is None:
+            return
+        self._waiting[key] = Drawing(query, text, markup)
+        if key not in self._workers:
+            self._workers[key] = asyncio.create_task(self._draw(key), name=f"redraw {key}")
+
+    def pending(self) -> int:
+        """Messages with a drawing waiting or in flight."""
+        return len(self._workers)
+
+    async def drain(self) -> None:
+        """Until every drawing asked for so far (and any asked for meanwhile) is done."""
+        while self._workers:
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+    async def _draw(self, key: MessageKey) -> None:
+        # The task inherited the submitting handler's update slot; giving that back during a
+        # 429 wait (bot.slots) is the handler's business, not this task's.
+        CURRENT_SLOT.set(None)
+        try:
+            while (drawing := self._waiting.pop(key, None)) is not None:
+                await _edit(drawing)
+        finally:
+            del self._workers[key]
+
+
+async def _edit(drawing: Drawing) -> None:
+    """One edit, retried by the rate limiter; what still fails is logged, never raised.
+
+    The press was carried out before; the next /settings shows the state as it is.
+    """
+    try:
+        await drawing.query.edit_message_text(drawing.text, reply_markup=drawing.markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            log.warning("could not redraw the message after a press: %s", error)
+    except TelegramError as error:
+        log.warning("could not redraw the message after a press: %s", error)
+    except Exception:  # a bug must not end the worker and leave later drawings unsent
+        log.exception("redrawing a message after a press failed")
+
+
+def redraws_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Redraws:
+    """The application's redraws (made on first use)."""
+    redraws: Redraws = application.bot_data.setdefault(REDRAWS_KEY, Redraws())
+    return redraws
