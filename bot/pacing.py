@@ -18,7 +18,8 @@ edits; calls that are not messages (button answers, lookups) are retried but not
 subscriber's flood answer never pauses everyone else. Daily-briefing sends reserve their
 slot themselves (so the delivery log is claimed only when the request is about to leave) and
 pass the :class:`Ticket` as ``rate_limit_args``, which tells the limiter the call is already
-paced.
+paced. An edit that should show the newest state when it finally leaves passes a
+:class:`Refresh` instead (see :mod:`bot.redraws`).
 """
 
 from __future__ import annotations
@@ -157,6 +158,18 @@ class Pacer:
             del self._chat_ready[chat_id]
 
 
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """``rate_limit_args`` of a call whose content may change while it waits for its turn.
+
+    ``update`` gets the request's data right before each try leaves (after the pacing wait,
+    after a 429 or a backoff) and may replace what it carries: an edit waiting seconds
+    behind other chats' sends leaves with the newest state, not the one it was asked with.
+    """
+
+    update: Callable[[dict[str, Any]], None]
+
+
 def chat_interval(chat_id: int | str) -> float:
     """Groups and channels (negative ids, @usernames) get Telegram's 20-per-minute spacing."""
     is_private = isinstance(chat_id, int) and chat_id > 0
@@ -194,7 +207,7 @@ class ReplyRetry:
 STARTUP_METHODS = frozenset({"getMe", "deleteWebhook", "setWebhook", "setMyCommands"})
 
 
-class PacedRateLimiter(BaseRateLimiter[Ticket]):
+class PacedRateLimiter(BaseRateLimiter[Ticket | Refresh]):
     """python-telegram-bot's rate limiter interface over a shared :class:`Pacer`, and the one
     place every request but ``getUpdates`` passes: transient failures are retried here.
 
@@ -240,7 +253,7 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: Ticket | None,
+        rate_limit_args: Ticket | Refresh | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if isinstance(rate_limit_args, Ticket):
             rate_limit_args.dispatched()
@@ -260,6 +273,8 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
                     key, per_chat=not (isinstance(key, int) and key > 0)
                 )
                 ticket.dispatched()
+            if isinstance(rate_limit_args, Refresh):
+                rate_limit_args.update(data)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

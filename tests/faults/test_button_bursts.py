@@ -86,6 +86,8 @@ async def test_a_groups_paced_redraw_does_not_hold_its_next_press(
             "the followed topic to be drawn",
         )
         assert [t for t, _ in services.store.subscriptions.followed(GROUP)] == [topic_id]
+        # The edit waited for the group's turn and left with the newest state: drawn once.
+        assert len(edits(faulty_api)) == 1
     tally.count(faulty_api, inputs=3, lost=0, duplicated=0)
     assert_no_violations(faulty_api)
 
