@@ -220,7 +220,7 @@ def _short(value: Any, limit: int = 300) -> str:
 
 
 def _is_message_send(method: str) -> bool:
-    """Calls that create a new message (what rate limits and blocks apply to)."""
+    """Calls that create a new message (the rate limits count these and edits)."""
     lowered = method.lower()
     if lowered == "sendchataction":
         return False
