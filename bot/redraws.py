@@ -75,10 +75,6 @@ class Redraws:
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._draw(key), name=f"redraw {key}")
 
-    def pending(self) -> int:
-        """Messages with a drawing waiting or in flight."""
-        return len(self._workers)
-
     async def drain(self) -> None:
         """Until every drawing asked for so far (and any asked for meanwhile) is done."""
         while self._workers:

@@ -47,9 +47,9 @@ async def test_a_burst_of_toggles_is_answered_at_once_and_the_menu_ends_in_the_l
         await until(lambda: len(answered(faulty_api)) == 4, "every press to be answered")
         last_answer = answered(faulty_api)[-1].seq
         assert len([e for e in edits(faulty_api) if e.seq < last_answer]) <= 1
-        assert services.store.subscriptions.get(USER).send_empty
         # Drawn: the first press's state (already in flight), then only the last one's.
         await until(lambda: len(edits(faulty_api)) == 2, "the last state to be drawn")
+        assert services.store.subscriptions.get(USER).send_empty
         faulty_api.push_message(USER, "/settings")
         [fresh] = await faulty_api.wait_for(
             lambda m: m.message_id > menu.message_id and not m.is_edit, chat_id=USER
