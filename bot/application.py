@@ -29,7 +29,7 @@ from bot.context import CONTEXT_TYPES, SERVICES, services_of
 from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer, ReplyRetry
-from bot.redraws import REDRAWS_KEY, Redraws, redraws_of
+from bot.redraws import REDRAWS_KEY, STOP_GRACE, Redraws, redraws_of
 from bot.scheduling import deliverer, start_briefings, stop_briefings
 from bot.services import Services
 from bot.slots import CURRENT_SLOT, Slot
@@ -147,8 +147,9 @@ class NewsbotApplication(Application):
         if alerts is not None:
             alerts.begin_stopping()
         await super().stop()
-        # Handlers are done; the menus they redraw in the background end in their last state.
-        await redraws_of(self).drain()
+        # Handlers are done; the menus they redraw in the background end in their last state
+        # (unless that takes longer than a stop may).
+        await redraws_of(self).drain(timeout=STOP_GRACE)
 
 
 class WatchedRequest(HTTPXRequest):

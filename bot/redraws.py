@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 #: ``bot_data`` key of the application's :class:`Redraws`.
 REDRAWS_KEY = "redraws"
 
+#: How long stopping the bot waits for the redraws still in flight or waiting: longer than a
+#: group's turn (20 messages a minute), short enough for a stop within seconds.
+STOP_GRACE = 5.0
+
 #: A chat message as (chat id, message id), or an inline message's id.
 MessageKey = tuple[int, int] | str
 
@@ -75,10 +79,27 @@ class Redraws:
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._draw(key), name=f"redraw {key}")
 
-    async def drain(self) -> None:
-        """Until every drawing asked for so far (and any asked for meanwhile) is done."""
+    async def drain(self, timeout: float | None = None) -> None:
+        """Until every drawing asked for so far (and any asked for meanwhile) is done.
+
+        After ``timeout`` seconds the drawings still waiting are dropped (logged): stopping
+        must not wait out a chat the rate limiter holds back for a minute.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         while self._workers:
-            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                break
+            await asyncio.wait(list(self._workers.values()), timeout=left)
+        if not self._workers:
+            return
+        log.warning("stopping: %d message(s) not redrawn after a press", len(self._workers))
+        workers = list(self._workers.values())
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._waiting.clear()
 
     async def _draw(self, key: MessageKey) -> None:
         # The task inherited the submitting handler's update slot; giving that back during a

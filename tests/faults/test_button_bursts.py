@@ -107,6 +107,23 @@ async def test_a_redraw_still_waiting_when_the_bot_stops_is_drawn(
     assert_no_violations(faulty_api)
 
 
+async def test_stopping_does_not_wait_out_a_redraw_the_rate_limiter_holds_back(
+    faulty_api: BotApiServer, db_path: Path, tally: Tally
+) -> None:
+    async with running_bot(faulty_api, db_path) as (_, application):
+        faulty_api.add_chat(GROUP, "supergroup")
+        faulty_api.push_message(GROUP, "/settings", user_id=GROUP_ADMIN, chat_type="supergroup")
+        [menu] = await faulty_api.wait_for(1, chat_id=GROUP)
+        # As after a briefing's 429 for this group: its next message must wait a minute.
+        application.bot.rate_limiter.pacer.hold_chat(GROUP, 60)
+        faulty_api.forge_button_press(GROUP, menu.message_id, "st:time", user_id=GROUP_ADMIN)
+        await until(lambda: len(answered(faulty_api)) == 1, "the press to be answered")
+        await asyncio.wait_for(application.stop(), timeout=10)
+        await application.start()
+    assert not edits(faulty_api)
+    tally.count(faulty_api, inputs=2, lost=0, duplicated=0, abandoned=1)
+
+
 async def test_calls_that_are_not_messages_do_not_wait_for_the_chats_spacing() -> None:
     limiter = PacedRateLimiter(Pacer())
     limiter.pacer.hold_chat(GROUP, 60)
