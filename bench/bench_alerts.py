@@ -163,7 +163,7 @@ async def bench(args: argparse.Namespace) -> dict[str, object]:
                     "('queued', 'held', 'failed', 'claimed')"
                 ).fetchone()[0]
                 sender = alert_sender(app)
-                if open_rows == 0 and (sender is None or not sender._pending):
+                if open_rows == 0 and (sender is None or not sender.busy):
                     break
                 await asyncio.sleep(0.5)
             statuses = services.store.alerts.counts()

@@ -4,11 +4,11 @@ Every ``CHECK_INTERVAL`` the bot looks at the articles saved since its last look
 saved them (a feed poll, a page, an upload, or ``newsbot ingest`` in another process writing
 the same file), finds the quotes of followed people, and queues one alert per follower,
 person and story (``story_key``) in the alert log (``bot.store.alerts``). An
-:class:`AlertSender` then sends what is due through the same :class:`~bot.pacing.Pacer` as
-briefings and replies, with the same answers to Telegram's errors as
-:class:`bot.delivery.Deliverer`: 429 waits for that chat only, 5xx and connections that never
-reached Telegram are retried, 403 pauses the chat, a timeout after the request left makes the
-alert ``unconfirmed`` (never sent twice).
+:class:`AlertSender` then sends what is due through the worker pool and send path it shares
+with briefings (:class:`bot.sending.SendPool`): the same pacing, claims and answers to
+Telegram's errors. 429 waits for that chat only, 5xx and connections that never reached
+Telegram are retried a few times and then left to a later check, 403 pauses the chat, a
+timeout after the request left makes the alert ``unconfirmed`` (never sent twice).
 
 Before sending, an alert meets the chat's rules: in its quiet hours (default 22:00-07:00 in
 its zone) it is held until they end; past ``NEWSBOT_ALERTS_PER_DAY`` alerts on the chat's
@@ -19,34 +19,23 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
 from bot.context import NewsContext, services_of
-from bot.delivery import (
-    RetryPolicy,
-    chat_type_of,
-    request_may_have_arrived,
-    topic_is_gone,
-    utc_now,
-)
-from bot.pacing import PacedRateLimiter, Pacer, retry_after_seconds
+from bot.delivery import utc_now
 from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
+from bot.sending import Message, RetryPolicy, SendPool, Sent, send_pool
 from bot.store import Store
 from bot.store import alerts as log_status
 from bot.store.alerts import Alert, Found
 from bot.store.rows import FollowedQuote
-from bot.store.subscriptions import BLOCKED as SUBSCRIPTION_BLOCKED
 from bot.timezones import zone
 from bot.views import listable, role_text, tidy_quote
 
@@ -191,36 +180,28 @@ class AlertRules:
 
 
 class AlertSender:
-    """Sends due alerts through a small worker pool (see module doc)."""
+    """Sends due alerts through the shared :class:`~bot.sending.SendPool` (see module doc)."""
+
+    KIND = "alert"
 
     def __init__(
         self,
-        bot: Bot,
-        store: Store,
-        pacer: Pacer,
+        pool: SendPool,
         *,
-        paced_args: bool,
         rules: AlertRules | None = None,
         policy: RetryPolicy | None = None,
-        workers: int = 24,
         clock: Callable[[], datetime],
-        on_blocked: Callable[[int], None] | None = None,
     ) -> None:
-        self.bot = bot
-        self.store = store
-        self.pacer = pacer
-        self.paced_args = paced_args
+        self.pool = pool
+        self.store = pool.store
         self.rules = rules or AlertRules()
-        self.policy = policy or RetryPolicy()
-        self.max_workers = workers
+        #: A failed alert is left to a later check (its row says when), not retried all day.
+        self.policy = policy or RetryPolicy(keep_trying=False)
         self.clock = clock
-        self.on_blocked = on_blocked
-        self.run_id = uuid.uuid4().hex
-        self._queue: collections.deque[Alert] = collections.deque()
-        self._pending: dict[tuple[int, int, str], asyncio.Future[AlertOutcome]] = {}
-        self._workers: set[asyncio.Task[None]] = set()
-        self._stopping = False
-        self._stop_event = asyncio.Event()
+
+    @property
+    def run_id(self) -> str:
+        return self.pool.run_id
 
     # -- finding and queueing ----------------------------------------------------------------
 
@@ -233,64 +214,41 @@ class AlertSender:
             log.info("alerts: %d queued for %d quoted follow(s)", queued, len(found))
         if upto is not None:
             self.store.alerts.mark_seen(upto)
-        due = [a for a in self.store.alerts.due(self.clock()) if a.key not in self._pending]
+        pending = self._pending_keys()
+        due = [a for a in self.store.alerts.due(self.clock()) if a.key not in pending]
         for alert in due:
             self.submit(alert)
         return len(due)
 
+    def _pending_keys(self) -> set[Hashable]:
+        return self.pool.pending_keys(self.KIND)
+
     def submit(self, alert: Alert) -> asyncio.Future[AlertOutcome]:
-        if alert.key in self._pending:
-            return self._pending[alert.key]
-        future: asyncio.Future[AlertOutcome] = asyncio.get_running_loop().create_future()
-        if self._stopping:
-            future.set_result(AlertOutcome.STOPPED)
-            return future
-        self._pending[alert.key] = future
-        self._queue.append(alert)
-        while len(self._workers) < min(self.max_workers, len(self._queue)):
-            self._workers.add(asyncio.create_task(self._work(), name="alert-delivery"))
-        return future
+        return self.pool.submit(
+            self.KIND,
+            alert.key,
+            lambda: self.deliver(alert),
+            crashed=AlertOutcome.FAILED,
+            stopped=AlertOutcome.STOPPED,
+            label=f"alert to chat {alert.chat_id}",
+        )
+
+    @property
+    def busy(self) -> int:
+        """Alerts submitted and not finished yet."""
+        return len(self.pool.pending(self.KIND))
 
     async def drain(self) -> collections.Counter[AlertOutcome]:
         """Wait for every alert submitted so far; their outcomes."""
-        return collections.Counter(await asyncio.gather(*list(self._pending.values())))
-
-    async def _work(self) -> None:
-        try:
-            while self._queue and not self._stopping:
-                alert = self._queue.popleft()
-                try:
-                    outcome = await self.deliver(alert)
-                except Exception:
-                    log.exception("delivering an alert to chat %s failed", alert.chat_id)
-                    outcome = AlertOutcome.FAILED
-                future = self._pending.pop(alert.key)
-                if not future.done():
-                    future.set_result(outcome)
-        finally:
-            self._workers.discard(asyncio.current_task())  # type: ignore[arg-type]
+        return collections.Counter(await asyncio.gather(*self.pool.pending(self.KIND)))
 
     def begin_stopping(self) -> None:
         """Claim nothing new from now on and cut every wait short (sends in flight go on)."""
-        self._stopping = True
-        self._stop_event.set()
-
-    async def _pause(self, seconds: float) -> bool:
-        """Wait ``seconds`` unless stopping begins; False when it has."""
-        if not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop_event.wait(), seconds)
-        return not self._stopping
+        self.pool.begin_stopping()
 
     async def stop(self) -> None:
-        self.begin_stopping()
-        if self._workers:
-            await asyncio.gather(*list(self._workers), return_exceptions=True)
-        for future in self._pending.values():
-            if not future.done():
-                future.set_result(AlertOutcome.STOPPED)
-        self._pending.clear()
-        self._queue.clear()
+        """Shut down gracefully (the pool, briefings too): finish sends in flight."""
+        await self.pool.stop()
 
     # -- one alert ---------------------------------------------------------------------------
 
@@ -317,75 +275,14 @@ class AlertSender:
             store.alerts.set_status(key, log_status.FOLDED)
             return AlertOutcome.FOLDED
         text, buttons = render_alert(store, alert)
-        attempts = flood_waits = 0
-        while True:
-            ticket = await self.pacer.acquire(alert.chat_id)
-            if self._stopping:
-                ticket.refund()
-                return AlertOutcome.STOPPED
-            if not store.alerts.claim(key, self.run_id, day, self.rules.per_day, self.clock()):
-                ticket.refund()
-                return self._not_claimed(key)
-            if not self.paced_args:
-                ticket.dispatched()
-            thread = store.chats.thread_of(alert.chat_id)
-            try:
-                message = await self.bot.send_message(
-                    alert.chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(buttons),
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    read_timeout=self.policy.read_timeout,
-                    message_thread_id=thread,
-                    **({"rate_limit_args": ticket} if self.paced_args else {}),
-                )
-            except RetryAfter as error:
-                ticket.refund()
-                wait = retry_after_seconds(error)
-                retry_at = self.clock() + timedelta(seconds=wait)
-                self._finish(
-                    key, log_status.FAILED, error=f"429: retry after {wait:g}s", retry_at=retry_at
-                )
-                flood_waits += 1
-                if flood_waits > self.policy.flood_waits:
-                    return AlertOutcome.FAILED
-                self.pacer.hold_chat(alert.chat_id, wait)
-            except Forbidden as error:
-                ticket.refund()
-                self._finish(key, log_status.BLOCKED, error=str(error))
-                self._blocked(alert.chat_id)
-                return AlertOutcome.BLOCKED
-            except BadRequest as error:
-                ticket.refund()
-                if thread is not None and topic_is_gone(error):
-                    self._finish(key, log_status.FAILED, error=str(error))
-                    store.chats.set_thread(alert.chat_id, None)
-                    continue
-                self._finish(key, log_status.ERROR, error=str(error))
-                log.error("Telegram refused an alert for chat %s: %s", alert.chat_id, error)
-                return AlertOutcome.ERROR
-            except NetworkError as error:
-                if request_may_have_arrived(error):
-                    self._finish(key, log_status.UNCONFIRMED, error=repr(error))
-                    log.warning(
-                        "alert for chat %s may or may not have arrived: %r", alert.chat_id, error
-                    )
-                    return AlertOutcome.UNCONFIRMED
-                ticket.refund()
-                attempts += 1
-                backoff = min(self.policy.backoff * 2 ** (attempts - 1), self.policy.max_backoff)
-                retry_at = self.clock() + timedelta(seconds=backoff)
-                self._finish(key, log_status.FAILED, error=str(error), retry_at=retry_at)
-                if attempts >= self.policy.attempts or not await self._pause(backoff):
-                    return AlertOutcome.FAILED
-            except TelegramError as error:
-                ticket.refund()
-                self._finish(key, log_status.ERROR, error=str(error))
-                return AlertOutcome.ERROR
-            else:
-                self._finish(key, log_status.SENT, message_id=message.message_id)
-                return AlertOutcome.SENT
+        sent = await self.pool.send(
+            Message(alert.chat_id, text, keyboard(buttons), "alert"),
+            _AlertLog(self, key, day),
+            self.policy,
+        )
+        if sent is Sent.NOT_CLAIMED:
+            return self._not_claimed(key)
+        return AlertOutcome(sent.value)
 
     def _not_claimed(self, key: tuple[int, int, str]) -> AlertOutcome:
         """The claim failed: someone else has it, or the day's cap was reached meanwhile."""
@@ -394,31 +291,40 @@ class AlertSender:
             return AlertOutcome.FOLDED
         return AlertOutcome.ALREADY
 
-    def _blocked(self, chat_id: int) -> None:
-        self.store.chats.set_can_post(chat_id, chat_type_of(chat_id), False)
-        self.store.subscriptions.deactivate(chat_id, SUBSCRIPTION_BLOCKED, self.clock())
-        log.info("chat %s blocked the bot; its alerts and briefing stop", chat_id)
-        if self.on_blocked is not None:
-            self.on_blocked(chat_id)
 
-    def _finish(
+@dataclass(slots=True)
+class _AlertLog:
+    """An alert's row in the alert log, as the send path claims and ends it."""
+
+    sender: AlertSender
+    key: tuple[int, int, str]
+    day: date  # the chat's day, which the daily cap counts in
+
+    def claim(self) -> bool:
+        s = self.sender
+        return s.store.alerts.claim(self.key, s.run_id, self.day, s.rules.per_day, s.clock())
+
+    def finish(
         self,
-        key: tuple[int, int, str],
-        status: str,
+        status: Sent,
         *,
         message_id: int | None = None,
         error: str | None = None,
         retry_at: datetime | None = None,
     ) -> None:
-        self.store.alerts.finish(
-            key,
-            self.run_id,
+        s = self.sender
+        s.store.alerts.finish(
+            self.key,
+            s.run_id,
             status,
-            self.clock(),
+            s.clock(),
             message_id=message_id,
             error=error,
             retry_at=retry_at,
         )
+
+    def delivered(self) -> None:
+        """Nothing follows: the alert log's row is all there is."""
 
 
 # -- running in the bot --------------------------------------------------------------------------
@@ -443,20 +349,12 @@ async def _check_job(context: NewsContext) -> None:
 
 async def start_alerts(application: Application) -> None:
     """Start-up: settle claims a crash left in doubt, then check every ``CHECK_INTERVAL``."""
-    from bot.scheduling import unschedule
-
     services = services_of(application)
-    limiter = application.bot.rate_limiter
-    paced = isinstance(limiter, PacedRateLimiter)
     settings = services.settings
     sender = AlertSender(
-        application.bot,
-        services.store,
-        limiter.pacer if isinstance(limiter, PacedRateLimiter) else Pacer(),
-        paced_args=paced,
+        send_pool(application, utc_now),
         rules=AlertRules(settings.alerts_per_day, getattr(settings.timezone, "key", "UTC")),
         clock=utc_now,
-        on_blocked=lambda chat_id: unschedule(application, chat_id),
     )
     application.bot_data[SENDER_KEY] = sender
     if services.store.alerts.seen_up_to() is None:

@@ -29,6 +29,7 @@ from bot.context import CONTEXT_TYPES, SERVICES, services_of
 from bot.error_report import REPORTER, ErrorReporter
 from bot.feeds.jobs import schedule_feed_jobs
 from bot.pacing import PacedRateLimiter, Pacer, ReplyRetry
+from bot.redraws import REDRAWS_KEY, STOP_GRACE, Redraws, redraws_of
 from bot.scheduling import deliverer, start_briefings, stop_briefings
 from bot.services import Services
 from bot.slots import CURRENT_SLOT, Slot
@@ -124,8 +125,9 @@ class NewsbotApplication(Application):
     """PTB's Application, but waits end as soon as stopping starts.
 
     ``Application.stop`` waits for every handler still running, and the briefing workers
-    are drained after it: a reply or a briefing waiting out a long ``retry_after`` would
-    hold a SIGINT for that long. Telling them first makes their waits end at once.
+    and the background redraws (:mod:`bot.redraws`) are drained after it: a reply or a
+    briefing waiting out a long ``retry_after`` would hold a SIGINT for that long. Telling
+    them first makes their waits end at once.
     """
 
     async def start(self) -> None:
@@ -145,6 +147,9 @@ class NewsbotApplication(Application):
         if alerts is not None:
             alerts.begin_stopping()
         await super().stop()
+        # Handlers are done; the menus they redraw in the background end in their last state
+        # (unless that takes longer than a stop may).
+        await redraws_of(self).drain(timeout=STOP_GRACE)
 
 
 class WatchedRequest(HTTPXRequest):
@@ -274,6 +279,7 @@ def build_application(
     for each in watched:
         each.on_rejected = functools.partial(_token_rejected, application)
     application.bot_data[SERVICES] = services
+    application.bot_data[REDRAWS_KEY] = Redraws()
     if settings.error_chat is not None:
         application.bot_data[REPORTER] = ErrorReporter(settings.error_chat, token)
     register(application)

@@ -22,6 +22,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.application import build_application
 from bot.config import Settings
 from bot.context import NewsApplication
+from bot.redraws import redraws_of
 from bot.render import html_to_text
 from bot.services import Services
 
@@ -169,6 +170,8 @@ class ConsoleChat:
     async def send(self, line: str) -> None:
         update = Update.de_json(self.update_for(line), self.application.bot)
         await self.application.process_update(update)
+        # A press redraws its menu in the background; the chat shows it before the next line.
+        await redraws_of(self.application).drain()
 
 
 def console_log_path(settings: Settings) -> Path:

@@ -1,50 +1,30 @@
 """Sending daily briefings: once per (chat, day), inside Telegram's limits, through its errors.
 
-Each send goes: wait for a rate-limit slot -> claim the (chat, day) row in the delivery log ->
-call Telegram -> record the outcome. Claiming *after* the wait, and one claimed request at a
-time, keeps what a crash leaves in doubt down to one HTTP request (see ``bot.store.deliveries``).
-
-What Telegram answers decides what happens next:
-
-* 429 — the row is released as ``failed`` (nothing was delivered), this chat waits
-  ``retry_after`` and tries again; every other chat keeps going.
-* 5xx, or a connection that never reached Telegram — released as ``failed`` and retried with
-  exponential backoff, then every ``patient_backoff``, until the subscriber's day is over
-  (the catch-up sweep at start-up picks up what a stop left ``failed``).
-* 403 — the user blocked the bot or is gone: ``blocked``, the subscription is deactivated until
-  they come back with /start or /subscribe.
-* A timeout *after* the request was sent is ambiguous: Telegram may have delivered it. Retrying
-  could send two briefings, so the row becomes ``unconfirmed`` and is not retried.
-
-A :class:`Deliverer` runs a small pool of workers over a queue, so a thousand jobs firing at
-08:00 become an orderly stream of 30 messages a second instead of a thousand waiting tasks,
-and interactive replies still find a free slot quickly.
+A briefing is built for its (chat, day), then sent through the one send path and worker
+pool it shares with alerts (:class:`bot.sending.SendPool`: pacing, the claim in the delivery
+log, Telegram's errors, retries). What is the briefing's own: it is skipped when the chat is
+not subscribed any more or its (chat, day) is dealt with already; an empty one is only logged
+when the subscriber chose silence; it is retried until its day is over in the subscriber's
+zone; and the stories sent are remembered, so a later briefing shows one again only when it
+grew.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-
 from bot.briefings import Briefing, briefing_for, sent_to
 from bot.keyboards import keyboard
-from bot.pacing import Pacer, request_may_have_arrived, retry_after_seconds
-from bot.store import Store
+from bot.sending import Message, RetryPolicy, SendPool, Sent
 from bot.store import deliveries as log_status
-from bot.store.subscriptions import BLOCKED
 
 log = logging.getLogger(__name__)
 
@@ -64,90 +44,44 @@ class Outcome(StrEnum):
     STOPPED = "stopped"  # the bot is shutting down; the next start catches up
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 4  # 5xx and connection failures before the waits reach ``max_backoff``
-    backoff: float = 0.5  # first wait; doubles each time
-    max_backoff: float = 8.0
-    flood_waits: int = 6  # 429s waited out before the waits are left to ``keep_trying``
-    read_timeout: float = 20.0  # long, because a read timeout leaves the briefing in doubt
-    #: After ``attempts`` (or ``flood_waits``), go on trying every ``patient_backoff`` until
-    #: the briefing's day is over in the subscriber's zone; False: leave it to the next sweep.
-    keep_trying: bool = True
-    patient_backoff: float = 60.0
-    #: Requests in flight at once across all chats: each is in doubt if the process dies.
-    in_flight: int = 1
-
-    def wait(self, failures: int) -> float:
-        """The pause after the ``failures``-th transient failure in a row."""
-        if failures >= self.attempts:
-            return max(self.patient_backoff, self.max_backoff)
-        return min(self.backoff * 2 ** (failures - 1), self.max_backoff)
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def topic_is_gone(error: BadRequest) -> bool:
-    """Telegram's answer to a send into a forum topic that no longer exists."""
-    text = str(error).lower()
-    return "thread not found" in text or "topic_deleted" in text
-
-
-def chat_type_of(chat_id: int) -> str:
-    """A chat's kind as far as its id tells (for a row the bot never heard from)."""
-    return "private" if chat_id > 0 else "supergroup"
-
-
 class Deliverer:
-    """Delivers (chat, day) briefings through a bounded worker pool (see module doc)."""
+    """Delivers (chat, day) briefings through the shared :class:`~bot.sending.SendPool`."""
+
+    KIND = "briefing"
 
     def __init__(
         self,
-        bot: Bot,
-        store: Store,
-        pacer: Pacer,
+        pool: SendPool,
         *,
-        paced_args: bool,
         policy: RetryPolicy | None = None,
-        workers: int = 24,
         clock: Callable[[], datetime] = utc_now,
-        on_blocked: Callable[[int], None] | None = None,
     ) -> None:
-        self.bot = bot
-        self.store = store
-        self.pacer = pacer
-        self.paced_args = paced_args  # the bot's rate limiter understands our Ticket
+        self.pool = pool
+        self.store = pool.store
         self.policy = policy or RetryPolicy()
-        self.max_workers = workers
         self.clock = clock
-        self.on_blocked = on_blocked
-        self.run_id = uuid.uuid4().hex
-        self._queue: collections.deque[tuple[int, date]] = collections.deque()
-        self._pending: dict[tuple[int, date], asyncio.Future[Outcome]] = {}
-        self._workers: set[asyncio.Task[None]] = set()
-        self._stopping = False
-        self._stop_event = asyncio.Event()
-        self._sending = asyncio.Semaphore(self.policy.in_flight)
         self._briefings: dict[tuple[Any, ...], Briefing] = {}
+
+    @property
+    def run_id(self) -> str:
+        return self.pool.run_id
 
     # -- the queue ---------------------------------------------------------------------------
 
     def submit(self, chat_id: int, day: date) -> asyncio.Future[Outcome]:
         """Queue one briefing; asking twice for the same (chat, day) returns the same future."""
-        key = (chat_id, day)
-        if key in self._pending:
-            return self._pending[key]
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        if self._stopping:
-            future.set_result(Outcome.STOPPED)
-            return future
-        self._pending[key] = future
-        self._queue.append(key)
-        while len(self._workers) < min(self.max_workers, len(self._queue)):
-            self._workers.add(asyncio.create_task(self._work(), name="briefing-delivery"))
-        return future
+        return self.pool.submit(
+            self.KIND,
+            (chat_id, day),
+            lambda: self.deliver(chat_id, day),
+            crashed=Outcome.FAILED,
+            stopped=Outcome.STOPPED,
+            label=f"briefing to chat {chat_id}",
+        )
 
     async def fan_out(self, items: Iterable[tuple[int, date]]) -> collections.Counter[Outcome]:
         """Deliver many briefings and count the outcomes."""
@@ -156,58 +90,20 @@ class Deliverer:
 
     @property
     def busy(self) -> int:
-        return len(self._pending)
-
-    async def _work(self) -> None:
-        try:
-            while self._queue and not self._stopping:
-                key = self._queue.popleft()
-                try:
-                    outcome = await self.deliver(*key)
-                except Exception:
-                    log.exception("delivering the briefing to chat %s failed", key[0])
-                    outcome = Outcome.FAILED
-                future = self._pending.pop(key)
-                if not future.done():
-                    future.set_result(outcome)
-        finally:
-            # Leave the pool in the same step as the last look at the queue: a done-callback
-            # runs a step later, and a briefing submitted in between found the pool "full"
-            # of a finished worker and waited in the queue for good.
-            self._workers.discard(asyncio.current_task())  # type: ignore[arg-type]
+        return len(self.pool.pending(self.KIND))
 
     def begin_stopping(self) -> None:
         """Claim nothing new from now on and cut every wait short (sends in flight go on)."""
-        self._stopping = True
-        self._stop_event.set()
-
-    async def _pause(self, seconds: float) -> bool:
-        """Wait ``seconds`` unless stopping begins; False when it has."""
-        if not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop_event.wait(), seconds)
-        return not self._stopping
+        self.pool.begin_stopping()
 
     async def stop(self) -> None:
-        """Shut down gracefully: finish sends in flight, claim nothing new."""
-        self.begin_stopping()
-        if self._workers:
-            await asyncio.gather(*list(self._workers), return_exceptions=True)
-        self._resolve_pending(Outcome.STOPPED)
+        """Shut down gracefully (the pool, alerts too): finish sends in flight, claim nothing
+        new."""
+        await self.pool.stop()
 
     def abort(self) -> None:
         """Stop at once, finishing nothing: what a crash leaves behind (tests recover from it)."""
-        self.begin_stopping()
-        for task in list(self._workers):
-            task.cancel()
-        self._resolve_pending(Outcome.STOPPED)
-
-    def _resolve_pending(self, outcome: Outcome) -> None:
-        for future in self._pending.values():
-            if not future.done():
-                future.set_result(outcome)
-        self._pending.clear()
-        self._queue.clear()
+        self.pool.abort()
 
     # -- one briefing ------------------------------------------------------------------------
 
@@ -222,112 +118,13 @@ class Deliverer:
         if briefing.empty and not subscription.send_empty:
             return self._record_silence(chat_id, briefing)
         day_over = datetime.combine(day + timedelta(days=1), time(0), subscription.tzinfo)
-        failures = floods = 0
-        while True:
-            if not await self._pause(self.pacer.chat_wait(chat_id)):
-                return Outcome.STOPPED
-            outcome, error = await self._send_once(chat_id, day, briefing)
-            if outcome is not None:
-                return outcome
-            if isinstance(error, RetryAfter):
-                floods += 1
-                wait = retry_after_seconds(error)
-                self.pacer.hold_chat(chat_id, wait)
-                if floods > self.policy.flood_waits:
-                    wait = max(wait, self.policy.patient_backoff)
-                    if not self.policy.keep_trying:
-                        return Outcome.FAILED
-            else:
-                failures += 1
-                wait = self.policy.wait(failures)
-                if failures >= self.policy.attempts and not self.policy.keep_trying:
-                    return Outcome.FAILED
-            if self.clock() + timedelta(seconds=wait) >= day_over:
-                log.warning("gave up on chat %s's briefing for %s: the day is over", chat_id, day)
-                return Outcome.FAILED
-            if not await self._pause(wait):
-                return Outcome.STOPPED
-
-    async def _send_once(
-        self, chat_id: int, day: date, briefing: Briefing
-    ) -> tuple[Outcome | None, TelegramError | None]:
-        """One claimed request: its outcome, or (None, the error) when it may be tried again.
-
-        Claim, send and record happen one briefing at a time (``RetryPolicy.in_flight``), so
-        a crash leaves at most that many briefings in doubt (by default one: never two
-        requests for one chat at once).
-        """
-        ticket = await self.pacer.acquire(chat_id)
-        async with self._sending:
-            if self._stopping:
-                ticket.refund()
-                return Outcome.STOPPED, None
-            claimed = self.store.deliveries.claim(
-                chat_id, day, self.run_id, briefing.window, len(briefing.stories), self.clock()
-            )
-            if not claimed:
-                ticket.refund()
-                return Outcome.ALREADY, None
-            if not self.paced_args:
-                ticket.dispatched()  # the bot's own limiter does this when it knows tickets
-            thread = self.store.chats.thread_of(chat_id)
-            try:
-                message = await self.bot.send_message(
-                    chat_id,
-                    briefing.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(briefing.buttons),
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    read_timeout=self.policy.read_timeout,
-                    message_thread_id=thread,
-                    **({"rate_limit_args": ticket} if self.paced_args else {}),
-                )
-            except RetryAfter as error:
-                ticket.refund()
-                wait = retry_after_seconds(error)
-                self._finish(chat_id, day, log_status.FAILED, error=f"429: retry after {wait:g}s")
-                return None, error
-            except Forbidden as error:
-                ticket.refund()
-                self._finish(chat_id, day, log_status.BLOCKED, error=str(error))
-                self.store.subscriptions.deactivate(chat_id, BLOCKED, self.clock())
-                self.store.chats.set_can_post(chat_id, chat_type_of(chat_id), False)
-                log.info("chat %s blocked the bot; subscription deactivated", chat_id)
-                if self.on_blocked is not None:
-                    self.on_blocked(chat_id)
-                return Outcome.BLOCKED, None
-            except BadRequest as error:
-                ticket.refund()
-                if thread is not None and topic_is_gone(error):
-                    # The forum topic was deleted: the briefing goes to the main chat now
-                    # (the next try, without the topic).
-                    self._finish(chat_id, day, log_status.FAILED, error=str(error))
-                    self.store.chats.set_thread(chat_id, None)
-                    return None, error
-                self._finish(chat_id, day, log_status.ERROR, error=str(error))
-                log.error("Telegram refused the briefing for chat %s: %s", chat_id, error)
-                return Outcome.ERROR, None
-            except NetworkError as error:
-                if request_may_have_arrived(error):
-                    self._finish(chat_id, day, log_status.UNCONFIRMED, error=repr(error))
-                    self._remember(chat_id, day, briefing)
-                    log.warning(
-                        "briefing for chat %s may or may not have arrived: %r (cause %r)",
-                        chat_id,
-                        error,
-                        error.__cause__,
-                    )
-                    return Outcome.UNCONFIRMED, None
-                ticket.refund()
-                self._finish(chat_id, day, log_status.FAILED, error=str(error))
-                return None, error
-            except TelegramError as error:
-                ticket.refund()
-                self._finish(chat_id, day, log_status.ERROR, error=str(error))
-                return Outcome.ERROR, None
-            self._finish(chat_id, day, log_status.SENT, message_id=message.message_id)
-            self._remember(chat_id, day, briefing)
-            return Outcome.SENT, None
+        sent = await self.pool.send(
+            Message(chat_id, briefing.text, keyboard(briefing.buttons), "briefing"),
+            _BriefingLog(self, chat_id, day, briefing),
+            self.policy,
+            deadline=day_over,
+        )
+        return Outcome.ALREADY if sent is Sent.NOT_CLAIMED else Outcome(sent.value)
 
     def _remember(self, chat_id: int, day: date, briefing: Briefing) -> None:
         """The stories the chat was (or may have been) sent, with their size then: a later
@@ -384,3 +181,32 @@ class Deliverer:
         self.store.deliveries.finish(
             chat_id, day, self.run_id, status, self.clock(), message_id=message_id, error=error
         )
+
+
+@dataclass(slots=True)
+class _BriefingLog:
+    """A briefing's (chat, day) row in the delivery log, as the send path claims and ends it."""
+
+    deliverer: Deliverer
+    chat_id: int
+    day: date
+    briefing: Briefing
+
+    def claim(self) -> bool:
+        d, briefing = self.deliverer, self.briefing
+        return d.store.deliveries.claim(
+            self.chat_id, self.day, d.run_id, briefing.window, len(briefing.stories), d.clock()
+        )
+
+    def finish(
+        self,
+        status: Sent,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+        retry_at: datetime | None = None,  # a failed briefing is retried by the send or the sweep
+    ) -> None:
+        self.deliverer._finish(self.chat_id, self.day, status, message_id=message_id, error=error)
+
+    def delivered(self) -> None:
+        self.deliverer._remember(self.chat_id, self.day, self.briefing)

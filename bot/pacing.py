@@ -12,11 +12,14 @@ send 30 slots on can then land less than a second after it. So a ticket is re-st
 moment its request actually leaves (:meth:`Ticket.dispatched`, called by the rate limiter right
 before the HTTP call), and every later reservation counts from that.
 
-:class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies. Unlike
-``AIORateLimiter`` it waits out a 429 for *that request only*: one subscriber's flood answer
-never pauses everyone else. Daily-briefing sends reserve their slot themselves (so the delivery
-log is claimed only when the request is about to leave) and pass the :class:`Ticket` as
-``rate_limit_args``, which tells the limiter the call is already paced.
+:class:`PacedRateLimiter` plugs the pacer into python-telegram-bot for ordinary replies and
+edits; calls that are not messages (button answers, lookups) are retried but not paced (see
+:func:`paced`). Unlike ``AIORateLimiter`` it waits out a 429 for *that request only*: one
+subscriber's flood answer never pauses everyone else. Daily-briefing sends reserve their
+slot themselves (so the delivery log is claimed only when the request is about to leave) and
+pass the :class:`Ticket` as ``rate_limit_args``, which tells the limiter the call is already
+paced. An edit that should show the newest state when it finally leaves passes a
+:class:`Refresh` instead (see :mod:`bot.redraws`).
 """
 
 from __future__ import annotations
@@ -155,6 +158,18 @@ class Pacer:
             del self._chat_ready[chat_id]
 
 
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """``rate_limit_args`` of a call whose content may change while it waits for its turn.
+
+    ``update`` gets the request's data right before each try leaves (after the pacing wait,
+    after a 429 or a backoff) and may replace what it carries: an edit waiting seconds
+    behind other chats' sends leaves with the newest state, not the one it was asked with.
+    """
+
+    update: Callable[[dict[str, Any]], None]
+
+
 def chat_interval(chat_id: int | str) -> float:
     """Groups and channels (negative ids, @usernames) get Telegram's 20-per-minute spacing."""
     is_private = isinstance(chat_id, int) and chat_id > 0
@@ -193,7 +208,7 @@ class ReplyRetry:
 STARTUP_METHODS = frozenset({"getMe", "deleteWebhook", "setWebhook", "setMyCommands"})
 
 
-class PacedRateLimiter(BaseRateLimiter[Ticket]):
+class PacedRateLimiter(BaseRateLimiter[Ticket | Refresh]):
     """python-telegram-bot's rate limiter interface over a shared :class:`Pacer`, and the one
     place every request but ``getUpdates`` passes: transient failures are retried here.
 
@@ -239,12 +254,12 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: Ticket | None,
+        rate_limit_args: Ticket | Refresh | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if isinstance(rate_limit_args, Ticket):
             rate_limit_args.dispatched()
             return await callback(*args, **kwargs)
-        chat_id = data.get("chat_id")
+        chat_id = data.get("chat_id") if paced(endpoint) else None
         key: int | str | None = chat_id
         with contextlib.suppress(TypeError, ValueError):
             key = int(chat_id) if chat_id is not None else None
@@ -259,6 +274,8 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
                     key, per_chat=not (isinstance(key, int) and key > 0)
                 )
                 ticket.dispatched()
+            if isinstance(rate_limit_args, Refresh):
+                rate_limit_args.update(data)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -290,6 +307,20 @@ class PacedRateLimiter(BaseRateLimiter[Ticket]):
                 log.warning("%s failed (%s); retrying in %.1f s", endpoint, error, wait)
                 if not await self._pause(wait):
                     raise
+
+
+def paced(endpoint: str) -> bool:
+    """True for calls that put something in a chat (sends, copies, forwards, edits).
+
+    Telegram's flood limits count messages. A button's answer (``answerCallbackQuery``), a
+    lookup (``getChatMember``) or a typing indicator is not one: pacing them with the messages
+    would make a press's spinner wait behind other chats' sends, or behind its own group's
+    20-a-minute spacing, past Telegram's answer window. A 429 on them is still waited out.
+    """
+    lowered = endpoint.lower()
+    if lowered == "sendchataction":
+        return False
+    return lowered.startswith(("send", "forward", "copy", "edit", "stoppoll"))
 
 
 def repeatable(endpoint: str) -> bool:

@@ -25,7 +25,7 @@ from telegram.ext import Application, Job
 
 from bot.context import NewsContext, services_of
 from bot.delivery import Deliverer, utc_now
-from bot.pacing import PacedRateLimiter, Pacer
+from bot.sending import send_pool
 from bot.services import Services
 from bot.store import Store
 from bot.store.subscriptions import Subscription, from_iso
@@ -299,15 +299,7 @@ async def _sweep_job(context: NewsContext) -> None:
 async def start_briefings(application: Application) -> None:
     """Start-up: settle crashed claims, rebuild every job, catch up on missed briefings."""
     store = _services(application).store
-    limiter = application.bot.rate_limiter
-    paced = isinstance(limiter, PacedRateLimiter)
-    sender = Deliverer(
-        application.bot,
-        store,
-        limiter.pacer if isinstance(limiter, PacedRateLimiter) else Pacer(),
-        paced_args=paced,
-        on_blocked=lambda chat_id: unschedule(application, chat_id),
-    )
+    sender = Deliverer(send_pool(application, utc_now))
     application.bot_data[DELIVERER_KEY] = sender
     in_doubt = store.deliveries.recover(sender.run_id, utc_now())
     if in_doubt:

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot.context import NewsContext
 from bot.keyboards import Buttons, keyboard
 from bot.pacing import request_may_have_arrived
+from bot.redraws import redraws_of
 from bot.render import pack
 
 log = logging.getLogger(__name__)
@@ -136,19 +137,14 @@ async def acknowledge(update: Update, text: str | None = None) -> None:
         log.warning("button press not acknowledged: %s", error)
 
 
-async def redraw(update: Update, text: str, buttons: Buttons | None) -> None:
-    """Show ``text`` in the pressed button's message; a failure is logged, never raised.
+def redraw(update: Update, context: NewsContext, text: str, buttons: Buttons | None) -> None:
+    """Show ``text`` in the pressed button's message, in the background (:mod:`bot.redraws`).
 
-    The press was carried out before the redraw; telling the user it failed would be
-    wrong, and the next /settings shows the state as it is.
+    The press was answered and carried out before; the handler returns at once so the chat's
+    next press is answered without waiting for this edit, and a newer press on the same
+    message supersedes a drawing not yet sent. A failure is logged, never reported.
     """
     query = update.callback_query
     if query is None:
         return
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard(buttons))
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            log.warning("could not redraw the message after a press: %s", error)
-    except TelegramError as error:
-        log.warning("could not redraw the message after a press: %s", error)
+    redraws_of(context.application).submit(query, text, keyboard(buttons))

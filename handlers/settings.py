@@ -301,7 +301,7 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     else:
         return  # the press was answered with the refusal; the menu stays as it was
     text, buttons = PAGES[page](svc, chat_id)
-    await redraw(update, text, buttons)
+    redraw(update, context, text, buttons)
 
 
 def register(application: NewsApplication) -> None:

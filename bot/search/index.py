@@ -22,7 +22,7 @@ from bot.memory import settle_long_lived
 from bot.search.article_search import _ArticleSearch
 from bot.search.candidates import _QuoteCandidates
 from bot.search.names import NamedHit, _NameIndex
-from bot.search.query import QUERY_CHARS, quote_needle, squash
+from bot.search.query import quote_needle, whole_query
 from bot.search.recent import _Recent
 from bot.search.scoring import QuoteHit, _best, _Scored, _scored, rank_quotes
 from bot.search.vocabulary import _Vocabulary
@@ -201,8 +201,7 @@ class SearchIndex(_QuoteCandidates, _ArticleSearch):
         cutoff = self.QUOTE_CUTOFF if cutoff is None else cutoff
         floor = min(cutoff, self.NEAR_CUTOFF)
         depth = max(limit, self.RANKED)
-        squashed = squash(query[: QUERY_CHARS * 4])
-        whole = squashed if len(squashed) > len(needle) else None
+        whole = whole_query(query, needle)
         key = (whole or needle, self._version())
         # The same words again (a miss asks for near misses at once; a quote going round is
         # asked for by many chats): answered from the recent answers while the store is as it was.
@@ -264,11 +263,8 @@ class SearchIndex(_QuoteCandidates, _ArticleSearch):
         for quote_id, text, _speaker in self.store.articles.iter_quotes():
             ids.append(quote_id)
             texts.append(text or "")
-        whole = squash(query[: QUERY_CHARS * 4])
         folded = [fold(t) for t in texts]
-        return rank_quotes(
-            needle, ids, texts, folded, limit, cutoff, whole if len(whole) > len(needle) else None
-        )
+        return rank_quotes(needle, ids, texts, folded, limit, cutoff, whole_query(query, needle))
 
     def closest_quotes(self, query: str, limit: int = 3) -> list[QuoteHit]:
         """Near misses, offered as suggestions when nothing passes the cutoff."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from bot.store.quote_index import fold
@@ -25,19 +26,44 @@ def squash(text: str) -> str:
 
 
 #: A ``/who said`` query is searched and scored by its first this many characters (whole
-#: words): a pasted paragraph costs what a sentence does, and its opening words are in the
-#: quote it was pasted from.
-QUERY_CHARS = 160
+#: words). rapidfuzz compares a needle of up to 64 characters bit-parallel, in one machine
+#: word; a longer one costs several times more per candidate, and every pass scores up to a
+#: few hundred. Sixty-odd characters (ten words or so) single out a quote among millions, and a
+#: passage pasted whole opens with words of the quote it was pasted from: matching those finds
+#: it even when the passage runs on past the quote's end, where a needle as long as the
+#: passage would be compared whole with the shorter quote and miss it.
+QUERY_CHARS = 64
+#: What breaks ties between quotes that match the needle equally (variants of one quote that
+#: differ further on): the query's first this many characters.
+WHOLE_CHARS = 640
+
+#: An HTML tag (``<b>``, ``</a>``, ``<a href="...">``, ``<br/>``).
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def plain_text(query: str) -> str:
+    """The text of a query pasted with markup: tags dropped and entities decoded (``&amp;``
+    is '&'), since quotes are stored as plain text and a tag's letters would read as words."""
+    if "<" not in query and "&" not in query:
+        return query
+    return html.unescape(_TAG.sub(" ", query))
 
 
 def quote_needle(query: str) -> str:
     """The squashed query ``who_said`` searches with: at most ``QUERY_CHARS`` characters, cut
     at a space (a word cut in two would read as a typo)."""
-    needle = squash(query[: QUERY_CHARS * 4])
+    needle = squash(plain_text(query[:WHOLE_CHARS]))
     if len(needle) > QUERY_CHARS:
         cut = needle.rfind(" ", 0, QUERY_CHARS + 1)
         needle = needle[: cut if cut > 0 else QUERY_CHARS]
     return needle
+
+
+def whole_query(query: str, needle: str) -> str | None:
+    """The longer query ``needle`` was cut from (squashed, up to ``WHOLE_CHARS``), which
+    breaks ties between quotes scoring the same on the needle; None when nothing was cut."""
+    whole = squash(plain_text(query[:WHOLE_CHARS]))
+    return whole if len(whole) > len(needle) else None
 
 
 def _fts_term(term: str) -> str:

@@ -220,11 +220,22 @@ def _short(value: Any, limit: int = 300) -> str:
 
 
 def _is_message_send(method: str) -> bool:
-    """Calls that create a new message (what rate limits and blocks apply to)."""
+    """Calls that create a new message (the rate limits count these and edits)."""
     lowered = method.lower()
     if lowered == "sendchataction":
         return False
     return lowered.startswith(("send", "forward", "copy"))
+
+
+def _counts_as_message(method: str) -> bool:
+    """Calls Telegram's flood limits count: new messages, and edits of them.
+
+    Telegram answers 429 to a bot that edits too fast as it does to one that sends too fast
+    (a group's menu edited on every tap takes from its 20 a minute), so a limit on sends alone
+    would pass a bot Telegram throttles. A button's answer (``answerCallbackQuery``), a lookup
+    or a chat action is not a message and is not counted.
+    """
+    return _is_message_send(method) or method.lower().startswith("edit")
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -1042,9 +1053,9 @@ class BotApiServer(MembersInlineForum):
     def rate_limit(
         self, per_second: float | None = 30, per_chat_per_second: float | None = None
     ) -> None:
-        """Answer 429 (with retry_after) when message sends exceed these rates.
+        """Answer 429 (with retry_after) when messages (sends and edits) exceed these rates.
 
-        Sends are counted in a sliding one-second window; ``None`` disables a limit.
+        They are counted in a sliding one-second window; ``None`` disables a limit.
         Hits are counted in ``rate_limit_hits``.
         """
         with self._lock:
@@ -1228,7 +1239,7 @@ class BotApiServer(MembersInlineForum):
                 if fault.remaining == 0:
                     self._faults.remove(fault)
                 return fault
-        if _is_message_send(method) and (self._rate_global or self._rate_per_chat):
+        if _counts_as_message(method) and (self._rate_global or self._rate_per_chat):
             # Arrival time (see _Handler._serve): validating the call first would add our own
             # scheduling jitter to the rate. Handler threads may get here out of arrival order,
             # so the windows are kept sorted and only sends up to ``now`` count.

@@ -489,6 +489,22 @@ def test_rate_limit(bot_api: BotApiServer, chat: int) -> None:  # noqa: F811
     assert call(bot_api, "sendChatAction", chat_id=chat, action="typing").status_code == 200
 
 
+def test_rate_limit_counts_edits_but_not_button_answers(bot_api: BotApiServer, chat: int) -> None:  # noqa: F811
+    bot_api.rate_limit(per_second=None, per_chat_per_second=2)
+    sent = call(
+        bot_api, "sendMessage", chat_id=chat, text="menu", reply_markup=keyboard(callback_data="x")
+    )
+    message_id = sent.json()["result"]["message_id"]
+    edits = [
+        call(bot_api, "editMessageText", chat_id=chat, message_id=message_id, text=f"page {i}")
+        for i in range(2)
+    ]
+    assert [r.status_code for r in edits] == [200, 429]
+    query = bot_api.forge_button_press(chat, message_id, "x")["callback_query"]["id"]
+    assert call(bot_api, "answerCallbackQuery", callback_query_id=query).status_code == 200
+    assert bot_api.rate_limit_hits == 1
+
+
 async def test_wait_for_times_out_with_context(bot_api: BotApiServer) -> None:  # noqa: F811
     with pytest.raises(TimeoutError, match="did not send"):
         await bot_api.wait_for(1, timeout=0.05)

@@ -9,8 +9,7 @@ import httpx
 import pytest
 from telegram.error import NetworkError, TimedOut
 
-from bot.delivery import request_may_have_arrived
-from bot.pacing import Pacer
+from bot.pacing import Pacer, request_may_have_arrived
 from bot.store import Store
 from bot.store.deliveries import Window
 

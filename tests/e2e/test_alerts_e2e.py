@@ -5,9 +5,12 @@ are handled as for briefings. The clock is time-machine's."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,8 @@ from telegram.ext import Application
 from bot import alerts
 from bot.alerts import AlertOutcome, AlertSender, alert_sender, check_now
 from bot.config import Settings
+from bot.delivery import Outcome
+from bot.scheduling import deliverer
 from bot.services import Services
 from bot.store import Store
 from bot.store import alerts as status
@@ -321,3 +326,31 @@ def test_quiet_hours_wrap_midnight() -> None:
     assert not alerts.in_quiet_hours(time(12, 0), quiet)
     assert alerts.in_quiet_hours(time(13, 0), (time(12, 0), time(14, 0)))
     assert not alerts.in_quiet_hours(time(13, 0), None)
+
+
+async def test_an_alert_due_during_a_briefing_fan_out_goes_out_between_the_briefings(
+    bot: Bot,
+) -> None:
+    """Briefings and alerts share one worker pool and take turns in it: an alert is not
+    queued behind every briefing due the same minute, and neither is sent twice."""
+    await follows(bot, "kovalenko")
+    chats = list(range(9001, 9091))
+    for chat_id in chats:
+        bot.api.add_chat(chat_id)
+        bot.services.store.subscriptions.subscribe(
+            chat_id, dtime(7, 0), "UTC", NOON - timedelta(days=2)
+        )
+    sender = deliverer(bot.application)
+    assert sender is not None
+    fan_out = asyncio.ensure_future(sender.fan_out((chat_id, NOON.date()) for chat_id in chats))
+    await bot.api.wait_for(lambda m: m.chat_id in chats, timeout=10)
+    bot.ingest_elsewhere("grain", QUOTES, [KOVALENKO])
+    await check_now(bot.application)
+    await bot.api.wait_for(lambda m: m.text.startswith("🔔"), chat_id=FOLLOWER, timeout=30)
+    briefed_first = {m.chat_id for m in bot.api.delivered() if m.chat_id in chats}
+    outcomes = await fan_out
+    assert outcomes == Counter({Outcome.SENT: len(chats)})
+    # 24 workers were busy with briefings when the alert came; it took the next free one.
+    assert len(briefed_first) < len(chats) - 30
+    assert len(bot.alerts()) == 1 and bot.api.duplicates() == {}
+    assert_no_violations(bot.api)

@@ -18,8 +18,9 @@ import time_machine
 
 from bot.application import build_application
 from bot.config import Settings
-from bot.delivery import Deliverer, RetryPolicy
+from bot.delivery import Deliverer
 from bot.scheduling import deliverer, jobs_for
+from bot.sending import RetryPolicy
 from bot.services import Services
 from bot.store import Store
 from tests.botapi.pytest_plugin import BOT_TOKEN, assert_no_violations

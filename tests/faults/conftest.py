@@ -15,8 +15,8 @@ from telegram.ext import Application
 
 from bot.application import build_application
 from bot.config import Settings
-from bot.delivery import RetryPolicy
 from bot.scheduling import deliverer
+from bot.sending import RetryPolicy
 from bot.services import Services
 from tests.botapi.pytest_plugin import BOT_TOKEN
 from tests.botapi.server import BotApiServer

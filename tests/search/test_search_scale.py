@@ -145,6 +145,36 @@ def test_a_long_pasted_passage_finds_its_quote(generated, tmp_path, size: int) -
     store.close()
 
 
+def test_a_passage_running_past_its_quote_finds_the_quote(generated) -> None:
+    """Pasted text that opens with a quote and goes on past the quote's end (the quote and
+    more of the story, or the quote pasted twice) is found by its opening words."""
+    store, texts = generated
+    index = SearchIndex(store)
+    rng = random.Random(11)
+    for text in rng.sample([t for t in texts if 50 <= len(t) <= 140], 12):
+        others = " ".join(rng.sample(texts, 3))
+        for passage in (f"{text} {text} {text}", f"{text} {others}"):
+            hits = index.who_said(passage[:300], limit=1)
+            assert hits, passage
+            (found,) = store.db.execute(
+                "select text from quotes where id = ?", [hits[0].quote_id]
+            ).fetchone()
+            assert found == text
+
+
+def test_markup_in_a_query_is_searched_as_its_text(generated) -> None:
+    store, texts = generated
+    index = SearchIndex(store)
+    for text in texts[40:52]:
+        phrase = " ".join(text.split()[1:6])
+        plain = index.who_said(phrase, limit=3)
+        assert plain
+        assert index.who_said(f"<b>& {phrase}</b>", limit=3) == plain
+        assert index.who_said(f'<a href="https://x.example/?a=1&amp;b=2">{phrase}</a>') == plain
+    assert quote_needle("<b>Tax</b> &amp; <i>spend</i><br/>") == "tax spend"
+    assert quote_needle("a < b and c > d") == "a b and c d"
+
+
 def test_a_long_query_is_searched_by_its_first_words() -> None:
     passage = "word " * 1000
     needle = quote_needle(passage)
