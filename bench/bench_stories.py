@@ -9,7 +9,9 @@ folder, never copied) is ingested into a new store in date order, as a feed woul
 with its date and outlet (from the file name) as front matter. The stories the store made are
 scored against the events: pairwise precision and recall (over pairs of articles put
 together) and B-cubed F1 (per article), beside two baselines on the same articles: one story
-per article, and one story per set of title words.
+per article, and one story per set of title words. The grouping is also scored on each half of
+the labelled days (the earlier and the later), so a rule tuned on one half is checked on the
+other.
 """
 
 from __future__ import annotations
@@ -104,6 +106,15 @@ def group_by_store(labels: Mapping[str, str], texts: Path) -> tuple[dict[str, in
     return found, len(order) / spent if spent else 0.0
 
 
+def halves(truth: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The labels of the earlier and of the later half of the labelled days."""
+    days = sorted({outlet_and_day(stem)[1] for stem in truth})
+    middle = days[len(days) // 2]
+    early = {stem: e for stem, e in truth.items() if outlet_and_day(stem)[1] < middle}
+    late = {stem: e for stem, e in truth.items() if outlet_and_day(stem)[1] >= middle}
+    return early, late
+
+
 def report(name: str, truth: Mapping[str, str], found: Mapping[str, Hashable]) -> None:
     p, r = pairwise(truth, found)
     bp, br, bf = bcubed(truth, found)
@@ -142,13 +153,20 @@ def main() -> None:
     days = sorted(outlet_and_day(s)[1] for s in truth)
     print(f"{len(truth)} articles, {events} events, {days[0]} to {days[-1]} ({args.labels.name})")
     found, rate = group_by_store(truth, args.texts)
-    report("stories (bot.grouping)", truth, found)
-    report("one story per article", truth, {stem: stem for stem in truth})
     words = {
         stem: title_words((args.texts / f"{stem}.txt").read_text(encoding="utf-8"))
         for stem in truth
     }
-    report("one story per title words", truth, words)
+    early, late = halves(truth)
+    for name, grouping in (
+        ("stories (bot.grouping)", found),
+        ("one story per article", {stem: stem for stem in truth}),
+        ("one story per title words", words),
+    ):
+        report(name, truth, grouping)
+        for half, labels in (("earlier", early), ("later", late)):
+            last = max(outlet_and_day(stem)[1] for stem in labels)
+            report(f"  {half} half (to {last})", labels, {s: grouping[s] for s in labels})
     print(f"ingested with grouping at {rate:.0f} articles per CPU second (parse included)")
     if args.show_errors:
         show_errors(truth, found)

@@ -1,18 +1,20 @@
 """Which articles tell the same story: the keys of an article and how well they match a story's.
 
 An article is described by weighted keys: the content words of its title and lead, the people
-it names, its places and organisations. A story keeps, for each key, how many of its articles
-carry it. A new article joins the story that carries the largest part of its keys, weighed by
-how rare each key is among all stories (a name every story mentions tells little), when that
-part is large enough, when what happened (the keys that are not names) is shared too, when
-their places agree, and when the story is close enough in time: the same people in another
-event or on another day (a second rally) are another story. Pure functions, no storage.
+it names, its places and organisations, and the words it quotes. A story keeps, for each key,
+how many of its articles carry it. A new article joins the story that carries the largest part
+of its keys, weighed by how rare each key is among all stories (a name every story mentions
+tells little), when that part is large enough, when what happened (the keys that are not
+names) is shared too, when their places agree, and when the story is close enough in time: the
+same people in another event or on another day (a second rally) are another story. Pure
+functions, no storage.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,12 +24,13 @@ from functools import lru_cache
 MAX_GAP_DAYS = 2
 #: The share of an article's key weight a story must carry for the article to join it, on the
 #: story's own days; each day further away asks for more.
-JOIN_SCORE = 0.18
+JOIN_SCORE = 0.17
 GAP_PENALTY = 0.05
 #: The share of the weight of an article's other keys (what happened, not who or where) the
 #: story must carry too: the same people in another event do not make one story.
-EVENT_SCORE = 0.04
-#: Fewest distinct shared keys (words, names) for a join: one common word is never enough.
+EVENT_SCORE = 0.03
+#: Fewest distinct shared keys (words, names, quotes) for a join: one common word is never
+#: enough.
 MIN_SHARED = 3
 #: The rarity of a key is read among at least this many stories, so a young store (few
 #: stories yet) does not make every word look rare.
@@ -43,6 +46,18 @@ ORGANISATION_WEIGHT = 1.2
 PLACE_WEIGHT = 0.8
 
 PLACE = "l:"
+QUOTE = "q:"
+
+#: A quote is known by some of its runs of this many words (its *shingles*): two articles that
+#: quote the same words share them, however each trims the quote.
+SHINGLE_WORDS = 5
+#: One shingle in this many is kept, chosen by the hash of its first word, so two articles
+#: keep the same ones of the words they share; and at most this many per article.
+SHINGLE_SAMPLE = 4
+MAX_QUOTE_KEYS = 4
+QUOTE_WEIGHT = 1.5
+#: What is stripped around a quoted word ("jobs," and "jobs" are one word).
+_PUNCTUATION = "\"'“”‘’«»„.,;:!?()[]{}—–-…*/"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d{2,}")
 
@@ -102,6 +117,29 @@ def _words(text: str) -> Iterable[str]:
             yield key
 
 
+@lru_cache(maxsize=1 << 16)
+def _starts_shingle(word: str) -> bool:
+    """Whether the shingles starting at this word are kept: one word in ``SHINGLE_SAMPLE``,
+    by its hash, so every article keeps the same runs of the words it shares with another.
+    Remembered: quotes repeat their words."""
+    return zlib.crc32(word.encode("utf-8")) % SHINGLE_SAMPLE == 0
+
+
+def quote_keys(quotes: Iterable[str]) -> list[str]:
+    """Keys for the words an article quotes: a sample of their shingles, the same sample in
+    every article that quotes the same words (a quote shared by two reports is strong evidence
+    of one event; one every story repeats is made weak by its rarity, as any key)."""
+    found: set[int] = set()
+    for text in quotes:
+        tokens = text.casefold().replace("’", "'").split()
+        words = [w for w in (t.strip(_PUNCTUATION) for t in tokens) if w]
+        for start in range(len(words) - SHINGLE_WORDS + 1):
+            if _starts_shingle(words[start]):
+                shingle = " ".join(words[start : start + SHINGLE_WORDS])
+                found.add(zlib.crc32(shingle.encode("utf-8")))
+    return [f"{QUOTE}{code:08x}" for code in sorted(found)[:MAX_QUOTE_KEYS]]
+
+
 def article_keys(
     day: str,
     title: str,
@@ -109,9 +147,11 @@ def article_keys(
     people: Iterable[str] = (),
     places: Iterable[str] = (),
     organisations: Iterable[str] = (),
+    quotes: Iterable[str] = (),
 ) -> ArticleKeys:
-    """The keys of an article from its title, the start of its body (``lead``) and the names
-    the parser found. Each key keeps its heaviest weight: a title word outweighs a lead word."""
+    """The keys of an article from its title, the start of its body (``lead``), the names the
+    parser found and the words it quotes. Each key keeps its heaviest weight: a title word
+    outweighs a lead word."""
     keys: dict[str, float] = {}
 
     def add(key: str, weight: float) -> None:
@@ -137,13 +177,20 @@ def article_keys(
     if len(keys) > MAX_KEYS:
         keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS])
     names.update(key for key in keys if key[1:2] == ":")
+    for key in quote_keys(quotes):
+        keys[key] = QUOTE_WEIGHT
     return ArticleKeys(day=day, keys=keys, names=frozenset(names & keys.keys()))
 
 
-def rarity(stories_with_key: int, stories: int) -> float:
-    """Inverse document frequency among the stories (at least a floor of them)."""
-    total = max(stories, MIN_STORIES_FOR_RARITY)
-    return math.log((total + 1) / (stories_with_key + 1)) + 0.1
+def rarities(
+    keys: Iterable[str], stories_with: Mapping[str, int], stories: int
+) -> dict[str, float]:
+    """How rare each key is among the stories: its inverse document frequency (``stories_with``
+    gives how many stories carry each key, none when absent; read among at least a floor of
+    stories), computed in one pass as it runs for every key of every article ingested."""
+    top = math.log(max(stories, MIN_STORIES_FOR_RARITY) + 1) + 0.1
+    log = math.log
+    return {key: top - log(stories_with.get(key, 0) + 1) for key in keys}
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,22 +218,34 @@ def day_gap(day: str, first_day: str, last_day: str) -> int:
 
 
 def match_score(
-    article: ArticleKeys, candidate: Candidate, weights: Mapping[str, float]
-) -> tuple[float, int]:
-    """(score, shared keys): the share of the article's weighted keys the story carries, each
-    shared key counting as the fraction of the story's articles that have it."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0, 0
+    candidate: Candidate, weights: Mapping[str, float], names: frozenset[str] = frozenset()
+) -> tuple[float, float, int]:
+    """(score, event score, shared keys): the share of the article's weighted keys the story
+    carries, each shared key counting as the fraction of the story's articles that have it;
+    the same share of its keys that are not ``names`` (what happened, not who or where). One
+    pass over the keys: it runs for every candidate of every article ingested."""
+    total = event_total = found = event_found = 0.0
     shared = 0
-    found = 0.0
     n = max(candidate.n_articles, 1)
+    counts = candidate.counts
     for key, weight in weights.items():
-        count = candidate.counts.get(key)
+        named = key in names
+        # A quote the story does not share counts for nothing: most reports quote someone
+        # the others do not, which says nothing against one event.
+        if not key.startswith(QUOTE):
+            total += weight
+            if not named:
+                event_total += weight
+        count = counts.get(key)
         if count:
             shared += 1
-            found += weight * min(count / n, 1.0)
-    return found / total, shared
+            part = weight * min(count / n, 1.0)
+            found += part
+            if not named:
+                event_found += part
+    if total <= 0:
+        return 0.0, 0.0, 0
+    return found / total, event_found / event_total if event_total > 0 else 0.0, shared
 
 
 def places_agree(places: set[str], counts: Mapping[str, int]) -> bool:
@@ -204,17 +263,13 @@ def choose_story(
     """The story the article joins, or None when it starts a story of its own."""
     places = {key for key in article.keys if key.startswith(PLACE)}
     weights = {key: w * key_rarity.get(key, 1.0) for key, w in article.keys.items()}
-    event_weights = {key: w for key, w in weights.items() if key not in article.names}
     best: tuple[float, int] | None = None
     for candidate in candidates:
         gap = day_gap(article.day, candidate.first_day, candidate.last_day)
         if gap > MAX_GAP_DAYS or not places_agree(places, candidate.counts):
             continue
-        score, shared = match_score(article, candidate, weights)
-        if shared < MIN_SHARED:
-            continue
-        event, _ = match_score(article, candidate, event_weights)
-        if event < EVENT_SCORE:
+        score, event, shared = match_score(candidate, weights, article.names)
+        if shared < MIN_SHARED or event < EVENT_SCORE:
             continue
         margin = score - (JOIN_SCORE + GAP_PENALTY * gap)
         if margin >= 0 and (best is None or margin > best[0]):

@@ -13,6 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
@@ -23,7 +24,7 @@ from bot.grouping import (
     Candidate,
     article_keys,
     choose_story,
-    rarity,
+    rarities,
     window_days,
 )
 from bot.parsing.model import ParsedArticle
@@ -85,6 +86,18 @@ def count_story_keys(db: Database) -> None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _StoryRow:
+    """What a story's update starts from: its days, times, size and key counts."""
+
+    first_day: str
+    last_day: str
+    first_seen: str
+    last_seen: str
+    n_articles: int
+    counts: dict[str, int]
+
+
 class StoryStore:
     """Grouping writes (called by ``ArticleStore``) and the reads views need."""
 
@@ -95,10 +108,11 @@ class StoryStore:
 
     def assign(self, article: ArticleKeys, title: str, seen_at: str) -> int:
         """The story the article joins (or a new one), updated with it; its id."""
-        story_id = self._find(article)
+        found = self._find(article)
         keys = list(article.keys)
         execute = self.db.execute
-        if story_id is None:
+        story_id: int
+        if found is None:
             story_id = execute(
                 "insert into stories (title, first_day, last_day, first_seen, last_seen, "
                 "n_articles, keys) values (?, ?, ?, ?, ?, 1, ?)",
@@ -107,12 +121,8 @@ class StoryStore:
             new_day = True
             new_keys = [ALL_STORIES, *keys]
         else:
-            row = execute(
-                "select first_day, last_day, first_seen, last_seen, n_articles, keys "
-                "from stories where id = ?",
-                [story_id],
-            ).fetchone()
-            counts = Counter(json.loads(row[5]))
+            story_id, row = found
+            counts = Counter(row.counts)
             new_keys = [key for key in keys if key not in counts]
             counts.update(keys)
             if len(counts) > MAX_STORY_KEYS:
@@ -130,11 +140,11 @@ class StoryStore:
                 "update stories set first_day = ?, last_day = ?, first_seen = ?, last_seen = ?, "
                 "n_articles = ?, keys = ? where id = ?",
                 [
-                    min(row[0], article.day),
-                    max(row[1], article.day),
-                    min(row[2], seen_at),
-                    max(row[3], seen_at),
-                    row[4] + 1,
+                    min(row.first_day, article.day),
+                    max(row.last_day, article.day),
+                    min(row.first_seen, seen_at),
+                    max(row.last_seen, seen_at),
+                    row.n_articles + 1,
                     _dump(counts),
                     story_id,
                 ],
@@ -161,7 +171,9 @@ class StoryStore:
                 [(key, change) for key in keys],
             )
 
-    def _find(self, article: ArticleKeys) -> int | None:
+    def _find(self, article: ArticleKeys) -> tuple[int, _StoryRow] | None:
+        """The story the article joins, with the row its update starts from (read once, to
+        choose and to update), or None when it starts one."""
         keys = list(article.keys)
         if not keys:
             return None
@@ -177,7 +189,7 @@ class StoryStore:
         total = df.pop(ALL_STORIES, 0)
         if not df:
             return None
-        key_rarity = {key: rarity(df.get(key, 0), total) for key in keys}
+        key_rarity = rarities(keys, df, total)
         # The rarest heavy keys find the candidates: few rows to read, and a story sharing
         # none of them could not reach the score anyway.
         common = max(MIN_FINDER_STORIES, min(MAX_KEY_STORIES, total // 20))
@@ -196,15 +208,20 @@ class StoryStore:
             evidence[story_id] = evidence.get(story_id, 0.0) + key_rarity[key] * article.keys[key]
         best = sorted(evidence, key=lambda story_id: -evidence[story_id])[:MAX_CANDIDATES]
         marks = ",".join("?" * len(best))
-        candidates = [
-            Candidate(row[0], row[1], row[2], row[3], json.loads(row[4]))
+        rows = {
+            row[0]: _StoryRow(row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
             for row in execute(
-                "select id, first_day, last_day, n_articles, keys from stories "
-                f"where id in ({marks}) order by id",
+                "select id, first_day, last_day, first_seen, last_seen, n_articles, keys "
+                f"from stories where id in ({marks}) order by id",
                 best,
             )
+        }
+        candidates = [
+            Candidate(story_id, r.first_day, r.last_day, r.n_articles, r.counts)
+            for story_id, r in rows.items()
         ]
-        return choose_story(article, candidates, key_rarity)
+        chosen = choose_story(article, candidates, key_rarity)
+        return None if chosen is None else (chosen, rows[chosen])
 
     def detach(self, article_id: int) -> None:
         """Take an article out of its story (before it is replaced or deleted); a story left
@@ -515,12 +532,14 @@ def keys_of_parsed(parsed: ParsedArticle, body: str, ingested_at: str) -> Articl
         [p.name for p in parsed.people],
         parsed.places,
         parsed.organisations,
+        [q.text for q in parsed.quotes if q.kind != "indirect"],
     )
 
 
 def group_existing(db: Database) -> None:
     """Group the articles of a store saved before stories existed, oldest day first, from
-    what their rows keep (the same keys a new article's parse gives)."""
+    what their rows keep (title, start of the body, names, quotes: the same keys a new
+    article's parse gives)."""
     count_story_keys(db)  # grouping reads and keeps these counts
     stories = StoryStore(db)
     rows = db.execute(
@@ -544,6 +563,14 @@ def group_existing(db: Database) -> None:
             [article_id],
         ):
             entities.setdefault(kind, []).append(name)
+        quotes = [
+            r[0]
+            for r in db.execute(
+                "select text from quotes where article_id = ? and kind != 'indirect' "
+                "order by start",
+                [article_id],
+            )
+        ]
         keys = article_keys(
             article_day(date, ingested_at),
             title or "",
@@ -551,6 +578,7 @@ def group_existing(db: Database) -> None:
             people,
             entities["place"],
             entities["organisation"],
+            quotes,
         )
         story_id = stories.assign(keys, title or "", ingested_at)
         db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.grouping import QUOTE, Candidate, article_keys, match_score
 from bot.ingest import ingest_text
 from bot.store import Store
 from bot.store.stories import StoryStore, group_existing
@@ -173,3 +174,99 @@ def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
 def test_an_unknown_article_or_story_is_none(store: Store) -> None:
     assert store.stories.story_of(999) is None
     assert store.stories.get(999) is None
+
+
+def press_conference(store: Store, slug: str, source: str, title: str, *lead: str) -> int:
+    """A report whose own words come first; the quote it shares with others is further down
+    than the lead the grouping reads, as in most reports."""
+    return article(
+        store,
+        slug,
+        "2026-05-14",
+        source,
+        title,
+        *lead,
+        '"We will not rest until every family in this city has clean water coming out of its '
+        'taps, and we will pay for every pipe ourselves," said Governor Ellen Marsh.',
+    )
+
+
+def test_two_reports_quoting_the_same_words_are_one_story(store: Store) -> None:
+    first = press_conference(
+        store,
+        "herald-water",
+        "Herald",
+        "Governor promises state money to replace lead pipes",
+        "The governor pledged on Thursday that the state would fund the replacement of "
+        "lead service lines across Riverton after tests found contamination in schools.",
+        "Engineers have estimated the work at more than 40,000 lines, most of them laid "
+        "before 1950 under streets that also need repaving, and contractors say the supply "
+        "of copper pipe is already short after a busy construction season.",
+        "Parents at Lincoln Elementary, where the highest readings were found, have been "
+        "handed bottled water since March, and the district has shut off its drinking "
+        "fountains until the results of a second round of tests come back.",
+    )
+    second = press_conference(
+        store,
+        "courier-water",
+        "Courier",
+        "Marsh answers critics over Riverton water",
+        "Speaking at a packed news conference, the governor answered critics who accused "
+        "her administration of ignoring warnings from engineers for years.",
+        "Opposition lawmakers said the announcement came too late and demanded hearings on "
+        "when the health department first learned of the readings, which a local pediatrician "
+        "made public in a letter to the editor in February.",
+        "The Riverton mayor, who has clashed with Marsh over road funding, welcomed the money "
+        "but asked for a timetable, saying residents had heard promises before.",
+    )
+    assert store.stories.story_of(first) == store.stories.story_of(second)
+
+
+def test_undated_reports_are_grouped_on_the_day_they_were_ingested(store: Store) -> None:
+    """A page or file without a date is news of the day it arrived: its story's day is the
+    ingestion day, and two undated reports of one event still make one story."""
+    ids = []
+    for slug, source in (("ap-undated", "AP"), ("bbc-undated", "BBC")):
+        text = (
+            f"source: {source}\n\nNapa earthquake: dozens hurt as 6.0 quake damages buildings\n\n"
+            "An earthquake of magnitude 6.0 rocked California's Napa Valley wine country, "
+            "damaging buildings and leaving dozens injured, while thousands of homes lost power.\n"
+        )
+        ids.append(ingest_text(store, text, slug=slug).article_id)
+    first, second = ids
+    ingested = store.db.execute(
+        "select substr(ingested_at, 1, 10), date from articles where id = ?", [first]
+    ).fetchone()
+    assert ingested[1] is None
+    story = store.stories.get(store.stories.story_of(first))
+    assert story["first_day"] == story["last_day"] == ingested[0]
+    assert store.stories.story_of(second) == story["id"]
+
+
+def test_words_a_report_quotes_alone_do_not_lower_its_match() -> None:
+    """Most reports quote someone the others do not: a quote no other report shares is no
+    evidence against one event, so it leaves the match as it was."""
+    title = "Trump rallies supporters in Tampa, attacks Clinton on trade"
+    lead = (
+        "Donald Trump told thousands of supporters at a rally in Tampa that Hillary Clinton "
+        "would ship jobs overseas, promising to renegotiate trade deals if elected."
+    )
+    people = ["Donald Trump", "Hillary Clinton"]
+    story = article_keys("2016-08-01", title, lead, people, ["Tampa"])
+    candidate = Candidate(1, "2016-08-01", "2016-08-01", 1, dict.fromkeys(story.keys, 1))
+    plain = article_keys("2016-08-01", title, lead, people, ["Tampa"])
+    quoting = article_keys(
+        "2016-08-01",
+        title,
+        lead,
+        people,
+        ["Tampa"],
+        quotes=[
+            "I drove four hours from Ocala with my husband because nobody in Washington has "
+            "listened to us in twenty years"
+        ],
+    )
+    assert any(key.startswith(QUOTE) for key in quoting.keys)
+    assert match_score(candidate, quoting.keys, quoting.names) == match_score(
+        candidate, plain.keys, plain.names
+    )
