@@ -13,6 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -84,6 +85,18 @@ def count_story_keys(db: Database) -> None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """A story's row as grouping reads it: its days, times, size and key counts."""
+
+    first_day: str
+    last_day: str
+    first_seen: str
+    last_seen: str
+    n_articles: int
+    counts: dict[str, int]
+
+
 class StoryStore:
     """Grouping writes (called by ``ArticleStore``) and the reads views need."""
 
@@ -94,10 +107,11 @@ class StoryStore:
 
     def assign(self, article: ArticleKeys, title: str, seen_at: str) -> int:
         """The story the article joins (or a new one), updated with it; its id."""
-        story_id = self._find(article)
+        found = self._find(article)
         keys = list(article.keys)
         execute = self.db.execute
-        if story_id is None:
+        story_id: int
+        if found is None:
             story_id = execute(
                 "insert into stories (title, first_day, last_day, first_seen, last_seen, "
                 "n_articles, keys) values (?, ?, ?, ?, ?, 1, ?)",
@@ -105,43 +119,48 @@ class StoryStore:
             ).lastrowid
             new_day = True
             new_keys = [ALL_STORIES, *keys]
+            day_keys = keys
         else:
-            row = execute(
-                "select first_day, last_day, first_seen, last_seen, n_articles, keys "
-                "from stories where id = ?",
-                [story_id],
-            ).fetchone()
-            counts = Counter(json.loads(row[5]))
+            story_id, story = found
+            counts = Counter(story.counts)
             new_keys = [key for key in keys if key not in counts]
+            if story.first_day == story.last_day == article.day:
+                # Every key the story counts was stored for this, its only day, by the article
+                # that brought it: only the others are new rows of ``story_keys``.
+                new_day, day_keys = False, new_keys
+            else:
+                # The story's rows lie on its days: a day outside them is new to it.
+                new_day = not story.first_day <= article.day <= story.last_day or (
+                    execute(
+                        "select 1 from story_keys where story_id = ? and day = ? limit 1",
+                        [story_id, article.day],
+                    ).fetchone()
+                    is None
+                )
+                day_keys = keys
             counts.update(keys)
             if len(counts) > MAX_STORY_KEYS:
                 kept = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_KEYS])
                 self._count_keys([key for key in counts if key not in kept], -1)
                 counts = Counter(kept)
-            new_day = (
-                execute(
-                    "select 1 from story_keys where story_id = ? and day = ? limit 1",
-                    [story_id, article.day],
-                ).fetchone()
-                is None
-            )
             execute(
                 "update stories set first_day = ?, last_day = ?, first_seen = ?, last_seen = ?, "
                 "n_articles = ?, keys = ? where id = ?",
                 [
-                    min(row[0], article.day),
-                    max(row[1], article.day),
-                    min(row[2], seen_at),
-                    max(row[3], seen_at),
-                    row[4] + 1,
+                    min(story.first_day, article.day),
+                    max(story.last_day, article.day),
+                    min(story.first_seen, seen_at),
+                    max(story.last_seen, seen_at),
+                    story.n_articles + 1,
                     _dump(counts),
                     story_id,
                 ],
             )
-        self.db.conn.executemany(
-            "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
-            [(key, article.day, story_id) for key in keys],
-        )
+        if day_keys:
+            self.db.conn.executemany(
+                "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
+                [(key, article.day, story_id) for key in day_keys],
+            )
         self._count_keys(new_keys, 1)
         if new_day:
             execute(
@@ -160,7 +179,9 @@ class StoryStore:
                 [(key, change) for key in keys],
             )
 
-    def _find(self, article: ArticleKeys) -> int | None:
+    def _find(self, article: ArticleKeys) -> tuple[int, _Story] | None:
+        """The story the article joins with that story's row as read to choose it (so
+        ``assign`` updates it without reading it again), or None."""
         keys = list(article.keys)
         if not keys:
             return None
@@ -195,15 +216,20 @@ class StoryStore:
             evidence[story_id] = evidence.get(story_id, 0.0) + key_rarity[key] * article.keys[key]
         best = sorted(evidence, key=lambda story_id: -evidence[story_id])[:MAX_CANDIDATES]
         marks = ",".join("?" * len(best))
-        candidates = [
-            Candidate(row[0], row[1], row[2], row[3], json.loads(row[4]))
+        stories = {
+            row[0]: _Story(row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
             for row in execute(
-                "select id, first_day, last_day, n_articles, keys from stories "
-                f"where id in ({marks}) order by id",
+                "select id, first_day, last_day, first_seen, last_seen, n_articles, keys "
+                f"from stories where id in ({marks}) order by id",
                 best,
             )
+        }
+        candidates = [
+            Candidate(story_id, story.first_day, story.last_day, story.n_articles, story.counts)
+            for story_id, story in stories.items()
         ]
-        return choose_story(article, candidates, key_rarity)
+        chosen = choose_story(article, candidates, key_rarity)
+        return None if chosen is None else (chosen, stories[chosen])
 
     def detach(self, article_id: int) -> None:
         """Take an article out of its story (before it is replaced or deleted); a story left
