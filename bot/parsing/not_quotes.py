@@ -15,7 +15,9 @@ from bot.parsing import cues
 from bot.parsing.quotes import Segment
 
 # The words before an opening mark, nearest last, back to a sentence or clause mark.
-_WORDS_BEFORE = re.compile(r"([\w’'-]+)[ \u00a0]*$")
+# Possessive: giving back a letter or a space can never reach the end, and the search,
+# tried from every offset of the window, then fails at each without backtracking.
+_WORDS_BEFORE = re.compile(r"([\w’'-]++)[ \u00a0]*+$")
 _BACK = 60
 _LINKS = frozenset({"reading", "read", "that", "which", "saying", "said", "bearing", "words"})
 _EDGE_MARKS = '"“”„«»'
