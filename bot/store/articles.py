@@ -114,13 +114,6 @@ class ArticleStore:
     #: whole file; with the default 2 MB every read walks the B-tree through the OS again.
     CACHE_KIB = 64 * 1024
 
-    #: Pages the write-ahead log may hold in a bulk ingest (``batch``) before SQLite copies
-    #: them into the database file (its default: 1,000, about one run of articles). Each
-    #: commit rewrites the same index and full-text pages; copied once per checkpoint
-    #: instead of after every commit, they cost less I/O and fewer fsyncs. 40 MB of log at
-    #: most; the usual size is back when the batch ends.
-    BULK_WAL_PAGES = 10_000
-
     def __init__(self, db: Database) -> None:
         self.db = db
         db.execute(f"pragma cache_size = -{self.CACHE_KIB}")
@@ -172,24 +165,16 @@ class ArticleStore:
         while ``newsbot ingest`` runs) is never held up for long, and on leaving the block,
         also when it is left by an exception. Only for code that does not await between
         saves: a handler's write on the same connection would commit a batch half-way.
-        Meanwhile the write-ahead log is copied into the database less often
-        (``BULK_WAL_PAGES``).
         """
         if self._batch is not None:  # nested: the outer batch commits
             yield
             return
         self._batch = _Batch(self.db.conn, max_articles, max_seconds)
-        execute = self.db.execute
-        checkpoint_pages = execute("pragma wal_autocheckpoint").fetchone()[0]
-        execute(f"pragma wal_autocheckpoint = {max(checkpoint_pages, self.BULK_WAL_PAGES)}")
         try:
             yield
         finally:
             batch, self._batch = self._batch, None
-            try:
-                batch.finish()
-            finally:
-                execute(f"pragma wal_autocheckpoint = {checkpoint_pages}")
+            batch.finish()
 
     @contextmanager
     def _atomic(self, articles: int = 1) -> Iterator[None]:

@@ -148,21 +148,6 @@ def test_nested_batches_commit_once_at_the_outer_end(tmp_path: Path) -> None:
     store.close()
 
 
-def _checkpoint_pages(store: Store) -> int:
-    return store.db.execute("pragma wal_autocheckpoint").fetchone()[0]
-
-
-def test_a_batch_checkpoints_the_log_less_often_and_then_as_before(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "s.db")
-    usual = _checkpoint_pages(store)
-    with pytest.raises(KeyboardInterrupt), store.articles.batch():
-        _save(store, 0)
-        assert _checkpoint_pages(store) == ArticleStore.BULK_WAL_PAGES > usual
-        raise KeyboardInterrupt
-    assert _checkpoint_pages(store) == usual
-    store.close()
-
-
 def test_save_outside_a_batch_commits_at_once(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     store = Store.open(path)
