@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -46,6 +45,7 @@ from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
 from bot.store import Store
 from bot.store import alerts as log_status
 from bot.store.alerts import Alert, Found
+from bot.store.rows import FollowedQuote
 from bot.store.subscriptions import BLOCKED as SUBSCRIPTION_BLOCKED
 from bot.timezones import zone
 from bot.views import listable, role_text, tidy_quote
@@ -92,7 +92,7 @@ class AlertOutcome(StrEnum):
     STOPPED = "stopped"
 
 
-def notability(quote: dict[str, Any]) -> tuple[float, int]:
+def notability(quote: FollowedQuote) -> tuple[float, int]:
     """A direct quote of readable length first (as a briefing picks its quote), then the
     earlier in the article."""
     kind = {"direct": 3.0, "partial": 1.5}.get(quote.get("kind") or "", 0.0)
@@ -111,7 +111,7 @@ def find_new(store: Store) -> tuple[list[Found], int | None]:
     if top <= seen:
         return [], None
     upto = min(top, seen + SCAN_BATCH)
-    grouped: dict[tuple[str, int], list[dict[str, Any]]] = collections.defaultdict(list)
+    grouped: dict[tuple[str, int], list[FollowedQuote]] = collections.defaultdict(list)
     first_article: dict[tuple[str, int], int] = {}
     stories: dict[int, str] = {}
     for quote in store.alerts.followed_quotes(seen, upto):

@@ -8,16 +8,22 @@ the delivery log's one-row-per-day promise simple.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.clock import from_iso, utc_iso
 from bot.render import MAX_MESSAGE_CHARS, clip, esc, visible_length
 from bot.store import Store
 from bot.store.deliveries import Window
 from bot.story_text import best_title, notable_direct_quote, summary_sentence
-from bot.views import listable, role_text, tidy_quote
+from bot.views import Attributed, listable, role_text, tidy_quote
+
+if TYPE_CHECKING:
+    from typing_extensions import ReadOnly
+
+    from bot.store.rows import DirectQuote
 
 MAX_STORIES = 5
 #: Slots kept for the day's biggest stories, whatever the subscriber follows (when there are
@@ -46,7 +52,7 @@ class Story:
     article_id: int
     title: str
     sentence: str
-    quote: dict[str, Any] | None
+    quote: DirectQuote | None
     topics: list[str]
     followed: bool
     score: float
@@ -267,10 +273,19 @@ def _story(store: Store, tally: _Tally, update: bool, until: str) -> Story:
     )
 
 
-def notable_quote(quotes: list[dict[str, Any]]) -> dict[str, Any] | None:
+class _Placed(Attributed):
+    """A quote with where it starts in its article (the earlier wins a tie)."""
+
+    start: ReadOnly[int | None]
+
+
+_Quote = TypeVar("_Quote", bound=_Placed)
+
+
+def notable_quote(quotes: Sequence[_Quote]) -> _Quote | None:
     """A direct quote with a named speaker and a readable length beats everything else."""
 
-    def weight(quote: dict[str, Any]) -> tuple[float, int]:
+    def weight(quote: _Placed) -> tuple[float, int]:
         kind = {"direct": 3.0, "partial": 1.5}.get(quote.get("kind") or "", 0.0)
         named = 2.0 if quote.get("speaker") else 0.0
         length = len(quote.get("text") or "")

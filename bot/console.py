@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from telegram import Update
-from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.application import build_application
 from bot.config import Settings
+from bot.context import NewsApplication
 from bot.render import html_to_text
 from bot.services import Services
 
@@ -132,7 +132,7 @@ class ConsoleBotApi(BaseRequest):
 class ConsoleChat:
     """Turns typed lines into Telegram updates and feeds them to the Application."""
 
-    def __init__(self, application: Application, api: ConsoleBotApi) -> None:
+    def __init__(self, application: NewsApplication, api: ConsoleBotApi) -> None:
         self.application = application
         self.api = api
         self._update_ids = itertools.count(1)

@@ -35,7 +35,11 @@ NewsApplication: TypeAlias = Application[
 CONTEXT_TYPES = ContextTypes(context=NewsContext)
 
 
-def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+#: Any application, as ``context.application`` is typed (PTB leaves its context type open).
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
+
+def services_of(application: AnyApplication) -> Services:
     """The services of an application built by ``build_application``."""
     services: Services = application.bot_data[SERVICES]
     return services

@@ -15,10 +15,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from telegram.ext import Application
-
 from bot import __version__
-from bot.context import NewsContext, services_of
+from bot.context import AnyApplication, NewsApplication, NewsContext, services_of
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -54,7 +52,7 @@ def check_heartbeat(path: Path, now: float | None = None) -> tuple[bool, str]:
     return True, f"ok: {described}"
 
 
-def _taking_updates(application: Application) -> bool:
+def _taking_updates(application: AnyApplication) -> bool:
     updater = application.updater
     return application.running and (updater is None or updater.running)
 
@@ -72,7 +70,7 @@ async def _beat(context: NewsContext) -> None:
         log.warning("no heartbeat written: %s", error)
 
 
-def schedule_heartbeat(application: Application, mode: str) -> None:
+def schedule_heartbeat(application: NewsApplication, mode: str) -> None:
     """Write the heartbeat once start-up is done, then every ``INTERVAL`` (``mode``: polling
     or webhook).
 
@@ -82,7 +80,7 @@ def schedule_heartbeat(application: Application, mode: str) -> None:
     application.bot_data[JOB] = mode
     previous = application.post_init
 
-    async def start_beating(app: Application) -> None:
+    async def start_beating(app: NewsApplication) -> None:
         if previous is not None:
             await previous(app)
         services: Services = services_of(app)

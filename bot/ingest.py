@@ -228,7 +228,7 @@ def ingest_paths(
             paths, lambda folder: _skip(report, tell, str(folder), EMPTY_FOLDER)
         )
         while chunk := list(itertools.islice(files, PARSE_AHEAD)):
-            readable: list[tuple[str, str, str | None]] = []
+            readable: list[tuple[str, str, str]] = []
             for path in chunk:
                 text = _read_file(path, report, tell)
                 if text is not None:

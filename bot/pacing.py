@@ -185,7 +185,8 @@ class ReplyRetry:
 
     def wait(self, failures: int, *, startup: bool = False) -> float:
         cap = self.startup_max_backoff if startup else self.max_backoff
-        return min(self.backoff * 2 ** (failures - 1), cap)
+        doubled: float = self.backoff * 2 ** (failures - 1)
+        return min(doubled, cap)
 
 
 #: Without these the bot cannot start; they are retried until they work (or the bot stops).

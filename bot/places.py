@@ -223,7 +223,7 @@ def _answer(indexes: Iterable[int]) -> Found:
     zones = list(dict.fromkeys(p.zone for p in places))
     if len(zones) == 1:
         return Found(zone=zones[0])
-    per_zone = {}
+    per_zone: dict[str, Place] = {}
     for place in places:
         per_zone.setdefault(place.zone, place)
     return Found(choices=_choices(list(per_zone.values())[:MAX_CHOICES]))

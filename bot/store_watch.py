@@ -15,10 +15,10 @@ import logging
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import TypeHandler
 
 from bot import scheduling
-from bot.context import NewsContext, services_of
+from bot.context import AnyApplication, NewsApplication, NewsContext, services_of
 from bot.services import Services
 from bot.store import StoreError
 
@@ -33,7 +33,7 @@ CHECK_JOB = "store-file-check"
 CHECK_GROUP = -3
 
 
-def check_store(application: Application) -> bool:
+def check_store(application: AnyApplication) -> bool:
     """Open the store's path again if its file changed; True when it did. A file that cannot
     be opened is logged and tried again at the next check (commands meanwhile answer that
     the store is unavailable)."""
@@ -53,13 +53,13 @@ async def _check_job(context: NewsContext) -> None:
     check_store(context.application)
 
 
-def _after_reopen(application: Application) -> None:
+def _after_reopen(application: NewsApplication) -> None:
     application.bot_data.pop(RECENT_CHATS, None)
     jobs = scheduling.reschedule_all(application)
     log.info("daily briefings rescheduled from the reopened store: %d", jobs)
 
 
-def watch_store(application: Application) -> None:
+def watch_store(application: NewsApplication) -> None:
     """Check the store's file before each update and every ``CHECK_INTERVAL``."""
     services: Services = services_of(application)
     services.store.on_reopen(lambda: _after_reopen(application))

@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.grouping import word_key
 from bot.render import clip
+
+if TYPE_CHECKING:
+    from bot.store.rows import DirectQuote
 
 #: Words ending in a full stop that do not end a sentence (case-insensitive, without the dot).
 _ABBREVIATION_TEXT = """
@@ -131,11 +134,11 @@ def best_title(titles: Sequence[str]) -> str:
     return titles[max(range(len(titles)), key=score)]
 
 
-def notable_direct_quote(quotes: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+def notable_direct_quote(quotes: Iterable[DirectQuote]) -> DirectQuote | None:
     """The direct quote (in quote marks in the article) with a named speaker worth showing:
     a readable length, a whole sentence or more. Reported speech never qualifies."""
 
-    def weight(quote: dict[str, Any]) -> tuple[float, int]:
+    def weight(quote: DirectQuote) -> tuple[float, int]:
         length = len(quote.get("text") or "")
         fit = 1.0 if 50 <= length <= 240 else 0.6 if length > 240 else length / 50
         person = 0.5 if quote.get("person_id") else 0.0

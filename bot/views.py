@@ -6,13 +6,41 @@ Shared by the chat handlers and the daily briefing so a quote reads the same eve
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
 from bot.render import MAX_QUOTE_CHARS, clip, esc, highlight
 
+if TYPE_CHECKING:
+    from typing_extensions import ReadOnly
+
+    from bot.store.rows import ArticleCard, ArticleRow, ArticleSource
+
 #: Some archives have no headline, so the "title" is a whole lead sentence: keep lists scannable.
 TITLE_CHARS = 110
+
+
+class Said(TypedDict):
+    """What a view reads of a quote's words. Read-only, so every quote row of the store
+    (``bot.store.rows``), whatever else it selects, can be shown."""
+
+    text: ReadOnly[str]
+    kind: ReadOnly[str | None]
+
+
+class Attributed(Said):
+    """A quote with who said it."""
+
+    speaker: ReadOnly[str | None]
+    speaker_role: ReadOnly[str | None]
+
+
+class Cited(Attributed):
+    """A quote with the title and date of the article it is from."""
+
+    title: ReadOnly[str]
+    date: ReadOnly[str | None]
 
 
 #: A role that begins with a possessive ("mission's chief engineer") lost its article.
@@ -45,14 +73,14 @@ def tidy_quote(text: str) -> str:
 SPEAKER_UNKNOWN = "speaker unknown"
 
 
-def listable(quote: dict[str, Any]) -> bool:
+def listable(quote: Said) -> bool:
     """Whether a quote is worth listing: a single scare-quoted word ('comprehensive') is the
     writer's emphasis, not something the speaker is quoted as saying."""
     text = tidy_quote(quote.get("text") or "")
     return bool(text) and not (quote.get("kind") == "partial" and len(text.split()) < 2)
 
 
-def speaker_line(quote: dict[str, Any]) -> str:
+def speaker_line(quote: Attributed) -> str:
     name = quote.get("speaker")
     if not name:
         return f"🗣 <i>{SPEAKER_UNKNOWN}</i>"
@@ -60,16 +88,15 @@ def speaker_line(quote: dict[str, Any]) -> str:
     return f"🗣 <b>{esc(name)}</b>" + (f", <i>{esc(role)}</i>" if role else "")
 
 
-def source_line(article: dict[str, Any]) -> str:
-    parts = [f"📰 {esc(clip(article.get('title') or 'Untitled', TITLE_CHARS))}"]
-    if article.get("date"):
-        parts.append(esc(article["date"]))
-    if article.get("source"):
-        parts.append(esc(article["source"]))
+def source_line(quote: Cited) -> str:
+    """Where a quote was said: its article's title and date."""
+    parts = [f"📰 {esc(clip(quote.get('title') or 'Untitled', TITLE_CHARS))}"]
+    if quote.get("date"):
+        parts.append(esc(quote["date"]))
     return " · ".join(parts)
 
 
-def quote_text(quote: dict[str, Any], span: tuple[int, int] | None = None) -> str:
+def quote_text(quote: Said, span: tuple[int, int] | None = None) -> str:
     """The quote in marks (matched words bold); tidied when no span points into it."""
     if span:
         text = quote["text"].rstrip(_TRAILING_MARKS)
@@ -81,12 +108,12 @@ def quote_text(quote: dict[str, Any], span: tuple[int, int] | None = None) -> st
     return f"“{body}”"
 
 
-def quote_block(quote: dict[str, Any], span: tuple[int, int] | None = None) -> str:
+def quote_block(quote: Cited, span: tuple[int, int] | None = None) -> str:
     """Speaker, the quote (matched words bold), and where it was said."""
     return "\n".join([speaker_line(quote), quote_text(quote, span), source_line(quote)])
 
 
-def article_line(article: dict[str, Any]) -> str:
+def article_line(article: ArticleCard) -> str:
     """'#12 <b>Title</b>' and its date, source and quotes: 12 is what ``/article 12`` opens."""
     number = f"#{article['id']} "
     meta = " · ".join(esc(v) for v in (article.get("date"), article.get("source")) if v)
@@ -116,7 +143,7 @@ def is_web_url(url: str | None) -> bool:
     return bool(url) and _web_link(url or "")[1]
 
 
-def sources_lines(sources: list[dict[str, Any]]) -> list[str]:
+def sources_lines(sources: Sequence[ArticleSource]) -> list[str]:
     """The same story from several feeds: one linked line per source, so readers can choose."""
     lines = [f"📚 Sources ({len(sources)}):"]
     for source in sources:
@@ -128,12 +155,12 @@ def sources_lines(sources: list[dict[str, Any]]) -> list[str]:
 
 
 def article_block(
-    article: dict[str, Any],
+    article: ArticleRow,
     topics: list[str],
-    quotes: list[dict[str, Any]],
+    quotes: Sequence[Attributed],
     max_quotes: int = 3,
     *,
-    sources: list[dict[str, Any]] | None = None,
+    sources: Sequence[ArticleSource] | None = None,
 ) -> str:
     """A readable summary of one article: headline, lead, topics and its main quotes.
 
@@ -146,7 +173,7 @@ def article_block(
     summary = article.get("summary") or ""
     if summary and " ".join(summary.split()) != " ".join(article["title"].split()):
         lines.append("")
-        lines.append(esc(clip(article["summary"], 600)))
+        lines.append(esc(clip(summary, 600)))
     direct = [q for q in quotes if q.get("kind") != "indirect" and listable(q)]
     if direct:
         lines.append("")
@@ -159,6 +186,6 @@ def article_block(
     if sources and len(sources) > 1:
         lines.append("")
         lines.extend(sources_lines(sources))
-    elif article.get("url") and _web_link(article["url"])[1]:
-        lines.append(f'<a href="{href(article["url"])}">Read the original</a>')
+    elif (url := article.get("url")) and _web_link(url)[1]:
+        lines.append(f'<a href="{href(url)}">Read the original</a>')
     return "\n".join(lines)

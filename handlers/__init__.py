@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -15,6 +14,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.briefings import STORY_BUTTON
+from bot.context import NewsApplication
 from handlers import (
     admin,
     articles,
@@ -55,7 +56,7 @@ ALLOWED_UPDATES: list[str] = [
 ]
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(
         MessageHandler(filters.UpdateType.CHANNEL_POSTS, fallback.ignore), group=-2
     )
@@ -79,9 +80,7 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("latest", articles.latest))
     application.add_handler(CommandHandler("article", articles.article))
     application.add_handler(CommandHandler("story", stories.story))
-    application.add_handler(
-        CallbackQueryHandler(stories.story_button, pattern=f"^{stories.STORY_BUTTON}")
-    )
+    application.add_handler(CallbackQueryHandler(stories.story_button, pattern=f"^{STORY_BUTTON}"))
     application.add_handler(
         CallbackQueryHandler(who_said.more_quotes, pattern=f"^{who_said.MORE_PREFIX}")
     )
@@ -115,7 +114,7 @@ def register(application: Application) -> None:
     application.add_error_handler(fallback.on_error)
 
 
-def add_fallbacks(application: Application, group: int = 0) -> None:
+def add_fallbacks(application: NewsApplication, group: int = 0) -> None:
     """Catch-alls: registered last in the group, so every real handler is tried first."""
     application.add_handler(MessageHandler(filters.COMMAND, questions.unknown_command), group=group)
     application.add_handler(

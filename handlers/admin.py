@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import scheduling
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.delivery import Outcome, utc_now
 from bot.store import Store
 from bot.store import deliveries as log_status
@@ -27,7 +27,7 @@ REFUSAL = "Sorry, that command is only for the bot's admins."
 _RUNNING: set[asyncio.Task[None]] = set()
 
 
-def todays_briefings(store: Store, now: datetime) -> list[tuple[int, object]]:
+def todays_briefings(store: Store, now: datetime) -> list[tuple[int, date]]:
     """(chat, local date) for every active subscriber who has not had today's briefing."""
     due = []
     for subscription in store.subscriptions.deliverable():
@@ -106,6 +106,6 @@ async def stats(update: Update, context: NewsContext) -> None:
     await reply(update, ["\n".join(lines)])
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     """/brief all is routed here by handlers.subscribe.brief; /stats is ours alone."""
     application.add_handler(CommandHandler("stats", stats))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import Update
 
 from bot.context import NewsContext
+from bot.keyboards import Buttons
 from bot.render import clip, esc, page_range
+from bot.services import Services
+from bot.store.rows import ArticleCard, LatestArticle
 from bot.views import article_block, article_line
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
+    button_payload,
     reply,
     row_number,
 )
@@ -20,16 +27,16 @@ ARTICLE_PREFIX = "ar:"
 LATEST_PREFIX = "lt:"
 
 
-def open_hint(articles: list[dict]) -> str:
+def open_hint(articles: Sequence[ArticleCard]) -> str:
     """Under a list of articles: the number shown is the one /article takes."""
     return f"<i>Tap one, or open it by its number: /article {articles[0]['id']}</i>"
 
 
-def article_buttons(articles: list[dict]) -> list[list[tuple[str, str]]]:
+def article_buttons(articles: Sequence[ArticleCard]) -> list[list[tuple[str, str]]]:
     return [[(clip(a["title"], 40), f"{ARTICLE_PREFIX}{a['id']}")] for a in articles]
 
 
-def article_view(svc, article_id: int) -> list[str]:
+def article_view(svc: Services, article_id: int) -> list[str]:
     article = svc.store.articles.get(article_id)
     if article is None:
         return [f"There is no article {article_id}. See /latest for what I have."]
@@ -62,18 +69,18 @@ async def search(update: Update, context: NewsContext) -> None:
     )
 
 
-def story_lines(svc, articles: list[dict]) -> list[str]:
+def story_lines(svc: Services, articles: list[LatestArticle]) -> list[str]:
     """An article per line; one told by several articles says so, with the /story that lists
     them all (its other articles on the page are not repeated)."""
-    sizes = svc.store.stories.sizes([a["story_id"] for a in articles if a.get("story_id")])
+    sizes = svc.store.stories.sizes([a["story_id"] for a in articles if a["story_id"]])
     lines = []
     shown: set[int] = set()
     for article in articles:
-        story_id = article.get("story_id")
+        story_id = article["story_id"]
         if story_id in shown:
             continue
         line = article_line(article)
-        n_articles, n_sources = sizes.get(story_id, (1, 1))
+        n_articles, n_sources = sizes.get(story_id, (1, 1)) if story_id is not None else (1, 1)
         if story_id is not None and n_articles > 1:
             shown.add(story_id)
             line += f"\n📰 {n_sources} source{'' if n_sources == 1 else 's'} · /story {story_id}"
@@ -81,7 +88,7 @@ def story_lines(svc, articles: list[dict]) -> list[str]:
     return lines
 
 
-def latest_page(svc, offset: int) -> tuple[list[str], list]:
+def latest_page(svc: Services, offset: int) -> tuple[list[str], Buttons]:
     articles = svc.store.articles.latest(limit=PAGE, offset=offset)
     if not articles and offset:
         return ["No older articles. /latest shows the newest again."], []
@@ -104,9 +111,9 @@ async def latest(update: Update, context: NewsContext) -> None:
 
 
 async def latest_button(update: Update, context: NewsContext) -> None:
-    offset = row_number((update.callback_query.data or "")[len(LATEST_PREFIX) :])
+    offset = row_number(button_payload(update, LATEST_PREFIX))
     if offset is None:
-        await answer_button(update, ["That button has expired."])
+        await answer_button(update, [EXPIRED])
         return
     blocks, buttons = latest_page(context.services, offset)
     await answer_button(update, blocks, buttons)
@@ -132,8 +139,9 @@ async def article(update: Update, context: NewsContext) -> None:
         )
         return
     numbers = article_numbers(ref)
-    if len(numbers) > 1 and all(n is not None for n in numbers):
-        found = [a for a in (svc.store.articles.get(n) for n in dict.fromkeys(numbers)) if a]
+    ids = [n for n in numbers if n is not None]
+    if len(numbers) > 1 and len(ids) == len(numbers):
+        found = [a for a in (svc.store.articles.get(n) for n in dict.fromkeys(ids)) if a]
         if found:
             await reply(
                 update,
@@ -164,8 +172,8 @@ async def article(update: Update, context: NewsContext) -> None:
 
 
 async def article_button(update: Update, context: NewsContext) -> None:
-    article_id = row_number((update.callback_query.data or "")[len(ARTICLE_PREFIX) :])
+    article_id = row_number(button_payload(update, ARTICLE_PREFIX))
     if article_id is None:
-        await answer_button(update, ["That button has expired."])
+        await answer_button(update, [EXPIRED])
         return
     await answer_button(update, article_view(context.services, article_id))

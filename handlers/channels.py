@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from telegram import Chat, ChatMemberAdministrator, Update
+from telegram import ChatFullInfo, ChatMemberAdministrator, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -37,7 +37,7 @@ COULD_NOT_CHECK = (
 class ChannelCheck:
     """The channel, when the sender may set up its briefing; else why not (HTML)."""
 
-    chat: Chat | None = None
+    chat: ChatFullInfo | None = None
     refusal: str | None = None
 
     @property

@@ -17,6 +17,8 @@ from bot.render import pack
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 200
+#: What a press of a button whose data no longer leads anywhere is told.
+EXPIRED = "That button has expired."
 #: An id or offset typed or carried by a button: ASCII digits, small enough for SQLite's int64.
 _ROW_NUMBER = re.compile(r"[0-9]{1,18}")
 
@@ -52,6 +54,23 @@ def row_number(text: str) -> int | None:
     2**63; callback data is whatever a client sends, so both must end in "not found".
     """
     return int(text) if _ROW_NUMBER.fullmatch(text) else None
+
+
+def button_payload(update: Update, prefix: str) -> str:
+    """The data of the pressed button after its ``prefix`` ('' when nothing was pressed)."""
+    query = update.callback_query
+    return ((query.data if query else None) or "")[len(prefix) :]
+
+
+def page_numbers(payload: str, *, first_page: bool = False) -> tuple[int, int] | None:
+    """``12:5`` from a page button: (id, offset), or None when either is not a number. With
+    ``first_page``, ``12`` alone is the first page (offset 0)."""
+    number_text, _, offset_text = payload.partition(":")
+    number = row_number(number_text)
+    offset = row_number(offset_text or ("0" if first_page else ""))
+    if number is None or offset is None:
+        return None
+    return number, offset
 
 
 def thread_of(update: Update) -> int | None:

@@ -19,7 +19,7 @@ from bot.error_report import REPORTER, ErrorReporter
 from bot.render import clip, esc
 from bot.store import StoreBusy, StoreFileChanged
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply, thread_of
+from handlers.common import EXPIRED, acknowledge, reply
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ async def other_message(update: Update, context: NewsContext) -> None:
 
 async def stale_button(update: Update, context: NewsContext) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer("That button has expired.", show_alert=False)
+        await update.callback_query.answer(EXPIRED, show_alert=False)
 
 
 #: A chat's row is rewritten at most this often while its details stay the same: a write
@@ -97,7 +97,9 @@ async def track_chat(update: Update, context: NewsContext) -> None:
     # A group's row names nobody: not whoever wrote in it last (``ChatStore.touch``).
     named = user if user is not None and chat.type == ChatType.PRIVATE else None
     details = (chat.type, named.username if named else None, named.first_name if named else None)
-    recent: dict[int, tuple[tuple, float]] = context.bot_data.setdefault(RECENT_CHATS, {})
+    recent: dict[int, tuple[tuple[str, str | None, str | None], float]] = (
+        context.bot_data.setdefault(RECENT_CHATS, {})
+    )
     now = time.monotonic()
     seen = recent.get(chat.id)
     if seen is not None and seen[0] == details and now - seen[1] < TOUCH_INTERVAL:
@@ -136,6 +138,6 @@ async def _tell_the_chat(update: Update, error: BaseException | None) -> None:
         text = UNAVAILABLE if isinstance(error, sqlite3.Error) else FAILED
     try:
         await acknowledge(update)
-        await update.effective_chat.send_message(text, message_thread_id=thread_of(update))
+        await reply(update, [text])  # in the forum topic the update came from
     except Exception:  # the chat may be unreachable; the error is logged already
         log.debug("could not tell the chat about the error", exc_info=True)

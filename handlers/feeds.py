@@ -6,23 +6,22 @@ is not a feed is reported at once rather than failing silently later.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.jobs import poll_feeds_job
 from bot.feeds.poller import probe_feed
 from bot.feeds.urls import normalise_url
 from bot.render import clip, esc
+from bot.store.rows import FeedRow
 from handlers.common import argument_text, reply, require_admin, row_number
 
 ADMIN_ONLY = "Sorry, only the bot's admins can manage news feeds."
 
 
-def feed_status(feed: dict[str, Any]) -> str:
+def feed_status(feed: FeedRow) -> str:
     """One line: healthy, not polled yet, or failing with the reason and the next try."""
     if feed.get("failures"):
         retry = str(feed.get("retry_at") or "")[:16].replace("T", " ")
@@ -40,13 +39,13 @@ def feed_status(feed: dict[str, Any]) -> str:
     return status + _last_poll(feed)
 
 
-def _last_poll(feed: dict[str, Any]) -> str:
+def _last_poll(feed: FeedRow) -> str:
     """What the feed's last poll did ('5 older than the retention period', '4 failed: …')."""
     report = feed.get("last_report")
     return f"\nlast poll: {esc(clip(report, 300))}" if report else ""
 
 
-def feed_block(feed: dict[str, Any]) -> str:
+def feed_block(feed: FeedRow) -> str:
     title = feed.get("title") or feed["url"]
     return "\n".join(
         [f"<b>{feed['id']}.</b> {esc(clip(title, 100))}", esc(feed["url"]), feed_status(feed)]
@@ -126,7 +125,7 @@ async def remove_feed(update: Update, context: NewsContext) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("feeds", list_feeds))
     application.add_handler(CommandHandler("addfeed", add_feed))
     application.add_handler(CommandHandler("removefeed", remove_feed))

@@ -9,21 +9,24 @@ its admins may change what it follows (:mod:`handlers.permissions`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.delivery import utc_now
+from bot.keyboards import Buttons
 from bot.render import clip, esc
 from bot.search import NamedHit
 from bot.services import Services
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
-    Buttons,
     acknowledge,
     argument_text,
+    button_payload,
     reply,
     row_number,
 )
@@ -111,7 +114,8 @@ async def follow(update: Update, context: NewsContext) -> None:
             ],
         )
         return
-    lines, buttons = [], []
+    lines: list[str] = []
+    buttons: list[Sequence[tuple[str, str]]] = []
     for each in names[:MAX_FOLLOWED_AT_ONCE]:
         line, choice = follow_one(svc, chat_id, each, ask=len(names) == 1)
         lines.append(line)
@@ -128,10 +132,10 @@ async def choice_button(update: Update, context: NewsContext) -> None:
     """The person or the topic, chosen from the question /follow asked."""
     svc = context.services
     chat_id = chat_id_of(update)
-    kind, _, number = (update.callback_query.data or "")[len(CHOICE_PREFIX) :].partition(":")
+    kind, _, number = button_payload(update, CHOICE_PREFIX).partition(":")
     item_id = row_number(number)
     if chat_id is None or item_id is None or kind not in ("p", "t"):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     if not await may_change_chat_settings(update, context):
         return
@@ -144,7 +148,7 @@ async def choice_button(update: Update, context: NewsContext) -> None:
         topic = svc.store.articles.topic(item_id)
         line = follow_topic(svc, chat_id, NamedHit(item_id, topic["name"], 100)) if topic else None
     if line is None:
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     await acknowledge(update)
     await reply(update, [line])
@@ -218,7 +222,7 @@ async def following(update: Update, context: NewsContext) -> None:
     await reply(update, [*blocks, "Stop one with /unfollow &lt;name&gt;."])
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("follow", follow))
     application.add_handler(CommandHandler("unfollow", unfollow))
     application.add_handler(CommandHandler("following", following))

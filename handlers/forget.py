@@ -10,12 +10,12 @@ only they may change its briefing (:mod:`handlers.permissions`).
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import scheduling
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.store_watch import RECENT_CHATS
-from handlers.common import acknowledge, reply
+from handlers.common import EXPIRED, acknowledge, reply
 from handlers.permissions import may_change_chat_settings
 
 PREFIX = "fg:"
@@ -85,7 +85,7 @@ async def forget_button(update: Update, context: NewsContext) -> None:
     if query is None or chat is None:
         return
     if query.data not in (CONFIRM, CANCEL):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     if not await may_change_chat_settings(update, context):
         return  # the press was answered with the refusal
@@ -108,6 +108,6 @@ async def forget_button(update: Update, context: NewsContext) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("forget", forget))
     application.add_handler(CallbackQueryHandler(forget_button, pattern=f"^{PREFIX}"))

@@ -10,8 +10,6 @@ the bot. Answers are the same for everyone, so Telegram may share them between u
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -22,13 +20,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import Application, InlineQueryHandler
+from telegram.ext import InlineQueryHandler
 
 from bot.briefings import notable_quote
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.render import clip
 from bot.services import Services
-from bot.views import quote_block, role_text, tidy_quote
+from bot.store.rows import QuoteWithSlug
+from bot.views import Attributed, quote_block, role_text, tidy_quote
 from handlers.common import MAX_QUERY_CHARS
 from handlers.who_said import _LEADING_SAID
 
@@ -53,14 +52,14 @@ def inline_query_text(raw: str) -> str:
     return _LEADING_SAID.sub("", text).strip().strip("?!.").strip().strip("\"'“”«»„")
 
 
-def who_line(quote: dict[str, Any]) -> str:
+def who_line(quote: Attributed) -> str:
     name = quote.get("speaker") or "Unnamed speaker"
     role = role_text(quote.get("speaker_role"))
     return f"{name}, {role}" if role else name
 
 
 def quote_result(
-    quote: dict[str, Any], bot_username: str, result_id: str, title: str | None = None
+    quote: QuoteWithSlug, bot_username: str, result_id: str, title: str | None = None
 ) -> InlineQueryResultArticle:
     """One result: the quote as its title, who said it and where as its description."""
     said = clip(tidy_quote(quote["text"]), 120)
@@ -84,7 +83,7 @@ def quote_result(
     )
 
 
-def with_roles(svc: Services, quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_roles(svc: Services, quotes: list[QuoteWithSlug]) -> list[QuoteWithSlug]:
     """Quotes whose sentence named no role get their speaker's known role (one query)."""
     missing = {q["person_id"] for q in quotes if q.get("person_id") and not q.get("speaker_role")}
     if not missing:
@@ -111,7 +110,7 @@ def search_results(svc: Services, query: str, bot_username: str) -> list[InlineQ
 
 def day_results(svc: Services, bot_username: str) -> list[InlineQueryResultArticle]:
     """The people quoted most on the newest day, each with their most notable quote then."""
-    results = []
+    results: list[InlineQueryResultArticle] = []
     for person in svc.store.articles.most_quoted_of_the_day(limit=MAX_RESULTS):
         best = notable_quote(svc.store.articles.quotes(person["quote_ids"][:50]))
         if best is not None and not best.get("speaker_role"):
@@ -145,5 +144,5 @@ async def inline_query(update: Update, context: NewsContext) -> None:
     )
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(InlineQueryHandler(inline_query))

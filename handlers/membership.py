@@ -12,10 +12,10 @@ import logging
 
 from telegram import ChatMember, ChatMemberAdministrator, ChatMemberRestricted, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler
+from telegram.ext import ChatMemberHandler
 
 from bot import scheduling
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.delivery import utc_now
 from bot.store.subscriptions import BLOCKED
 
@@ -52,5 +52,5 @@ async def my_chat_member(update: Update, context: NewsContext) -> None:
         scheduling.reschedule(context.application, chat.id)
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(ChatMemberHandler(my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -54,7 +54,8 @@ class AdminCache:
 
 def _admin_cache(context: NewsContext) -> AdminCache:
     """One cache per running Application (two bots in one process never share answers)."""
-    return context.application.bot_data.setdefault(_CACHE_KEY, AdminCache())
+    cache: AdminCache = context.application.bot_data.setdefault(_CACHE_KEY, AdminCache())
+    return cache
 
 
 async def change_refusal(update: Update, context: NewsContext) -> str | None:

@@ -20,14 +20,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import NewsContext
+from bot.context import AnyApplication, NewsApplication, NewsContext
 from bot.render import clip, esc
 from bot.search import STOPWORDS
+from bot.store.rows import QuoteInArticle
 from bot.views import listable, quote_block
 from handlers import fallback
-from handlers.common import MAX_QUERY_CHARS, acknowledge, is_admin, reply
+from handlers.common import EXPIRED, MAX_QUERY_CHARS, acknowledge, button_payload, is_admin, reply
 from handlers.start import ADMIN_COMMANDS
 
 #: Callback data of a "did you mean" button: ``dm:<command> <words typed after it>``.
@@ -174,7 +175,7 @@ async def said_about(update: Update, context: NewsContext, person: str, about: s
         return
     hit = people[0]
     matched = svc.search.who_said(about, limit=30)
-    quotes = [
+    quotes: list[QuoteInArticle] = [
         q
         for q in svc.store.articles.quotes([h.quote_id for h in matched])
         if q.get("person_id") == hit.id
@@ -200,7 +201,7 @@ async def said_about(update: Update, context: NewsContext, person: str, about: s
 # -- mistyped commands ----------------------------------------------------------------------
 
 
-def known_commands(application: Application, admin: bool) -> list[str]:
+def known_commands(application: AnyApplication, admin: bool) -> list[str]:
     """Every command a handler is registered for (admin ones only for admins)."""
     admin_only = {text.split()[0].lstrip("/") for text, _ in ADMIN_COMMANDS if text[0] == "/"}
     names: dict[str, None] = {}
@@ -268,15 +269,15 @@ async def did_you_mean(update: Update, context: NewsContext, command: str, rest:
 
 async def meant_button(update: Update, context: NewsContext) -> None:
     """The "did you mean" button: run the command it names, as if typed."""
-    payload = (update.callback_query.data or "")[len(MEANT_PREFIX) :]
+    payload = button_payload(update, MEANT_PREFIX)
     command = payload.split(maxsplit=1)[0] if payload.strip() else ""
     admin = is_admin(update, context)
     if command not in known_commands(context.application, admin):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     await acknowledge(update)
     await run_as_command(update, context, f"/{payload}")
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CallbackQueryHandler(meant_button, pattern=f"^{MEANT_PREFIX}"))

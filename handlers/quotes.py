@@ -7,14 +7,19 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.context import NewsContext
+from bot.keyboards import Buttons
 from bot.render import button_rows, clip, esc, page_range
+from bot.search.names import NamedHit
+from bot.services import Services
 from bot.views import listable, quote_block, role_text
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
+    button_payload,
+    page_numbers,
     reply,
-    row_number,
 )
 
 PAGE = 5
@@ -22,7 +27,7 @@ PERSON_PREFIX = "pq:"
 SPEAKER_PREFIX = "oq:"
 
 
-def person_page(svc, person_id: int, offset: int) -> tuple[list[str], list | None]:
+def person_page(svc: Services, person_id: int, offset: int) -> tuple[list[str], Buttons | None]:
     person = svc.store.articles.person(person_id)
     if person is None:
         return ["I no longer know that person; please search again."], None
@@ -36,7 +41,7 @@ def person_page(svc, person_id: int, offset: int) -> tuple[list[str], list | Non
     blocks = [header, *(quote_block(q) for q in quotes if listable(q))]
     if not quotes:
         blocks.append("No quotes recorded for this person yet.")
-    buttons = None
+    buttons: Buttons | None = None
     if offset + PAGE < total:
         buttons = [
             [
@@ -58,14 +63,14 @@ async def quotes(update: Update, context: NewsContext) -> None:
             await reply(update, ["I have no quotes yet."])
             return
         lines = ["<b>Most quoted</b>"]
-        buttons = []
+        choices = []
         for person in people:
             role = f", {esc(role_text(person['role']))}" if person.get("role") else ""
             lines.append(f"• {esc(person['name'])}{role} — {person['n_quotes']}")
-            buttons.append((clip(person["name"], 30), f"{PERSON_PREFIX}{person['id']}:0"))
-        await reply(update, ["\n".join(lines)], button_rows(buttons))
+            choices.append((clip(person["name"], 30), f"{PERSON_PREFIX}{person['id']}:0"))
+        await reply(update, ["\n".join(lines)], button_rows(choices))
         return
-    hits = sorted(
+    hits: list[NamedHit | SpeakerHit] = sorted(
         [*svc.search.people(name, limit=4), *speaker_hits(svc, name, limit=2)],
         key=lambda hit: -hit.score,
     )
@@ -90,16 +95,18 @@ class SpeakerHit:
     score: float
 
 
-def speaker_hits(svc, name: str, limit: int, cutoff: float | None = None) -> list[SpeakerHit]:
+def speaker_hits(
+    svc: Services, name: str, limit: int, cutoff: float | None = None
+) -> list[SpeakerHit]:
     return [SpeakerHit(h.id, h.name, h.score) for h in svc.search.speakers(name, limit, cutoff)]
 
 
-def button_data(hit, offset: int) -> str:
+def button_data(hit: Hit, offset: int) -> str:
     prefix = SPEAKER_PREFIX if isinstance(hit, SpeakerHit) else PERSON_PREFIX
     return f"{prefix}{hit.id}:{offset}"
 
 
-def page_of(svc, hit, offset: int) -> tuple[list[str], list | None]:
+def page_of(svc: Services, hit: Hit, offset: int) -> tuple[list[str], Buttons | None]:
     if isinstance(hit, SpeakerHit):
         return speaker_page(svc, hit.id, offset)
     return person_page(svc, hit.id, offset)
@@ -114,7 +121,11 @@ class SearchedPerson:
     role: str | None = None
 
 
-def miss(svc, name: str) -> tuple[list[str], list | None]:
+#: What a /quotes page can be opened for: a person (by id) or a speaker (by first quote).
+Hit = NamedHit | SpeakerHit | SearchedPerson
+
+
+def miss(svc: Services, name: str) -> tuple[list[str], Buttons | None]:
     """Nobody of that name: say so, and offer real names as buttons: people whose role names
     it first ('nasa' finds the NASA Administrator), then the closest spellings."""
     shown = esc(clip(name, 80))
@@ -125,22 +136,22 @@ def miss(svc, name: str) -> tuple[list[str], list | None]:
         )
     for hit in svc.search.people(name, limit=3, cutoff=45):
         offered.setdefault((False, hit.id), SearchedPerson(hit.id, hit.name))
-    for hit in speaker_hits(svc, name, 2, 45):
-        offered.setdefault((True, hit.id), hit)
+    for speaker in speaker_hits(svc, name, 2, 45):
+        offered.setdefault((True, speaker.id), speaker)
     near = list(offered.values())[:4]
     if not near:
         return [
             f"I don't know anyone called “{shown}”. Send /quotes to see who is quoted most."
         ], None
     names = ", ".join(
-        esc(h.name) + (f" ({esc(role_text(h.role))})" if getattr(h, "role", None) else "")
+        esc(h.name) + (f" ({esc(role_text(role))})" if (role := getattr(h, "role", None)) else "")
         for h in near
     )
     buttons = button_rows([(clip(h.name, 30), button_data(h, 0)) for h in near])
     return [f"I don't know anyone called “{shown}”. Did you mean: {names}?"], buttons
 
 
-def speaker_page(svc, quote_id: int, offset: int) -> tuple[list[str], list | None]:
+def speaker_page(svc: Services, quote_id: int, offset: int) -> tuple[list[str], Buttons | None]:
     """What a speaker without a person row said, a page at a time (buttons carry the id of
     its first quote, since names can be longer than a button's data)."""
     first = svc.store.articles.quotes([quote_id])
@@ -152,7 +163,7 @@ def speaker_page(svc, quote_id: int, offset: int) -> tuple[list[str], list | Non
     header = f"<b>{esc(speaker)}</b> — {total} quote{'s' if total != 1 else ''}"
     if offset:
         header = f"<b>{esc(speaker)}</b> — {page_range(offset, len(quotes), total, 'quotes')}"
-    buttons = None
+    buttons: Buttons | None = None
     if offset + PAGE < total:
         data = f"{SPEAKER_PREFIX}{quote_id}:{offset + PAGE}"
         buttons = [[(f"More from {clip(speaker, 30)}", data)]]
@@ -160,22 +171,18 @@ def speaker_page(svc, quote_id: int, offset: int) -> tuple[list[str], list | Non
 
 
 async def speaker_button(update: Update, context: NewsContext) -> None:
-    payload = (update.callback_query.data or "")[len(SPEAKER_PREFIX) :]
-    quote_text, _, offset_text = payload.partition(":")
-    quote_id, offset = row_number(quote_text), row_number(offset_text)
-    if quote_id is None or offset is None:
-        await answer_button(update, ["That button has expired."])
+    page = page_numbers(button_payload(update, SPEAKER_PREFIX))
+    if page is None:
+        await answer_button(update, [EXPIRED])
         return
-    blocks, buttons = speaker_page(context.services, quote_id, offset)
+    blocks, buttons = speaker_page(context.services, *page)
     await answer_button(update, blocks, buttons)
 
 
 async def person_button(update: Update, context: NewsContext) -> None:
-    payload = (update.callback_query.data or "")[len(PERSON_PREFIX) :]
-    person_text, _, offset_text = payload.partition(":")
-    person_id, offset = row_number(person_text), row_number(offset_text)
-    if person_id is None or offset is None:
-        await answer_button(update, ["That button has expired."])
+    page = page_numbers(button_payload(update, PERSON_PREFIX))
+    if page is None:
+        await answer_button(update, [EXPIRED])
         return
-    blocks, buttons = person_page(context.services, person_id, offset)
+    blocks, buttons = person_page(context.services, *page)
     await answer_button(update, blocks, buttons)

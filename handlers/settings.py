@@ -12,14 +12,15 @@ import logging
 from datetime import time
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import scheduling
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.delivery import utc_now
+from bot.keyboards import Buttons
 from bot.render import button_rows, clip, esc
 from bot.services import Services
-from handlers.common import Buttons, acknowledge, redraw, reply, row_number
+from handlers.common import acknowledge, redraw, reply, row_number
 from handlers.permissions import may_change_chat_settings
 from handlers.subscribe import chat_id_of, local_moment, send_briefing_now
 
@@ -213,6 +214,14 @@ async def settings(update: Update, context: NewsContext) -> None:
     await reply(update, [text], buttons)
 
 
+def hhmm(text: str) -> time | None:
+    """``0730`` as 07:30, as a button carries a time; None when it is not a time of day."""
+    hours, minutes = row_number(text[0:2]), row_number(text[2:4])
+    if hours is None or minutes is None or hours >= 24 or minutes >= 60:
+        return None
+    return time(hours, minutes)
+
+
 def _apply(svc: Services, chat_id: int, action: str) -> str:
     """Carry out a button's change; returns the page to show next."""
     now = utc_now()
@@ -237,9 +246,8 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
         if current is not None:
             store.update(chat_id, now, send_empty=not current.send_empty)
     elif action.startswith("t:") and len(action) == 6:
-        hours, minutes = row_number(action[2:4]), row_number(action[4:6])
-        if hours is not None and minutes is not None and hours < 24 and minutes < 60:
-            store.update(chat_id, now, clock=time(hours, minutes))
+        if (clock := hhmm(action[2:6])) is not None:
+            store.update(chat_id, now, clock=clock)
     elif action.startswith("z:"):
         index = row_number(action[2:])
         if index is not None and index < len(ZONES):
@@ -248,17 +256,9 @@ def _apply(svc: Services, chat_id: int, action: str) -> str:
         svc.store.alerts.set_quiet_hours(chat_id, None)
         return "qh"
     elif action.startswith("q:") and len(action) == 10:
-        parts = [row_number(action[i : i + 2]) for i in (2, 4, 6, 8)]
-        if (
-            None not in parts
-            and parts[0] < 24
-            and parts[2] < 24
-            and parts[1] < 60
-            and parts[3] < 60
-        ):
-            svc.store.alerts.set_quiet_hours(
-                chat_id, (time(parts[0], parts[1]), time(parts[2], parts[3]))
-            )
+        starts, ends = hhmm(action[2:6]), hhmm(action[6:10])
+        if starts is not None and ends is not None:
+            svc.store.alerts.set_quiet_hours(chat_id, (starts, ends))
         return "qh"
     elif action.startswith(("tp:f:", "tp:u:")):
         topic_id = row_number(action[5:])
@@ -304,6 +304,6 @@ async def settings_button(update: Update, context: NewsContext) -> None:
     await redraw(update, text, buttons)
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("settings", settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{PREFIX}"))

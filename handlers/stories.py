@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from telegram import Update
 
@@ -11,10 +10,11 @@ from bot.briefings import STORY_BUTTON, counts_line
 from bot.context import NewsContext
 from bot.render import clip, esc
 from bot.services import Services
+from bot.store.rows import Story
 from bot.story_text import best_title
 from bot.views import href, is_web_url, tidy_quote
 from handlers.articles import ARTICLE_PREFIX, article_numbers
-from handlers.common import MAX_QUERY_CHARS, answer_button, argument_text, reply
+from handlers.common import EXPIRED, MAX_QUERY_CHARS, answer_button, argument_text, reply
 
 #: Articles and speakers shown in one story view (the rest are counted).
 MAX_ARTICLES = 12
@@ -25,7 +25,7 @@ QUOTES_PER_SPEAKER = 2
 PAGE_BUTTONS = 5
 
 
-def story_buttons(story: dict[str, Any]) -> list[list[tuple[str, str]]]:
+def story_buttons(story: Story) -> list[list[tuple[str, str]]]:
     """One button per article (its summary, as in /latest), the first few."""
     return [
         [(clip(f"#{a['id']} {a['title']}", 48), f"{ARTICLE_PREFIX}{a['id']}")]
@@ -104,7 +104,7 @@ async def story_button(update: Update, context: NewsContext) -> None:
     data = update.callback_query.data if update.callback_query else None
     numbers = article_numbers((data or "")[len(STORY_BUTTON) :])
     if len(numbers) != 1 or numbers[0] is None:
-        await answer_button(update, ["That button has expired."])
+        await answer_button(update, [EXPIRED])
         return
     blocks, buttons = story_view(context.services, numbers[0])
     await answer_button(update, blocks, buttons)

@@ -12,19 +12,20 @@ from datetime import datetime, time
 
 from telegram import Update
 from telegram.constants import InlineKeyboardButtonLimit
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import scheduling
 from bot.briefings import briefing_for
 from bot.clock_text import parse_time_of_day, split_time
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.delivery import utc_now
+from bot.places import Choice
 from bot.preview_limit import PREVIEW_LIMIT, PreviewLimit
 from bot.preview_limit import refusal as preview_refusal
 from bot.render import clip, esc
 from bot.services import Services
 from bot.store.subscriptions import Subscription
-from bot.timezones import Choice, Zone, iana, lookup, zone
+from bot.timezones import Zone, iana, lookup, zone
 from handlers.channels import (
     FROM_PRIVATE_CHAT,
     check_channel,
@@ -32,9 +33,11 @@ from handlers.channels import (
     rest_after_channel,
 )
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     acknowledge,
     argument_text,
+    button_payload,
     reply,
     thread_of,
 )
@@ -157,7 +160,8 @@ async def subscribe_channel(update: Update, context: NewsContext, name: str, res
         )
         return
     check = await check_channel(update, context, name)
-    if check.chat is None:
+    user = update.effective_user
+    if check.chat is None or user is None:  # a checked channel has a user who may set it up
         await reply(update, [check.refusal or FROM_PRIVATE_CHAT])
         return
     svc = context.services
@@ -165,7 +169,7 @@ async def subscribe_channel(update: Update, context: NewsContext, name: str, res
     svc.store.chats.ensure(channel.id, "channel")
     svc.store.chats.set_title(channel.id, check.title)
     svc.store.chats.set_can_post(channel.id, "channel", True)
-    svc.store.chats.add_channel_admin(channel.id, update.effective_user.id)
+    svc.store.chats.add_channel_admin(channel.id, user.id)
     await confirm_subscription(
         update, context, channel.id, args.clock, args.zone, label=check.title
     )
@@ -174,12 +178,12 @@ async def subscribe_channel(update: Update, context: NewsContext, name: str, res
 async def zone_chosen(update: Update, context: NewsContext) -> None:
     """A place picked from the question: subscribe with its zone (and the time typed)."""
     chat_id = chat_id_of(update)
-    payload = (update.callback_query.data or "")[len(ZONE_PREFIX) :]
+    payload = button_payload(update, ZONE_PREFIX)
     clock_text, _, zone_name = payload.partition(":")
     clock = None if clock_text == "-" else parse_time_of_day(clock_text)
     found = iana(zone_name)
     if chat_id is None or found is None or (clock is None and clock_text != "-"):
-        await acknowledge(update, "That button has expired.")
+        await acknowledge(update, EXPIRED)
         return
     if not await may_change_chat_settings(update, context):
         return
@@ -324,7 +328,7 @@ async def send_briefing_now(update: Update, context: NewsContext) -> None:
     await reply(update, blocks, briefing.buttons)
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("subscribe", subscribe))
     application.add_handler(CallbackQueryHandler(zone_chosen, pattern=f"^{ZONE_PREFIX}"))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe))

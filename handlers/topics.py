@@ -5,22 +5,26 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import NewsContext
+from bot.keyboards import Buttons
 from bot.render import button_rows, clip, esc, page_range
+from bot.services import Services
 from bot.views import article_line
 from handlers.articles import article_buttons
 from handlers.common import (
+    EXPIRED,
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
+    button_payload,
+    page_numbers,
     reply,
-    row_number,
 )
 
 PAGE = 5
 TOPIC_PREFIX = "tp:"
 
 
-def topic_page(svc, topic_id: int, offset: int = 0) -> tuple[list[str], list | None]:
+def topic_page(svc: Services, topic_id: int, offset: int = 0) -> tuple[list[str], Buttons | None]:
     topic = svc.store.articles.topic(topic_id)
     if topic is None:
         return ["That topic is gone; try /topics again."], None
@@ -45,7 +49,7 @@ async def topics(update: Update, context: NewsContext) -> None:
         if not counts:
             await reply(update, ["I have no topics yet: no articles have been read."])
             return
-        buttons = [
+        choices = [
             (f"{clip(t['name'], 24)} ({t['n_articles']})", f"{TOPIC_PREFIX}{t['id']}:0")
             for t in counts
         ]
@@ -55,7 +59,7 @@ async def topics(update: Update, context: NewsContext) -> None:
                 "<b>Main topics</b> — tap one to see its articles, "
                 "or type <code>/topics ukraine</code>."
             ],
-            button_rows(buttons),
+            button_rows(choices),
         )
         return
     hits = svc.search.topics(name, limit=3)
@@ -71,11 +75,9 @@ async def topics(update: Update, context: NewsContext) -> None:
 
 
 async def topic_button(update: Update, context: NewsContext) -> None:
-    payload = (update.callback_query.data or "")[len(TOPIC_PREFIX) :]
-    topic_text, _, offset_text = payload.partition(":")
-    topic_id, offset = row_number(topic_text), row_number(offset_text or "0")
-    if topic_id is None or offset is None:
-        await answer_button(update, ["That button has expired."])
+    page = page_numbers(button_payload(update, TOPIC_PREFIX), first_page=True)
+    if page is None:
+        await answer_button(update, [EXPIRED])
         return
-    blocks, buttons = topic_page(context.services, topic_id, offset)
+    blocks, buttons = topic_page(context.services, *page)
     await answer_button(update, blocks, buttons)

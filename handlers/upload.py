@@ -15,9 +15,9 @@ from pathlib import PurePath
 
 from telegram import Message, MessageOriginChannel, MessageOriginChat, MessageOriginUser, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot.context import NewsContext
+from bot.context import NewsApplication, NewsContext
 from bot.feeds.fetch import FetchError, FetchPolicy
 from bot.feeds.intake import ingest_url
 from bot.feeds.pages import extract_html_bytes
@@ -207,7 +207,7 @@ async def ingest_link(update: Update, context: NewsContext) -> None:
     await _stored(update, context, stored.article_id, stored.status)
 
 
-def register(application: Application) -> None:
+def register(application: NewsApplication) -> None:
     """Documents, forwarded text, lone links and long pasted text (before the catch-alls)."""
     application.add_handler(MessageHandler(DOCUMENT, upload_document))
     application.add_handler(MessageHandler(FORWARDED_TEXT, ingest_message_text))

@@ -12,15 +12,18 @@ from telegram import Update
 
 from bot.context import NewsContext
 from bot.render import clip, esc
+from bot.search.names import NamedHit
+from bot.services import Services
 from bot.views import SPEAKER_UNKNOWN, quote_block
 from handlers.common import (
     MAX_QUERY_CHARS,
     answer_button,
     argument_text,
+    button_payload,
     reply,
     row_number,
 )
-from handlers.quotes import page_of, speaker_hits
+from handlers.quotes import SpeakerHit, page_of, speaker_hits
 
 PAGE = 3
 MAX_RESULTS = 9
@@ -48,11 +51,14 @@ ASK_WHICH = (
 NAME_SCORE = 90.0
 
 
-def names_a_speaker(svc, query: str):
+def names_a_speaker(svc: Services, query: str) -> NamedHit | SpeakerHit | None:
     """The person or organisation ``/who <query>`` names, if it is a name at all."""
     if len(query.split()) > 4:
         return None
-    hits = [*svc.search.people(query, limit=1), *speaker_hits(svc, query, 1)]
+    hits: list[NamedHit | SpeakerHit] = [
+        *svc.search.people(query, limit=1),
+        *speaker_hits(svc, query, 1),
+    ]
     hits = [h for h in hits if h.score >= NAME_SCORE]
     return max(hits, key=lambda h: h.score) if hits else None
 
@@ -99,7 +105,7 @@ async def who_said(update: Update, context: NewsContext) -> None:
     await reply(update, blocks, more_button(rest))
 
 
-def not_found(svc, query: str) -> list[str]:
+def not_found(svc: Services, query: str) -> list[str]:
     blocks = [f"I found nobody who said “{esc(clip(query, 120))}”."]
     near = svc.search.closest_quotes(query, limit=3)
     if near:
@@ -128,7 +134,7 @@ def more_button(quote_ids: list[int]) -> list[list[tuple[str, str]]] | None:
 async def more_quotes(update: Update, context: NewsContext) -> None:
     """Button: show the quotes whose ids the button carries."""
     svc = context.services
-    payload = (update.callback_query.data or "")[len(MORE_PREFIX) :]
+    payload = button_payload(update, MORE_PREFIX)
     numbers = (row_number(part) for part in payload.split(",")[:PAGE])
     ids = [number for number in numbers if number is not None]
     quotes = svc.store.articles.quotes(ids)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.store.rows import FeedRow
 
 if TYPE_CHECKING:  # the feed machinery loads only when a feed command runs
     from bot.feeds.fetch import FetchPolicy
@@ -56,7 +57,7 @@ def ingest_urls(
         tell(url, None)
 
 
-def add_feeds_parser(sub: argparse._SubParsersAction) -> None:
+def add_feeds_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     feeds = sub.add_parser("feeds", help="list, add or remove RSS/Atom feeds")
     actions = feeds.add_subparsers(dest="action", required=True)
     actions.add_parser("list", help="every feed with its state")
@@ -67,7 +68,7 @@ def add_feeds_parser(sub: argparse._SubParsersAction) -> None:
     actions.add_parser("poll", help="poll every due feed once, now")
 
 
-def _state(feed: dict) -> str:
+def _state(feed: FeedRow) -> str:
     last = f"; last poll: {feed['last_report']}" if feed.get("last_report") else ""
     if feed.get("failures"):
         failing = (

@@ -117,16 +117,16 @@ def decode_body(content: bytes, charset: str | None = None) -> str:
         if content.startswith(bom):
             return content[2:].decode(name, errors="replace")
     head = content[:4096]
-    candidates = [charset]
+    candidates: list[str | None] = [charset]
     for pattern in (_XML_ENCODING, _META_CHARSET):
         if match := pattern.search(head):
             candidates.append(match.group(1).decode("ascii", "ignore"))
     candidates.append("utf-8")
-    for name in candidates:
-        if not name:
+    for declared in candidates:
+        if not declared:
             continue
         try:
-            return content.decode(codecs.lookup(name).name)
+            return content.decode(codecs.lookup(declared).name)
         except (LookupError, UnicodeDecodeError):
             continue
     return guess_decode(content)

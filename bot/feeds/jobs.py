@@ -12,9 +12,8 @@ from html import escape as esc
 
 from telegram import Bot
 from telegram.error import TelegramError
-from telegram.ext import Application
 
-from bot.context import NewsContext, services_of
+from bot.context import NewsApplication, NewsContext, services_of
 from bot.feeds.fetch import FetchPolicy
 from bot.feeds.http_client import close_shared_client
 from bot.feeds.poller import FeedPoller, PollOutcome
@@ -76,7 +75,7 @@ async def retention_job(context: NewsContext) -> None:
         services.search.refresh()
 
 
-def schedule_feed_jobs(application: Application) -> None:
+def schedule_feed_jobs(application: NewsApplication) -> None:
     """Add the feed poll and the daily retention job to the Application's JobQueue."""
     close_http_on_stop(application)
     queue = application.job_queue
@@ -91,12 +90,12 @@ def schedule_feed_jobs(application: Application) -> None:
     )
 
 
-def close_http_on_stop(application: Application) -> None:
+def close_http_on_stop(application: NewsApplication) -> None:
     """Close the fetches' shared HTTP client once the Application stopped (after whatever
     else its ``post_stop`` does)."""
     previous = application.post_stop
 
-    async def stop_then_close(app: Application) -> None:
+    async def stop_then_close(app: NewsApplication) -> None:
         try:
             if previous is not None:
                 await previous(app)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 from bot.feeds.cleaning import Block, Cleaned, clean_blocks, clean_site, clean_title
@@ -125,8 +126,8 @@ def _linked_lines(html: str, lines: list[str]) -> int:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return 0
-    anchors = {" ".join(" ".join(a.itertext()).split()) for a in root.iter("a")}
-    anchors = sorted((a for a in anchors if len(a) >= MIN_ANCHOR_CHARS), key=len, reverse=True)
+    texts = {" ".join(" ".join(a.itertext()).split()) for a in root.iter("a")}
+    anchors = sorted((a for a in texts if len(a) >= MIN_ANCHOR_CHARS), key=len, reverse=True)
     links = covered = 0
     for line in lines:
         rest, found = line, 0
@@ -141,7 +142,7 @@ def _linked_lines(html: str, lines: list[str]) -> int:
 
 def read_page(html: str, url: str, *, title_hint: str | None = None) -> tuple[PageArticle, Cleaned]:
     """The page's article as extracted and cleaned, refused or not, and what was dropped."""
-    document = trafilatura.bare_extraction(
+    found = trafilatura.bare_extraction(
         html,
         url=url or None,
         with_metadata=True,
@@ -150,6 +151,7 @@ def read_page(html: str, url: str, *, title_hint: str | None = None) -> tuple[Pa
         include_links=True,
         deduplicate=False,
     )
+    document = found if isinstance(found, Document) else None  # not as_dict: never a dict
     meta = document.as_dict() if document is not None else {}
     site = clean_site(_clean(meta.get("sitename")))
     raw_title = _clean(meta.get("title")) or _clean(title_hint)

@@ -29,6 +29,7 @@ from bot.feeds.urls import normalise_url
 from bot.ingest import IngestError, parse_ahead
 from bot.store import Store, StoreBusy
 from bot.store.feeds import NewEntry
+from bot.store.rows import FeedRow
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,8 @@ def entry_html(entry: Any) -> str:
 
 def backoff(interval: timedelta, failures: int) -> timedelta:
     """Wait before retrying a feed that failed ``failures`` times in a row: 1, 2, 4... polls."""
-    return min(interval * (2 ** max(failures - 1, 0)), MAX_BACKOFF)
+    factor: int = 2 ** max(failures - 1, 0)
+    return min(interval * factor, MAX_BACKOFF)
 
 
 class FeedPoller:
@@ -160,13 +162,13 @@ class FeedPoller:
         feeds = self.store.feeds.due(now)
         gate = asyncio.Semaphore(CONCURRENT_FEEDS)
 
-        async def one(feed: dict[str, Any]) -> PollOutcome:
+        async def one(feed: FeedRow) -> PollOutcome:
             async with gate:
                 return await self.poll(feed)
 
         return list(await asyncio.gather(*(one(feed) for feed in feeds)))
 
-    async def poll(self, feed: dict[str, Any]) -> PollOutcome:
+    async def poll(self, feed: FeedRow) -> PollOutcome:
         name = str(feed.get("title") or feed["url"])
         outcome = PollOutcome(
             feed_id=int(feed["id"]), name=name, first=not feed.get("last_checked")
@@ -180,7 +182,7 @@ class FeedPoller:
             log.warning("feed %s: %s", outcome.name, outcome.error)
             return outcome
 
-    async def _poll(self, feed: dict[str, Any], outcome: PollOutcome) -> PollOutcome:
+    async def _poll(self, feed: FeedRow, outcome: PollOutcome) -> PollOutcome:
         name = outcome.name
         try:
             result = await fetch(
@@ -214,7 +216,7 @@ class FeedPoller:
             log.info("feed %s: %s", outcome.name, outcome.summary())
         return outcome
 
-    def _failed(self, feed: dict[str, Any], outcome: PollOutcome, reason: str) -> None:
+    def _failed(self, feed: FeedRow, outcome: PollOutcome, reason: str) -> None:
         failures = int(feed.get("failures") or 0) + 1
         retry = datetime.now(UTC) + backoff(self.interval, failures)
         self.store.feeds.record_failure(

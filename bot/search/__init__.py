@@ -1,6 +1,8 @@
 """Finding quotes, people, topics and articles from what a user typed, typos and all.
 
-Handlers only talk to :class:`SearchIndex` (``index``); the parts it is made of: query
+Handlers only talk to :class:`SearchIndex` (``index``: what is kept between queries, scoring
+the candidates, names); the parts it is made of: the quote candidates read from the FTS5 word
+and pair index (``candidates``), /search over the articles (``article_search``), query
 normalising (``query``), quote scoring (``scoring``), names in memory (``names``), typo
 corrections from the quote index's words (``vocabulary``), and the bounded caches (``recent``).
 """

@@ -17,13 +17,15 @@ like), ``unconfirmed`` (in doubt), ``dropped`` (the chat stopped following the p
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
 
-from bot.store.subscriptions import from_iso, utc_iso
+from bot.clock import from_iso, utc_iso
+from bot.store.rows import FollowedQuote
 
 QUEUED = "queued"
 HELD = "held"
@@ -136,7 +138,7 @@ class AlertStore:
 
     def follow(self, chat_id: int, person_id: int, now: datetime) -> bool:
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "insert or ignore into person_follows (chat_id, person_id, created_at) "
                 "values (?, ?, ?)",
                 [chat_id, person_id, utc_iso(now)],
@@ -145,7 +147,7 @@ class AlertStore:
 
     def unfollow(self, chat_id: int, person_id: int) -> bool:
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "delete from person_follows where chat_id = ? and person_id = ?",
                 [chat_id, person_id],
             )
@@ -222,16 +224,19 @@ class AlertStore:
                 [META_SEEN, str(article_id)],
             )
 
-    def followed_quotes(self, after: int, upto: int) -> list[dict[str, Any]]:
+    def followed_quotes(self, after: int, upto: int) -> list[FollowedQuote]:
         """Quotes of followed people in the articles ``after < id <= upto``."""
-        return list(
-            self.db.query(
-                "select q.id, q.article_id, q.person_id, q.text, q.kind, q.speaker, q.start "
-                "from quotes q where q.article_id > ? and q.article_id <= ? "
-                "and q.person_id in (select person_id from person_follows) "
-                "order by q.article_id, q.start",
-                [after, upto],
-            )
+        return cast(
+            list[FollowedQuote],
+            list(
+                self.db.query(
+                    "select q.id, q.article_id, q.person_id, q.text, q.kind, q.speaker, q.start "
+                    "from quotes q where q.article_id > ? and q.article_id <= ? "
+                    "and q.person_id in (select person_id from person_follows) "
+                    "order by q.article_id, q.start",
+                    [after, upto],
+                )
+            ),
         )
 
     def queue(self, found: list[Found], now: datetime) -> int:
@@ -241,7 +246,7 @@ class AlertStore:
         queued = 0
         with self.db.conn:
             for item in found:
-                cursor = self.db.execute(
+                cursor: sqlite3.Cursor = self.db.execute(
                     "insert or ignore into alerts (chat_id, person_id, story, article_id, "
                     "quote_ids, status, created_at, due_at) "
                     "select chat_id, ?, ?, ?, ?, 'queued', ?, ? from person_follows "
@@ -291,11 +296,13 @@ class AlertStore:
 
     def sent_on(self, chat_id: int, day: date) -> int:
         marks = ",".join("?" * len(COUNTED))
-        return self.db.execute(
-            f"select count(*) from alerts where chat_id = ? and alert_day = ? "
-            f"and status in ({marks})",
-            [chat_id, day.isoformat(), *COUNTED],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                f"select count(*) from alerts where chat_id = ? and alert_day = ? "
+                f"and status in ({marks})",
+                [chat_id, day.isoformat(), *COUNTED],
+            ).fetchone()[0]
+        )
 
     def claim(
         self, key: tuple[int, int, str], run_id: str, day: date, cap: int, now: datetime
@@ -304,7 +311,7 @@ class AlertStore:
         fewer than ``cap`` alerts on ``day`` (its own date)."""
         marks = ",".join("?" * len(COUNTED))
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update alerts set status = 'claimed', run_id = ?, claimed_at = ?, "
                 "alert_day = ?, attempts = attempts + 1, error = null "
                 "where chat_id = ? and person_id = ? and story = ? "
@@ -337,7 +344,7 @@ class AlertStore:
     ) -> bool:
         """Record how our claim ended; ``retry_at`` is when a failed one may go again."""
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update alerts set status = ?, finished_at = ?, message_id = ?, error = ?, "
                 "due_at = coalesce(?, due_at), alert_day = case when ? = 'failed' then null "
                 "else alert_day end where chat_id = ? and person_id = ? and story = ? "
@@ -358,7 +365,7 @@ class AlertStore:
     def recover(self, run_id: str, now: datetime) -> int:
         """Claims left by an earlier run are in doubt: ``unconfirmed``, never re-sent."""
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update alerts set status = 'unconfirmed', finished_at = ?, "
                 "error = 'the bot stopped while this alert was being sent' "
                 "where status = 'claimed' and run_id != ?",

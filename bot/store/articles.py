@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlite_utils import Database
 
@@ -25,10 +25,27 @@ from bot.parsing import identity
 from bot.parsing.model import ParsedArticle
 from bot.parsing.topics import normalise_topic
 from bot.store import quote_index
+from bot.store.rows import (
+    ArticleCard,
+    ArticleRow,
+    LatestArticle,
+    Paragraph,
+    PersonOfTheDay,
+    PersonRole,
+    PersonRow,
+    QuotedPerson,
+    QuoteInArticle,
+    QuoteRow,
+    QuoteWithSlug,
+    TopicCount,
+    TopicRow,
+)
 from bot.store.stories import StoryStore, keys_of_parsed
 from bot.store.watched import StoreFileChanged, WatchedConnection
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’]))\s+(?=[\"“A-Z0-9])")
 
@@ -120,7 +137,7 @@ class ArticleStore:
         # Aggregates over every row (most quoted people, topic counts) are remembered until an
         # article is saved or deleted here, or another connection commits (data_version).
         self._writes = 0
-        self._memo: dict[tuple, tuple[tuple[int, int], Any]] = {}
+        self._memo: dict[tuple[object, ...], tuple[tuple[int, int], Any]] = {}
         self._batch: _Batch | None = None
         self._grouped = False
         #: Each saved article joins a story here, inside the save's transaction.
@@ -142,13 +159,14 @@ class ArticleStore:
     def version(self) -> tuple[int, int]:
         """Changes whenever articles or quotes may have: a save or delete here, a reopen, or a
         commit on another connection (``data_version``)."""
-        return self.db.execute("pragma data_version").fetchone()[0], self._writes
+        return int(self.db.execute("pragma data_version").fetchone()[0]), self._writes
 
-    def _remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def _remembered(self, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
         version = self.version()
         hit = self._memo.get(key)
         if hit is not None and hit[0] == version:
-            return hit[1]
+            kept: _T = hit[1]
+            return kept
         value = compute()
         self._memo[key] = (version, value)
         return value
@@ -515,28 +533,33 @@ class ArticleStore:
 
     def count(self) -> int:
         return self._remembered(
-            ("count",), lambda: self.db.execute("select count(*) from articles").fetchone()[0]
+            ("count",),
+            lambda: int(self.db.execute("select count(*) from articles").fetchone()[0]),
         )
 
-    def get(self, article_id: int) -> dict[str, Any] | None:
+    def get(self, article_id: int) -> ArticleRow | None:
         rows = list(self.db.query("select * from articles where id = ?", [article_id]))
-        return rows[0] if rows else None
+        return cast(ArticleRow, rows[0]) if rows else None
 
-    def by_slug(self, slug: str) -> dict[str, Any] | None:
+    def by_slug(self, slug: str) -> ArticleRow | None:
         rows = list(self.db.query("select * from articles where slug = ?", [slug]))
-        return rows[0] if rows else None
+        return cast(ArticleRow, rows[0]) if rows else None
 
-    def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "select id, slug, title, date, source, summary, n_quotes, story_id from articles "
-                "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
-                "limit ? offset ?",
-                [limit, offset],
-            )
+    def latest(self, limit: int = 5, offset: int = 0) -> list[LatestArticle]:
+        return cast(
+            list[LatestArticle],
+            list(
+                self.db.query(
+                    "select id, slug, title, date, source, summary, n_quotes, story_id "
+                    "from articles "
+                    "order by coalesce(date, substr(ingested_at, 1, 10)) desc, id desc "
+                    "limit ? offset ?",
+                    [limit, offset],
+                )
+            ),
         )
 
-    def paragraphs_of(self, article_id: int) -> list[dict[str, Any]]:
+    def paragraphs_of(self, article_id: int) -> list[Paragraph]:
         """The article's paragraphs in order: ``idx`` (0, 1, ...), ``section`` (the heading
         they fall under, or None) and ``text`` (see :func:`paragraph_layout`)."""
         row = self.db.execute(
@@ -564,24 +587,29 @@ class ArticleStore:
             )
         ]
 
-    def quotes_of_article(self, article_id: int) -> list[dict[str, Any]]:
-        return list(
-            self.db.query("select * from quotes where article_id = ? order by start", [article_id])
+    def quotes_of_article(self, article_id: int) -> list[QuoteRow]:
+        return cast(
+            list[QuoteRow],
+            list(
+                self.db.query(
+                    "select * from quotes where article_id = ? order by start", [article_id]
+                )
+            ),
         )
 
-    def quote(self, quote_id: int) -> dict[str, Any] | None:
+    def quote(self, quote_id: int) -> QuoteWithSlug | None:
         found = self.quotes([quote_id])
         return found[0] if found else None
 
-    def quotes(self, quote_ids: list[int]) -> list[dict[str, Any]]:
+    def quotes(self, quote_ids: list[int]) -> list[QuoteWithSlug]:
         """Quotes with their article's title, date and slug, in the order of ``quote_ids``
         (missing ones left out): one query for a page of results."""
         ids = list(dict.fromkeys(quote_ids))
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = {
-            row["id"]: row
+        rows: dict[int, QuoteWithSlug] = {
+            row["id"]: cast(QuoteWithSlug, row)
             for row in self.db.query(
                 "select q.*, a.title, a.date, a.slug from quotes q "
                 f"join articles a on a.id = q.article_id where q.id in ({marks})",
@@ -594,18 +622,23 @@ class ArticleStore:
     #: (newest first, a few index probes per page) instead of sorting all their quotes.
     FREQUENT_SPEAKER = 2000
 
-    def quotes_by_person(self, person_id: int, limit: int = 5, offset: int = 0) -> list[dict]:
+    def quotes_by_person(
+        self, person_id: int, limit: int = 5, offset: int = 0
+    ) -> list[QuoteInArticle]:
         """A page of what someone said: direct quotes before reported speech, each newest
         article first (then the later article, then the order in the article)."""
         if self.person_quote_count(person_id) < self.FREQUENT_SPEAKER:
-            return list(
-                self.db.query(
-                    "select q.*, a.title, a.date from quotes q "
-                    "join articles a on a.id = q.article_id where q.person_id = ? "
-                    "order by (q.kind is 'indirect'), a.date desc, a.id desc, q.id "
-                    "limit ? offset ?",
-                    [person_id, limit, offset],
-                )
+            return cast(
+                list[QuoteInArticle],
+                list(
+                    self.db.query(
+                        "select q.*, a.title, a.date from quotes q "
+                        "join articles a on a.id = q.article_id where q.person_id = ? "
+                        "order by (q.kind is 'indirect'), a.date desc, a.id desc, q.id "
+                        "limit ? offset ?",
+                        [person_id, limit, offset],
+                    )
+                ),
             )
         # Frequent: newest articles first through the date index, keeping this person's quotes
         # (found through the article's quotes); direct quotes, then reported speech.
@@ -615,7 +648,7 @@ class ArticleStore:
             "where q.person_id = ? and (q.kind is 'indirect') = ? "
             "order by a.date desc, a.id desc, q.id limit ? offset ?"
         )
-        page = list(self.db.query(walk, [person_id, 0, limit, offset]))
+        page = cast(list[QuoteInArticle], list(self.db.query(walk, [person_id, 0, limit, offset])))
         if len(page) == limit:
             return page
         if page or not offset:
@@ -626,7 +659,7 @@ class ArticleStore:
                 [person_id],
             ).fetchone()[0]
         rest = self.db.query(walk, [person_id, 1, limit - len(page), max(0, offset - direct)])
-        return page + list(rest)
+        return page + cast(list[QuoteInArticle], list(rest))
 
     def person_quote_count(self, person_id: int) -> int:
         """How many quotes someone has (an index count; remembered until the next save)."""
@@ -634,9 +667,11 @@ class ArticleStore:
             self._memo.clear()
         return self._remembered(
             ("person_quote_count", person_id),
-            lambda: self.db.execute(
-                "select count(*) from quotes where person_id = ?", [person_id]
-            ).fetchone()[0],
+            lambda: int(
+                self.db.execute(
+                    "select count(*) from quotes where person_id = ?", [person_id]
+                ).fetchone()[0]
+            ),
         )
 
     def unattached_speakers(self, after_quote_id: int = 0) -> list[tuple[int, str]]:
@@ -651,75 +686,94 @@ class ArticleStore:
             )
         ]
 
-    def quotes_by_speaker(self, speaker: str, limit: int = 5, offset: int = 0) -> list[dict]:
+    def quotes_by_speaker(
+        self, speaker: str, limit: int = 5, offset: int = 0
+    ) -> list[QuoteInArticle]:
         """A page of what a speaker without a person row said (see ``unattached_speakers``)."""
-        return list(
-            self.db.query(
-                "select q.*, a.title, a.date from quotes q indexed by quotes_unattached_speaker "
-                "join articles a on a.id = q.article_id "
-                "where q.person_id is null and q.speaker = ? "
-                "order by (q.kind is 'indirect'), a.date desc, a.id desc, q.id limit ? offset ?",
-                [speaker, limit, offset],
-            )
+        return cast(
+            list[QuoteInArticle],
+            list(
+                self.db.query(
+                    "select q.*, a.title, a.date from quotes q "
+                    "indexed by quotes_unattached_speaker "
+                    "join articles a on a.id = q.article_id "
+                    "where q.person_id is null and q.speaker = ? "
+                    "order by (q.kind is 'indirect'), a.date desc, a.id desc, q.id "
+                    "limit ? offset ?",
+                    [speaker, limit, offset],
+                )
+            ),
         )
 
     def speaker_quote_count(self, speaker: str) -> int:
-        return self.db.execute(
-            "select count(*) from quotes indexed by quotes_unattached_speaker "
-            "where person_id is null and speaker = ?",
-            [speaker],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "select count(*) from quotes indexed by quotes_unattached_speaker "
+                "where person_id is null and speaker = ?",
+                [speaker],
+            ).fetchone()[0]
+        )
 
-    def people_with_role_words(self, words: list[str], limit: int = 3) -> list[dict[str, Any]]:
+    def people_with_role_words(self, words: list[str], limit: int = 3) -> list[PersonRole]:
         """People whose role holds one of ``words`` as a whole word ('nasa' in 'NASA
         Administrator'), most quoted first; for a name /quotes does not know."""
         wanted = {w.casefold() for w in words if len(w) >= 3}
         if not wanted:
             return []
         clause = " or ".join("p.role like ?" for _ in wanted)
-        rows = self.db.query(
-            f"select p.id, p.name, p.role from people p where {clause} limit 200",
-            [f"%{w}%" for w in wanted],
+        rows = cast(
+            list[PersonRole],
+            list(
+                self.db.query(
+                    f"select p.id, p.name, p.role from people p where {clause} limit 200",
+                    [f"%{w}%" for w in wanted],
+                )
+            ),
         )
         found = [r for r in rows if wanted & set(re.findall(r"\w+", (r["role"] or "").casefold()))]
         found.sort(key=lambda r: -self.person_quote_count(r["id"]))
         return found[:limit]
 
-    def person(self, person_id: int) -> dict[str, Any] | None:
+    def person(self, person_id: int) -> PersonRow | None:
         rows = list(self.db.query("select p.* from people p where p.id = ?", [person_id]))
         if not rows:
             return None
-        return {**rows[0], "n_quotes": self.person_quote_count(person_id)}
+        return cast(PersonRow, {**rows[0], "n_quotes": self.person_quote_count(person_id)})
 
-    def most_quoted_people(self, limit: int = 10) -> list[dict[str, Any]]:
-        rows = self._remembered(("most_quoted_people", limit), lambda: self._most_quoted(limit))
-        return [dict(row) for row in rows]
+    def most_quoted_people(self, limit: int = 10) -> list[QuotedPerson]:
+        rows: list[QuotedPerson] = self._remembered(
+            ("most_quoted_people", limit), lambda: self._most_quoted(limit)
+        )
+        return [QuotedPerson(**row) for row in rows]
 
-    def _most_quoted(self, limit: int) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "select p.id, p.name, p.role, count(q.id) as n_quotes from people p "
-                "join quotes q on q.person_id = p.id group by p.id "
-                "order by n_quotes desc, p.name limit ?",
-                [limit],
-            )
+    def _most_quoted(self, limit: int) -> list[QuotedPerson]:
+        return cast(
+            list[QuotedPerson],
+            list(
+                self.db.query(
+                    "select p.id, p.name, p.role, count(q.id) as n_quotes from people p "
+                    "join quotes q on q.person_id = p.id group by p.id "
+                    "order by n_quotes desc, p.name limit ?",
+                    [limit],
+                )
+            ),
         )
 
     #: The day's most quoted are counted over at most this many of its newest articles, so a
     #: day of 100,000 (a bulk import) costs what a busy day does.
     DAY_ARTICLES = 1000
 
-    def most_quoted_of_the_day(self, limit: int = 10) -> list[dict[str, Any]]:
+    def most_quoted_of_the_day(self, limit: int = 10) -> list[PersonOfTheDay]:
         """The people quoted most in the newest day's articles (by date, else ingest day; its
         newest ``DAY_ARTICLES``), each with ``quote_ids``, their quotes of that day: what an
         empty inline query offers. Found through the ``articles_latest`` index, never a scan.
         """
-        rows = self._remembered(
+        rows: list[PersonOfTheDay] = self._remembered(
             ("most_quoted_of_the_day", limit), lambda: self._most_quoted_of_the_day(limit)
         )
-        return [dict(row) for row in rows]
+        return [PersonOfTheDay(**row) for row in rows]
 
-    def _most_quoted_of_the_day(self, limit: int) -> list[dict[str, Any]]:
+    def _most_quoted_of_the_day(self, limit: int) -> list[PersonOfTheDay]:
         day = self.db.execute(
             "select max(coalesce(date, substr(ingested_at, 1, 10))) from articles"
         ).fetchone()[0]
@@ -739,27 +793,34 @@ class ArticleStore:
         for row in rows:
             row["day"] = day
             row["quote_ids"] = [int(i) for i in str(row["quote_ids"]).split(",")]
-        return rows
+        return cast(list[PersonOfTheDay], rows)
 
-    def topic_counts(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self._remembered(("topic_counts", limit), lambda: self._topic_counts(limit))
-        return [dict(row) for row in rows]
+    def topic_counts(self, limit: int = 20) -> list[TopicCount]:
+        rows: list[TopicCount] = self._remembered(
+            ("topic_counts", limit), lambda: self._topic_counts(limit)
+        )
+        return [TopicCount(**row) for row in rows]
 
-    def _topic_counts(self, limit: int) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "select t.id, t.name, count(*) as n_articles from topics t "
-                "join article_topics at on at.topic_id = t.id group by t.id "
-                "order by n_articles desc, avg(at.rank), t.name limit ?",
-                [limit],
-            )
+    def _topic_counts(self, limit: int) -> list[TopicCount]:
+        return cast(
+            list[TopicCount],
+            list(
+                self.db.query(
+                    "select t.id, t.name, count(*) as n_articles from topics t "
+                    "join article_topics at on at.topic_id = t.id group by t.id "
+                    "order by n_articles desc, avg(at.rank), t.name limit ?",
+                    [limit],
+                )
+            ),
         )
 
-    def topic(self, topic_id: int) -> dict[str, Any] | None:
+    def topic(self, topic_id: int) -> TopicRow | None:
         rows = list(self.db.query("select * from topics where id = ?", [topic_id]))
-        return rows[0] if rows else None
+        return cast(TopicRow, rows[0]) if rows else None
 
-    def articles_on_topic(self, topic_id: int, limit: int = 5, offset: int = 0) -> list[dict]:
+    def articles_on_topic(
+        self, topic_id: int, limit: int = 5, offset: int = 0
+    ) -> list[ArticleCard]:
         columns = "a.id, a.slug, a.title, a.date, a.source, a.summary, a.n_quotes"
         if self.count_on_topic(topic_id) >= self.COMMON_TOPIC:
             # A common topic: newest articles first through the date index, keeping those on
@@ -778,12 +839,14 @@ class ArticleStore:
                 "order by c.date desc, c.id desc limit ? offset ?) "
                 "order by a.date desc, a.id desc"
             )
-        return list(self.db.query(sql, [topic_id, limit, offset]))
+        return cast(list[ArticleCard], list(self.db.query(sql, [topic_id, limit, offset])))
 
     def count_on_topic(self, topic_id: int) -> int:
-        return self.db.execute(
-            "select count(*) from article_topics where topic_id = ?", [topic_id]
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "select count(*) from article_topics where topic_id = ?", [topic_id]
+            ).fetchone()[0]
+        )
 
     def iter_quotes(self) -> Iterator[tuple[int, str, str | None]]:
         """(id, text, speaker) of every quote: the search index is built from this."""

@@ -42,7 +42,7 @@ class ChatStore:
             )
 
     def count(self) -> int:
-        return self.db.execute("select count(*) from chats").fetchone()[0]
+        return int(self.db.execute("select count(*) from chats").fetchone()[0])
 
     def ensure(self, chat_id: int, chat_type: str) -> None:
         """A row for a chat the bot writes to without having heard from it (a channel)."""

@@ -15,6 +15,7 @@ drains in-flight sends first).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -80,7 +81,7 @@ class DeliveryStore:
     ) -> bool:
         """Take the right to send (chat, day); False when someone already has or had it."""
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "insert into deliveries (chat_id, briefing_date, status, run_id, claimed_at, "
                 "window_start, window_end, stories) values (?, ?, 'claimed', ?, ?, ?, ?, ?) "
                 "on conflict(chat_id, briefing_date) do update set status = 'claimed', "
@@ -113,7 +114,7 @@ class DeliveryStore:
     ) -> bool:
         """Record how our claim ended; a row claimed by someone else is left alone."""
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update deliveries set status = ?, finished_at = ?, message_id = ?, error = ? "
                 "where chat_id = ? and briefing_date = ? and status = 'claimed' and run_id = ?",
                 [status, utc_iso(now), message_id, error, chat_id, day.isoformat(), run_id],
@@ -154,7 +155,7 @@ class DeliveryStore:
     def recover(self, run_id: str, now: datetime) -> int:
         """Rows left ``claimed`` by an earlier run become ``unconfirmed`` (see module doc)."""
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update deliveries set status = 'unconfirmed', finished_at = ?, "
                 "error = 'the bot stopped while this briefing was being sent' "
                 "where status = 'claimed' and run_id != ?",

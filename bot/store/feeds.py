@@ -7,12 +7,15 @@ and a removed feed leaves its articles in place.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlite_utils import Database
+
+from bot.store.rows import ArticleSource, FeedRow
 
 FEED_TABLES_SQL = """
 create table feeds (
@@ -93,7 +96,7 @@ class FeedStore:
 
     # -- feeds -------------------------------------------------------------------------------
 
-    def add(self, url: str, title: str | None = None) -> tuple[dict[str, Any], bool]:
+    def add(self, url: str, title: str | None = None) -> tuple[FeedRow, bool]:
         """Add a feed by (normalised) URL; returns the row and whether it is new."""
         if existing := self.by_url(url):
             return existing, False
@@ -106,29 +109,36 @@ class FeedStore:
         assert feed is not None
         return feed, True
 
-    def get(self, feed_id: int) -> dict[str, Any] | None:
+    def get(self, feed_id: int) -> FeedRow | None:
         rows = self._rows("select * from feeds where id = ?", [feed_id])
-        return rows[0] if rows else None
+        return cast(FeedRow, rows[0]) if rows else None
 
-    def by_url(self, url: str) -> dict[str, Any] | None:
+    def by_url(self, url: str) -> FeedRow | None:
         rows = self._rows("select * from feeds where url = ?", [url])
-        return rows[0] if rows else None
+        return cast(FeedRow, rows[0]) if rows else None
 
     def remove(self, feed_id: int) -> bool:
         with self.db.conn:
-            return self.db.execute("delete from feeds where id = ?", [feed_id]).rowcount > 0
+            cursor: sqlite3.Cursor = self.db.execute("delete from feeds where id = ?", [feed_id])
+        return cursor.rowcount > 0
 
-    def all(self) -> list[dict[str, Any]]:
+    def all(self) -> list[FeedRow]:
         """Every feed with the number of articles it brought."""
-        return self._rows(
-            "select f.*, (select count(distinct s.article_id) from article_sources s "
-            "where s.feed_id = f.id) as n_articles from feeds f order by f.id"
+        return cast(
+            list[FeedRow],
+            self._rows(
+                "select f.*, (select count(distinct s.article_id) from article_sources s "
+                "where s.feed_id = f.id) as n_articles from feeds f order by f.id"
+            ),
         )
 
-    def due(self, now: str) -> list[dict[str, Any]]:
+    def due(self, now: str) -> list[FeedRow]:
         """Feeds to poll now: healthy ones, and failing ones whose back-off has passed."""
-        return self._rows(
-            "select * from feeds where retry_at is null or retry_at <= ? order by id", [now]
+        return cast(
+            list[FeedRow],
+            self._rows(
+                "select * from feeds where retry_at is null or retry_at <= ? order by id", [now]
+            ),
         )
 
     def record_success(
@@ -237,10 +247,12 @@ class FeedStore:
         )
 
     def pending_count(self, feed_id: int) -> int:
-        return self.db.execute(
-            "select count(*) from feed_entries where feed_id = ? and state = 'pending'",
-            [feed_id],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "select count(*) from feed_entries where feed_id = ? and state = 'pending'",
+                [feed_id],
+            ).fetchone()[0]
+        )
 
     def entry_taken(self, feed_id: int, key: str, article_id: int) -> None:
         with self.db.conn:
@@ -294,7 +306,7 @@ class FeedStore:
                 "(article_id, url, source, author, feed_id, seen_at) values (?, ?, ?, ?, ?, ?)",
                 [article_id, url or "", source or "", author, feed_id, now_iso()],
             )
-            added = cursor.rowcount > 0
+            added: bool = cursor.rowcount > 0
             if added:
                 self._refresh_source_line(article_id)
         return added
@@ -318,11 +330,14 @@ class FeedStore:
                 "update articles set source = ? where id = ?", [", ".join(names), article_id]
             )
 
-    def sources_of(self, article_id: int) -> list[dict[str, Any]]:
-        return self._rows(
-            "select url, source, author, feed_id, seen_at from article_sources "
-            "where article_id = ? order by id",
-            [article_id],
+    def sources_of(self, article_id: int) -> list[ArticleSource]:
+        return cast(
+            list[ArticleSource],
+            self._rows(
+                "select url, source, author, feed_id, seen_at from article_sources "
+                "where article_id = ? order by id",
+                [article_id],
+            ),
         )
 
     def save_sketch(self, article_id: int, hashes: Iterable[int]) -> None:

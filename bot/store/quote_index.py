@@ -49,7 +49,7 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 and base.isalnum() else ch
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """``str.translate`` table filled on first sight of each character (C speed afterwards)."""
 
     def __missing__(self, code: int) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from sqlite_utils import Database
 
@@ -28,6 +28,7 @@ from bot.grouping import (
     window_days,
 )
 from bot.parsing.model import ParsedArticle
+from bot.store.rows import DirectQuote, Story, StoryArticle, StoryCard, StoryMember, StoryPerson
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -285,25 +286,31 @@ class StoryStore:
             )
         ]
 
-    def members(self, story_ids: list[int], latest: int | None = None) -> list[dict[str, Any]]:
+    def members(self, story_ids: list[int], latest: int | None = None) -> list[StoryMember]:
         """The articles of these stories (of one story, its ``latest`` newest only), with the
         columns ranking and showing them needs."""
         columns = "id, story_id, title, date, source, url, summary, n_quotes, ingested_at"
         if latest is not None and len(story_ids) == 1:
-            return list(
-                self.db.query(
-                    f"select {columns} from articles indexed by articles_story "
-                    "where story_id = ? order by id desc limit ?",
-                    [story_ids[0], latest],
-                )
+            return cast(
+                list[StoryMember],
+                list(
+                    self.db.query(
+                        f"select {columns} from articles indexed by articles_story "
+                        "where story_id = ? order by id desc limit ?",
+                        [story_ids[0], latest],
+                    )
+                ),
             )
-        found: list[dict[str, Any]] = []
+        found: list[StoryMember] = []
         for chunk in _chunks(story_ids):
             marks = ",".join("?" * len(chunk))
-            found += self.db.query(
-                f"select {columns} from articles indexed by articles_story "
-                f"where story_id in ({marks})",
-                chunk,
+            found += cast(
+                Iterator[StoryMember],
+                self.db.query(
+                    f"select {columns} from articles indexed by articles_story "
+                    f"where story_id in ({marks})",
+                    chunk,
+                ),
             )
         return found
 
@@ -373,15 +380,19 @@ class StoryStore:
             )
         return found
 
-    def direct_quotes(self, article_ids: list[int]) -> list[dict[str, Any]]:
+    def direct_quotes(self, article_ids: list[int]) -> list[DirectQuote]:
         """The direct quotes with a named speaker of these articles."""
         marks = ",".join("?" * len(article_ids))
-        return list(
-            self.db.query(
-                "select id, article_id, person_id, speaker, speaker_role, text, kind from quotes "
-                f"where article_id in ({marks}) and kind = 'direct' and speaker is not null",
-                article_ids,
-            )
+        return cast(
+            list[DirectQuote],
+            list(
+                self.db.query(
+                    "select id, article_id, person_id, speaker, speaker_role, text, kind "
+                    "from quotes "
+                    f"where article_id in ({marks}) and kind = 'direct' and speaker is not null",
+                    article_ids,
+                )
+            ),
         )
 
     def top_topics(self, article_ids: list[int], limit: int = 4) -> list[str]:
@@ -397,14 +408,17 @@ class StoryStore:
             )
         ]
 
-    def latest(self, limit: int = 5, offset: int = 0) -> list[dict[str, Any]]:
+    def latest(self, limit: int = 5, offset: int = 0) -> list[StoryCard]:
         """Stories by their newest article, newest first (id, title, articles, last seen)."""
-        return list(
-            self.db.query(
-                "select id, title, n_articles, first_day, last_day, last_seen from stories "
-                "order by last_seen desc, id desc limit ? offset ?",
-                [limit, offset],
-            )
+        return cast(
+            list[StoryCard],
+            list(
+                self.db.query(
+                    "select id, title, n_articles, first_day, last_day, last_seen from stories "
+                    "order by last_seen desc, id desc limit ? offset ?",
+                    [limit, offset],
+                )
+            ),
         )
 
     def count(self) -> int:
@@ -453,7 +467,7 @@ class StoryStore:
         row = self.db.execute("select story_id from articles where id = ?", [article_id]).fetchone()
         return row[0] if row else None
 
-    def get(self, story_id: int) -> dict[str, Any] | None:
+    def get(self, story_id: int) -> Story | None:
         """A story with its articles (oldest first), sources, people quoted, topics, quote
         counts and first and last seen; None when there is no such story."""
         row = self.db.execute(
@@ -463,23 +477,30 @@ class StoryStore:
         ).fetchone()
         if row is None:
             return None
-        articles = list(
-            self.db.query(
-                "select id, slug, title, date, source, url, path, summary, n_quotes, ingested_at "
-                "from articles where story_id = ? order by coalesce(date, ingested_at), id",
-                [story_id],
-            )
+        articles = cast(
+            list[StoryArticle],
+            list(
+                self.db.query(
+                    "select id, slug, title, date, source, url, path, summary, n_quotes, "
+                    "ingested_at "
+                    "from articles where story_id = ? order by coalesce(date, ingested_at), id",
+                    [story_id],
+                )
+            ),
         )
         ids = [a["id"] for a in articles]
         marks = ",".join("?" * len(ids))
-        people = list(
-            self.db.query(
-                "select p.id, p.name, count(*) as quotes, "
-                "sum(q.kind is not 'indirect') as direct from quotes q "
-                f"join people p on p.id = q.person_id where q.article_id in ({marks}) "
-                "group by p.id order by direct desc, quotes desc, p.name",
-                ids,
-            )
+        people = cast(
+            list[StoryPerson],
+            list(
+                self.db.query(
+                    "select p.id, p.name, count(*) as quotes, "
+                    "sum(q.kind is not 'indirect') as direct from quotes q "
+                    f"join people p on p.id = q.person_id where q.article_id in ({marks}) "
+                    "group by p.id order by direct desc, quotes desc, p.name",
+                    ids,
+                )
+            ),
         )
         topics = [
             r[0]
@@ -564,7 +585,11 @@ def group_existing(db: Database) -> None:
         )
 
 
-def sources_of(articles: list[dict[str, Any]]) -> list[str]:
+class _Sourced(TypedDict):
+    source: str | None
+
+
+def sources_of(articles: Iterable[_Sourced]) -> list[str]:
     """The distinct source names of some articles, in order of first appearance (an article's
     ``source`` may list several, comma-separated, when feeds carried it more than once)."""
     names: dict[str, None] = {}

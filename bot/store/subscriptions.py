@@ -7,6 +7,7 @@ Writes are plain SQL inside ``with conn`` so each change is one transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 from typing import Any
@@ -118,10 +119,11 @@ class SubscriptionStore:
     def deliverable_times(self) -> list[tuple[int, str, str, str]]:
         """(chat, clock as HH:MM, zone, schedule_since) of every deliverable subscription: what
         the catch-up sweep needs, as plain tuples (it reads them all every few minutes)."""
-        return self.db.execute(
+        rows: list[tuple[int, str, str, str]] = self.db.execute(
             "select chat_id, clock, tz, schedule_since from subscriptions "
             "where active = 1 and paused = 0"
         ).fetchall()
+        return rows
 
     def counts(self) -> dict[str, int]:
         row = self.db.execute(
@@ -194,7 +196,7 @@ class SubscriptionStore:
 
     def deactivate(self, chat_id: int, reason: str, now: datetime) -> bool:
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update subscriptions set active = 0, inactive_reason = ?, updated_at = ? "
                 "where chat_id = ? and active = 1",
                 [reason, utc_iso(now), chat_id],
@@ -205,7 +207,7 @@ class SubscriptionStore:
         """Undo a deactivation caused by a block (the user came back); None if not blocked."""
         stamp = utc_iso(now)
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "update subscriptions set active = 1, inactive_reason = null, updated_at = ?, "
                 "schedule_since = ? where chat_id = ? and active = 0 and inactive_reason = ?",
                 [stamp, stamp, chat_id, BLOCKED],
@@ -217,7 +219,7 @@ class SubscriptionStore:
     def follow(self, chat_id: int, topic_id: int, now: datetime) -> bool:
         """True when newly followed, False when it already was."""
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "insert or ignore into follows (chat_id, topic_id, created_at) values (?, ?, ?)",
                 [chat_id, topic_id, utc_iso(now)],
             )
@@ -225,7 +227,7 @@ class SubscriptionStore:
 
     def unfollow(self, chat_id: int, topic_id: int) -> bool:
         with self.db.conn:
-            cursor = self.db.execute(
+            cursor: sqlite3.Cursor = self.db.execute(
                 "delete from follows where chat_id = ? and topic_id = ?", [chat_id, topic_id]
             )
         return cursor.rowcount > 0

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
@@ -222,7 +222,7 @@ class WatchedConnection:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool:
+    ) -> Literal[False]:
         conn, changes_before = self._entered.pop()
         conn.__exit__(exc_type, exc, tb)  # commit, or roll back on an exception
         if exc_type is None and not self._entered and conn.total_changes != changes_before:

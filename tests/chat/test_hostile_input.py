@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.views import article_block, article_line, sources_lines
-from handlers.common import keyboard, row_number
+from handlers.common import keyboard, page_numbers, row_number
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,23 @@ def test_a_button_label_with_nothing_visible_still_shows_something(label: str) -
 )
 def test_row_numbers_are_plain_ascii_digits_sqlite_can_hold(text: str, number: int | None) -> None:
     assert row_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("payload", "first_page", "page"),
+    [
+        ("12:5", False, (12, 5)),
+        ("12:0", False, (12, 0)),
+        ("12", False, None),
+        ("12", True, (12, 0)),
+        ("12:", True, (12, 0)),
+        ("12:-5", True, None),
+        (":5", False, None),
+        ("١٢:5", False, None),
+        ("12:5:7", False, None),
+    ],
+)
+def test_a_page_button_carries_two_row_numbers(
+    payload: str, first_page: bool, page: tuple[int, int] | None
+) -> None:
+    assert page_numbers(payload, first_page=first_page) == page

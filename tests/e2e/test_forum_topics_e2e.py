@@ -8,12 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.config import Settings
 from bot.delivery import Outcome
 from bot.scheduling import deliverer
 from bot.services import Services
+from handlers.fallback import FAILED
 from tests.botapi.pytest_plugin import BOT_TOKEN, assert_no_violations
 from tests.botapi.server import BotApiServer, SentMessage
 from tests.conftest import make_article
@@ -76,6 +78,33 @@ async def test_replies_and_button_answers_go_to_the_topic_they_answer(
     [general] = await say(bot_api, "/help", None)
     assert thread_of(general) is None
     assert_no_violations(bot_api)
+
+
+async def explode(update: Update, context: object) -> None:
+    raise RuntimeError("the handler broke")
+
+
+async def test_an_error_is_apologised_for_in_the_topic_it_happened_in(
+    bot_api: BotApiServer, running: tuple[Services, Application]
+) -> None:
+    _, application = running
+    application.add_handler(CommandHandler("explode", explode), group=-5)
+    news = bot_api.add_topic(FORUM, "News")
+    [apology] = await say(bot_api, "/explode", news)
+    assert apology.text == FAILED and thread_of(apology) == news
+    # A button under a message in the topic fails (the article it opens still comes).
+    [latest] = await say(bot_api, "/latest", news)
+    data = next(b["callback_data"] for b in latest.buttons if "callback_data" in b)
+    application.add_handler(CallbackQueryHandler(explode, pattern=f"^{data}$"), group=-5)
+    before = len(bot_api.sent(FORUM))
+    bot_api.press_button(FORUM, latest.message_id, data, user_id=ADMIN)
+    answers = (await bot_api.wait_for(before + 2, chat_id=FORUM))[before:]
+    [again] = [m for m in answers if m.text == FAILED]
+    assert thread_of(again) == news
+    [general] = await say(bot_api, "/explode", None)
+    assert general.text == FAILED and thread_of(general) is None
+    # The button's own handler answers the press again after the failing one did.
+    assert_no_violations(bot_api, ignore=["query is too old"])
 
 
 async def test_a_settings_redraw_stays_in_its_topic(
