@@ -7,7 +7,9 @@ Works on the tokens around a quote, in the order a reader checks them:
    ``according to X``, a ``Name:`` label;
 3. the dash line under a blockquote: ``— Name, role``;
 4. the context: the other half of a split quote, a quote continuing the previous
-   paragraph's speaker, or the subject of a reporting verb in the sentence before.
+   paragraph's speaker, or the subject of a reporting verb in the sentence before; a bare
+   quote paragraph answering a question put to someone is the answer of that someone
+   (``turns.py``).
 
 This module holds only that order. The phrase shapes (which tokens make the speaker's
 phrase) live in ``phrases.py``, the resolution of a phrase to a person in ``names.py``,
@@ -28,6 +30,7 @@ from bot.parsing.people import People
 from bot.parsing.phrases import DASHES, PhraseShapes, is_verb, opening_verb
 from bot.parsing.quotes import Segment
 from bot.parsing.tokens import SENT_END
+from bot.parsing.turns import alone_in_paragraph, lead_in_of, turn_of
 
 
 def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
@@ -67,6 +70,7 @@ class Attributor(PhraseShapes, NameResolution):
         # the first unnamed source (a common-noun subject) met while attributing a quote
         self._unnamed: Attribution | None = None
         self._titles: dict[int, set[str]] | None = None
+        self._word_end: dict[int, bool] = {}
 
     # -- driver ------------------------------------------------------------------
     def run(self) -> list[Attribution]:
@@ -74,6 +78,11 @@ class Attributor(PhraseShapes, NameResolution):
         segs = self.segments
         for si, seg in enumerate(segs):
             out.append(self._attribute(si, seg, out))
+        for si in range(len(segs) - 2, -1, -1):
+            if out[si].how == "" and out[si].speaker is None:
+                nxt = lead_in_of(self.text, si, segs, out, self.paras)
+                if nxt is not None:
+                    out[si] = nxt
         self.results = out
         return out
 
@@ -214,6 +223,10 @@ class Attributor(PhraseShapes, NameResolution):
             if a is not None:
                 return a
             if has_prev and pseg.end_para == seg.para - 1:  # type: ignore[union-attr]
+                if alone_in_paragraph(text, seg, self.paras[seg.end_para].end):
+                    turn = turn_of(text, si, segs, done)
+                    if turn is not None:
+                        return turn  # the answer to a question put to someone
                 return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)  # type: ignore[union-attr]
         return Attribution(None)
 

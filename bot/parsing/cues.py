@@ -260,6 +260,24 @@ COMPANY_WORDS = frozenset(
     assembly legislature parliament review tribune herald gazette chronicle""".split()
 )
 
+# Businesses and venues named after a person: a possessive name before one of these is
+# the name of the place ("Aisha's Salon", "Joe's Diner", "Macy's Store"), not a person.
+VENUE_WORDS = frozenset(
+    """salon salons spa shop shops store stores boutique cafe café restaurant restaurants
+    bakery bar bars grill pub diner deli kitchen bistro pizzeria pizza tavern inn motel
+    market supermarket pharmacy garage clinic studio studios gallery parlour parlor
+    barbershop brewery winery farm farms bookshop bookstore hardware jewelers jewellers
+    auto furniture""".split()
+)
+
+# Words after "the Name" that go on a sentence rather than a noun phrase with the name as
+# its modifier ("the Romeo and Juliet tragedy" but "the Clyde was ...").
+CLAUSE_GOERS = frozenset(
+    """and or but nor is are was were has have had will would can could should may might
+    must do does did who whom whose which that to of in on at for with by from as than
+    then also not""".split()
+)
+
 
 @cache
 def _names(filename: str) -> frozenset[str]:
@@ -406,7 +424,7 @@ AFFILIATION_JOINERS = frozenset(
 # Executive", "Supt", "Det"): the UK and Caribbean police ranks come abbreviated.
 TITLE_PREFIXES = frozenset(
     """vice first former deputy acting lady executive supt supt. insp insp. det det. cllr
-    cllr. cpl cpl. asp""".split()
+    cllr. cpl cpl. asp snr snr. dci sgt const""".split()
 )
 # Capitalised modifiers that are part of longer names ("Democratic National Committee")
 # but never a person on their own ("the Democratic front-runner").
@@ -452,5 +470,23 @@ WORK_NOUNS = frozenset(
 WORK_CREDITS = frozenset(
     "director creator star co-star cast writer showrunner author producer actor actress".split()
 )
+# Words right before an opening mark that make a short phrase in the marks a noun of the
+# reporter's sentence ("presided as the "chief justice"", "four "associate justices""):
+# with no verb of speech, a term, not someone's words.
+TERM_DETERMINERS = frozenset(
+    "the a an this these those such some several many two three four five six".split()
+)
+# Verbs that make what follows in marks what someone called or cited ("calling him a "nice
+# guy"", "described it as a "breakthrough"", "referenced the "loophole""): a source, not a
+# scare quote. (Verbs of speech count too: cues.REPORTING_FORMS.)
+CALLING_VERBS = frozenset(
+    """call calls called calling describe describes described describing dub dubs dubbed
+    dubbing label labels labeled labelled labeling labelling brand brands branded branding
+    term terms termed deem deems deemed consider considers considered considering mention
+    mentions mentioned mentioning reference references referenced referencing cite cites
+    cited citing invoke invokes invoked invoking""".split()
+)
+# Words before an opening mark that mark the marks' words as a term ("so-called "rebels"").
+TERM_MARKERS = frozenset({"so-called"})
 # Words that open speech and are no quote alone ("So," he began).
 DISCOURSE_WORDS = frozenset("so well now look and but anyway okay ok yes no oh right".split())

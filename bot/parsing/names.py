@@ -39,6 +39,18 @@ class Attribution:
     anonymous: bool = False
 
 
+def _has_lower_word(text: str, word: str) -> bool:
+    """``word`` (lower case) stands alone somewhere in ``text``."""
+    i = text.find(word)
+    n = len(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum()):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def _trailing_modifier(word: str) -> bool:
     """An adverb, participle, verb or article that a noun phrase picked up at its end."""
     w = word.lower()
@@ -76,6 +88,7 @@ class NameResolution(ArticleDocument):
     _anon: bool
     _unnamed: Attribution | None
     _titles: dict[int, set[str]] | None
+    _word_end: dict[int, bool]  # person id -> its name ends in a word the text has in lower case
 
     # -- resolution --------------------------------------------------------------
     def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
@@ -92,8 +105,18 @@ class NameResolution(ArticleDocument):
             toks = clean_tokens(np.text)
             m = ppl.at(np.start, np.end)
             if not toks and m is None:
+                # "the future President said": a title alone is the one holding it
+                words = np.text.split()
+                last = words[-1].lower().rstrip(".") if words else ""
+                if last in cues.ROLE_NOUNS or last in cues.TITLES:
+                    pid = self._role_person(last, pos, None)
+                    if pid is not None:
+                        rec = ppl.persons[pid]
+                        return rec.name, rec.role, pid
                 return None, None, None
             name = " ".join(toks)
+            if m is not None and (m.start > np.start or m.end < np.end) and self._org_of(name):
+                return name, None, None  # "the Ministry of Health", not a "Health" in it
             pid = m.person if m is not None else ppl.lookup(name)
             if pid is not None and pid in ppl.words:
                 self._anon = cues.group_word(ppl.persons[pid].name.lower())
@@ -259,7 +282,28 @@ class NameResolution(ArticleDocument):
         rec = self.people.persons[m.person]
         if rec.gender is not None:
             return rec.gender == want
-        return rec.is_person or len(rec.tokens) >= 2
+        if rec.is_person:
+            return True
+        return len(rec.tokens) >= 2 and not self._common_word_end(m.person)
+
+    def _org_of(self, name: str) -> bool:
+        """``Ministry of Health``, ``Office for National Statistics``: an organisation's
+        head word and what it is of or for."""
+        head, sep, _rest = name.partition(" of ")
+        if not sep:
+            head, sep, _rest = name.partition(" for ")
+        return bool(sep) and head.split()[-1].lower() in cues.COMPANY_WORDS
+
+    def _common_word_end(self, pid: int) -> bool:
+        """``Democratic National Convention``, ``Education Reform``: a name of no known
+        person whose last word the article also uses in lower case is a thing's name, no
+        one "he" or "she" can be."""
+        found = self._word_end.get(pid)
+        if found is None:
+            last = self.people.persons[pid].tokens[-1]
+            found = last[:1].isupper() and _has_lower_word(self.text, last.lower())
+            self._word_end[pid] = found
+        return found
 
     def _modifier(self, m: Mention) -> bool:
         """Not a salient antecedent: after a preposition or determiner, a possessive, or
@@ -303,7 +347,7 @@ class NameResolution(ArticleDocument):
             i -= 1
             rec = ppl.persons[m.person]
             role = (rec.role or "").lower()
-            if head in role.split() or head in self._titles_of(m.person):
+            if head in role.replace("-", " ").split() or head in self._titles_of(m.person):
                 if name is None:
                     return m.person
                 reach = len(name) + len(m.title or "") + 3  # "Ohio Gov. John Kasich"

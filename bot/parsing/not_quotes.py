@@ -58,7 +58,7 @@ def names_a_thing(text: str, seg: Segment) -> bool:
         words.append(word)
     if not words:
         return False
-    if words[0] in cues.NAMING_VERBS:
+    if words[0] in cues.NAMING_VERBS or words[0] in cues.TERM_MARKERS:
         return True
     for word in words:
         if word in cues.WORK_NOUNS:
@@ -92,6 +92,25 @@ def titled_after(text: str, seg: Segment) -> bool:
         and m.group(1) in cues.WORK_CREDITS
         and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
     )
+
+
+_SENTENCE_BACK = re.compile(r"[^.!?\n]{0,120}$")
+
+
+def scare_term(text: str, seg: Segment) -> bool:
+    """``Alito presided as the "chief justice"``: one or two words in marks that a
+    determiner before them makes a noun of the reporter's own sentence, the sentence going
+    on after them, and no verb of calling (``calling him a "nice guy"``) before them. Asked
+    only of quotes whose speaker no verb of speech gives: a term, not someone's words."""
+    words = text[seg.start : seg.end].split()
+    if not words or len(words) > 2 or words[-1][-1:] in ".!?":
+        return False
+    m = _WORDS_BEFORE.search(text, max(0, seg.open_mark - _BACK), seg.open_mark)
+    if m is None or m.group(1) not in cues.TERM_DETERMINERS:
+        return False
+    sentence = _SENTENCE_BACK.search(text, max(0, m.start() - 120), m.start())
+    before = sentence.group().lower().split() if sentence is not None else []
+    return not any(w in cues.CALLING_VERBS or w in cues.REPORTING_FORMS for w in before)
 
 
 def gloss_of(text: str, seg: Segment, before: Segment | None) -> bool:

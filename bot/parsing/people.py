@@ -597,11 +597,16 @@ class _Run(NamedTuple):
 def _part_of_a_thing(text: str, start: int, end: int, hit: tuple[int, int, _Run]) -> bool:
     """A run that the text makes part of something else: ``the Reich's``, ``the Pentagon``
     (a one-word name after a lower-case "the"), ``Colleges Employers’ Association`` (a
-    possessive that an organisation's word follows)."""
+    possessive that an organisation's word follows), ``Aisha's Salon`` (a possessive before
+    a capitalised shop or venue: the business's name)."""
     if text[end : end + 1] in _APOSTROPHES:
         nxt = _WORD.match(text, end + 2 if text[end + 1 : end + 2] == " " else end + 3)
-        if nxt is not None and nxt.group().lower() in cues.COMPANY_WORDS:
-            return True
+        if nxt is not None:
+            head = nxt.group().lower()
+            if head in cues.COMPANY_WORDS or (
+                head in cues.VENUE_WORDS and nxt.group()[:1].isupper()
+            ):
+                return True
     if len(hit[2].toks) == 1 and hit[2].title is None and hit[0] == 0:
         return text[max(0, start - 4) : start] == "the "
     return False

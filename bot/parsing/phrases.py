@@ -47,6 +47,36 @@ def _is_cap(w: str) -> bool:
     )
 
 
+# Words that join an organisation's head word to what it is of ("Ministry of Health",
+# "Office for National Statistics", "University of the West Indies").
+_ORG_LINKS = frozenset({"of", "for"})
+
+
+def _org_link_after(toks: list[Tok], k: int, hi: int) -> bool:
+    """Token ``k`` ("of"/"for") follows an organisation's head word and a capitalised
+    word follows it (after an optional "the")."""
+    if k == 0 or toks[k - 1][2].lower() not in cues.COMPANY_WORDS:
+        return False
+    n = k + 2 if k + 1 < hi and toks[k + 1][2] == "the" else k + 1
+    return n < hi and _is_cap(toks[n][2])
+
+
+def _org_head_before(toks: list[Tok], k: int, lo: int) -> int | None:
+    """Where the organisation's name starts when the capitalised run at ``k`` is what an
+    organisation's head word before it is "of" (``Ministry of`` + ``Health``), else None."""
+    j = k - 1
+    if j >= lo and toks[j][2] == "the":
+        j -= 1
+    if j - 1 < lo or toks[j][2] not in _ORG_LINKS:
+        return None
+    head = j - 1
+    if not (_is_cap(toks[head][2]) and toks[head][2].lower() in cues.COMPANY_WORDS):
+        return None
+    while head - 1 >= lo and _is_cap(toks[head - 1][2]) and not _POSS.search(toks[head - 1][2]):
+        head -= 1  # "Trinidad and Tobago Police Service" ... "the Jamaican Ministry of"
+    return head
+
+
 def is_verb(w: str) -> bool:
     return w in cues.REPORTING_FORMS
 
@@ -158,6 +188,12 @@ class PhraseShapes(ArticleDocument):
                     k -= 1
                 else:
                     break
+            org = _org_head_before(toks, k, lo)
+            while org is not None:
+                # "the Ministry of Health", "Bank of England": an organisation's head
+                # word and what it is "of" are one name
+                k = org
+                org = _org_head_before(toks, k, lo)
             name = self.text[toks[k][0] : toks[j][1]]
             if k - 2 >= lo and toks[k - 1][2] == "of" and self._is_place_name(name):
                 # "Rep. Tom Cole of Oklahoma": the person, not where they come from
@@ -249,6 +285,10 @@ class PhraseShapes(ArticleDocument):
                 continue
             if tl in cues.PARTICLES and run_start is not None:
                 k += 1
+                continue
+            if run_start is not None and tl in _ORG_LINKS and _org_link_after(toks, k, hi):
+                # "the Ministry of National Security said": the name goes on through "of"
+                k += 2 if toks[k + 1][2] == "the" else 1
                 continue
             if tl in cues.CAP_MODIFIERS:
                 # "the presumptive GOP nominee": a capitalised adjective; or the noun itself
@@ -663,6 +703,14 @@ class PhraseShapes(ArticleDocument):
             and toks[j - 1][2].lower() in cues.ASIDE_ADVERBS
         ):
             j -= 3  # "Forbes, however, says": the aside stands between subject and verb
+        k = j - 1 if j >= lo and toks[j][2] == "," else j
+        if k > lo and toks[k][2] == ")":
+            # "Gov. John Kasich (R-Ohio), said": a name's parenthesis is an aside too
+            o = next((m for m in range(k - 1, max(lo, k - 8) - 1, -1) if toks[m][2] == "("), None)
+            if o is not None and o > lo:
+                named = self._np_back(toks, o - 1, lo)
+                if named is not None and named.kind == "name" and self._known_person(named):
+                    return named
         if j < lo:
             return None
         w = toks[j][2]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from bot.parsing import cues
 from bot.parsing.attribution import Attribution, Attributor
+from bot.parsing.embeds import embedded_posts
 from bot.parsing.entities import (
     EntityMention,
     canonical_place,
@@ -15,10 +17,12 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
+from bot.parsing.not_people import named_only_in_works, used_as_things
 from bot.parsing.not_quotes import (
     discourse_word,
     gloss_of,
     names_a_thing,
+    scare_term,
     titled_after,
     trimmed_span,
 )
@@ -211,23 +215,35 @@ def parse_article(text: str) -> ParsedArticle:
     attributions = att.run()
 
     quotes: list[Quote] = []
+    works: list[tuple[int, int]] = []  # marks holding a title, a nickname, a sign
     named_before: Segment | None = None  # the last segment that named a thing
+    kept: Segment | None = None  # the last segment kept as a quote
     for seg, attr in zip(segments, attributions, strict=True):
         if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
+            works.append((seg.start, seg.end))
             continue
         if discourse_word(text[seg.start : seg.end]):
             continue
+        if attr.how == "subject" and scare_term(text, seg):
+            continue  # a term in the reporter's sentence, its speaker only a neighbour
         # A quotation nobody can be found for (a title, a scare quote, a slogan) is not
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
         # does plain speech whose speaker is not found ('"...," the future President said').
-        if seg.mark == "‘" and attr.how not in _OWN_CUE:
+        if seg.mark == "‘" and attr.how not in _OWN_CUE and not _single_goes_on(seg, attr, kept):
             continue  # single marks also set off terms and titles: only with their own cue
-        if (attr.speaker or attr.anonymous or attr.how == "unknown") and (
-            attr.how in _NOT_A_TITLE or not looks_like_title(text[seg.start : seg.end])
+        if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
+            works.append((seg.start, seg.end))
+        elif (
+            attr.speaker
+            or attr.anonymous
+            or attr.how == "unknown"
+            or _spoken_before(text, seg, attr)
         ):
             quotes.append(_quote(text, seg, attr))
+            kept = seg
+    quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
     for rq in find_reported(att, quoted):
         quotes.append(rq)
     quotes.sort(key=lambda q: q.start)
@@ -249,7 +265,10 @@ def parse_article(text: str) -> ParsedArticle:
 
     speakers = {q.speaker for q in quotes if q.speaker}
     persons = []
-    sentence_words = people.words
+    sentence_words = people.words | used_as_things(text, people, speakers)
+    sentence_words |= named_only_in_works(people, works) - {
+        pid for pid, rec in enumerate(people.persons) if rec.name in speakers
+    }
     for pid, rec in enumerate(people.persons):
         if rec.mentions <= 0:
             continue
@@ -268,6 +287,48 @@ def parse_article(text: str) -> ParsedArticle:
         log.exception("extract_topics failed")
         art.topics = []
     return art
+
+
+def _single_goes_on(seg: Segment, attr: Attribution, kept: Segment | None) -> bool:
+    """``‘...,’ said Dr Brel. ‘...’`` or a paragraph of its own after it: single marks
+    that go on with the single-marked quote kept just before, in its paragraph or the
+    next (UK papers carry a speaker's words on this way)."""
+    return (
+        attr.how in ("split", "continued")
+        and kept is not None
+        and kept.mark == "‘"
+        and seg.para - kept.end_para in (0, 1)
+    )
+
+
+# Between "According" and the opening mark: "to", a source with no name ("the study", a
+# name would have been its speaker) and an aside, in one clause.
+_ACCORDING_GAP = re.compile(r" to [^A-Z.!?;:\n\"“”]{1,100}?,(?:[^.!?;:\n\"“”]{0,60},)?[ \u00a0]*")
+
+
+def _spoken_before(text: str, seg: Segment, attr: Attribution) -> bool:
+    """``the group said: "..."`` with no one found for the verb: a verb of speech right
+    before the opening mark (or ``according to`` a source and a comma) makes the marks
+    hold speech, its speaker unknown."""
+    if attr.how != "before" or attr.cue is None or attr.cue_start is None:
+        return False
+    between = text[attr.cue_start + len(attr.cue) : seg.open_mark]
+    if attr.cue.lower() == "according":
+        # "According to the study, published in Nature, "..."": the source, then the words
+        return between.startswith(" to ") and _ACCORDING_GAP.fullmatch(between) is not None
+    if cues.REPORTING_FORMS.get(attr.cue.lower()) not in cues.SAY_LIKE:
+        return False
+    return between.strip(" ,:\u00a0") == ""
+
+
+def _full_name(people: People) -> Callable[[str], str]:
+    """A written name as the article's fullest name for that person (itself if unknown)."""
+
+    def full(name: str) -> str:
+        pid = people.lookup(name)
+        return people.persons[pid].name if pid is not None else name
+
+    return full
 
 
 def _quote(text: str, seg: Segment, attr: Attribution) -> Quote:

@@ -190,6 +190,12 @@ def single_quoted(text: str, paragraphs: list[Paragraph], segments: list[Segment
                 continue  # a quote inside a quote: the double marks' segment holds it
             close = _single_close(text, o + 1, min(para.end, o + _SINGLE_MAX))
             if close is None:
+                if _goes_on(text, paragraphs, pi, o):
+                    # UK style over paragraphs: ‘... / ‘...’ (each paragraph opens anew)
+                    s, e = _trimmed(text, o + 1, para.end)
+                    if e > s and not text[s:e].isupper():
+                        found.append(Segment(s, e, o, None, pi, pi, "‘"))
+                    break
                 continue
             s, e = _trimmed(text, o + 1, close)
             if e > s and not text[s:e].isupper():  # (a heading in capitals is no quote)
@@ -198,6 +204,17 @@ def single_quoted(text: str, paragraphs: list[Paragraph], segments: list[Segment
     if not found:
         return segments
     return sorted(segments + found, key=lambda seg: seg.open_mark)
+
+
+def _goes_on(text: str, paragraphs: list[Paragraph], pi: int, o: int) -> bool:
+    """A single mark at ``o`` left open to the end of its paragraph, the next paragraph
+    opening with one too: a quote running over paragraphs (closed only at its end)."""
+    para = paragraphs[pi]
+    if pi + 1 >= len(paragraphs) or "‘" in text[o + 1 : para.end]:
+        return False
+    if o + _SINGLE_MAX < para.end:
+        return False
+    return paragraphs[pi + 1].text.lstrip()[:1] == "‘"
 
 
 def has_single_quotes(text: str) -> bool:

@@ -94,6 +94,9 @@ def place_share(text: str, start: int, end: int) -> float:
     return 1.0
 
 
+_NEXT_CAPITALISED = re.compile(r"[ \u00a0]+[A-Z][a-z]")
+
+
 def theme_word_inside_a_name(text: str, start: int, words: str) -> bool:
     """A topic word capitalised in mid-sentence is part of a name: the World Bank, Harvard
     Law School, the ministries of Justice, Economy and Security.
@@ -104,7 +107,11 @@ def theme_word_inside_a_name(text: str, start: int, words: str) -> bool:
     if " " in words or not text[start : start + 1].isupper() or words.isupper():
         return False
     before = text[max(0, start - 12) : start].rstrip(" \t")
-    return bool(before) and before[-1] not in _SENTENCE_OPENERS
+    if bool(before) and before[-1] not in _SENTENCE_OPENERS:
+        return True
+    # opening a sentence, a capitalised word after it still makes it a name ("Bill
+    # Lipinski announced", "Energy Secretary Ernest Moniz")
+    return _NEXT_CAPITALISED.match(text, start + len(words)) is not None
 
 
 def title_word_inside_a_name(title: str, start: int, words: str, body: str) -> bool:

@@ -60,3 +60,32 @@ def test_a_quote_loses_its_trailing_comma_and_a_doubled_mark() -> None:
 )
 def test_a_title_with_its_genre_or_its_makers_role_is_nobodys_quote(body: str) -> None:
     assert quotes(body) == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Judge Mara Kell sat as the \u201cpresiding officer\u201d with three \u201clay "
+        "members,\u201d two of whom had served before.",
+        'Colonel Idris Hale signed so-called "trade treaties," or "friendship pacts," with the '
+        "chiefs of the region.",
+        'Ana Brel runs the "night market" stalls on the harbour every weekend.',
+    ],
+)
+def test_a_term_in_marks_with_no_verb_of_speech_gets_no_speaker(body: str) -> None:
+    assert quotes(body) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "quote"),
+    [
+        (
+            "Ana Brel spoke at length, calling her rival a \u201cdecent woman\u201d twice.",
+            "decent woman",
+        ),
+        ('Ana Brel said the vote was the "right call" for the town.', "right call"),
+        ('Ana Brel defended her "fair rent" plan on the radio.', "fair rent"),
+    ],
+)
+def test_a_short_phrase_someone_called_or_said_keeps_its_speaker(body: str, quote: str) -> None:
+    assert quotes(body) == {quote: "Ana Brel"}

@@ -83,3 +83,57 @@ def test_a_surname_with_a_police_rank_is_the_full_name_met_before() -> None:
     )
     assert [p.name for p in art.people] == ["Audley Peters"]
     assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["Audley Peters"]
+
+
+@pytest.mark.parametrize(
+    ("body", "not_a_person"),
+    [
+        (
+            "Joan's Bakery on Market Street reopened on Friday, Ruth Okafor said.",
+            "Joan",
+        ),
+        (
+            'Ruth Okafor starred in the sitcom "The Wonderful Mr Pemberton" for six years.',
+            "Pemberton",
+        ),
+        (
+            "Ruth Okafor, whose debut film won an Oscar in 2009, spoke to students.",
+            "Oscar",
+        ),
+        (
+            "The Bonnie and Clyde musical ran for a month before Ruth Okafor closed it.",
+            "Clyde",
+        ),
+    ],
+)
+def test_a_business_a_character_of_a_work_or_a_thing_named_like_someone_is_not_a_person(
+    body: str, not_a_person: str
+) -> None:
+    found = people(body)
+    assert not_a_person not in found
+    assert "Ruth Okafor" in found
+
+
+def test_an_organisation_that_speaks_keeps_its_quote_but_is_not_a_person() -> None:
+    art = parse_article(
+        "A test story\n\n"
+        '"Trains on the coast line will run an hour late all week," Amtrak said on Monday.'
+    )
+    assert "Amtrak" not in [p.name for p in art.people]
+    assert [q.speaker for q in art.quotes if q.kind == "direct"] == ["Amtrak"]
+
+
+@pytest.mark.parametrize(
+    ("body", "person"),
+    [
+        ('Ruth Okafor was a guest on "Real Time with Bill Maher" last week.', "Bill Maher"),
+        ("A man named Oscar drove Ruth Okafor to the station, she said.", "Oscar"),
+        ("Her son, Oscar, drove Ruth Okafor to the station. Oscar said it was late.", "Oscar"),
+        (
+            "Ruth Okafor visited Joan's home in Leeds, where Joan Reid has lived since 1990.",
+            "Joan Reid",
+        ),
+    ],
+)
+def test_a_name_the_text_treats_as_someone_stays_a_person(body: str, person: str) -> None:
+    assert person in people(body)

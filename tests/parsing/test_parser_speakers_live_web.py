@@ -115,3 +115,104 @@ def test_a_surname_that_only_opens_sentences_still_speaks() -> None:
         "We are tired of being told it is offensive!": "Cruz",
         "is a dead heat right now": "Cruz",
     }
+
+
+def test_speech_right_after_a_verb_of_speech_with_no_one_found_is_kept_unknown() -> None:
+    quotes = direct(
+        "Flyers were handed out at the station on Monday.\n\n"
+        "It says: \u201cNothing will change until the harbour is ours again.\u201d"
+    )
+    assert quotes == {"Nothing will change until the harbour is ours again.": None}
+
+
+def test_a_party_tag_in_brackets_between_a_name_and_its_verb_is_an_aside() -> None:
+    quotes = direct(
+        "After the vote, Sen. Maria Delgado (D-Nev.), said, \u201cWe are ready to take this "
+        "fight to every county in the state.\u201d"
+    )
+    assert quotes == {
+        "We are ready to take this fight to every county in the state.": "Maria Delgado"
+    }
+
+
+def test_she_is_never_the_name_of_a_meeting() -> None:
+    quotes = direct(
+        "On the last day of the Republican National Convention, Ana Brel walked onto the "
+        "stage. Then she broke with the convention's line on the ferry.\n\n"
+        '"We need the ferry back before the summer," she said.'
+    )
+    assert quotes == {"We need the ferry back before the summer": "Ana Brel"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Dr Ana Brel said: \u2018The first results are promising and the team is delighted."
+        "\n\n\u2018We now need a trial with far more patients before anyone can say it works."
+        "\u2019\n\nThe trial starts in May.",
+        "\u2018The first results are promising and the team is delighted,\u2019 said Dr Ana "
+        "Brel.\n\n\u2018We now need a trial with far more patients before anyone can say it "
+        "works.\u2019",
+    ],
+)
+def test_a_speech_in_single_marks_goes_on_over_paragraphs(body: str) -> None:
+    quotes = direct(body)
+    assert [q.rstrip(".") for q, who in quotes.items() if who == "Ana Brel"] == [
+        "The first results are promising and the team is delighted",
+        "We now need a trial with far more patients before anyone can say it works",
+    ]
+
+
+def test_a_term_in_single_marks_after_a_quote_is_not_its_speakers() -> None:
+    quotes = direct(
+        "\u2018The first results are promising,\u2019 said Dr Ana Brel.\n\n"
+        "The next stage, which the team calls \u2018open harbour\u2019, starts in May."
+    )
+    assert quotes == {"The first results are promising": "Ana Brel"}
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            '"Patrols will be stepped up tonight," said the Ministry of National Security.',
+            "Ministry of National Security",
+        ),
+        (
+            'The Office for National Statistics said: "The figures are the worst in a decade."',
+            "Office for National Statistics",
+        ),
+        (
+            '"The results are clear and they hold," the University of Leeds said on Monday.',
+            "University of Leeds",
+        ),
+    ],
+)
+def test_an_organisation_of_something_speaks_under_its_whole_name(body: str, speaker: str) -> None:
+    assert list(direct(body).values()) == [speaker]
+    assert parse_article("A test story\n\n" + body).people == []
+
+
+def test_a_senior_rank_stays_out_of_the_name() -> None:
+    quotes = direct('"We are appealing for witnesses," said Snr Supt Kerwin Hale.')
+    assert quotes == {"We are appealing for witnesses": "Kerwin Hale"}
+
+
+def test_speech_according_to_a_source_with_no_name_is_kept_unknown() -> None:
+    quotes = direct(
+        "The survey was carried out over the summer.\n\n"
+        "According to the study, published on Monday, \u201cthe effect was seen in every "
+        "town we sampled\u201d."
+    )
+    assert quotes == {"the effect was seen in every town we sampled": None}
+
+
+def test_a_title_alone_as_the_speaker_is_the_one_holding_it() -> None:
+    quotes = direct(
+        "President-elect Ana Brel apologised to the two employees on Sunday.\n\n"
+        "\u201cI deeply regret what happened and I apologise to my former colleagues,\u201d the "
+        "future President said in a video."
+    )
+    assert quotes == {
+        "I deeply regret what happened and I apologise to my former colleagues": "Ana Brel"
+    }

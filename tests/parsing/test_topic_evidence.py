@@ -4,6 +4,7 @@ coming back; not one passing word, and not a name that contains a topic word or 
 from __future__ import annotations
 
 from bot.parsing import parse_article
+from bot.parsing.topic_evidence import theme_word_inside_a_name
 from tests.parsing.test_topics import topics_for
 
 
@@ -105,3 +106,9 @@ def test_a_place_adjective_alone_is_not_the_place_but_its_government_is() -> Non
         "was planned for next month."
     )
     assert "Turkey" in topics_for("Grain talks to resume", acting)
+
+
+def test_a_topic_word_opening_a_sentence_and_a_name_is_inside_the_name() -> None:
+    text = "The family held the seat. Bill Harlow quit in August. Bills were never his thing."
+    assert theme_word_inside_a_name(text, text.index("Bill Harlow"), "Bill")
+    assert not theme_word_inside_a_name(text, text.index("Bills were"), "Bills")

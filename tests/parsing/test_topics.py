@@ -124,3 +124,13 @@ def test_seed_article_topics() -> None:
     assert not {"Energy", "Space"} & set(topics)
     assert {"Arms shipments", "Air defence"} & set(topics)
     assert all(normalise_topic(t) == t for t in topics)
+
+
+def test_lawmakers_in_a_story_about_a_seat_are_no_legislation_topic() -> None:
+    body = (
+        "The congressman announced his retirement three days before the filing deadline. "
+        "State lawmakers and legislators in the district were furious about the timing, "
+        "and several lawmakers said they had been kept in the dark. Other legislators "
+        "said they would have run for the seat."
+    )
+    assert "Legislation" not in extract_topics("A surprise retirement", body, [], [], [])
