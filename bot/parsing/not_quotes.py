@@ -105,10 +105,11 @@ def scare_term(text: str, seg: Segment) -> bool:
     words = text[seg.start : seg.end].split()
     if not words or len(words) > 2 or words[-1][-1:] in ".!?":
         return False
-    m = _WORDS_BEFORE.search(text, max(0, seg.open_mark - _BACK), seg.open_mark)
-    if m is None or m.group(1) not in cues.TERM_DETERMINERS:
+    found = _word_before(text, seg.open_mark)
+    if found is None or found[1] not in cues.TERM_DETERMINERS:
         return False
-    sentence = _SENTENCE_BACK.search(text, max(0, m.start() - 120), m.start())
+    start = found[0]
+    sentence = _SENTENCE_BACK.search(text, max(0, start - 120), start)
     before = sentence.group().lower().split() if sentence is not None else []
     return not any(w in cues.CALLING_VERBS or w in cues.REPORTING_FORMS for w in before)
 
