@@ -14,11 +14,32 @@ import re
 from bot.parsing import cues
 from bot.parsing.quotes import Segment
 
-# The words before an opening mark, nearest last, back to a sentence or clause mark.
-_WORDS_BEFORE = re.compile(r"([\w’'-]+)[ \u00a0]*$")
+# The words before an opening mark, nearest last, back to a sentence or clause mark: what
+# ``([\w’'-]+)[ \u00a0]*$`` finds searched in the ``_BACK`` characters before it, matched
+# on the reversed window (see _word_before).
+_WORD_BEFORE_REVERSED = re.compile(r"[ \u00a0]*([\w’'-]+)")
+_WORD_BEFORE_LAST = frozenset(" \u00a0_’'-")  # with the alphanumerics: what a match ends on
 _BACK = 60
 _LINKS = frozenset({"reading", "read", "that", "which", "saying", "said", "bearing", "words"})
 _EDGE_MARKS = '"“”„«»'
+
+
+def _word_before(text: str, pos: int) -> tuple[int, str] | None:
+    r"""The word before ``pos``, spaces between, and its offset: the match of
+    ``([\w’'-]+)[ \u00a0]*$`` in the ``_BACK`` characters before ``pos``, found without
+    trying every start in the window (a match on the reversed window, as
+    ``people._word_back`` does)."""
+    lo = max(0, pos - _BACK)
+    end = pos
+    if end > lo and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final newline
+    if end <= lo or not (text[end - 1] in _WORD_BEFORE_LAST or text[end - 1].isalnum()):
+        return None  # neither a space nor a word character right before: no match
+    m = _WORD_BEFORE_REVERSED.match(text[lo:end][::-1])
+    if m is None:
+        return None
+    start = end - m.end()
+    return start, text[start : end - m.start(1)]
 
 
 def names_a_thing(text: str, seg: Segment) -> bool:
@@ -30,11 +51,11 @@ def names_a_thing(text: str, seg: Segment) -> bool:
     pos = seg.open_mark
     words: list[str] = []
     for _ in range(4):
-        m = _WORDS_BEFORE.search(text, max(0, pos - _BACK), pos)
-        if m is None or not m.group(1).islower():
+        found = _word_before(text, pos)
+        if found is None or not found[1].islower():
             break  # (a capitalised word is a name: "Dr. Paul Song "was ..."")
-        words.append(m.group(1))
-        pos = m.start()
+        pos, word = found
+        words.append(word)
     if not words:
         return False
     if words[0] in cues.NAMING_VERBS or words[0] in cues.TERM_MARKERS:
@@ -84,10 +105,11 @@ def scare_term(text: str, seg: Segment) -> bool:
     words = text[seg.start : seg.end].split()
     if not words or len(words) > 2 or words[-1][-1:] in ".!?":
         return False
-    m = _WORDS_BEFORE.search(text, max(0, seg.open_mark - _BACK), seg.open_mark)
-    if m is None or m.group(1) not in cues.TERM_DETERMINERS:
+    found = _word_before(text, seg.open_mark)
+    if found is None or found[1] not in cues.TERM_DETERMINERS:
         return False
-    sentence = _SENTENCE_BACK.search(text, max(0, m.start() - 120), m.start())
+    start = found[0]
+    sentence = _SENTENCE_BACK.search(text, max(0, start - 120), start)
     before = sentence.group().lower().split() if sentence is not None else []
     return not any(w in cues.CALLING_VERBS or w in cues.REPORTING_FORMS for w in before)
 

@@ -87,8 +87,8 @@ def count_story_keys(db: Database) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _StoryRow:
-    """What a story's update starts from: its days, times, size and key counts."""
+class _Story:
+    """A story's row as grouping reads it: its days, times, size and key counts."""
 
     first_day: str
     last_day: str
@@ -120,39 +120,48 @@ class StoryStore:
             ).lastrowid
             new_day = True
             new_keys = [ALL_STORIES, *keys]
+            day_keys = keys
         else:
-            story_id, row = found
-            counts = Counter(row.counts)
+            story_id, story = found
+            counts = Counter(story.counts)
             new_keys = [key for key in keys if key not in counts]
+            if story.first_day == story.last_day == article.day:
+                # Every key the story counts was stored for this, its only day, by the article
+                # that brought it: only the others are new rows of ``story_keys``.
+                new_day, day_keys = False, new_keys
+            else:
+                # The story's rows lie on its days: a day outside them is new to it.
+                new_day = not story.first_day <= article.day <= story.last_day or (
+                    execute(
+                        "select 1 from story_keys where story_id = ? and day = ? limit 1",
+                        [story_id, article.day],
+                    ).fetchone()
+                    is None
+                )
+                day_keys = keys
             counts.update(keys)
             if len(counts) > MAX_STORY_KEYS:
                 kept = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_KEYS])
                 self._count_keys([key for key in counts if key not in kept], -1)
                 counts = Counter(kept)
-            new_day = (
-                execute(
-                    "select 1 from story_keys where story_id = ? and day = ? limit 1",
-                    [story_id, article.day],
-                ).fetchone()
-                is None
-            )
             execute(
                 "update stories set first_day = ?, last_day = ?, first_seen = ?, last_seen = ?, "
                 "n_articles = ?, keys = ? where id = ?",
                 [
-                    min(row.first_day, article.day),
-                    max(row.last_day, article.day),
-                    min(row.first_seen, seen_at),
-                    max(row.last_seen, seen_at),
-                    row.n_articles + 1,
+                    min(story.first_day, article.day),
+                    max(story.last_day, article.day),
+                    min(story.first_seen, seen_at),
+                    max(story.last_seen, seen_at),
+                    story.n_articles + 1,
                     _dump(counts),
                     story_id,
                 ],
             )
-        self.db.conn.executemany(
-            "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
-            [(key, article.day, story_id) for key in keys],
-        )
+        if day_keys:
+            self.db.conn.executemany(
+                "insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
+                [(key, article.day, story_id) for key in day_keys],
+            )
         self._count_keys(new_keys, 1)
         if new_day:
             execute(
@@ -171,9 +180,9 @@ class StoryStore:
                 [(key, change) for key in keys],
             )
 
-    def _find(self, article: ArticleKeys) -> tuple[int, _StoryRow] | None:
-        """The story the article joins, with the row its update starts from (read once, to
-        choose and to update), or None when it starts one."""
+    def _find(self, article: ArticleKeys) -> tuple[int, _Story] | None:
+        """The story the article joins with that story's row as read to choose it (so
+        ``assign`` updates it without reading it again), or None."""
         keys = list(article.keys)
         if not keys:
             return None
@@ -208,8 +217,8 @@ class StoryStore:
             evidence[story_id] = evidence.get(story_id, 0.0) + key_rarity[key] * article.keys[key]
         best = sorted(evidence, key=lambda story_id: -evidence[story_id])[:MAX_CANDIDATES]
         marks = ",".join("?" * len(best))
-        rows = {
-            row[0]: _StoryRow(row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
+        stories = {
+            row[0]: _Story(row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
             for row in execute(
                 "select id, first_day, last_day, first_seen, last_seen, n_articles, keys "
                 f"from stories where id in ({marks}) order by id",
@@ -217,11 +226,11 @@ class StoryStore:
             )
         }
         candidates = [
-            Candidate(story_id, r.first_day, r.last_day, r.n_articles, r.counts)
-            for story_id, r in rows.items()
+            Candidate(story_id, story.first_day, story.last_day, story.n_articles, story.counts)
+            for story_id, story in stories.items()
         ]
         chosen = choose_story(article, candidates, key_rarity)
-        return None if chosen is None else (chosen, rows[chosen])
+        return None if chosen is None else (chosen, stories[chosen])
 
     def detach(self, article_id: int) -> None:
         """Take an article out of its story (before it is replaced or deleted); a story left
