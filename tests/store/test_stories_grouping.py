@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.grouping import QUOTE, Candidate, article_keys, match_score
 from bot.ingest import ingest_text
 from bot.store import Store
 from bot.store.stories import StoryStore, group_existing
+from tests.conftest import store_before
 
 
 def article(store: Store, slug: str, day: str, source: str, title: str, *paragraphs: str) -> int:
@@ -169,6 +172,23 @@ def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
     after = [StoryStore(store.db).story_of(i) for i in (*ids, other)]
     assert len(set(after)) == 2 and after[0] == after[1] == after[2] != after[3]
     assert len(set(before)) == 2
+
+
+def test_a_store_from_before_stories_is_grouped_when_it_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with store_before(path, "_v16_stories_of_articles") as old:
+        assert "stories" not in old.db.table_names()
+        ids = quake_story(old)
+        other = rally(old, "rally", "2026-03-02", "AP", "Tampa", "Fla.")
+    upgraded = Store.open(path)
+    try:
+        stories = [upgraded.stories.story_of(i) for i in (*ids, other)]
+        assert None not in stories
+        assert stories[0] == stories[1] == stories[2] != stories[3]
+        story = upgraded.stories.get(stories[0])
+        assert story["sources"] == ["Reuters", "AP", "BBC"]
+    finally:
+        upgraded.close()
 
 
 def test_an_unknown_article_or_story_is_none(store: Store) -> None:
