@@ -372,7 +372,8 @@ class PeopleFinder:
                 raw = m.group()
                 after = m.end()
                 # (a contraction needs an apostrophe right after: checked before the regex)
-                if text[after : after + 1] in _APOSTROPHES and _CONTRACTION.match(text, after):
+                apostrophe = text[after : after + 1] in _APOSTROPHES
+                if apostrophe and _CONTRACTION.match(text, after):
                     # "Don't", "We'll": the last word is a verb or pronoun, not a name
                     cut = max(raw.rfind(" "), raw.rfind("\u00a0"))
                     if cut < 0:
@@ -385,7 +386,8 @@ class PeopleFinder:
                     hit = cache[raw] = _name_in_run(raw)
                 if hit is not None:
                     base = m.start()
-                    if _part_of_a_thing(text, base, after, hit):
+                    # (_part_of_a_thing needs an apostrophe after or a bare one-word run)
+                    if (apostrophe or hit[2].bare) and _part_of_a_thing(text, base, after, hit):
                         continue
                     append((base + hit[0], base + hit[1], hit[2]))
                 elif raw[-1:].islower():
@@ -592,6 +594,7 @@ class _Run(NamedTuple):
     company: bool  # holds an organisation word ("Trump Campaign")
     title_gender: str | None
     person_title: bool  # the title marks a person ("Sen.", "Mrs.")
+    bare: bool  # one word and no title: "the" before it may make it a thing's name
 
 
 def _part_of_a_thing(text: str, start: int, end: int, hit: tuple[int, int, _Run]) -> bool:
@@ -607,7 +610,7 @@ def _part_of_a_thing(text: str, start: int, end: int, hit: tuple[int, int, _Run]
                 head in cues.VENUE_WORDS and nxt.group()[:1].isupper()
             ):
                 return True
-    if len(hit[2].toks) == 1 and hit[2].title is None and hit[0] == 0:
+    if hit[2].bare and hit[0] == 0:
         return text[max(0, start - 4) : start] == "the "
     return False
 
@@ -645,6 +648,7 @@ def _make_run(toks: tuple[str, ...], title: str | None) -> _Run:
         or (len(toks) >= 2 and last in cues.THING_HEADS_WEAK and gender_of_first(toks[0]) is None),
         title_gender=_title_gender(title) if title else None,
         person_title=tl is not None and tl in cues.PERSON_TITLES,
+        bare=len(toks) == 1 and title is None,
     )
 
 

@@ -125,6 +125,8 @@ def _reported_in(
     stop = toks[end - 1][1]
     for v in range(lo + 1, end - 1):
         w = toks[v][2]
+        if w not in _CANDIDATE_TOKENS:
+            continue  # (a set test: the rest of the loop acts on these words only)
         if w == "according" and toks[v + 1][2] == "to":
             np, after = att._np_fwd(toks, v + 2, end)
             if np is None or (np.kind == "noun" and not np.name):

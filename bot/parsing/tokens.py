@@ -120,6 +120,8 @@ def tokenize_marked(
     out: list[tuple[int, int, str]] = []
     marks: list[int] = []
     append = out.append
+    mark = marks.append
+    word_ends = _WORD_ENDS
     pos = start
     cache = _PIECE_TOKENS
     for piece in text[start:end].split(" "):
@@ -127,23 +129,25 @@ def tokenize_marked(
             stop = pos + len(piece)
             append((pos, stop, piece))
             pos = stop + 1
-        elif (
-            piece[-1:] in _WORD_ENDS
-            and piece[:-1].isalnum()
-            and (piece[-1] != "." or _word_before_period(piece[:-1]))
+            continue
+        last = piece[-1:]
+        if (
+            last in word_ends
+            and (word := piece[:-1]).isalnum()
+            and (last != "." or _word_before_period(word))
         ):
             # "said,", "Trump.": the commonest other piece, a word and its mark
-            stop = pos + len(piece) - 1
-            append((pos, stop, piece[:-1]))
-            marks.append(len(out))
-            append((stop, stop + 1, piece[-1]))
+            stop = pos + len(word)
+            append((pos, stop, word))
+            mark(len(out))
+            append((stop, stop + 1, last))
             pos = stop + 2
         elif piece:
             toks = cache.get(piece)
             if toks is None:
                 toks = _piece_tokens(text, pos, pos + len(piece), end)
                 # "W." before " Bush" is one token, before " said" two: not remembered
-                if not (piece[-1] == "." and "A" <= piece[-2:-1] <= "Z"):
+                if not (last == "." and "A" <= piece[-2:-1] <= "Z"):
                     if len(cache) >= _PIECE_TOKENS_MAX:
                         cache.clear()
                     cache[piece] = toks
