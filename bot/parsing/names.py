@@ -14,6 +14,7 @@ from bot.parsing import cues
 from bot.parsing.document import ArticleDocument, Tok
 from bot.parsing.people import Mention, People, clean_tokens
 from bot.parsing.phrases import NP, skip_word
+from bot.parsing.tokens import has_word
 
 _NO_TITLES: set[str] = set()
 
@@ -37,18 +38,6 @@ class Attribution:
     np_kind: str | None = None
     # the speaker is someone the article does not name ("a Qatari official said")
     anonymous: bool = False
-
-
-def _has_lower_word(text: str, word: str) -> bool:
-    """``word`` (lower case) stands alone somewhere in ``text``."""
-    i = text.find(word)
-    n = len(word)
-    while i >= 0:
-        j = i + n
-        if (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum()):
-            return True
-        i = text.find(word, i + 1)
-    return False
 
 
 def _trailing_modifier(word: str) -> bool:
@@ -301,7 +290,7 @@ class NameResolution(ArticleDocument):
         found = self._word_end.get(pid)
         if found is None:
             last = self.people.persons[pid].tokens[-1]
-            found = last[:1].isupper() and _has_lower_word(self.text, last.lower())
+            found = last[:1].isupper() and has_word(self.text, last.lower())
             self._word_end[pid] = found
         return found
 

@@ -30,6 +30,7 @@ from bot.parsing.people import People, PeopleFinder
 from bot.parsing.quotes import Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
+from bot.parsing.tokens import has_word
 from bot.parsing.topics import extract_topics
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ def _sentence_initial_words(text: str, people: People) -> set[int]:
             continue
         word = people.persons[pid].name
         lower = word.lower()
-        if cues.group_word(lower) or _WORDISH_TAIL.search(lower) or _has_word(text, lower):
+        if cues.group_word(lower) or _WORDISH_TAIL.search(lower) or has_word(text, lower):
             out.add(pid)
             continue
         if name_words is None:
@@ -159,18 +160,6 @@ def _speaks(text: str, end: int) -> bool:
     """A reporting verb right after a name ("Cruz said", "Trump told"): someone speaking."""
     m = _NEXT_WORD.match(text, end)
     return m is not None and m.group(1).lower() in cues.REPORTING_FORMS
-
-
-def _has_word(text: str, word: str) -> bool:
-    """``word`` stands alone somewhere in ``text`` (a substring search, no regex build)."""
-    i = text.find(word)
-    n = len(word)
-    while i >= 0:
-        j = i + n
-        if (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum()):
-            return True
-        i = text.find(word, i + 1)
-    return False
 
 
 def _kind(text: str, seg: Segment) -> str:

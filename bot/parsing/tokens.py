@@ -158,3 +158,15 @@ def tokenize_marked(
         else:
             pos += 1
     return out, marks
+
+
+def has_word(text: str, word: str) -> bool:
+    """``word`` stands alone somewhere in ``text`` (a substring search, no regex build)."""
+    i = text.find(word)
+    n = len(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum()):
+            return True
+        i = text.find(word, i + 1)
+    return False

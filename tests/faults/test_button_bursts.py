@@ -27,6 +27,16 @@ def edits(api: BotApiServer) -> list[ApiCall]:
     return [c for c in api.calls_to("editMessageText") if c.ok]
 
 
+async def group_settings(api: BotApiServer, *, admin: bool = False) -> SentMessage:
+    """/settings opened in a supergroup by GROUP_ADMIN (an administrator there if ``admin``)."""
+    api.add_chat(GROUP, "supergroup")
+    if admin:
+        api.set_chat_member(GROUP, GROUP_ADMIN, "administrator")
+    api.push_message(GROUP, "/settings", user_id=GROUP_ADMIN, chat_type="supergroup")
+    [menu] = await api.wait_for(1, chat_id=GROUP)
+    return menu
+
+
 def shown(api: BotApiServer, menu: SentMessage) -> SentMessage:
     """The menu as the chat shows it now (its latest version)."""
     return [m for m in api.sent(menu.chat_id) if m.message_id == menu.message_id][-1]
@@ -67,10 +77,7 @@ async def test_a_groups_paced_redraw_does_not_hold_its_next_press(
     faulty_api: BotApiServer, db_path: Path, tally: Tally
 ) -> None:
     async with running_bot(faulty_api, db_path) as (services, _):
-        faulty_api.add_chat(GROUP, "supergroup")
-        faulty_api.set_chat_member(GROUP, GROUP_ADMIN, "administrator")
-        faulty_api.push_message(GROUP, "/settings", user_id=GROUP_ADMIN, chat_type="supergroup")
-        [menu] = await faulty_api.wait_for(1, chat_id=GROUP)
+        menu = await group_settings(faulty_api, admin=True)
         topic_id = services.store.articles.topic_counts(limit=1)[0]["id"]
         # A group gets 20 messages a minute: its menu's redraws wait seconds for their turn.
         faulty_api.forge_button_press(GROUP, menu.message_id, "st:top", user_id=GROUP_ADMIN)
@@ -96,9 +103,7 @@ async def test_a_redraw_still_waiting_when_the_bot_stops_is_drawn(
     faulty_api: BotApiServer, db_path: Path, tally: Tally
 ) -> None:
     async with running_bot(faulty_api, db_path) as _:
-        faulty_api.add_chat(GROUP, "supergroup")
-        faulty_api.push_message(GROUP, "/settings", user_id=GROUP_ADMIN, chat_type="supergroup")
-        [menu] = await faulty_api.wait_for(1, chat_id=GROUP)
+        menu = await group_settings(faulty_api)
         faulty_api.forge_button_press(GROUP, menu.message_id, "st:time", user_id=GROUP_ADMIN)
         await until(lambda: len(answered(faulty_api)) == 1, "the press to be answered")
         assert not edits(faulty_api)
@@ -111,9 +116,7 @@ async def test_stopping_does_not_wait_out_a_redraw_the_rate_limiter_holds_back(
     faulty_api: BotApiServer, db_path: Path, tally: Tally
 ) -> None:
     async with running_bot(faulty_api, db_path) as (_, application):
-        faulty_api.add_chat(GROUP, "supergroup")
-        faulty_api.push_message(GROUP, "/settings", user_id=GROUP_ADMIN, chat_type="supergroup")
-        [menu] = await faulty_api.wait_for(1, chat_id=GROUP)
+        menu = await group_settings(faulty_api)
         # As after a briefing's 429 for this group: its next message must wait a minute.
         application.bot.rate_limiter.pacer.hold_chat(GROUP, 60)
         faulty_api.forge_button_press(GROUP, menu.message_id, "st:time", user_id=GROUP_ADMIN)
