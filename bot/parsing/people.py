@@ -372,10 +372,11 @@ class PeopleFinder:
         cache = _RUN_CACHE
         title_case = headline is not None and _title_case(text[headline[0] : headline[1]])
         word_runs: list[tuple[int, int, str, str | None]] = []
+        shapes = _WORD_SHAPES
         for s, e in spans:
             for m in NAME_RUN.finditer(text, s, e):
                 raw = m.group()
-                after = m.end()
+                base, after = m.span()
                 # (a contraction needs an apostrophe right after: checked before the regex)
                 apostrophe = text[after : after + 1] in _APOSTROPHES
                 if apostrophe and _CONTRACTION.match(text, after):
@@ -388,17 +389,23 @@ class PeopleFinder:
                 if hit is _MISSING:
                     if len(cache) >= _RUN_CACHE_MAX:
                         cache.clear()
+                        shapes.clear()
                     hit = cache[raw] = _name_in_run(raw)
                 if hit is not None:
-                    base = m.start()
-                    # (_part_of_a_thing needs an apostrophe after or a bare one-word run)
-                    if (apostrophe or hit[2].bare) and _part_of_a_thing(text, base, after, hit):
-                        continue
+                    if apostrophe:
+                        if _part_of_a_thing(text, base, after, hit):
+                            continue
+                    elif hit[2].bare and hit[0] == 0 and text[max(0, base - 4) : base] == "the ":
+                        continue  # "the Pentagon" (_part_of_a_thing without an apostrophe)
                     append((base + hit[0], base + hit[1], hit[2]))
                 elif raw[-1:].islower():
-                    cand = _word_surname(text, m.start(), raw)
-                    if cand is not None:
-                        word_runs.append(cand)
+                    shape = shapes.get(raw, _MISSING)
+                    if shape is _MISSING:
+                        shape = shapes[raw] = _word_surname_shape(raw)
+                    if shape is not None:
+                        cand = _word_surname(text, base, shape)
+                        if cand is not None:
+                            word_runs.append(cand)
         if word_runs:
             pending = self._with_word_surnames(pending, word_runs)
         if title_case:
@@ -734,10 +741,17 @@ _WORD_NOT_NAME_BEFORE = frozenset(
 )
 
 
-def _word_surname(text: str, start: int, raw: str) -> tuple[int, int, str, str | None] | None:
-    """A run that only a common word or a title ends (``King``, ``Mr. May``, ``Rep. King``)
-    where the text treats it as a name: not ``in May``, ``the King``, ``May 5``, ``King of``.
-    Returns the word's span, the word and the title before it."""
+# A word-surname shape (_word_surname_shape) per run that holds no name: pure in the run,
+# like _RUN_CACHE (and cleared with it), so the words of "The", "But", "Tuesday" are read
+# once, not at every sentence that opens with them.
+_WordShape = tuple[int, str, str | None]
+_WORD_SHAPES: dict[str, _WordShape | None] = {}
+
+
+def _word_surname_shape(raw: str) -> _WordShape | None:
+    """What a run's words alone say for _word_surname: a common word or a title ends it
+    (``King``, ``Mr. May``, ``Rep. King``) and only titles come before. Returns the
+    word's offset in the run, the word and the title before it; None otherwise."""
     words = raw.split()
     word = _strip_possessive(words[-1])
     wl = word.lower()
@@ -747,7 +761,17 @@ def _word_surname(text: str, start: int, raw: str) -> tuple[int, int, str, str |
         return None
     if any(w.lower() not in TITLE_LIKE for w in words[:-1]):
         return None
-    wstart = start + raw.rfind(words[-1])
+    return raw.rfind(words[-1]), word, " ".join(words[:-1]) or None
+
+
+def _word_surname(
+    text: str, start: int, shape: _WordShape
+) -> tuple[int, int, str, str | None] | None:
+    """A run of a word-surname shape at ``start`` where the text treats it as a name: not
+    ``in May``, ``the King``, ``May 5``, ``King of``. Returns the word's span, the word
+    and the title before it."""
+    offset, word, title = shape
+    wstart = start + offset
     wend = wstart + len(word)
     before = _word_back(text, start)
     if before is not None and before[1].lower() in _WORD_NOT_NAME_BEFORE:
@@ -755,7 +779,7 @@ def _word_surname(text: str, start: int, raw: str) -> tuple[int, int, str, str |
     rest = text[wend : wend + 4].lstrip(" \u00a0")
     if rest[:1].isdigit() or rest[:3] == "of " or rest[:1].isupper():
         return None
-    return wstart, wend, word, " ".join(words[:-1]) or None
+    return wstart, wend, word, title
 
 
 def _surname_word(name_toks: list[str], j: int) -> bool:
