@@ -164,6 +164,17 @@ _ROLE_BAD_START = frozenset(
     though than then now especially even only just both either neither whether is are was
     were has have had will would can could should may might must do does did been be""".split()
 )
+# The word right after "Name, ": where it fits _ROLE_BAD_START or is a verb, it is the
+# first word of any _ROLE_AFTER phrase there (a word of letters leaves no room for the
+# "44, " of an age, and the phrase's characters are the word's up to a space or a mark).
+_FIRST_AFTER_COMMA = re.compile(r",[ \u00a0]+([^\s,;:.!?()\"“”]+)")
+
+
+def _no_role_start(first: str) -> bool:
+    """A phrase opening with ``first`` (lower case) is no appositive: a clause or a verb."""
+    return first in _ROLE_BAD_START or first in cues.REPORTING_FORMS
+
+
 _ROLE_CLAUSE = re.compile(r"\s(?:who|whose|which|that|where|when)\s")
 # Abbreviated titles spelt out in a role ("former Florida Gov." -> "former Florida
 # Governor"); honorifics (Mr., Dr.) never get this far.
@@ -318,6 +329,11 @@ class PeopleFinder:
         """``Yuri Ushakov, aide to the President of Russia``: an appositive with a role noun."""
         if not self.text.startswith(",", end):
             return None  # the pattern opens with a comma: most names are not followed by one
+        first = _FIRST_AFTER_COMMA.match(self.text, end)
+        if first is not None and _no_role_start(first.group(1).lower()):
+            # "Trump, who ...", "..., said ...": the test on the phrase's first word
+            # below, made before the phrase is looked for (that word would open it)
+            return None
         m = _ROLE_AFTER.match(self.text, end, min(len(self.text), end + 160))
         if not m:
             return None
@@ -335,8 +351,7 @@ class PeopleFinder:
             pos = more.end()
         role = self.text[m.start(1) : pos].strip()
         words = role.split()
-        first = words[0].lower()
-        if first in _ROLE_BAD_START or first in cues.REPORTING_FORMS:
+        if _no_role_start(words[0].lower()):
             return None  # "..., on a call with reporters", "..., said ..."
         k = next((k for k, w in enumerate(words[:6]) if _role_word(w)), None)
         if k is None:
