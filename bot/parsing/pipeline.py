@@ -27,7 +27,7 @@ from bot.parsing.not_quotes import (
     trimmed_span,
 )
 from bot.parsing.people import People, PeopleFinder
-from bot.parsing.quotes import Segment, segment_quotes, single_quoted
+from bot.parsing.quotes import SINGLE_MARKS, Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
 from bot.parsing.tokens import has_word
@@ -220,7 +220,11 @@ def parse_article(text: str) -> ParsedArticle:
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
         # does plain speech whose speaker is not found ('"...," the future President said').
-        if seg.mark == "‘" and attr.how not in _OWN_CUE and not _single_goes_on(seg, attr, kept):
+        if (
+            seg.mark in SINGLE_MARKS
+            and attr.how not in _OWN_CUE
+            and not _single_goes_on(seg, attr, kept)
+        ):
             continue  # single marks also set off terms and titles: only with their own cue
         if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
             works.append((seg.start, seg.end))
@@ -285,7 +289,7 @@ def _single_goes_on(seg: Segment, attr: Attribution, kept: Segment | None) -> bo
     return (
         attr.how in ("split", "continued")
         and kept is not None
-        and kept.mark == "‘"
+        and kept.mark in SINGLE_MARKS
         and seg.para - kept.end_para in (0, 1)
     )
 

@@ -216,3 +216,33 @@ def test_a_title_alone_as_the_speaker_is_the_one_holding_it() -> None:
     assert quotes == {
         "I deeply regret what happened and I apologise to my former colleagues": "Ana Brel"
     }
+
+
+def test_quotes_in_straight_single_marks_are_found_with_their_cue() -> None:
+    quotes = direct(
+        "Housing secretary Karen Holt spoke in Cardiff.\n\n"
+        "'We won't back down, and the tenants' union agrees,' said Ms Holt.\n\n"
+        "She added: 'Nobody should lose their home over a winter bill.'"
+    )
+    assert quotes == {
+        "We won't back down, and the tenants' union agrees": "Karen Holt",
+        "Nobody should lose their home over a winter bill.": "Karen Holt",
+    }
+
+
+def test_apostrophes_and_terms_in_straight_single_marks_are_no_quotes() -> None:
+    quotes = direct(
+        "Karen Holt, 52, grew up in the '90s on rock 'n' roll and the students' union.\n\n"
+        "The 'gig economy' has grown since then, the report found."
+    )
+    assert quotes == {}
+
+
+def test_double_marks_inside_single_ones_are_the_inner_quote() -> None:
+    quotes = direct(
+        "\u2018I told him, \u201cyou cannot go back there tonight\u201d, and he left,\u2019 "
+        "said Maria Lopes, 34."
+    )
+    assert quotes == {
+        "I told him, \u201cyou cannot go back there tonight\u201d, and he left": "Maria Lopes"
+    }
