@@ -32,6 +32,7 @@ from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
 from bot.parsing.tokens import has_word
 from bot.parsing.topics import extract_topics
+from bot.parsing.transcripts import transcript_quotes
 
 log = logging.getLogger(__name__)
 _PARTIAL_MAX_WORDS = 3
@@ -237,7 +238,11 @@ def parse_article(text: str) -> ParsedArticle:
             quotes.append(_quote(text, seg, attr))
             kept = seg
     quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
-    for rq in find_reported(att, quoted):
+    turns = transcript_quotes(
+        text, layout.paragraphs, layout.title, people, [(q.start, q.end) for q in quotes]
+    )
+    quotes.extend(turns)
+    for rq in find_reported(att, quoted + [(q.start, q.end) for q in turns]):
         quotes.append(rq)
     quotes.sort(key=lambda q: q.start)
     art.quotes = quotes
