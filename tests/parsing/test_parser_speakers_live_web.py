@@ -246,3 +246,50 @@ def test_double_marks_inside_single_ones_are_the_inner_quote() -> None:
     assert quotes == {
         "I told him, \u201cyou cannot go back there tonight\u201d, and he left": "Maria Lopes"
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "Jordan Lee, a warehouse worker, lost their job in March. "
+            '"I had two weeks\' notice and no savings at all," they said.',
+            "Jordan Lee",
+        ),
+        (
+            "Jordan Lee and two colleagues lost their jobs at the depot in March. "
+            '"We had two weeks\' notice and no savings at all," they said.',
+            None,
+        ),
+        (
+            "Residents met the council on Monday. "
+            '"We were never asked about the new road at all," they said.',
+            None,
+        ),
+    ],
+)
+def test_they_is_the_one_person_named_before_when_no_gender_is_known(
+    body: str, speaker: str | None
+) -> None:
+    assert list(direct(body).values()) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Apple declined to comment on the report on Monday. "
+        '"We take the privacy of our customers very seriously," it said.',
+        '"We have closed the plant for safety checks," Apple said. '
+        '"It will reopen once the inspectors are satisfied," it added.',
+    ],
+)
+def test_it_after_an_organisation_is_that_organisation(body: str) -> None:
+    assert set(direct(body).values()) == {"Apple"}
+
+
+def test_an_it_of_the_reporters_sentence_speaks_nothing() -> None:
+    quotes = direct(
+        "Apple published its plan on Monday. Critics said it offered "
+        '"nothing new for the people who repair their own phones."'
+    )
+    assert "Apple" not in quotes.values()
