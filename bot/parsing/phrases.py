@@ -144,6 +144,12 @@ def _abbreviation_stop(toks: list[Tok], k: int, hi: int) -> bool:
     return toks[k][2] == "." and k + 1 < hi and toks[k + 1][2] == ","
 
 
+# Titles that only ever stand before a name ("Dr Lena Fisk"), not role nouns ("chairman").
+_NAME_TITLES = frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. prof prof. sen sen. rep rep. gov gov. sir dame".split()  # noqa: SIM905
+)
+
+
 def skip_word(w: str) -> bool:
     wl = w.lower()
     return wl in cues.SKIP_BETWEEN or (bool(_LY.match(wl)) and wl not in cues.REPORTING_FORMS)
@@ -746,6 +752,12 @@ class PhraseShapes(ArticleDocument):
                     or nl in TITLE_LIKE
                 ):
                     np = self._np_back(toks, c - 1, lo)
+                    if np is not None and np.kind == "noun" and nl in _NAME_TITLES:
+                        # "The report's author, Dr Lena Fisk, said": the titled name
+                        # set off after a description is the subject
+                        inner, e = self._np_fwd(toks, c + 1, j)
+                        if inner is not None and inner.kind == "name" and e == j:
+                            return inner
                     if np is not None:
                         return np
             # "Carson's business manager, Armstrong Williams, stated"
