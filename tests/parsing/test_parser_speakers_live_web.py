@@ -293,3 +293,19 @@ def test_an_it_of_the_reporters_sentence_speaks_nothing() -> None:
         '"nothing new for the people who repair their own phones."'
     )
     assert "Apple" not in quotes.values()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Christian Lindner said: \u00bbWe will not raise taxes this year.\u00ab",
+        "Christian Lindner said: \u201eWe will not raise taxes this year.\u201c",
+        "\u00ab\u00a0We will not raise taxes this year\u00a0\u00bb, said Christian Lindner.",
+        "\u00bbWe will not raise taxes this year\u00ab, said Christian Lindner.",
+    ],
+)
+def test_guillemets_and_low_marks_closing_a_paragraph_hold_its_quote(body: str) -> None:
+    quotes = direct(body)
+    assert [(q.rstrip("."), who) for q, who in quotes.items()] == [
+        ("We will not raise taxes this year", "Christian Lindner")
+    ]
