@@ -147,6 +147,11 @@ def main() -> int:
             if kind == "missed":
                 key = _shape(text, g, _segments(text))
                 key += " named" if g.get("speaker") else " unnamed"
+                if key.endswith("segment-dropped named"):
+                    how = next(
+                        (h for a, b, h in _hows(text) if a < g["end"] and g["start"] < b), "?"
+                    )
+                    key += f" how={how}"
             elif kind == "misattributed":
                 how = next((h for a, b, h in _hows(text) if a < p["end"] and p["start"] < b), "?")
                 given = "none" if p["speaker"] is None else "name"

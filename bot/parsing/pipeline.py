@@ -179,8 +179,13 @@ def _clean(text: object) -> str:
     return text
 
 
-def parse_article(text: str) -> ParsedArticle:
-    """Parse one article's decoded text (offsets in the result index into ``text``)."""
+def parse_article(text: str, *, transcripts: bool = False) -> ParsedArticle:
+    """Parse one article's decoded text (offsets in the result index into ``text``).
+
+    ``transcripts``: also read the turns of an interview transcript printed without
+    quote marks (``Q:``/``A:``, ``NAME:`` lines; ``transcripts.py``). Off by default:
+    PolNeAR's annotation counts only marked quotes, so every turn read costs precision
+    there, while readers of real pages count the answers as the interviewee's quotes."""
     text = _clean(text)
     layout = parse_layout(text)
     art = ParsedArticle(
@@ -238,8 +243,12 @@ def parse_article(text: str) -> ParsedArticle:
             quotes.append(_quote(text, seg, attr))
             kept = seg
     quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
-    turns = transcript_quotes(
-        text, layout.paragraphs, layout.title, people, [(q.start, q.end) for q in quotes]
+    turns = (
+        transcript_quotes(
+            text, layout.paragraphs, layout.title, people, [(q.start, q.end) for q in quotes]
+        )
+        if transcripts
+        else []
     )
     quotes.extend(turns)
     for rq in find_reported(att, quoted + [(q.start, q.end) for q in turns]):

@@ -9,7 +9,7 @@ from bot.parsing import parse_article
 
 
 def turns(article: str) -> list[tuple[str, str | None]]:
-    art = parse_article(article)
+    art = parse_article(article, transcripts=True)
     return [(q.text[:14], q.speaker) for q in art.quotes if q.kind == "direct"]
 
 
@@ -86,3 +86,8 @@ def test_labels_that_are_no_exchange_speak_nothing(body: str) -> None:
 
 def test_a_question_without_an_answer_is_no_transcript() -> None:
     assert turns("A test story\n\nQ: Who wins the cup this year, and by how much?") == []
+
+
+def test_transcripts_are_read_only_when_asked_for() -> None:
+    art = parse_article(_INTERVIEW.format(q="Q:", a="A:"))
+    assert [q for q in art.quotes if q.kind == "direct"] == []
