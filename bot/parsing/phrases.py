@@ -150,6 +150,27 @@ _NAME_TITLES = frozenset(
 )
 
 
+# "His message was clear:", "Her answer:": the words of the one the pronoun stands for.
+_OWNERS = {"his": "he", "her": "she"}
+_SPEECH_NOUNS = frozenset(
+    "message words answer reply response verdict advice warning plea point view".split()  # noqa: SIM905
+)
+
+
+def _speech_of(toks: list[Tok], np: NP, k: int) -> NP | None:
+    """``His message was clear: "..."``: a sentence opening with his or her and a noun
+    for what someone says, ending in a colon before the quote, gives the words to the
+    one the pronoun stands for (as a pronoun phrase, resolved like ``he``)."""
+    words = np.text.split()
+    colon = toks[k - 1][2] == ":" or (k < len(toks) and toks[k][2] == ":")
+    if not colon or len(words) != 2 or words[1].lower() not in _SPEECH_NOUNS:
+        return None
+    pron = _OWNERS.get(words[0].lower())
+    if pron is None:
+        return None
+    return NP("pron", words[0], np.start, np.start + len(words[0]), head=pron)
+
+
 def skip_word(w: str) -> bool:
     wl = w.lower()
     return wl in cues.SKIP_BETWEEN or (bool(_LY.match(wl)) and wl not in cues.REPORTING_FORMS)
@@ -686,6 +707,10 @@ class PhraseShapes(ArticleDocument):
                 and np.head not in cues.ROLE_NOUNS
             ):
                 return np  # "Hoff's letter makes a case:", whose the words are (not "X's son")
+            if np is not None and np.kind == "noun" and st == lo:
+                owner = _speech_of(toks, np, k)
+                if owner is not None:
+                    return owner
             if np is not None and np.kind in {"name", "pron"}:
                 if np.kind == "name" and (
                     (self._is_place_name(np.text) and not self._known_person(np))

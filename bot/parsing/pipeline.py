@@ -213,7 +213,7 @@ def parse_article(text: str, *, transcripts: bool = False) -> ParsedArticle:
     works: list[tuple[int, int]] = []  # marks holding a title, a nickname, a sign
     named_before: Segment | None = None  # the last segment that named a thing
     kept: Segment | None = None  # the last segment kept as a quote
-    for seg, attr in zip(segments, attributions, strict=True):
+    for si, (seg, attr) in enumerate(zip(segments, attributions, strict=True)):
         if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
             works.append((seg.start, seg.end))
@@ -230,6 +230,7 @@ def parse_article(text: str, *, transcripts: bool = False) -> ParsedArticle:
             seg.mark in SINGLE_MARKS
             and attr.how not in _OWN_CUE
             and not _single_goes_on(seg, attr, kept)
+            and not _single_leads_in(attr, segments, si)
         ):
             continue  # single marks also set off terms and titles: only with their own cue
         if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
@@ -305,6 +306,16 @@ def _single_goes_on(seg: Segment, attr: Attribution, kept: Segment | None) -> bo
         and kept is not None
         and kept.mark in SINGLE_MARKS
         and seg.para - kept.end_para in (0, 1)
+    )
+
+
+def _single_leads_in(attr: Attribution, segments: list[Segment], si: int) -> bool:
+    """A bare single-marked paragraph before one whose speaker is named after it (``‘...’``
+    then ``‘...,’ said Hughes``): the start of what that speaker said, in the same marks."""
+    return (
+        attr.how == "lead-in"
+        and si + 1 < len(segments)
+        and segments[si + 1].mark == segments[si].mark
     )
 
 

@@ -309,3 +309,23 @@ def test_guillemets_and_low_marks_closing_a_paragraph_hold_its_quote(body: str) 
     assert [(q.rstrip("."), who) for q, who in quotes.items()] == [
         ("We will not raise taxes this year", "Christian Lindner")
     ]
+
+
+def test_a_bare_single_marked_paragraph_leads_into_the_named_one_after_it() -> None:
+    quotes = direct(
+        "Mark Hughes spoke after the match.\n\n"
+        "\u2018It was a long afternoon for everyone in the dressing room.\u2019\n\n"
+        "\u2018We will learn from it and come back stronger,\u2019 said Hughes."
+    )
+    assert quotes == {
+        "It was a long afternoon for everyone in the dressing room.": "Mark Hughes",
+        "We will learn from it and come back stronger": "Mark Hughes",
+    }
+
+
+def test_his_message_before_a_colon_gives_the_quote_to_the_one_he_is() -> None:
+    quotes = direct(
+        "Prime Minister Andrew Holness spoke in Kingston. His message was clear: "
+        '"Crime will not win in this country."'
+    )
+    assert quotes == {"Crime will not win in this country.": "Andrew Holness"}
