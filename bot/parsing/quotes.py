@@ -161,20 +161,25 @@ _SINGLE_MAX = 600
 @dataclass(frozen=True, slots=True)
 class _SingleStyle:
     """One way of printing single quote marks: the opening mark, the closing mark and where
-    an opening mark may stand (after a space, a bracket, a dash or a colon, before a letter:
-    not the ``’90s`` or ``'90s`` of a decade)."""
+    an opening mark may stand: after a space, a bracket, a dash or a colon (the pattern
+    takes that character too, so the regex engine can skip to it in C), before a letter
+    (not the ``’90s`` or ``'90s`` of a decade)."""
 
     opener: str
     closer: str
     opening: re.Pattern[str]
 
 
-_CURLY = _SingleStyle("‘", "’", re.compile(r"(?:(?<=[\s(\[—–:-])|^)‘(?=[^\W\d_])"))
+def _opening(mark: str) -> re.Pattern[str]:
+    return re.compile(r"[\s(\[—–:-]" + mark + r"(?=[^\W\d_])")
+
+
+_CURLY = _SingleStyle("‘", "’", _opening("‘"))
 # Straight single marks (UK and tech sites type them): the same mark is also the
 # apostrophe, so an opener is only ever a mark after a space before a letter, and a
 # closer one after a letter that no letter follows (not "don't", "rock 'n' roll" holds one
 # word only and is no speech).
-_STRAIGHT = _SingleStyle("'", "'", re.compile(r"(?:(?<=[\s(\[—–:-])|^)'(?=[^\W\d_])"))
+_STRAIGHT = _SingleStyle("'", "'", _opening("'"))
 _STYLES = (_CURLY, _STRAIGHT)
 SINGLE_MARKS = frozenset(style.opener for style in _STYLES)
 
@@ -233,9 +238,11 @@ def _single_in_paragraph(
 ) -> None:
     """The single-marked segments of paragraph ``pi`` in ``style``, appended to ``found``."""
     para = paragraphs[pi]
-    pos = para.start
+    # (a paragraph's first character follows a newline or the spaces trimmed off it, which
+    # the pattern takes as the character before an opening mark)
+    pos = para.start - 1 if para.start > 0 else para.start
     while (m := style.opening.search(text, pos, para.end)) is not None:
-        o = m.start()
+        o = m.end() - 1
         pos = o + 1
         if any(a <= o < b for a, b in spans):
             continue  # a quote inside a quote: the double marks' segment holds it
