@@ -722,6 +722,25 @@ class PhraseShapes(ArticleDocument):
                 return np
         return None
 
+    def _words_of(self, toks: list[Tok], lo: int, j: int) -> NP | None:
+        """``In Holt's words, "..."``, ``In the words of Karen Holt, "..."``: the name whose
+        words the sentence says the quote is, right before its opening mark."""
+        k = lo
+        if j - k < 3 or toks[k][2].lower() != "in" or toks[j - 1][2] != ",":
+            return None
+        if toks[k + 1][2].lower() == "the" and toks[k + 2][2].lower() == "words":
+            if j - k < 5 or toks[k + 3][2].lower() != "of":
+                return None
+            np, e = self._np_fwd(toks, k + 4, j - 1)
+        elif toks[k + 2][2].lower() == "words" and (poss := _POSS.search(toks[k + 1][2])):
+            owner = toks[k + 1]
+            bare = owner[2][: poss.start()]
+            np = NP("name", bare, owner[0], owner[0] + len(bare)) if _is_cap(bare) else None
+            e = j - 1 if k + 3 == j - 1 else -1
+        else:
+            return None
+        return np if np is not None and np.kind == "name" and e == j - 1 else None
+
     def _subject(self, toks: list[Tok], lo: int, v: int) -> NP | None:
         """Subject of the verb at ``v``: the noun phrase before it (skipping asides)."""
         j = v - 1

@@ -329,3 +329,29 @@ def test_his_message_before_a_colon_gives_the_quote_to_the_one_he_is() -> None:
         '"Crime will not win in this country."'
     )
     assert quotes == {"Crime will not win in this country.": "Andrew Holness"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "In Holt's words, \u201cnobody should lose their home over a winter bill.\u201d",
+        "In the words of Karen Holt, \u201cnobody should lose their home over a winter bill.\u201d",
+        "\u201cNobody should lose their home over a winter bill\u201d \u2014 Karen Holt, "
+        "speaking on Monday.",
+    ],
+)
+def test_in_someones_words_and_a_dash_credit_name_the_speaker(body: str) -> None:
+    quotes = direct("Karen Holt, who chairs the housing committee, visited the estate.\n\n" + body)
+    assert list(quotes.values()) == ["Karen Holt"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "In the words of the old song, \u201cnobody should lose their home over a bill.\u201d",
+        "\u201cMake the Estate Great Again\u201d \u2014 the council\u2019s slogan \u2014 was "
+        "on every wall.",
+    ],
+)
+def test_words_of_no_one_and_a_dash_before_a_description_name_no_speaker(body: str) -> None:
+    assert direct(body) == {}
