@@ -24,6 +24,7 @@ _ROLE_THEN_NAME = re.compile(r"[ \u00a0]+((?:[a-z][\w-]*[ \u00a0]+){1,5})[A-Z]")
 _OPENERS = frozenset("\"“”‘’'([ \t\u00a0")
 # How many sentences back a they or an it looks for the one it stands for.
 _PRONOUN_SENTENCES = 3
+_AGE_NOUN = re.compile(r"(\d{1,3})-year-old")
 # The word after a pronoun, an adverb between skipped ("it also said").
 _NEXT_WORD = re.compile(r"[ \u00a0]+(?:[a-z]+ly[ \u00a0]+)?([A-Za-z]+)")
 _ORG_JOINERS = frozenset({"of", "for", "the", "and", "&"})
@@ -127,6 +128,9 @@ class NameResolution(ArticleDocument):
             return name, None, None
         if np.kind == "pron":
             return self._pronoun(np.head or "", pos)
+        age = _AGE_NOUN.fullmatch(np.head or "")
+        if age is not None and np.text.split()[0].lower() == "the":
+            return self._aged(age.group(1), pos)  # "the 52-year-old said"
         # common noun phrase; "the aide" is someone named before, "one Clinton aide" or "a
         # Clinton spokesman" someone unnamed (described as such by _make)
         if np.head in cues.ROLE_NOUNS and np.text.split()[0].lower() in cues.INDEFINITE:
@@ -294,6 +298,37 @@ class NameResolution(ArticleDocument):
         if rec.is_person or rec.gender is not None:
             return True
         return rec.role is not None and len(rec.tokens) >= 2 and pid not in self.people.words
+
+    def _aged(self, age: str, pos: int) -> tuple[str | None, str | None, int | None]:
+        """``the 52-year-old``: the person given that age in the nearest sentences
+        (``Karen Holt, 52,``, ``Holt (52)``, ``52-year-old Karen Holt``), else the one person
+        the nearest sentence naming anyone names."""
+        ppl = self.people
+        text = self.text
+        nearest: list[int] | None = None
+        for _pi, ss, se in self._sentences_back(pos):
+            found: list[int] = []
+            i = ppl.before(ss)
+            while i < len(ppl.mentions) and ppl.mentions[i].start < se:
+                m = ppl.mentions[i]
+                i += 1
+                if m.in_quote or not self._someone(m.person):
+                    continue
+                after = text[m.end : m.end + 10]
+                before = text[max(0, m.start - 14) : m.start]
+                if after.startswith((f", {age}", f" ({age})", f", aged {age}")) or (
+                    f"{age}-year-old" in before
+                ):
+                    rec = ppl.persons[m.person]
+                    return rec.name, rec.role, m.person
+                if m.person not in found:
+                    found.append(m.person)
+            if nearest is None and found:
+                nearest = found
+        if nearest is not None and len(nearest) == 1:
+            rec = ppl.persons[nearest[0]]
+            return rec.name, rec.role, nearest[0]
+        return None, None, None
 
     def _plural_after(self, end: int) -> bool:
         """``Sam Rivera and her colleagues``: the name is one of several."""

@@ -23,6 +23,7 @@ _NAME_TOKEN = re.compile(r"(?:[A-Z][\w’'\-]*|[A-Z]\.|(?:[A-Z]\.){2,})$")
 
 
 _POSS = re.compile(r"['’]s?$")
+_AGE_NOUN = re.compile(r"\d{1,3}-year-old")
 
 
 _LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
@@ -233,7 +234,7 @@ class PhraseShapes(ArticleDocument):
             and wl not in cues.PREPOSITIONS
             and wl not in cues.RELATIVE
             and w.isalpha()
-        ):
+        ) or (w[:1].isdigit() and _AGE_NOUN.fullmatch(w) is not None):  # "the 52-year-old"
             # common noun phrase: back to a determiner
             k = j
             name = None
@@ -350,7 +351,7 @@ class PhraseShapes(ArticleDocument):
                 and tl not in cues.RELATIVE
                 and not is_verb(t)
                 and tl not in {"and", "or", "but", "is", "was", "has", "had", "who"}
-            ):
+            ) or (t[:1].isdigit() and _AGE_NOUN.fullmatch(t) is not None):  # "the 52-year-old"
                 head = tl
                 k += 1
                 continue

@@ -355,3 +355,30 @@ def test_in_someones_words_and_a_dash_credit_name_the_speaker(body: str) -> None
 )
 def test_words_of_no_one_and_a_dash_before_a_description_name_no_speaker(body: str) -> None:
     assert direct(body) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "Karen Holt, 52, has lived on the estate for 20 years. Her neighbour Tom Reed "
+            "agrees.\n\n"
+            '"Nobody should lose their home over a winter bill," the 52-year-old said.',
+            "Karen Holt",
+        ),
+        (
+            "Karen Holt has lived on the estate for 20 years.\n\n"
+            '"Nobody should lose their home over a winter bill," the 52-year-old said.',
+            "Karen Holt",
+        ),
+        (
+            "Karen Holt and Tom Reed have lived on the estate for 20 years.\n\n"
+            '"Nobody should lose their home over a winter bill," the 52-year-old said.',
+            None,
+        ),
+    ],
+)
+def test_the_n_year_old_is_the_person_given_that_age_or_the_one_named(
+    body: str, speaker: str | None
+) -> None:
+    assert list(direct(body).values()) == [speaker]
