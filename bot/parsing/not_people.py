@@ -31,8 +31,7 @@ _BACK = 40
 # forward search's leftmost match is the longest, which the greedy reversed one finds.
 _NOT_WORD_OR_END = r"(?:\Z|(?=[^\w’'-]))"
 _ARTICLE_BEFORE_REVERSED = re.compile(
-    r"\n?[ \u00a0]+(?:([a-z]+)[ \u00a0]+)?(?:n?[Aa]|rehton[Aa]|yrev[Ee]|hca[Ee])"
-    + _NOT_WORD_OR_END
+    r"\n?[ \u00a0]+(?:([a-z]+)[ \u00a0]+)?(?:n?[Aa]|rehton[Aa]|yrev[Ee]|hca[Ee])" + _NOT_WORD_OR_END
 )
 _THE_BEFORE_REVERSED = re.compile(
     r"\n?[ \u00a0]+(?:(?:[\w’'-]*[A-Z]|dna|&)[ \u00a0]+)*eh[Tt]" + _NOT_WORD_OR_END
