@@ -131,7 +131,7 @@ def cmd_parse(settings: Settings, args: argparse.Namespace) -> int:
             print(f"skipped {name}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
             failed += 1
             continue
-        parsed = parse_article(text)
+        parsed = parse_article(text, transcripts=args.transcripts)
         if args.json:
             print(json.dumps(parsed.to_json(path.stem), ensure_ascii=False))
         else:
@@ -256,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("files", nargs="+")
     parse.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    parse.add_argument(
+        "--transcripts",
+        action="store_true",
+        help="also read interview transcripts printed without quote marks (Q:/A:, NAME:)",
+    )
     add_feeds_parser(sub)
     brief = sub.add_parser("brief", help="print the daily briefing a subscriber would get")
     brief.add_argument("--chat", type=int, help="the subscriber's chat id (default: a new one)")

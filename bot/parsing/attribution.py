@@ -44,6 +44,9 @@ def _verb_takes_clause(toks: list[Tok], v: int, hi: int) -> bool:
     return nxt in cues.CLAUSE_OPENERS and cues.REPORTING_FORMS.get(toks[v][2].lower()) != "tell"
 
 
+# Dashes that may open a credit after a quote ("..." — Name).
+_CREDIT_DASHES = frozenset("—–")
+
 # A reporting verb reaches this many quotations of its sentence, no further: a sentence
 # of thousands of quotes costs what a few do.
 _QUOTES_IN_REACH = 4
@@ -177,7 +180,7 @@ class Attributor(PhraseShapes, NameResolution):
                     return a
             else:
                 # no reporting verb: a phrase woven into a sentence about its subject
-                np = self._sentence_subject(toks, mask, lo, j)
+                np = self._words_of(toks, lo, j) or self._sentence_subject(toks, mask, lo, j)
                 if np is not None:
                     a = self._make(np, toks[j], "subject")
                     if a.speaker or a.anonymous:
@@ -202,6 +205,13 @@ class Attributor(PhraseShapes, NameResolution):
                     a = self._make(np, ptoks[0], "dash")
                     if a.speaker or a.anonymous:
                         return a
+        # a dash credit after the quote in its paragraph: '"..." — Mayor Lisa Tran, Monday'
+        if seg.close_mark is not None and text[seg.close_mark : seg.close_mark + 3].strip()[:1] in (
+            _CREDIT_DASHES
+        ):
+            a = self._dash_credit(seg)
+            if a is not None:
+                return a
         # the sentence before, in the same paragraph: "He emphasized that ... "...""
         if not text_before:
             a = self._sentence_speaker(seg.para, lo)
@@ -229,6 +239,26 @@ class Attributor(PhraseShapes, NameResolution):
                         return turn  # the answer to a question put to someone
                 return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)  # type: ignore[union-attr]
         return Attribution(None)
+
+    def _dash_credit(self, seg: Segment) -> Attribution | None:
+        """``"..." — Mayor Lisa Tran, speaking on Monday``: a dash and a name right after
+        the closing mark, the name ending the paragraph or set off by a comma, a bracket or
+        a full stop, credits the quote to that name."""
+        toks = self.toks(seg.end_para)
+        mask = self.mask(seg.end_para)
+        k = self._index_at(toks, seg.close_mark or seg.end)
+        if k >= len(toks) or toks[k][2] not in DASHES:
+            return None
+        dash = toks[k]
+        while k < len(toks) and toks[k][2] in DASHES:
+            k += 1
+        np, e = self._np_fwd(toks, k, len(toks))
+        if np is None or np.kind != "name" or any(mask[k:e]):
+            return None
+        if e < len(toks) and toks[e][2] not in (",", ".", "(", ";"):
+            return None  # ('"..." — Biden told the crowd': the sentence goes on)
+        a = self._make(np, dash, "dash")
+        return a if a.speaker else None
 
     def _cue_after(self, toks: list[Tok], mask: list[bool], i: int, hi: int) -> Tok | None:
         """A verb of speech in the few words after a quote that did not end its sentence

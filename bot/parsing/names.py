@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.parsing import cues
 from bot.parsing.document import ArticleDocument, Tok
-from bot.parsing.people import Mention, People, clean_tokens
+from bot.parsing.people import Mention, People, clean_tokens, gender_of_first
 from bot.parsing.phrases import NP, skip_word
 from bot.parsing.tokens import has_word
 
@@ -22,6 +22,12 @@ _PREV_WORD = re.compile(r"(\w+)\W*$")
 # Lower-case words, then a capitalised word: "[Trump] senior communications adviser Jason"
 _ROLE_THEN_NAME = re.compile(r"[ \u00a0]+((?:[a-z][\w-]*[ \u00a0]+){1,5})[A-Z]")
 _OPENERS = frozenset("\"“”‘’'([ \t\u00a0")
+# How many sentences back a they or an it looks for the one it stands for.
+_PRONOUN_SENTENCES = 3
+_AGE_NOUN = re.compile(r"(\d{1,3})-year-old")
+# The word after a pronoun, an adverb between skipped ("it also said").
+_NEXT_WORD = re.compile(r"[ \u00a0]+(?:[a-z]+ly[ \u00a0]+)?([A-Za-z]+)")
+_ORG_JOINERS = frozenset({"of", "for", "the", "and", "&"})
 _CLAUSE_ENDS = frozenset("\n.!?:;—–-|•*")
 
 
@@ -122,6 +128,9 @@ class NameResolution(ArticleDocument):
             return name, None, None
         if np.kind == "pron":
             return self._pronoun(np.head or "", pos)
+        age = _AGE_NOUN.fullmatch(np.head or "")
+        if age is not None and np.text.split()[0].lower() == "the":
+            return self._aged(age.group(1), pos)  # "the 52-year-old said"
         # common noun phrase; "the aide" is someone named before, "one Clinton aide" or "a
         # Clinton spokesman" someone unnamed (described as such by _make)
         if np.head in cues.ROLE_NOUNS and np.text.split()[0].lower() in cues.INDEFINITE:
@@ -193,6 +202,14 @@ class NameResolution(ArticleDocument):
         same pronoun that comes first in that sentence continues the chain: it is resolved
         the same way from where it stands.
         """
+        if pron in ("they", "it"):
+            # only as the subject of a verb of speech ("it said", "they added"): an it or
+            # they of the reporter's own sentence ("it offered no answer") speaks nothing
+            verb = _NEXT_WORD.match(self.text, pos + len(pron))
+            base = cues.REPORTING_FORMS.get(verb.group(1).lower()) if verb is not None else None
+            if base not in cues.SAY_LIKE or base == "offer":
+                return None, None, None
+            return self._they(pos) if pron == "they" else self._it(pos)
         if pron not in {"he", "she"}:
             return None, None, None
         want = "m" if pron == "he" else "f"
@@ -233,6 +250,145 @@ class NameResolution(ArticleDocument):
                 rec = ppl.persons[m.person]
                 return rec.name, rec.role, m.person
         return None, None, None
+
+    def _sentences_back(self, pos: int) -> list[tuple[int, int, int]]:
+        """(paragraph, start, end) of the sentence holding ``pos`` (up to ``pos``) and the
+        sentences before it, nearest first, back to the previous paragraph at most."""
+        pi = bisect.bisect_right(self._para_starts, pos) - 1
+        out: list[tuple[int, int, int]] = []
+        if pi < 0:
+            return out
+        sents = self._sentences(pi)
+        si = bisect.bisect_right(sents, (pos, 1 << 62)) - 1
+        if si >= 0:
+            out.append((pi, sents[si][0], pos))
+        out.extend((pi, a, b) for a, b in reversed(sents[: max(si, 0)]))
+        if pi > 0:
+            out.extend((pi - 1, a, b) for a, b in reversed(self._sentences(pi - 1)))
+        return out[:_PRONOUN_SENTENCES]
+
+    def _they(self, pos: int) -> tuple[str | None, str | None, int | None]:
+        """Singular they: the one person the nearest sentence naming anyone names, when
+        the article gives that person no gender (``Sam Rivera, a nurse, ... they said``).
+        Two people or more there, or a he or she, make it the plural they: no one."""
+        ppl = self.people
+        for _pi, ss, se in self._sentences_back(pos):
+            found: set[int] = set()
+            i = ppl.before(ss)
+            while i < len(ppl.mentions) and ppl.mentions[i].start < se:
+                m = ppl.mentions[i]
+                i += 1
+                if not m.in_quote and self._someone(m.person):
+                    found.add(m.person)
+            if not found:
+                continue
+            if len(found) > 1 or self._plural_after(ppl.mentions[i - 1].end):
+                return None, None, None
+            rec = ppl.persons[found.pop()]
+            if rec.gender is not None or len(rec.tokens) < 2 or gender_of_first(rec.tokens[0]):
+                return None, None, None
+            pid = ppl.by_key.get(" ".join(t.lower() for t in rec.tokens))
+            return rec.name, rec.role, pid
+        return None, None, None
+
+    def _someone(self, pid: int) -> bool:
+        """A person: known as one, given a gender, or a full name given a role (``Jordan
+        Lee, a warehouse worker``)."""
+        rec = self.people.persons[pid]
+        if rec.is_person or rec.gender is not None:
+            return True
+        return rec.role is not None and len(rec.tokens) >= 2 and pid not in self.people.words
+
+    def _aged(self, age: str, pos: int) -> tuple[str | None, str | None, int | None]:
+        """``the 52-year-old``: the person given that age in the nearest sentences
+        (``Karen Holt, 52,``, ``Holt (52)``, ``52-year-old Karen Holt``), else the one person
+        the nearest sentence naming anyone names."""
+        ppl = self.people
+        text = self.text
+        nearest: list[int] | None = None
+        for _pi, ss, se in self._sentences_back(pos):
+            found: list[int] = []
+            i = ppl.before(ss)
+            while i < len(ppl.mentions) and ppl.mentions[i].start < se:
+                m = ppl.mentions[i]
+                i += 1
+                if m.in_quote or not self._someone(m.person):
+                    continue
+                after = text[m.end : m.end + 10]
+                before = text[max(0, m.start - 14) : m.start]
+                if after.startswith((f", {age}", f" ({age})", f", aged {age}")) or (
+                    f"{age}-year-old" in before
+                ):
+                    rec = ppl.persons[m.person]
+                    return rec.name, rec.role, m.person
+                if m.person not in found:
+                    found.append(m.person)
+            if nearest is None and found:
+                nearest = found
+        if nearest is not None and len(nearest) == 1:
+            rec = ppl.persons[nearest[0]]
+            return rec.name, rec.role, nearest[0]
+        return None, None, None
+
+    def _plural_after(self, end: int) -> bool:
+        """``Sam Rivera and her colleagues``: the name is one of several."""
+        return self.text.startswith((" and ", ", and ", " with "), end)
+
+    def _it(self, pos: int) -> tuple[str | None, str | None, int | None]:
+        """It: the organisation the nearest sentence naming one names first (``The Met
+        Office issued a warning. "...," it said``)."""
+        if self.is_org is None:
+            return None, None, None
+        for pi, ss, se in self._sentences_back(pos):
+            name = self._first_org(pi, ss, se)
+            if name is not None:
+                return name, None, None
+        return None, None, None
+
+    def _first_org(self, pi: int, ss: int, se: int) -> str | None:
+        """The first run of capitalised words in ``[ss, se)`` of paragraph ``pi``, outside
+        quotes, that names an organisation (the gazetteer's, or a name the article has for
+        no person: ``Tata Steel``)."""
+        toks = self.toks(pi)
+        mask = self.mask(pi)
+        k = self._index_at(toks, ss)
+        while k < len(toks) and toks[k][0] < se:
+            if mask[k] or not toks[k][2][:1].isupper():
+                k += 1
+                continue
+            run = k
+            while (
+                run < len(toks)
+                and toks[run][0] < se
+                and not mask[run]
+                and (toks[run][2][:1].isupper() or toks[run][2] in _ORG_JOINERS)
+            ):
+                run += 1
+            while run > k and toks[run - 1][2] in _ORG_JOINERS:
+                run -= 1
+            words = [t[2] for t in toks[k:run]]
+            if words and words[0].lower() == "the":
+                words = words[1:]
+            name = " ".join(words)
+            if name and self._names_an_org(name):
+                return name
+            k = max(run, k + 1)
+        return None
+
+    def _names_an_org(self, name: str) -> bool:
+        if self.is_org is not None and self.is_org(name):
+            return True
+        pid = self.people.lookup(name)
+        if pid is None or pid in self.people.words:
+            return False
+        rec = self.people.persons[pid]
+        return (
+            len(rec.tokens) >= 2
+            and rec.gender is None
+            and rec.name == name
+            and gender_of_first(rec.tokens[0]) is None
+            and not self._titles_of(pid)
+        )
 
     def _first_fitting(
         self, pi: int, ss: int, se: int, want: str, pron: str, depth: int, chain: bool

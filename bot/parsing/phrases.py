@@ -23,6 +23,7 @@ _NAME_TOKEN = re.compile(r"(?:[A-Z][\w’'\-]*|[A-Z]\.|(?:[A-Z]\.){2,})$")
 
 
 _POSS = re.compile(r"['’]s?$")
+_AGE_NOUN = re.compile(r"\d{1,3}-year-old")
 
 
 _LEAD_PUNCT = frozenset({",", "—", "–", "-", "--", "'", "’", ")"})
@@ -144,6 +145,33 @@ def _abbreviation_stop(toks: list[Tok], k: int, hi: int) -> bool:
     return toks[k][2] == "." and k + 1 < hi and toks[k + 1][2] == ","
 
 
+# Titles that only ever stand before a name ("Dr Lena Fisk"), not role nouns ("chairman").
+_NAME_TITLES = frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. prof prof. sen sen. rep rep. gov gov. sir dame".split()  # noqa: SIM905
+)
+
+
+# "His message was clear:", "Her answer:": the words of the one the pronoun stands for.
+_OWNERS = {"his": "he", "her": "she"}
+_SPEECH_NOUNS = frozenset(
+    "message words answer reply response verdict advice warning plea point view".split()  # noqa: SIM905
+)
+
+
+def _speech_of(toks: list[Tok], np: NP, k: int) -> NP | None:
+    """``His message was clear: "..."``: a sentence opening with his or her and a noun
+    for what someone says, ending in a colon before the quote, gives the words to the
+    one the pronoun stands for (as a pronoun phrase, resolved like ``he``)."""
+    words = np.text.split()
+    colon = toks[k - 1][2] == ":" or (k < len(toks) and toks[k][2] == ":")
+    if not colon or len(words) != 2 or words[1].lower() not in _SPEECH_NOUNS:
+        return None
+    pron = _OWNERS.get(words[0].lower())
+    if pron is None:
+        return None
+    return NP("pron", words[0], np.start, np.start + len(words[0]), head=pron)
+
+
 def skip_word(w: str) -> bool:
     wl = w.lower()
     return wl in cues.SKIP_BETWEEN or (bool(_LY.match(wl)) and wl not in cues.REPORTING_FORMS)
@@ -206,7 +234,7 @@ class PhraseShapes(ArticleDocument):
             and wl not in cues.PREPOSITIONS
             and wl not in cues.RELATIVE
             and w.isalpha()
-        ):
+        ) or (w[:1].isdigit() and _AGE_NOUN.fullmatch(w) is not None):  # "the 52-year-old"
             # common noun phrase: back to a determiner
             k = j
             name = None
@@ -323,7 +351,7 @@ class PhraseShapes(ArticleDocument):
                 and tl not in cues.RELATIVE
                 and not is_verb(t)
                 and tl not in {"and", "or", "but", "is", "was", "has", "had", "who"}
-            ):
+            ) or (t[:1].isdigit() and _AGE_NOUN.fullmatch(t) is not None):  # "the 52-year-old"
                 head = tl
                 k += 1
                 continue
@@ -680,6 +708,10 @@ class PhraseShapes(ArticleDocument):
                 and np.head not in cues.ROLE_NOUNS
             ):
                 return np  # "Hoff's letter makes a case:", whose the words are (not "X's son")
+            if np is not None and np.kind == "noun" and st == lo:
+                owner = _speech_of(toks, np, k)
+                if owner is not None:
+                    return owner
             if np is not None and np.kind in {"name", "pron"}:
                 if np.kind == "name" and (
                     (self._is_place_name(np.text) and not self._known_person(np))
@@ -690,6 +722,25 @@ class PhraseShapes(ArticleDocument):
                     continue
                 return np
         return None
+
+    def _words_of(self, toks: list[Tok], lo: int, j: int) -> NP | None:
+        """``In Holt's words, "..."``, ``In the words of Karen Holt, "..."``: the name whose
+        words the sentence says the quote is, right before its opening mark."""
+        k = lo
+        if j - k < 3 or toks[k][2].lower() != "in" or toks[j - 1][2] != ",":
+            return None
+        if toks[k + 1][2].lower() == "the" and toks[k + 2][2].lower() == "words":
+            if j - k < 5 or toks[k + 3][2].lower() != "of":
+                return None
+            np, e = self._np_fwd(toks, k + 4, j - 1)
+        elif toks[k + 2][2].lower() == "words" and (poss := _POSS.search(toks[k + 1][2])):
+            owner = toks[k + 1]
+            bare = owner[2][: poss.start()]
+            np = NP("name", bare, owner[0], owner[0] + len(bare)) if _is_cap(bare) else None
+            e = j - 1 if k + 3 == j - 1 else -1
+        else:
+            return None
+        return np if np is not None and np.kind == "name" and e == j - 1 else None
 
     def _subject(self, toks: list[Tok], lo: int, v: int) -> NP | None:
         """Subject of the verb at ``v``: the noun phrase before it (skipping asides)."""
@@ -746,6 +797,12 @@ class PhraseShapes(ArticleDocument):
                     or nl in TITLE_LIKE
                 ):
                     np = self._np_back(toks, c - 1, lo)
+                    if np is not None and np.kind == "noun" and nl in _NAME_TITLES:
+                        # "The report's author, Dr Lena Fisk, said": the titled name
+                        # set off after a description is the subject
+                        inner, e = self._np_fwd(toks, c + 1, j)
+                        if inner is not None and inner.kind == "name" and e == j:
+                            return inner
                     if np is not None:
                         return np
             # "Carson's business manager, Armstrong Williams, stated"

@@ -27,11 +27,12 @@ from bot.parsing.not_quotes import (
     trimmed_span,
 )
 from bot.parsing.people import People, PeopleFinder
-from bot.parsing.quotes import Segment, segment_quotes, single_quoted
+from bot.parsing.quotes import SINGLE_MARKS, Segment, segment_quotes, single_quoted
 from bot.parsing.reported import find_reported
 from bot.parsing.structure import parse_layout
 from bot.parsing.tokens import has_word
 from bot.parsing.topics import extract_topics
+from bot.parsing.transcripts import transcript_quotes
 
 log = logging.getLogger(__name__)
 _PARTIAL_MAX_WORDS = 3
@@ -178,8 +179,13 @@ def _clean(text: object) -> str:
     return text
 
 
-def parse_article(text: str) -> ParsedArticle:
-    """Parse one article's decoded text (offsets in the result index into ``text``)."""
+def parse_article(text: str, *, transcripts: bool = False) -> ParsedArticle:
+    """Parse one article's decoded text (offsets in the result index into ``text``).
+
+    ``transcripts``: also read the turns of an interview transcript printed without
+    quote marks (``Q:``/``A:``, ``NAME:`` lines; ``transcripts.py``). Off by default:
+    PolNeAR's annotation counts only marked quotes, so every turn read costs precision
+    there, while readers of real pages count the answers as the interviewee's quotes."""
     text = _clean(text)
     layout = parse_layout(text)
     art = ParsedArticle(
@@ -207,7 +213,7 @@ def parse_article(text: str) -> ParsedArticle:
     works: list[tuple[int, int]] = []  # marks holding a title, a nickname, a sign
     named_before: Segment | None = None  # the last segment that named a thing
     kept: Segment | None = None  # the last segment kept as a quote
-    for seg, attr in zip(segments, attributions, strict=True):
+    for si, (seg, attr) in enumerate(zip(segments, attributions, strict=True)):
         if names_a_thing(text, seg) or titled_after(text, seg) or gloss_of(text, seg, named_before):
             named_before = seg  # a title, a nickname, a sign: no one's words
             works.append((seg.start, seg.end))
@@ -220,7 +226,12 @@ def parse_article(text: str) -> ParsedArticle:
         # a statement the bot can answer "who said" with: leave it out. One said by
         # someone unnamed ("a Qatari official said") stays, without a speaker, and so
         # does plain speech whose speaker is not found ('"...," the future President said').
-        if seg.mark == "‘" and attr.how not in _OWN_CUE and not _single_goes_on(seg, attr, kept):
+        if (
+            seg.mark in SINGLE_MARKS
+            and attr.how not in _OWN_CUE
+            and not _single_goes_on(seg, attr, kept)
+            and not _single_leads_in(attr, segments, si)
+        ):
             continue  # single marks also set off terms and titles: only with their own cue
         if attr.how not in _NOT_A_TITLE and looks_like_title(text[seg.start : seg.end]):
             works.append((seg.start, seg.end))
@@ -233,7 +244,15 @@ def parse_article(text: str) -> ParsedArticle:
             quotes.append(_quote(text, seg, attr))
             kept = seg
     quotes.extend(embedded_posts(text, layout.paragraphs, quoted, _full_name(people)))
-    for rq in find_reported(att, quoted):
+    turns = (
+        transcript_quotes(
+            text, layout.paragraphs, layout.title, people, [(q.start, q.end) for q in quotes]
+        )
+        if transcripts
+        else []
+    )
+    quotes.extend(turns)
+    for rq in find_reported(att, quoted + [(q.start, q.end) for q in turns]):
         quotes.append(rq)
     quotes.sort(key=lambda q: q.start)
     art.quotes = quotes
@@ -285,8 +304,18 @@ def _single_goes_on(seg: Segment, attr: Attribution, kept: Segment | None) -> bo
     return (
         attr.how in ("split", "continued")
         and kept is not None
-        and kept.mark == "‘"
+        and kept.mark in SINGLE_MARKS
         and seg.para - kept.end_para in (0, 1)
+    )
+
+
+def _single_leads_in(attr: Attribution, segments: list[Segment], si: int) -> bool:
+    """A bare single-marked paragraph before one whose speaker is named after it (``‘...’``
+    then ``‘...,’ said Hughes``): the start of what that speaker said, in the same marks."""
+    return (
+        attr.how == "lead-in"
+        and si + 1 < len(segments)
+        and segments[si + 1].mark == segments[si].mark
     )
 
 

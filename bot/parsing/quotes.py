@@ -155,66 +155,127 @@ def segment_quotes(text: str, paragraphs: list[Paragraph]) -> list[Segment]:
     return segments
 
 
-_SINGLE_OPEN = re.compile(r"(?:(?<=[\s(\[—–:-])|^)‘(?=[^\W\d_])")
 _SINGLE_MAX = 600
 
 
-def _single_close(text: str, start: int, end: int) -> int | None:
-    """The ’ closing a ‘ opened before ``start``: the first one that no letter follows
-    (not "don’t") and that is no plural possessive ("the teachers’ union")."""
-    pos = text.find("’", start, end)
+@dataclass(frozen=True, slots=True)
+class _SingleStyle:
+    """One way of printing single quote marks: the opening mark, the closing mark and where
+    an opening mark may stand: after a space, a bracket, a dash or a colon (the pattern
+    takes that character too, so the regex engine can skip to it in C), before a letter
+    (not the ``’90s`` or ``'90s`` of a decade)."""
+
+    opener: str
+    closer: str
+    opening: re.Pattern[str]
+
+
+def _opening(mark: str) -> re.Pattern[str]:
+    return re.compile(r"[\s(\[—–:-]" + mark + r"(?=[^\W\d_])")
+
+
+_CURLY = _SingleStyle("‘", "’", _opening("‘"))
+# Straight single marks (UK and tech sites type them): the same mark is also the
+# apostrophe, so an opener is only ever a mark after a space before a letter, and a
+# closer one after a letter that no letter follows (not "don't", "rock 'n' roll" holds one
+# word only and is no speech).
+_STRAIGHT = _SingleStyle("'", "'", _opening("'"))
+_STYLES = (_CURLY, _STRAIGHT)
+SINGLE_MARKS = frozenset(style.opener for style in _STYLES)
+
+
+def _single_close(text: str, start: int, end: int, closer: str = "’") -> int | None:
+    """The closing mark of a single mark opened before ``start``: the first one that no
+    letter follows (not "don’t"), that follows no space and that is no plural possessive
+    ("the teachers’ union")."""
+    pos = text.find(closer, start, end)
     while pos >= 0:
         nxt = text[pos + 1 : pos + 2]
-        if not nxt.isalnum():
+        if not nxt.isalnum() and not text[pos - 1].isspace():
             after = text[pos + 2 : pos + 3]
             possessive = text[pos - 1] == "s" and nxt == " " and after.islower()
             if not possessive and pos > start:
                 return pos
-        pos = text.find("’", pos + 1, end)
+        pos = text.find(closer, pos + 1, end)
     return None
 
 
 def single_quoted(text: str, paragraphs: list[Paragraph], segments: list[Segment]) -> list[Segment]:
-    """Quotes in curly single marks (‘…’, as UK papers print them) outside the double-quoted
-    segments, within one paragraph; merged into ``segments`` in text order."""
+    """Quotes in single marks (‘…’ as UK papers print them, '…' as many sites type them)
+    outside the double-quoted segments, within one paragraph; merged into ``segments`` in
+    text order. Double marks inside single ones (‘He told me “no”,’ she said) are the
+    inner quote of the UK style: the single-marked segment holds them."""
     found: list[Segment] = []
     spans = [(s.open_mark, s.close_mark or s.end) for s in segments]
-    for pi, para in enumerate(paragraphs):
-        if "‘" not in para.text:
-            continue
-        pos = para.start
-        while (m := _SINGLE_OPEN.search(text, pos, para.end)) is not None:
-            o = m.start()
-            pos = o + 1
-            if any(a <= o < b for a, b in spans):
-                continue  # a quote inside a quote: the double marks' segment holds it
-            close = _single_close(text, o + 1, min(para.end, o + _SINGLE_MAX))
-            if close is None:
-                if _goes_on(text, paragraphs, pi, o):
-                    # UK style over paragraphs: ‘... / ‘...’ (each paragraph opens anew)
-                    s, e = _trimmed(text, o + 1, para.end)
-                    if e > s and not text[s:e].isupper():
-                        found.append(Segment(s, e, o, None, pi, pi, "‘"))
-                    break
-                continue
-            s, e = _trimmed(text, o + 1, close)
-            if e > s and not text[s:e].isupper():  # (a heading in capitals is no quote)
-                found.append(Segment(s, e, o, close + 1, pi, pi, "‘"))
-            pos = close + 1
+    for style in _STYLES:
+        for pi, para in enumerate(paragraphs):
+            if style.opener in para.text:
+                _single_in_paragraph(text, paragraphs, pi, style, spans, found)
     if not found:
         return segments
-    return sorted(segments + found, key=lambda seg: seg.open_mark)
+    inner = [s for s in segments if any(_holds(f, s) for f in found)]
+    kept = [s for s in segments if s not in inner] if inner else segments
+    return sorted(kept + found, key=lambda seg: seg.open_mark)
 
 
-def _goes_on(text: str, paragraphs: list[Paragraph], pi: int, o: int) -> bool:
+def _holds(outer: Segment, seg: Segment) -> bool:
+    """Whether ``seg`` lies wholly inside the closed segment ``outer``."""
+    return (
+        outer.close_mark is not None
+        and seg.close_mark is not None
+        and outer.open_mark < seg.open_mark
+        and seg.close_mark < outer.close_mark
+    )
+
+
+def _single_in_paragraph(
+    text: str,
+    paragraphs: list[Paragraph],
+    pi: int,
+    style: _SingleStyle,
+    spans: list[tuple[int, int]],
+    found: list[Segment],
+) -> None:
+    """The single-marked segments of paragraph ``pi`` in ``style``, appended to ``found``."""
+    para = paragraphs[pi]
+    # (a paragraph's first character follows a newline or the spaces trimmed off it, which
+    # the pattern takes as the character before an opening mark)
+    pos = para.start - 1 if para.start > 0 else para.start
+    while (m := style.opening.search(text, pos, para.end)) is not None:
+        o = m.end() - 1
+        pos = o + 1
+        if any(a <= o < b for a, b in spans):
+            continue  # a quote inside a quote: the double marks' segment holds it
+        close = _single_close(text, o + 1, min(para.end, o + _SINGLE_MAX), style.closer)
+        if close is None:
+            if _goes_on(text, paragraphs, pi, o, style):
+                # UK style over paragraphs: ‘... / ‘...’ (each paragraph opens anew)
+                s, e = _trimmed(text, o + 1, para.end)
+                if e > s and not text[s:e].isupper():
+                    found.append(Segment(s, e, o, None, pi, pi, style.opener))
+                return
+            continue
+        s, e = _trimmed(text, o + 1, close)
+        # (a heading in capitals is no quote, nor the one letter of "rock 'n' roll")
+        if e - s > 1 and not text[s:e].isupper():
+            found.append(Segment(s, e, o, close + 1, pi, pi, style.opener))
+            spans.append((o, close + 1))
+        pos = close + 1
+
+
+def _goes_on(
+    text: str, paragraphs: list[Paragraph], pi: int, o: int, style: _SingleStyle = _CURLY
+) -> bool:
     """A single mark at ``o`` left open to the end of its paragraph, the next paragraph
     opening with one too: a quote running over paragraphs (closed only at its end)."""
     para = paragraphs[pi]
-    if pi + 1 >= len(paragraphs) or "‘" in text[o + 1 : para.end]:
+    if pi + 1 >= len(paragraphs):
+        return False
+    if style.opener != style.closer and style.opener in text[o + 1 : para.end]:
         return False
     if o + _SINGLE_MAX < para.end:
         return False
-    return paragraphs[pi + 1].text.lstrip()[:1] == "‘"
+    return paragraphs[pi + 1].text.lstrip()[:1] == style.opener
 
 
 def has_single_quotes(text: str) -> bool:

@@ -17,7 +17,7 @@ _FM_LINE = re.compile(r"[ \t]*([A-Za-z_]+)[ \t]*:[ \t]?(.*)")
 _LINE = re.compile(r"[^\n]+")
 _FENCE = re.compile(r"[ \t]*-{3,}[ \t]*")
 # A heading ends without sentence punctuation or a closing quote mark.
-_SENTENCE_END = frozenset(".!?:;,…\"”’'»)]}")
+_SENTENCE_END = frozenset(".!?:;,…\"”’'»«“)]}")  # («, “: German closing marks)
 _TAG_LINE = re.compile(r"\s*<")
 _TITLE_MAX = 160  # a first line longer than this is a lead paragraph, not a headline
 _FIRST_SENTENCE = re.compile(r"(.{20,}?[.!?])\s+[A-Z\"“‘']")

@@ -131,3 +131,19 @@ def test_ctrl_d_in_the_interactive_console_ends_the_line(
     settings = Settings(db_path=tmp_path / "news.db", seeds_dir=SEEDS)
     asyncio.run(_run(settings, None, out, interactive=True))
     assert out.getvalue().endswith("you> \n")
+
+
+def test_parse_reads_a_transcript_only_with_the_transcripts_flag(tmp_path: Path) -> None:
+    article = tmp_path / "interview.txt"
+    article.write_text(
+        "A talk with Dr Helen Marsh\n\nDr Helen Marsh has led the trust since 2019.\n\n"
+        "Q: How bad are the waiting lists right now?\n\n"
+        "A: They are the worst I have seen in my career.\n",
+        encoding="utf-8",
+    )
+    plain = json.loads(newsbot("parse", str(article), "--json", cwd=tmp_path).stdout)
+    read = json.loads(
+        newsbot("parse", str(article), "--json", "--transcripts", cwd=tmp_path).stdout
+    )
+    assert [q["speaker"] for q in plain["quotes"] if q["kind"] == "direct"] == []
+    assert [q["speaker"] for q in read["quotes"] if q["kind"] == "direct"] == [None, "Helen Marsh"]

@@ -216,3 +216,169 @@ def test_a_title_alone_as_the_speaker_is_the_one_holding_it() -> None:
     assert quotes == {
         "I deeply regret what happened and I apologise to my former colleagues": "Ana Brel"
     }
+
+
+def test_quotes_in_straight_single_marks_are_found_with_their_cue() -> None:
+    quotes = direct(
+        "Housing secretary Karen Holt spoke in Cardiff.\n\n"
+        "'We won't back down, and the tenants' union agrees,' said Ms Holt.\n\n"
+        "She added: 'Nobody should lose their home over a winter bill.'"
+    )
+    assert quotes == {
+        "We won't back down, and the tenants' union agrees": "Karen Holt",
+        "Nobody should lose their home over a winter bill.": "Karen Holt",
+    }
+
+
+def test_apostrophes_and_terms_in_straight_single_marks_are_no_quotes() -> None:
+    quotes = direct(
+        "Karen Holt, 52, grew up in the '90s on rock 'n' roll and the students' union.\n\n"
+        "The 'gig economy' has grown since then, the report found."
+    )
+    assert quotes == {}
+
+
+def test_double_marks_inside_single_ones_are_the_inner_quote() -> None:
+    quotes = direct(
+        "\u2018I told him, \u201cyou cannot go back there tonight\u201d, and he left,\u2019 "
+        "said Maria Lopes, 34."
+    )
+    assert quotes == {
+        "I told him, \u201cyou cannot go back there tonight\u201d, and he left": "Maria Lopes"
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "Jordan Lee, a warehouse worker, lost their job in March. "
+            '"I had two weeks\' notice and no savings at all," they said.',
+            "Jordan Lee",
+        ),
+        (
+            "Jordan Lee and two colleagues lost their jobs at the depot in March. "
+            '"We had two weeks\' notice and no savings at all," they said.',
+            None,
+        ),
+        (
+            "Residents met the council on Monday. "
+            '"We were never asked about the new road at all," they said.',
+            None,
+        ),
+    ],
+)
+def test_they_is_the_one_person_named_before_when_no_gender_is_known(
+    body: str, speaker: str | None
+) -> None:
+    assert list(direct(body).values()) == [speaker]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Apple declined to comment on the report on Monday. "
+        '"We take the privacy of our customers very seriously," it said.',
+        '"We have closed the plant for safety checks," Apple said. '
+        '"It will reopen once the inspectors are satisfied," it added.',
+    ],
+)
+def test_it_after_an_organisation_is_that_organisation(body: str) -> None:
+    assert set(direct(body).values()) == {"Apple"}
+
+
+def test_an_it_of_the_reporters_sentence_speaks_nothing() -> None:
+    quotes = direct(
+        "Apple published its plan on Monday. Critics said it offered "
+        '"nothing new for the people who repair their own phones."'
+    )
+    assert "Apple" not in quotes.values()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Christian Lindner said: \u00bbWe will not raise taxes this year.\u00ab",
+        "Christian Lindner said: \u201eWe will not raise taxes this year.\u201c",
+        "\u00ab\u00a0We will not raise taxes this year\u00a0\u00bb, said Christian Lindner.",
+        "\u00bbWe will not raise taxes this year\u00ab, said Christian Lindner.",
+    ],
+)
+def test_guillemets_and_low_marks_closing_a_paragraph_hold_its_quote(body: str) -> None:
+    quotes = direct(body)
+    assert [(q.rstrip("."), who) for q, who in quotes.items()] == [
+        ("We will not raise taxes this year", "Christian Lindner")
+    ]
+
+
+def test_a_bare_single_marked_paragraph_leads_into_the_named_one_after_it() -> None:
+    quotes = direct(
+        "Mark Hughes spoke after the match.\n\n"
+        "\u2018It was a long afternoon for everyone in the dressing room.\u2019\n\n"
+        "\u2018We will learn from it and come back stronger,\u2019 said Hughes."
+    )
+    assert quotes == {
+        "It was a long afternoon for everyone in the dressing room.": "Mark Hughes",
+        "We will learn from it and come back stronger": "Mark Hughes",
+    }
+
+
+def test_his_message_before_a_colon_gives_the_quote_to_the_one_he_is() -> None:
+    quotes = direct(
+        "Prime Minister Andrew Holness spoke in Kingston. His message was clear: "
+        '"Crime will not win in this country."'
+    )
+    assert quotes == {"Crime will not win in this country.": "Andrew Holness"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "In Holt's words, \u201cnobody should lose their home over a winter bill.\u201d",
+        "In the words of Karen Holt, \u201cnobody should lose their home over a winter bill.\u201d",
+        "\u201cNobody should lose their home over a winter bill\u201d \u2014 Karen Holt, "
+        "speaking on Monday.",
+    ],
+)
+def test_in_someones_words_and_a_dash_credit_name_the_speaker(body: str) -> None:
+    quotes = direct("Karen Holt, who chairs the housing committee, visited the estate.\n\n" + body)
+    assert list(quotes.values()) == ["Karen Holt"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "In the words of the old song, \u201cnobody should lose their home over a bill.\u201d",
+        "\u201cMake the Estate Great Again\u201d \u2014 the council\u2019s slogan \u2014 was "
+        "on every wall.",
+    ],
+)
+def test_words_of_no_one_and_a_dash_before_a_description_name_no_speaker(body: str) -> None:
+    assert direct(body) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        (
+            "Karen Holt, 52, has lived on the estate for 20 years. Her neighbour Tom Reed "
+            "agrees.\n\n"
+            '"Nobody should lose their home over a winter bill," the 52-year-old said.',
+            "Karen Holt",
+        ),
+        (
+            "Karen Holt has lived on the estate for 20 years.\n\n"
+            '"Nobody should lose their home over a winter bill," the 52-year-old said.',
+            "Karen Holt",
+        ),
+        (
+            "Karen Holt and Tom Reed have lived on the estate for 20 years.\n\n"
+            '"Nobody should lose their home over a winter bill," the 52-year-old said.',
+            None,
+        ),
+    ],
+)
+def test_the_n_year_old_is_the_person_given_that_age_or_the_one_named(
+    body: str, speaker: str | None
+) -> None:
+    assert list(direct(body).values()) == [speaker]

@@ -572,3 +572,11 @@ def test_a_phrasal_verb_of_speech_before_the_quote() -> None:
         'recess, "I intend to do as much as I can."'
     )
     assert direct(body) == [("I intend to do as much as I can.", "Bob Lane")]
+
+
+def test_a_titled_name_set_off_after_a_description_is_the_speaker() -> None:
+    art = parse_article(
+        "A test story\n\nThe report's author, Dr Lena Fisk, said: \"We found the same "
+        'pattern in every region we looked at."'
+    )
+    assert [q.speaker for q in art.quotes] == ["Lena Fisk"]
