@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import itemgetter
 
 #: How far apart (days) an article and the nearest day of a story can be and still join it.
 MAX_GAP_DAYS = 2
@@ -110,11 +111,9 @@ def word_key(token: str) -> str | None:
     return word
 
 
-def _words(text: str) -> Iterable[str]:
-    for token in _WORD.findall(text):
-        key = word_key(token)
-        if key is not None:
-            yield key
+def _words(text: str) -> list[str]:
+    """The word keys of a text, in order (a word may come back), the stopwords left out."""
+    return list(filter(None, map(word_key, _WORD.findall(text))))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -152,34 +151,39 @@ def article_keys(
     """The keys of an article from its title, the start of its body (``lead``), the names the
     parser found and the words it quotes. Each key keeps its heaviest weight: a title word
     outweighs a lead word."""
-    keys: dict[str, float] = {}
-
-    def add(key: str, weight: float) -> None:
-        if weight > keys.get(key, 0.0):
-            keys[key] = weight
-
-    for word in _words(lead[:LEAD_CHARS]):
-        add(word, LEAD_WEIGHT)
-    for word in _words(title):
-        add(word, TITLE_WEIGHT)
+    # Each kind of key has one weight and its own prefix, so a later kind never meets an
+    # earlier one's key except title words already in the lead, which it outweighs: a
+    # dict per kind, merged in order, keeps each key's heaviest weight at its first place.
+    keys = dict.fromkeys(_words(lead[:LEAD_CHARS]), LEAD_WEIGHT)
+    keys.update(dict.fromkeys(_words(title), TITLE_WEIGHT))
     names: set[str] = set()
+    surnames = []
     for name in people:
         parts = name.split()
-        names.update(filter(None, (word_key(part) for part in parts)))
+        names.update(filter(None, map(word_key, parts)))
         if len(parts) >= 2:  # a lone first name says little; the surname is the person
-            add("p:" + parts[-1].casefold(), PERSON_WEIGHT)
-    for name in organisations:
-        add("o:" + " ".join(name.casefold().split()), ORGANISATION_WEIGHT)
-        names.update(filter(None, map(word_key, name.split())))
-    for name in places:
-        add(PLACE + " ".join(name.casefold().split()), PLACE_WEIGHT)
-        names.update(filter(None, map(word_key, name.split())))
+            surnames.append("p:" + parts[-1].casefold())
+    keys.update(dict.fromkeys(surnames, PERSON_WEIGHT))
+    for prefix, weight, found in (
+        ("o:", ORGANISATION_WEIGHT, organisations),
+        (PLACE, PLACE_WEIGHT, places),
+    ):
+        entity_keys = []
+        for name in found:
+            entity_keys.append(prefix + " ".join(name.casefold().split()))
+            names.update(filter(None, map(word_key, name.split())))
+        keys.update(dict.fromkeys(entity_keys, weight))
     if len(keys) > MAX_KEYS:
-        keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_KEYS])
+        keys = dict(heaviest(keys, MAX_KEYS))
     names.update(key for key in keys if key[1:2] == ":")
-    for key in quote_keys(quotes):
-        keys[key] = QUOTE_WEIGHT
+    keys.update(dict.fromkeys(quote_keys(quotes), QUOTE_WEIGHT))
     return ArticleKeys(day=day, keys=keys, names=frozenset(names & keys.keys()))
+
+
+def heaviest(weights: Mapping[str, float], most: int) -> list[tuple[str, float]]:
+    """The ``most`` heaviest (key, weight) pairs, heaviest first, then by key: sorted by key,
+    then stably by weight (two sorts in C rather than one through a Python key function)."""
+    return sorted(sorted(weights.items()), key=itemgetter(1), reverse=True)[:most]
 
 
 def rarities(

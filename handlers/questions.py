@@ -237,10 +237,14 @@ def closest_command(typed: str, commands: list[str]) -> str | None:
 
 async def unknown_command(update: Update, context: NewsContext) -> None:
     """A command no handler took: a typo of a known one gets "did you mean"; others the
-    catch-all answer (in a group, only commands addressed to this bot get either)."""
+    catch-all answer (in a group, only commands addressed to this bot get either). A
+    registered command met here was taken by a handler of another group: it is not
+    unknown, and its handler has answered."""
     text = update.effective_message.text if update.effective_message else None
     parts = (text or "").split(maxsplit=1)
     command, _, addressee = (parts[0] if parts else "").partition("@")
+    if command.lstrip("/").casefold() in known_commands(context.application, admin=True):
+        return
     to_us = addressee.casefold() == (context.bot.username or "").casefold()
     if (fallback.is_private(update) or to_us) and await did_you_mean(
         update, context, command, " ".join(parts[1].split()) if len(parts) > 1 else ""

@@ -389,6 +389,14 @@ def _v24_story_sources_by_ingestion_time(db: Database) -> None:
     )
 
 
+def _v25_no_count_of_stories_per_day(db: Database) -> None:
+    """``story_days`` (migration 16), the number of stories of each day, is dropped: nothing
+    has read it since rarity is read among all stories (``story_key_counts``, migration 21),
+    and keeping it cost each grouped article a write, and a read when it joined a story of
+    several days."""
+    db.execute("drop table if exists story_days")
+
+
 #: Append new migrations at the end; never edit one that has shipped.
 MIGRATIONS: list[Migration] = [
     _v1_articles_and_chats,
@@ -415,6 +423,7 @@ MIGRATIONS: list[Migration] = [
     _v22_briefed_stories,
     _v23_person_follows_quiet_hours_and_alerts,
     _v24_story_sources_by_ingestion_time,
+    _v25_no_count_of_stories_per_day,
 ]
 
 

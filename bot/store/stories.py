@@ -2,8 +2,8 @@
 
 Each article row carries its ``story_id`` and the keys it was grouped by. A story row keeps
 its days, its size and, for each key, how many of its articles carry it; ``story_keys`` finds
-the stories of nearby days sharing a key with a new article, and ``story_days`` counts the
-stories of each day (how rare a key is among them). Writes run inside the caller's
+the stories of nearby days sharing a key with a new article, and ``story_key_counts`` counts
+the stories carrying each key (how rare a key is among them). Writes run inside the caller's
 transaction (``ArticleStore.save``): an article and its place in a story stand or fall together.
 """
 
@@ -118,27 +118,16 @@ class StoryStore:
                 "n_articles, keys) values (?, ?, ?, ?, ?, 1, ?)",
                 [title, article.day, article.day, seen_at, seen_at, _dump(dict.fromkeys(keys, 1))],
             ).lastrowid
-            new_day = True
             new_keys = [ALL_STORIES, *keys]
             day_keys = keys
         else:
             story_id, story = found
             counts = Counter(story.counts)
             new_keys = [key for key in keys if key not in counts]
-            if story.first_day == story.last_day == article.day:
-                # Every key the story counts was stored for this, its only day, by the article
-                # that brought it: only the others are new rows of ``story_keys``.
-                new_day, day_keys = False, new_keys
-            else:
-                # The story's rows lie on its days: a day outside them is new to it.
-                new_day = not story.first_day <= article.day <= story.last_day or (
-                    execute(
-                        "select 1 from story_keys where story_id = ? and day = ? limit 1",
-                        [story_id, article.day],
-                    ).fetchone()
-                    is None
-                )
-                day_keys = keys
+            # Every key a story of one day counts was stored for that day by the article that
+            # brought it: only the others are new rows of ``story_keys`` on that same day.
+            same_day = story.first_day == story.last_day == article.day
+            day_keys = new_keys if same_day else keys
             counts.update(keys)
             if len(counts) > MAX_STORY_KEYS:
                 kept = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_KEYS])
@@ -163,12 +152,6 @@ class StoryStore:
                 [(key, article.day, story_id) for key in day_keys],
             )
         self._count_keys(new_keys, 1)
-        if new_day:
-            execute(
-                "insert into story_days (day, stories) values (?, 1) "
-                "on conflict (day) do update set stories = stories + 1",
-                [article.day],
-            )
         return story_id
 
     def _count_keys(self, keys: list[str], change: int) -> None:
@@ -247,16 +230,6 @@ class StoryStore:
         if story is None:
             return
         if story[0] <= 1:
-            days = [
-                r[0]
-                for r in self.db.execute(
-                    "select distinct day from story_keys where story_id = ?", [story_id]
-                )
-            ]
-            self.db.conn.executemany(
-                "update story_days set stories = max(stories - 1, 0) where day = ?",
-                [(d,) for d in days],
-            )
             self.db.execute("delete from story_keys where story_id = ?", [story_id])
             self.db.execute("delete from stories where id = ?", [story_id])
             self._count_keys([ALL_STORIES, *json.loads(story[1])], -1)

@@ -120,3 +120,16 @@ def test_without_an_error_chat_there_is_no_reporter(tmp_path: Path) -> None:
         assert REPORTER not in application.bot_data
     finally:
         services.close()
+
+
+async def test_a_command_taken_in_another_group_is_not_called_unknown(
+    bot: tuple[BotApiServer, Application, Clock],
+) -> None:
+    api, _, _ = bot
+    api.push_message(USER, "/explode")
+    api.push_message(USER, "/help")  # a chat's updates are handled in order: /explode first
+    await api.wait_for(lambda m: "/who said" in (m.text or ""), chat_id=USER)
+    await api.wait_for(lambda m: m.text == FAILED, chat_id=USER)
+    texts = [m.text or "" for m in api.sent(USER)]
+    assert not any("don't know the command" in text for text in texts), texts
+    assert len(texts) == 2

@@ -158,6 +158,31 @@ def test_an_article_without_keys_starts_a_story_of_its_own(store: Store) -> None
     assert store.stories.story_of(a) != store.stories.story_of(b)
 
 
+def test_a_store_from_before_migration_25_drops_its_stories_per_day_and_groups_on(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v24.db"
+    with store_before(path, "_v25_no_count_of_stories_per_day") as store:
+        first, second, _ = quake_story(store)
+        assert "story_days" in store.db.table_names()
+    store = Store.open(path)
+    assert "story_days" not in store.db.table_names()
+    later = article(
+        store,
+        "guardian-quake",
+        "2026-03-03",
+        "Guardian",
+        "Napa earthquake leaves dozens injured and historic buildings damaged",
+        "A magnitude 6.0 earthquake in California's Napa Valley injured dozens of people, "
+        "damaged historic buildings downtown and cut power to thousands of homes.",
+        '"We have a lot of damage downtown," said Napa Mayor Jill Techel.',
+    )
+    assert store.stories.story_of(later) == store.stories.story_of(first)
+    store.articles.delete(first)  # a story's article leaves it, the story stays with the others
+    assert store.stories.story_of(second) == store.stories.story_of(later)
+    store.close()
+
+
 def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
     store: Store,
 ) -> None:
@@ -165,7 +190,7 @@ def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
     other = rally(store, "rally", "2026-03-02", "AP", "Tampa", "Fla.")
     before = [store.stories.story_of(i) for i in (*ids, other)]
     with store.db.conn:
-        for table in ("stories", "story_keys", "story_days"):
+        for table in ("stories", "story_keys"):
             store.db.execute(f"delete from {table}")
         store.db.execute("update articles set story_id = null, story_keys = null")
         group_existing(store.db)
