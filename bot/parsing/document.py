@@ -74,33 +74,29 @@ class ArticleDocument:
         return m
 
     def _sentences(self, pi: int) -> list[tuple[int, int]]:
-        """Sentence spans (character offsets) of paragraph ``pi``; quotations stay whole."""
+        """Sentence spans (character offsets) of paragraph ``pi``; quotations stay whole.
+
+        Made from the paragraph's sentence starts (_sentence_starts), which the speaker
+        steps need too: the marks are looked at once per paragraph, not twice."""
         sp = self._sents.get(pi)
         if sp is not None:
             return sp
         toks = self.toks(pi)
-        mask = self.mask(pi)
-        para = self.paras[pi]
         sp = []
-        start = para.start
-        n = len(toks)
-        # only sentence marks and quote marks can end a sentence: look at the tokens that
-        # may be marks (tokenize_marked)
-        for k in [k for k in self._marks[pi] if toks[k][2] in ENDERS]:
-            if k + 1 >= n:
-                continue
-            w = toks[k][2]
-            nw = toks[k + 1][2]
-            if not (nw[:1].isupper() or nw in QMARKS):
-                continue
-            if (w in SENT_END and not mask[k]) or (
-                w in QMARKS and mask[k] and k > 0 and toks[k - 1][2] in SENT_END and not mask[k + 1]
-            ):
-                sp.append((start, toks[k][1]))
-                start = toks[k + 1][0]
-        sp.append((start, para.end))
+        start = self.paras[pi].start
+        for b in self._starts_of(pi):
+            sp.append((start, toks[b - 1][1]))
+            start = toks[b][0]
+        sp.append((start, self.paras[pi].end))
         self._sents[pi] = sp
         return sp
+
+    def _starts_of(self, pi: int) -> list[int]:
+        """The tokens of paragraph ``pi`` that open a sentence (_sentence_starts), made once."""
+        bounds = self._bounds.get(pi)
+        if bounds is None:
+            bounds = self._bounds[pi] = self._sentence_starts(pi, self.toks(pi), self.mask(pi))
+        return bounds
 
     def _para_starts_with(self, seg: Segment) -> bool:
         return seg.open_mark == self.paras[seg.para].start
@@ -109,9 +105,7 @@ class ArticleDocument:
         """First token of the sentence holding token ``j`` of paragraph ``pi`` (quotations
         inside are skipped), at most 150 tokens back: the last sentence start before ``j``
         among the paragraph's, which are found once."""
-        bounds = self._bounds.get(pi)
-        if bounds is None:
-            bounds = self._bounds[pi] = self._sentence_starts(pi, toks, mask)
+        bounds = self._starts_of(pi)
         floor = max(0, j - 150)
         idx = bisect.bisect_right(bounds, j) - 1
         if idx >= 0 and bounds[idx] - 1 >= floor:
@@ -124,12 +118,14 @@ class ArticleDocument:
         out: list[int] = []
         n = len(toks)
         for k in self._marks[pi]:
+            w = toks[k][2]
+            if w not in ENDERS:
+                continue  # (most marks are commas)
             if k + 1 >= n:
                 break
             nw = toks[k + 1][2]
             if not (nw[:1].isupper() or nw in QMARKS):
                 continue
-            w = toks[k][2]
             if (w in SENT_END and not mask[k]) or (
                 w in QMARKS and mask[k] and k > 0 and toks[k - 1][2] in SENT_END and not mask[k + 1]
             ):

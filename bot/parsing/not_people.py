@@ -25,6 +25,17 @@ _ARTICLE_BEFORE = re.compile(
 _THE_BEFORE = re.compile(r"(?:^|[^\w’'-])[Tt]he[ \u00a0]+(?:(?:[A-Z][\w’'-]*|and|&)[ \u00a0]+)*$")
 _WORD_AFTER = re.compile(r"[ \u00a0]+([a-z]+)\b")
 _BACK = 40
+# The same two patterns spelt backwards, matched at the start of the reversed window (its
+# end, where "$" stands; or after a final newline, before which "$" matches too): one
+# match instead of a search that tries all 40 places the patterns could start at. The
+# forward search's leftmost match is the longest, which the greedy reversed one finds.
+_NOT_WORD_OR_END = r"(?:\Z|(?=[^\w’'-]))"
+_ARTICLE_BEFORE_REVERSED = re.compile(
+    r"\n?[ \u00a0]+(?:([a-z]+)[ \u00a0]+)?(?:n?[Aa]|rehton[Aa]|yrev[Ee]|hca[Ee])" + _NOT_WORD_OR_END
+)
+_THE_BEFORE_REVERSED = re.compile(
+    r"\n?[ \u00a0]+(?:(?:[\w’'-]*[A-Z]|dna|&)[ \u00a0]+)*eh[Tt]" + _NOT_WORD_OR_END
+)
 
 
 def named_only_in_works(people: People, works: list[tuple[int, int]]) -> set[int]:
@@ -73,13 +84,13 @@ def used_as_things(text: str, people: People, speakers: set[str]) -> set[int]:
 def _thing_use(text: str, start: int, word: str) -> bool:
     """The mention at ``start`` after an article (``a posthumous Oscar``) or as the
     modifier of a noun after ``the`` (``the Romeo and Juliet tragedy``)."""
-    before = text[max(0, start - _BACK) : start]
-    m = _ARTICLE_BEFORE.search(before)
+    before = text[max(0, start - _BACK) : start][::-1]
+    m = _ARTICLE_BEFORE_REVERSED.match(before)
     if m is not None:
-        between = m.group(1)
-        if between is None or not between.endswith(("ed", "ing")):
+        between = m.group(1)  # (reversed)
+        if between is None or not between.startswith(("de", "gni")):
             return True  # (not "a man named Oscar")
-    if _THE_BEFORE.search(before) is None:
+    if _THE_BEFORE_REVERSED.match(before) is None:
         return False
     nxt = _WORD_AFTER.match(text, start + len(word), start + len(word) + 30)
     if nxt is None:

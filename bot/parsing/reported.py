@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_left
+from operator import itemgetter
 
 from bot.parsing import cues
 from bot.parsing.attribution import Attributor
@@ -46,6 +47,7 @@ _CANDIDATE_AT = re.compile(_CANDIDATE_WORDS)
 _ASCII_WORD_CHARS = frozenset(string.ascii_letters + string.digits + "_")
 # The tokens _reported_in acts on, for paragraphs whose tokens exist already.
 _CANDIDATE_TOKENS = frozenset(_CANDIDATE_FORMS)
+_word = itemgetter(2)  # a token's word
 
 
 def _candidates(text: str, start: int, end: int) -> list[int]:
@@ -73,32 +75,35 @@ def find_reported(att: Attributor, quoted: list[tuple[int, int]]) -> list[Quote]
     indirect = cues.INDIRECT_VERBS
     # the offsets of candidate words in each paragraph; paragraphs and sentences
     # without one are skipped. Attribution has tokenized the paragraphs with quotes
-    # already: their candidates are read off the tokens (exactly the ones that matter),
-    # and only the other paragraphs are scanned by the regex.
+    # already: there, the sentences that hold a quotation (most of their words) are
+    # skipped first and the candidates of the others read off their tokens (exactly
+    # the ones that matter); only the other paragraphs are scanned by the regex.
     for pi, para in enumerate(att.paras):
         toks = att.tokenized(pi)
+        hits: list[int] | None = None
         if toks is None:
             hits = _candidates(text, para.start, para.end)
             if not hits:
                 continue
             toks = att.toks(pi)
-        else:
-            hits = [t[0] for t in toks if t[2] in _CANDIDATE_TOKENS]
-            if not hits:
-                continue
+        elif _CANDIDATE_TOKENS.isdisjoint(map(_word, toks)):
+            continue
         if not toks:
             continue
         h = 0
         mask = att.mask(pi)
         k = 0
         for ss, se in att._sentences(pi):
-            h = bisect_left(hits, ss, h)
-            if h >= len(hits) or hits[h] >= se:
-                continue
+            if hits is not None:
+                h = bisect_left(hits, ss, h)
+                if h >= len(hits) or hits[h] >= se:
+                    continue
             # tokens of this sentence (``(pos,)`` sorts just before a token at ``pos``)
             lo = bisect_left(toks, (ss,), k)
             hi = bisect_left(toks, (se,), lo)
             if lo >= hi or any(mask[lo:hi]):
+                continue
+            if hits is None and _CANDIDATE_TOKENS.isdisjoint(map(_word, toks[lo:hi])):
                 continue
             q = _reported_in(att, toks, lo, hi, forms, indirect)
             if q is not None:
