@@ -5,7 +5,8 @@
 
 Shapes: a text of nothing but quote marks, one huge paragraph of ordinary sentences,
 thousands of quote marks that never close, the same few names over and over, many
-different names, curly single marks and apostrophes, and thousands of one-word quotes.
+different names, curly single marks and apostrophes, a paragraph of quotes in single
+marks, and thousands of one-word quotes.
 The cost is linear when seconds per MB stay level as the size grows.
 Each figure is the median of ``--runs`` parses (peak memory from ``tracemalloc`` on one
 more parse).
@@ -75,6 +76,13 @@ def single_marks(size: int) -> str:
     return "Single marks\n\n" + _repeat("‘a ’b ‘c’ don’t ‘", size)
 
 
+def said_in_single_marks(size: int) -> str:
+    """One paragraph of thousands of quotes in single marks, each with its speech cue."""
+    return "Said in single marks\n\n" + _repeat(
+        "'We will go,' she said. ‘We will,’ he said. ", size
+    )
+
+
 def tiny_quotes(size: int) -> str:
     """Thousands of one-word quotes in one sentence."""
     return "Tiny quotes\n\n" + _repeat('"ab" ', size)
@@ -87,6 +95,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "repeated names": repeated_names,
     "many names": many_names,
     "single marks": single_marks,
+    "said in single marks": said_in_single_marks,
     "tiny quotes": tiny_quotes,
 }
 

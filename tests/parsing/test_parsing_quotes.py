@@ -66,3 +66,26 @@ def test_unbalanced_marks_give_a_best_reading() -> None:
 def test_mixed_kinds_in_one_paragraph() -> None:
     got = segments("“One two three,” she said, adding \"four five six\" and ''seven eight''.")
     assert got == ["One two three,", "four five six", "seven eight"]
+
+
+def test_covered_spans_merge_overlapping_and_touching_intervals() -> None:
+    from bot.parsing.quotes import _Spans
+
+    spans = _Spans([(10, 20), (0, 5), (15, 30)])
+    assert [o for o in range(35) if spans.holds(o)] == [*range(5), *range(10, 30)]
+    spans.add(5, 10)  # fills the gap: one interval 0..30
+    spans.add(40, 50)
+    spans.add(35, 45)
+    assert [o for o in (0, 9, 29, 30, 34, 35, 49, 50) if spans.holds(o)] == [0, 9, 29, 35, 49]
+
+
+def test_a_paragraph_of_many_single_marked_quotes_finds_each() -> None:
+    from bot.parsing import parse_article
+
+    text = "Title\n\nMary Jones spoke.\n\n" + "'We will go,' she said. ‘We stay,’ she said. " * 300
+    quotes = parse_article(text).quotes
+    assert len(quotes) == 600
+    assert {(q.text, q.speaker) for q in quotes} == {
+        ("We will go", "Mary Jones"),
+        ("We stay", "Mary Jones"),
+    }
