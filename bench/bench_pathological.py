@@ -6,7 +6,7 @@
 Shapes: a text of nothing but quote marks, one huge paragraph of ordinary sentences,
 thousands of quote marks that never close, the same few names over and over, many
 different names, curly single marks and apostrophes, a paragraph of quotes in single
-marks, and thousands of one-word quotes.
+marks, a chain of thousands of "she said", and thousands of one-word quotes.
 The cost is linear when seconds per MB stay level as the size grows.
 Each figure is the median of ``--runs`` parses (peak memory from ``tracemalloc`` on one
 more parse).
@@ -83,6 +83,11 @@ def said_in_single_marks(size: int) -> str:
     )
 
 
+def pronoun_chain(size: int) -> str:
+    """Thousands of quotes each given to "she", one person named at the start."""
+    return "Pronoun chain\n\nMary Jones spoke.\n\n" + _repeat('"We will go," she said. ', size)
+
+
 def tiny_quotes(size: int) -> str:
     """Thousands of one-word quotes in one sentence."""
     return "Tiny quotes\n\n" + _repeat('"ab" ', size)
@@ -96,6 +101,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "many names": many_names,
     "single marks": single_marks,
     "said in single marks": said_in_single_marks,
+    "pronoun chain": pronoun_chain,
     "tiny quotes": tiny_quotes,
 }
 

@@ -74,6 +74,7 @@ class Attributor(PhraseShapes, NameResolution):
         self._unnamed: Attribution | None = None
         self._titles: dict[int, set[str]] | None = None
         self._word_end: dict[int, bool] = {}
+        self._pronouns = {}
 
     # -- driver ------------------------------------------------------------------
     def run(self) -> list[Attribution]:

@@ -84,6 +84,8 @@ class NameResolution(ArticleDocument):
     _unnamed: Attribution | None
     _titles: dict[int, set[str]] | None
     _word_end: dict[int, bool]  # person id -> its name ends in a word the text has in lower case
+    #: (pronoun, offset, depth) -> its referent: a chain of pronouns is read once per link
+    _pronouns: dict[tuple[str, int, int], tuple[str | None, str | None, int | None]]
 
     # -- resolution --------------------------------------------------------------
     def resolve(self, np: NP, pos: int) -> tuple[str | None, str | None, int | None]:
@@ -194,6 +196,18 @@ class NameResolution(ArticleDocument):
 
     def _pronoun(
         self, pron: str, pos: int, depth: int = 0
+    ) -> tuple[str | None, str | None, int | None]:
+        """The referent of the pronoun at ``pos`` (``_resolve_pronoun``), remembered: each
+        pronoun of a chain (she ... she ... she) looks back through the ones before it, so
+        without this a long run of them costs the square of its length."""
+        key = (pron, pos, depth)
+        found = self._pronouns.get(key)
+        if found is None:
+            found = self._pronouns[key] = self._resolve_pronoun(pron, pos, depth)
+        return found
+
+    def _resolve_pronoun(
+        self, pron: str, pos: int, depth: int
     ) -> tuple[str | None, str | None, int | None]:
         """He/she: the first fitting person of the nearest sentence before (Hobbs-style).
 

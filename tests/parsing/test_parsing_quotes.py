@@ -89,3 +89,12 @@ def test_a_paragraph_of_many_single_marked_quotes_finds_each() -> None:
         ("We will go", "Mary Jones"),
         ("We stay", "Mary Jones"),
     }
+
+
+def test_a_chain_of_she_said_goes_to_the_woman_named_before_it() -> None:
+    from bot.parsing import parse_article
+
+    text = "Title\n\nMary Jones spoke first.\n\n" + '"We will go," she said. ' * 12
+    text += "\n\nTom Hale answered.\n\n" + '"We stay here," he said. "Not now, Tom," she said. ' * 3
+    speakers = [q.speaker for q in parse_article(text).quotes]
+    assert speakers == ["Mary Jones"] * 12 + ["Tom Hale", "Mary Jones"] * 3
