@@ -10,6 +10,7 @@ transaction (``ArticleStore.save``): an article and its place in a story stand o
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -29,6 +30,8 @@ from bot.grouping import (
 )
 from bot.parsing.model import ParsedArticle
 from bot.store.rows import DirectQuote, Story, StoryArticle, StoryCard, StoryMember, StoryPerson
+
+log = logging.getLogger(__name__)
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -518,6 +521,11 @@ def keys_of_parsed(parsed: ParsedArticle, body: str, ingested_at: str) -> Articl
     )
 
 
+#: The one-off grouping of an upgraded store logs its progress every this many articles
+#: (at 100,000 articles it runs for minutes, before the bot answers anyone).
+GROUPING_PROGRESS_EVERY = 5000
+
+
 def group_existing(db: Database) -> None:
     """Group the articles of a store saved before stories existed, oldest day first, from
     what their rows keep (title, start of the body, names, quotes: the same keys a new
@@ -529,7 +537,11 @@ def group_existing(db: Database) -> None:
         "order by coalesce(substr(date, 1, 10), substr(ingested_at, 1, 10)), id",
         [LEAD_CHARS],
     ).fetchall()
-    for article_id, title, date, ingested_at, lead in rows:
+    if rows:
+        log.info("grouping the %d stored articles into stories (once, on upgrade)", len(rows))
+    for done, (article_id, title, date, ingested_at, lead) in enumerate(rows, 1):
+        if done % GROUPING_PROGRESS_EVERY == 0:
+            log.info("grouped %d of %d articles into stories", done, len(rows))
         people = [
             r[0]
             for r in db.execute(

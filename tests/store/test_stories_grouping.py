@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.grouping import QUOTE, Candidate, article_keys, match_score
 from bot.ingest import ingest_text
 from bot.store import Store
+from bot.store import stories as stories_module
 from bot.store.stories import StoryStore, group_existing
 from tests.conftest import store_before
 
@@ -197,6 +201,22 @@ def test_articles_stored_before_stories_existed_are_grouped_as_new_ones_are(
     after = [StoryStore(store.db).story_of(i) for i in (*ids, other)]
     assert len(set(after)) == 2 and after[0] == after[1] == after[2] != after[3]
     assert len(set(before)) == 2
+
+
+def test_the_one_off_grouping_of_an_upgraded_store_logs_its_progress(
+    store: Store, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quake_story(store)
+    rally(store, "rally", "2026-03-02", "AP", "Tampa", "Fla.")
+    monkeypatch.setattr(stories_module, "GROUPING_PROGRESS_EVERY", 2)
+    with caplog.at_level(logging.INFO, logger="bot.store.stories"), store.db.conn:
+        group_existing(store.db)
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.store.stories"]
+    assert said == [
+        "grouping the 4 stored articles into stories (once, on upgrade)",
+        "grouped 2 of 4 articles into stories",
+        "grouped 4 of 4 articles into stories",
+    ]
 
 
 def test_a_store_from_before_stories_is_grouped_when_it_is_upgraded(tmp_path: Path) -> None:
