@@ -580,3 +580,10 @@ def test_a_titled_name_set_off_after_a_description_is_the_speaker() -> None:
         'pattern in every region we looked at."'
     )
     assert [q.speaker for q in art.quotes] == ["Lena Fisk"]
+
+
+def test_a_chain_of_she_said_goes_to_the_woman_named_before_it() -> None:
+    text = "Title\n\nMary Jones spoke first.\n\n" + '"We will go," she said. ' * 12
+    text += "\n\nTom Hale answered.\n\n" + '"We stay here," he said. "Not now, Tom," she said. ' * 3
+    speakers = [q.speaker for q in parse_article(text).quotes]
+    assert speakers == ["Mary Jones"] * 12 + ["Tom Hale", "Mary Jones"] * 3

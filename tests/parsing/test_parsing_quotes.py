@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.parsing.quotes import segment_quotes
+from bot.parsing import parse_article
+from bot.parsing.quotes import _Spans, segment_quotes
 from bot.parsing.structure import parse_layout
 
 
@@ -69,8 +70,6 @@ def test_mixed_kinds_in_one_paragraph() -> None:
 
 
 def test_covered_spans_merge_overlapping_and_touching_intervals() -> None:
-    from bot.parsing.quotes import _Spans
-
     spans = _Spans([(10, 20), (0, 5), (15, 30)])
     assert [o for o in range(35) if spans.holds(o)] == [*range(5), *range(10, 30)]
     spans.add(5, 10)  # fills the gap: one interval 0..30
@@ -80,8 +79,6 @@ def test_covered_spans_merge_overlapping_and_touching_intervals() -> None:
 
 
 def test_a_paragraph_of_many_single_marked_quotes_finds_each() -> None:
-    from bot.parsing import parse_article
-
     text = "Title\n\nMary Jones spoke.\n\n" + "'We will go,' she said. ‘We stay,’ she said. " * 300
     quotes = parse_article(text).quotes
     assert len(quotes) == 600
@@ -89,12 +86,3 @@ def test_a_paragraph_of_many_single_marked_quotes_finds_each() -> None:
         ("We will go", "Mary Jones"),
         ("We stay", "Mary Jones"),
     }
-
-
-def test_a_chain_of_she_said_goes_to_the_woman_named_before_it() -> None:
-    from bot.parsing import parse_article
-
-    text = "Title\n\nMary Jones spoke first.\n\n" + '"We will go," she said. ' * 12
-    text += "\n\nTom Hale answered.\n\n" + '"We stay here," he said. "Not now, Tom," she said. ' * 3
-    speakers = [q.speaker for q in parse_article(text).quotes]
-    assert speakers == ["Mary Jones"] * 12 + ["Tom Hale", "Mary Jones"] * 3
