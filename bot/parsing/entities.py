@@ -585,8 +585,8 @@ def _find(
         extra: list[EntityMention] = []
         for m in _ACRONYM_RE.finditer(text, start, end):
             word = m.group()
-            canonical = local_acronyms.get(word) or local_acronyms.get(word[:-1])
-            if canonical is None:
+            expansion = local_acronyms.get(word) or local_acronyms.get(word[:-1])
+            if expansion is None:
                 continue
             s, e = m.span()
             k = bisect_right(starts, s)
@@ -594,7 +594,7 @@ def _find(
                 k < len(starts) and starts[k] < e
             ):
                 continue  # part of a longer mention
-            extra.append(EntityMention(s, e, word, canonical, "organisation"))
+            extra.append(EntityMention(s, e, word, expansion, "organisation"))
         if extra:
             mentions.extend(extra)
             mentions.sort(key=lambda x: (x.start, -x.end))

@@ -148,14 +148,14 @@ class NameResolution(ArticleDocument):
             if pid is not None and pid in ppl.words:
                 self._anon = True
                 return None, None, None
-            rec = ppl.persons[pid] if pid is not None else None
-            if rec is not None and (rec.is_person or rec.gender or len(rec.tokens) > 1):
-                return rec.name, rec.role, pid
+            named = ppl.persons[pid] if pid is not None else None
+            if named is not None and (named.is_person or named.gender or len(named.tokens) > 1):
+                return named.name, named.role, pid
             if self._anonymous_modifier(np):
                 self._anon = True
                 return None, None, None
-            if rec is not None:
-                return rec.name, rec.role, pid
+            if named is not None:
+                return named.name, named.role, pid
             return np.name, None, None
         return None, None, None
 

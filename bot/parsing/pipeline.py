@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from bot.parsing import cues
-from bot.parsing.attribution import Attribution, Attributor
+from bot.parsing.attribution import Attributor
 from bot.parsing.embeds import embedded_posts
 from bot.parsing.entities import (
     EntityMention,
@@ -17,6 +17,7 @@ from bot.parsing.entities import (
     is_organisation,
 )
 from bot.parsing.model import ParsedArticle, Person, Quote
+from bot.parsing.names import Attribution
 from bot.parsing.not_people import named_only_in_works, used_as_things
 from bot.parsing.not_quotes import (
     discourse_word,

@@ -16,15 +16,16 @@ import re._parser as _sre_parser
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.parsing.entities import (
     EntityMention,
-    _trie_regex,
     canonical_place,
     mentions_in,
     place_country,
     place_kind,
 )
+from bot.parsing.tokens import trie_regex as _trie_regex
 from bot.parsing.topic_evidence import (
     enough_evidence,
     follows_a_name,
@@ -89,7 +90,7 @@ def _expand(pattern: str, limit: int = 400) -> list[str] | None:
     return _expand_items(list(parsed), limit)
 
 
-def _expand_items(items: list, limit: int) -> list[str] | None:
+def _expand_items(items: list[Any], limit: int) -> list[str] | None:
     results = [""]
     for op, av in items:
         opts: list[str] | None
