@@ -27,7 +27,7 @@ from bot.parsing.document import Tok
 from bot.parsing.model import Paragraph
 from bot.parsing.names import Attribution, NameResolution
 from bot.parsing.people import People
-from bot.parsing.phrases import DASHES, NP, PhraseShapes, is_verb, opening_verb
+from bot.parsing.phrases import DASHES, NP, is_verb, opening_verb
 from bot.parsing.quotes import Segment
 from bot.parsing.tokens import SENT_END
 from bot.parsing.turns import alone_in_paragraph, lead_in_of, turn_of
@@ -52,7 +52,7 @@ _CREDIT_DASHES = frozenset("—–")
 _QUOTES_IN_REACH = 4
 
 
-class Attributor(PhraseShapes, NameResolution):
+class Attributor(NameResolution):
     """Finds speakers for all segments of one article: the order of the checks."""
 
     def __init__(
@@ -91,13 +91,13 @@ class Attributor(PhraseShapes, NameResolution):
         return out
 
     def _attribute(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
-        self._unnamed = None
-        found = self._attribute_named(si, seg, done)
+        found = self._attribute_named(si, seg, done)  # (sets _unnamed afresh)
         if found.speaker is None and not found.anonymous and self._unnamed is not None:
             return self._unnamed  # a source without a name, and no one better
         return found
 
     def _attribute_named(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
+        self._unnamed = None
         text = self.text
         segs = self.segments
         # a verb of speech after the quote in its sentence whose speaker no one resolves:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.parsing import cues
-from bot.parsing.document import ArticleDocument, Tok
+from bot.parsing.document import Tok
 from bot.parsing.people import Mention, People, clean_tokens, gender_of_first
-from bot.parsing.phrases import NP, skip_word
+from bot.parsing.phrases import NP, PhraseShapes, skip_word
 from bot.parsing.tokens import has_word
 
 _NO_TITLES: set[str] = set()
@@ -74,8 +74,8 @@ def _description(phrase: str) -> str | None:
     return " ".join(words)
 
 
-class NameResolution(ArticleDocument):
-    """Turns a phrase into a speaker, with the people of the article."""
+class NameResolution(PhraseShapes):
+    """Turns a phrase (found by PhraseShapes) into a speaker, with the people of the article."""
 
     people: People
     is_org: Callable[[str], bool] | None
