@@ -27,7 +27,7 @@ from bot.parsing.document import Tok
 from bot.parsing.model import Paragraph
 from bot.parsing.names import Attribution, NameResolution
 from bot.parsing.people import People
-from bot.parsing.phrases import DASHES, PhraseShapes, is_verb, opening_verb
+from bot.parsing.phrases import DASHES, NP, is_verb, opening_verb
 from bot.parsing.quotes import Segment
 from bot.parsing.tokens import SENT_END
 from bot.parsing.turns import alone_in_paragraph, lead_in_of, turn_of
@@ -52,7 +52,7 @@ _CREDIT_DASHES = frozenset("—–")
 _QUOTES_IN_REACH = 4
 
 
-class Attributor(PhraseShapes, NameResolution):
+class Attributor(NameResolution):
     """Finds speakers for all segments of one article: the order of the checks."""
 
     def __init__(
@@ -91,18 +91,20 @@ class Attributor(PhraseShapes, NameResolution):
         return out
 
     def _attribute(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
-        self._unnamed = None
-        found = self._attribute_named(si, seg, done)
+        found = self._attribute_named(si, seg, done)  # (sets _unnamed afresh)
         if found.speaker is None and not found.anonymous and self._unnamed is not None:
             return self._unnamed  # a source without a name, and no one better
         return found
 
     def _attribute_named(self, si: int, seg: Segment, done: list[Attribution]) -> Attribution:
+        self._unnamed = None
         text = self.text
         segs = self.segments
         # a verb of speech after the quote in its sentence whose speaker no one resolves:
         # the quote is speech with the speaker unknown, not the previous speaker's
         cue: Tok | None = None
+        np: NP | None
+        a: Attribution | None
         # after the quote, same sentence
         if seg.close_mark is not None:
             toks = self.toks(seg.end_para)
@@ -221,11 +223,11 @@ class Attributor(PhraseShapes, NameResolution):
         if cue is not None:
             return Attribution(None, None, cue[2], "unknown", None, cue[0])
         # context: split quote / continuation
-        prev = done[si - 1] if si > 0 else None
-        pseg = segs[si - 1] if si > 0 else None
-        has_prev = prev is not None and pseg is not None and bool(prev.speaker)
-        if has_prev and pseg.end_para == seg.para and not text_before:  # type: ignore[union-attr]
-            return Attribution(prev.speaker, prev.role, prev.cue, "split", prev.person)  # type: ignore[union-attr]
+        prev = done[si - 1] if si > 0 and done[si - 1].speaker else None
+        # the paragraph where the previous quote ends, when it has a speaker
+        prev_end = segs[si - 1].end_para if prev is not None else -1
+        if prev is not None and prev_end == seg.para and not text_before:
+            return Attribution(prev.speaker, prev.role, prev.cue, "split", prev.person)
         if not text_before and j == 0 and seg.para > 0:
             ptoks = self.toks(seg.para - 1)
             a = self._sentence_speaker(seg.para - 1, len(ptoks))
@@ -233,12 +235,12 @@ class Attributor(PhraseShapes, NameResolution):
                 a = self._introduced_by(seg.para - 1)
             if a is not None:
                 return a
-            if has_prev and pseg.end_para == seg.para - 1:  # type: ignore[union-attr]
+            if prev is not None and prev_end == seg.para - 1:
                 if alone_in_paragraph(text, seg, self.paras[seg.end_para].end):
                     turn = turn_of(text, si, segs, done)
                     if turn is not None:
                         return turn  # the answer to a question put to someone
-                return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)  # type: ignore[union-attr]
+                return Attribution(prev.speaker, prev.role, prev.cue, "continued", prev.person)
         return Attribution(None)
 
     def _dash_credit(self, seg: Segment) -> Attribution | None:

@@ -140,7 +140,7 @@ INDIRECT_VERBS = frozenset(
 )
 
 # Honorifics and office titles that can stand before a name.
-TITLES = frozenset(
+TITLES: frozenset[str] = frozenset(
     """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sen sen. senator rep rep. representative
     congressman congresswoman gov gov. governor lt lt. president vice-president
     secretary gen gen. general col col. colonel maj maj. major capt capt. captain sgt
@@ -166,7 +166,7 @@ PERSON_TITLES = frozenset(
 )
 
 # Common nouns naming a person by what they do: "the aide", "a spokeswoman".
-ROLE_NOUNS = frozenset(
+ROLE_NOUNS: frozenset[str] = frozenset(
     """aide adviser advisor spokesman spokeswoman spokesperson official officials president
     senator congressman congresswoman governor mayor secretary minister ambassador
     director chairman chairwoman chair chief candidate nominee strategist pollster
@@ -296,9 +296,11 @@ def female_first_names() -> frozenset[str]:
     return _names("first_names_female.txt")
 
 
-@cache
 def first_name_gender() -> dict[str, str]:
-    """Given name (lower case) -> "m" or "f"; names on both lists are left out."""
+    """Given name (lower case) -> "m" or "f"; names on both lists are left out.
+
+    Built at each call: people.py keeps the one it needs.
+    """
     male, female = male_first_names(), female_first_names()
     out = dict.fromkeys(male - female, "m")
     out.update(dict.fromkeys(female - male, "f"))
@@ -422,7 +424,7 @@ AFFILIATION_JOINERS = frozenset(
 
 # Words before a name that are part of its title, not of the name ("Former", "Chief
 # Executive", "Supt", "Det"): the UK and Caribbean police ranks come abbreviated.
-TITLE_PREFIXES = frozenset(
+TITLE_PREFIXES: frozenset[str] = frozenset(
     """vice first former deputy acting lady executive supt supt. insp insp. det det. cllr
     cllr. cpl cpl. asp snr snr. dci sgt const""".split()
 )

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
 from bot.parsing import cues
 from bot.parsing.tokens import trie_regex as _trie_regex
@@ -36,7 +36,8 @@ __all__ = [
     "place_kind",
 ]
 
-_DATA_DIR = Path(__file__).with_name("data")
+# (through importlib.resources: a compiled module has no usable __file__)
+_DATA_DIR = resources.files("bot.parsing") / "data"
 
 
 @dataclass(slots=True)
@@ -585,8 +586,8 @@ def _find(
         extra: list[EntityMention] = []
         for m in _ACRONYM_RE.finditer(text, start, end):
             word = m.group()
-            canonical = local_acronyms.get(word) or local_acronyms.get(word[:-1])
-            if canonical is None:
+            expansion = local_acronyms.get(word) or local_acronyms.get(word[:-1])
+            if expansion is None:
                 continue
             s, e = m.span()
             k = bisect_right(starts, s)
@@ -594,7 +595,7 @@ def _find(
                 k < len(starts) and starts[k] < e
             ):
                 continue  # part of a longer mention
-            extra.append(EntityMention(s, e, word, canonical, "organisation"))
+            extra.append(EntityMention(s, e, word, expansion, "organisation"))
         if extra:
             mentions.extend(extra)
             mentions.sort(key=lambda x: (x.start, -x.end))

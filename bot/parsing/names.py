@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.parsing import cues
-from bot.parsing.document import ArticleDocument, Tok
+from bot.parsing.document import Tok
 from bot.parsing.people import Mention, People, clean_tokens, gender_of_first
-from bot.parsing.phrases import NP, skip_word
+from bot.parsing.phrases import NP, PhraseShapes, skip_word
 from bot.parsing.tokens import has_word
 
 _NO_TITLES: set[str] = set()
@@ -74,8 +74,8 @@ def _description(phrase: str) -> str | None:
     return " ".join(words)
 
 
-class NameResolution(ArticleDocument):
-    """Turns a phrase into a speaker, with the people of the article."""
+class NameResolution(PhraseShapes):
+    """Turns a phrase (found by PhraseShapes) into a speaker, with the people of the article."""
 
     people: People
     is_org: Callable[[str], bool] | None
@@ -148,14 +148,14 @@ class NameResolution(ArticleDocument):
             if pid is not None and pid in ppl.words:
                 self._anon = True
                 return None, None, None
-            rec = ppl.persons[pid] if pid is not None else None
-            if rec is not None and (rec.is_person or rec.gender or len(rec.tokens) > 1):
-                return rec.name, rec.role, pid
+            named = ppl.persons[pid] if pid is not None else None
+            if named is not None and (named.is_person or named.gender or len(named.tokens) > 1):
+                return named.name, named.role, pid
             if self._anonymous_modifier(np):
                 self._anon = True
                 return None, None, None
-            if rec is not None:
-                return rec.name, rec.role, pid
+            if named is not None:
+                return named.name, named.role, pid
             return np.name, None, None
         return None, None, None
 

@@ -414,8 +414,9 @@ class PeopleFinder:
                     if cut < 0:
                         continue
                     raw = raw[:cut].rstrip(" \u00a0")
-                hit = cache.get(raw, _MISSING)
-                if hit is _MISSING:
+                if raw in cache:
+                    hit = cache[raw]
+                else:
                     if len(cache) >= _RUN_CACHE_MAX:
                         cache.clear()
                         shapes.clear()
@@ -428,8 +429,9 @@ class PeopleFinder:
                         continue  # "the Pentagon" (_part_of_a_thing without an apostrophe)
                     append((base + hit[0], base + hit[1], hit[2]))
                 elif raw[-1:].islower():
-                    shape = shapes.get(raw, _MISSING)
-                    if shape is _MISSING:
+                    if raw in shapes:
+                        shape = shapes[raw]
+                    else:
                         shape = shapes[raw] = _word_surname_shape(raw)
                     if shape is not None:
                         cand = _word_surname(text, base, shape)
@@ -731,7 +733,6 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 _RunReading = tuple[int, int, _Run] | None
 _RUN_CACHE: dict[str, _RunReading] = {}
 _RUN_CACHE_MAX = 50_000
-_MISSING = object()
 
 
 def _title_cut(toks: list[str], i: int) -> tuple[int, int] | None:

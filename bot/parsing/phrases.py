@@ -222,13 +222,13 @@ class PhraseShapes(ArticleDocument):
                 # word and what it is "of" are one name
                 k = org
                 org = _org_head_before(toks, k, lo)
-            name = self.text[toks[k][0] : toks[j][1]]
-            if k - 2 >= lo and toks[k - 1][2] == "of" and self._is_place_name(name):
+            full = self.text[toks[k][0] : toks[j][1]]
+            if k - 2 >= lo and toks[k - 1][2] == "of" and self._is_place_name(full):
                 # "Rep. Tom Cole of Oklahoma": the person, not where they come from
                 person = self._np_back(toks, k - 2, lo)
                 if person is not None and self.people.at(person.start, person.end) is not None:
                     return person
-            return NP("name", name, toks[k][0], toks[j][1])
+            return NP("name", full, toks[k][0], toks[j][1])
         if (
             w[:1].islower()
             and wl not in cues.PREPOSITIONS
@@ -361,8 +361,8 @@ class PhraseShapes(ArticleDocument):
         text = self.text[toks[i][0] : toks[k - 1][1]]
         if last_cap_run is not None and last_cap_run[1] == k - 1:
             a, b = last_cap_run
-            name = self.text[toks[a][0] : toks[b][1]]
-            return NP("name", name, toks[a][0], toks[b][1]), k
+            full = self.text[toks[a][0] : toks[b][1]]
+            return NP("name", full, toks[a][0], toks[b][1]), k
         name = None
         if last_cap_run is not None:
             a, b = last_cap_run

@@ -7,18 +7,19 @@ that the period is not read as a sentence end.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 
 def trie_regex(words: list[str]) -> str:
     """A regex alternation factored as a prefix trie: fast to scan, longest match first."""
-    trie: dict[str, dict] = {}
+    trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: dict[str, Any]) -> str:
         optional = "" in node
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:

@@ -15,16 +15,17 @@ import re._constants as _C
 import re._parser as _sre_parser
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from typing import Any
 
 from bot.parsing.entities import (
     EntityMention,
-    _trie_regex,
     canonical_place,
     mentions_in,
     place_country,
     place_kind,
 )
+from bot.parsing.tokens import trie_regex as _trie_regex
 from bot.parsing.topic_evidence import (
     enough_evidence,
     follows_a_name,
@@ -37,7 +38,8 @@ from bot.parsing.topic_evidence import (
 
 __all__ = ["extract_topics", "normalise_topic", "topic_catalogue"]
 
-_DATA_DIR = Path(__file__).with_name("data")
+# (through importlib.resources: a compiled module has no usable __file__)
+_DATA_DIR = resources.files("bot.parsing") / "data"
 _MAX_TOPICS = 8
 _MIN_TOPICS = 3
 #: What a place's adjective ("Turkish") counts for next to its name, unless it acts.
@@ -89,7 +91,7 @@ def _expand(pattern: str, limit: int = 400) -> list[str] | None:
     return _expand_items(list(parsed), limit)
 
 
-def _expand_items(items: list, limit: int) -> list[str] | None:
+def _expand_items(items: list[Any], limit: int) -> list[str] | None:
     results = [""]
     for op, av in items:
         opts: list[str] | None
