@@ -6,10 +6,12 @@ the slower reading it replaces, over windows built from the words those rules lo
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import itertools
 import re
 
-from bot.parsing import not_people, people
+from bot.parsing import entities, model, names, not_people, people, phrases, quotes
 from bot.parsing.people import PeopleFinder
 
 _BEFORE_WORDS = ["a", "An", "another", "every", "Each", "the", "The", "named", "old", "xan"]
@@ -110,3 +112,24 @@ def test_a_common_word_is_a_surname_only_where_the_text_names_someone() -> None:
     text = "Gayle King spoke. King asked. He met the King. In May 5 ..."
     assert people._word_surname(text, text.index("King asked"), shape) is not None
     assert people._word_surname(text, text.index("King."), shape) is None
+
+
+def test_the_written_out_inits_take_the_fields_in_order_with_their_defaults() -> None:
+    # the records write their __init__ out for mypyc: it must stay the one @dataclass makes
+    for cls in (
+        people.Mention,
+        people.PersonRecord,
+        entities.EntityMention,
+        quotes.Segment,
+        phrases.NP,
+        names.Attribution,
+        model.Paragraph,
+        model.Quote,
+    ):
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        assert [(p.name, p.default) for p in params] == [
+            (f.name, f.default if f.default is not dataclasses.MISSING else inspect.Parameter.empty)
+            for f in dataclasses.fields(cls)
+        ], cls.__name__
+        made = cls(*[f"v{i}" for i in range(len(params))])
+        assert [getattr(made, p.name) for p in params] == [f"v{i}" for i in range(len(params))]
