@@ -42,3 +42,5 @@ if [ "$(cat .venv/.installed 2>/dev/null || true)" != "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --no-deps -e . >&2
     echo "$stamp" > .venv/.installed
 fi
+# The parser compiled with mypyc when its sources changed (NEWSBOT_COMPILE=0: plain Python).
+./scripts/compile.sh

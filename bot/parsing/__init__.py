@@ -6,7 +6,15 @@ text): it always returns a :class:`ParsedArticle`, possibly empty.
 
 from __future__ import annotations
 
-from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote
-from bot.parsing.pipeline import parse_article
+from pathlib import Path
 
-__all__ = ["Paragraph", "ParsedArticle", "Person", "Quote", "parse_article"]
+from bot.compiled import prefer_fresh_code
+
+#: ``"compiled"`` while the mypyc build of this package runs (scripts/compile.sh), else
+#: ``"source"``; decided before any submodule is imported.
+CODE = prefer_fresh_code(__name__, Path(__file__).parent)
+
+from bot.parsing.model import Paragraph, ParsedArticle, Person, Quote  # noqa: E402
+from bot.parsing.pipeline import parse_article  # noqa: E402
+
+__all__ = ["CODE", "Paragraph", "ParsedArticle", "Person", "Quote", "parse_article"]

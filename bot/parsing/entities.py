@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
 from bot.parsing import cues
 from bot.parsing.tokens import trie_regex as _trie_regex
@@ -36,7 +36,8 @@ __all__ = [
     "place_kind",
 ]
 
-_DATA_DIR = Path(__file__).with_name("data")
+# (through importlib.resources: a compiled module has no usable __file__)
+_DATA_DIR = resources.files("bot.parsing") / "data"
 
 
 @dataclass(slots=True)

@@ -180,14 +180,17 @@ def _clean(text: object) -> str:
     return text
 
 
-def parse_article(text: str, *, transcripts: bool = False) -> ParsedArticle:
-    """Parse one article's decoded text (offsets in the result index into ``text``).
+def parse_article(raw: str | bytes | None, *, transcripts: bool = False) -> ParsedArticle:
+    """Parse one article's text (offsets in the result index into the text, decoded).
+
+    Bytes are decoded as UTF-8 (bad bytes replaced) and None is an empty article: the
+    parser never raises on odd input.
 
     ``transcripts``: also read the turns of an interview transcript printed without
     quote marks (``Q:``/``A:``, ``NAME:`` lines; ``transcripts.py``). Off by default:
     PolNeAR's annotation counts only marked quotes, so every turn read costs precision
     there, while readers of real pages count the answers as the interviewee's quotes."""
-    text = _clean(text)
+    text = _clean(raw)
     layout = parse_layout(text)
     art = ParsedArticle(
         title=layout.title,

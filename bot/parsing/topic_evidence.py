@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 
-def _load_word_lists(path: Path) -> dict[str, frozenset[str]]:
+def _load_word_lists(path: Traversable) -> dict[str, frozenset[str]]:
     """``[section]`` headers, then words separated by spaces; ``#`` starts a comment."""
     lists: dict[str, set[str]] = {}
     section = ""
@@ -35,7 +36,8 @@ MIN_MENTIONS = 4
 #: ...or this many of one word.
 MIN_MENTIONS_ONE_WORD = 5
 
-_WORDS = _load_word_lists(Path(__file__).with_name("data") / "topic_names.txt")
+# (through importlib.resources: a compiled module has no usable __file__)
+_WORDS = _load_word_lists(resources.files("bot.parsing") / "data" / "topic_names.txt")
 # Capitalised words before a name that do not make it part of a longer name.
 _OPEN_WORDS = _WORDS["open"]
 # Words after a place's name that make it another place or a street: not the place at all.

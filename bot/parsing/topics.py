@@ -15,7 +15,7 @@ import re._constants as _C
 import re._parser as _sre_parser
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from bot.parsing.entities import (
@@ -38,7 +38,8 @@ from bot.parsing.topic_evidence import (
 
 __all__ = ["extract_topics", "normalise_topic", "topic_catalogue"]
 
-_DATA_DIR = Path(__file__).with_name("data")
+# (through importlib.resources: a compiled module has no usable __file__)
+_DATA_DIR = resources.files("bot.parsing") / "data"
 _MAX_TOPICS = 8
 _MIN_TOPICS = 3
 #: What a place's adjective ("Turkish") counts for next to its name, unless it acts.

@@ -41,8 +41,8 @@ def test_binary_junk_decoded_as_text() -> None:
 
 
 def test_bytes_and_none_are_accepted() -> None:
-    assert parse_article(b"Title\n\nBody.").title == "Title"  # type: ignore[arg-type]
-    assert parse_article(None).quotes == []  # type: ignore[arg-type]
+    assert parse_article(b"Title\n\nBody.").title == "Title"
+    assert parse_article(None).quotes == []
 
 
 def test_large_text_is_parsed_whole() -> None:
