@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 def worker(repo: Path, mode: str, texts_file: Path, store_path: Path) -> None:
     """Serve runs read on stdin (``first last``): ingest those texts, print the CPU seconds."""
     sys.path.insert(0, str(repo))
+    import bot.parsing
     from bot.ingest import content_hash, ingest_batch
     from bot.parsing import parse_article
     from bot.store import ArticleToSave, Store
@@ -40,7 +41,8 @@ def worker(repo: Path, mode: str, texts_file: Path, store_path: Path) -> None:
     parsed = [parse_article(text) for text in texts] if mode == "save" else []
     store = Store.open(store_path)
     with store.articles.batch(max_articles=50):
-        print("ready", flush=True)
+        # which parser runs: compiled or source (a checkout older than the build: source)
+        print("ready", getattr(bot.parsing, "CODE", "source"), flush=True)
         for line in sys.stdin:
             first, last = map(int, line.split())
             numbers = range(first, last)
@@ -71,6 +73,7 @@ def compare(other: Path, n: int, mode: str, rounds: int) -> None:
     texts = [variator.variant(i)[0] for i in range(n)]
     sides = {"this": REPO, "other": other.resolve()}
     rates: dict[str, list[float]] = {side: [] for side in sides}
+    code: dict[str, str] = {}
     runs = math.ceil(n / PARSE_AHEAD)
     with tempfile.TemporaryDirectory() as tmp:
         texts_file = Path(tmp) / "texts.pickle"
@@ -96,8 +99,10 @@ def compare(other: Path, n: int, mode: str, rounds: int) -> None:
                 )
                 for side, repo in sides.items()
             }
-            for proc in procs.values():
-                assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+            for side, proc in procs.items():
+                assert proc.stdout is not None
+                ready, code[side] = proc.stdout.readline().split()
+                assert ready == "ready"
             cpu = dict.fromkeys(sides, 0.0)
             for run in range(runs):
                 order = list(sides) if (run + round_) % 2 == 0 else list(reversed(sides))
@@ -121,8 +126,9 @@ def compare(other: Path, n: int, mode: str, rounds: int) -> None:
             )
     medians = {side: statistics.median(rates[side]) for side in sides}
     print(
-        f"{n} articles, --mode {mode}, median of {rounds}: this ({REPO}) {medians['this']:.1f}, "
-        f"other ({other}) {medians['other']:.1f} articles/CPU-s; "
+        f"{n} articles, --mode {mode}, median of {rounds}: this ({REPO}, {code['this']}) "
+        f"{medians['this']:.1f}, other ({other}, {code['other']}) {medians['other']:.1f} "
+        "articles/CPU-s; "
         f"this / other {medians['this'] / medians['other']:.3f}"
     )
 

@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.ingest import PARSE_AHEAD, content_hash, ingest_batch  # noqa: E402
+from bot.parsing import CODE as PARSER_CODE  # noqa: E402
 from bot.parsing import parse_article  # noqa: E402
 from bot.parsing.model import ParsedArticle, Person  # noqa: E402
 from bot.store import ArticleToSave, Store  # noqa: E402
@@ -348,7 +349,8 @@ def main() -> None:
         f"{args.n} articles through {what}: {stats['ingest_articles_per_s']} articles/s "
         f"by the clock, {stats['ingest_articles_per_cpu_s']} per CPU second "
         f"(mean {stats['mean_article_kb']} KB); {stats['quotes']} quotes, {stats['people']} "
-        f"people, {stats['topics']} topics; {stats['db_mb']} MB -> {path}"
+        f"people, {stats['topics']} topics; {stats['db_mb']} MB -> {path}; "
+        f"parser: {PARSER_CODE}"
     )
 
 
