@@ -50,6 +50,15 @@ class EntityMention:
     canonical: str
     kind: str  # "place" | "organisation"
 
+    # Written out: compiled with mypyc, a class's own __init__ is native code, the one
+    # @dataclass generates stays interpreted (docs/performance.md, "Parser, compiled").
+    def __init__(self, start: int, end: int, text: str, canonical: str, kind: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.canonical = canonical
+        self.kind = kind
+
 
 @dataclass(frozen=True, slots=True)
 class _Entry:

@@ -22,6 +22,16 @@ class Paragraph:
     text: str
     section: str | None = None
 
+    # Written out for mypyc (see people.PersonRecord).
+    def __init__(
+        self, index: int, start: int, end: int, text: str, section: str | None = None
+    ) -> None:
+        self.index = index
+        self.start = start
+        self.end = end
+        self.text = text
+        self.section = section
+
 
 @dataclass(slots=True)
 class Quote:
@@ -40,6 +50,27 @@ class Quote:
     cue: str | None = None
     kind: QuoteKind = "direct"
     paragraph: int = 0
+
+    # Written out for mypyc (see people.PersonRecord).
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        speaker: str | None,
+        speaker_role: str | None = None,
+        cue: str | None = None,
+        kind: QuoteKind = "direct",
+        paragraph: int = 0,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.speaker = speaker
+        self.speaker_role = speaker_role
+        self.cue = cue
+        self.kind = kind
+        self.paragraph = paragraph
 
 
 @dataclass(slots=True)

@@ -45,6 +45,27 @@ class Attribution:
     # the speaker is someone the article does not name ("a Qatari official said")
     anonymous: bool = False
 
+    # Written out for mypyc (see people.PersonRecord).
+    def __init__(
+        self,
+        speaker: str | None,
+        role: str | None = None,
+        cue: str | None = None,
+        how: str = "",
+        person: int | None = None,
+        cue_start: int | None = None,
+        np_kind: str | None = None,
+        anonymous: bool = False,
+    ) -> None:
+        self.speaker = speaker
+        self.role = role
+        self.cue = cue
+        self.how = how
+        self.person = person
+        self.cue_start = cue_start
+        self.np_kind = np_kind
+        self.anonymous = anonymous
+
 
 def _trailing_modifier(word: str) -> bool:
     """An adverb, participle, verb or article that a noun phrase picked up at its end."""

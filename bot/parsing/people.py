@@ -76,6 +76,28 @@ class PersonRecord:
     first: int = 0  # offset of the first mention
     is_person: bool = True
 
+    # Written out: compiled with mypyc, a class's own __init__ is native code, the one
+    # @dataclass generates stays interpreted (docs/performance.md, "Parser, compiled").
+    def __init__(
+        self,
+        name: str,
+        tokens: tuple[str, ...],
+        gender: str | None = None,
+        role: str | None = None,
+        role_rank: int = 0,
+        mentions: int = 0,
+        first: int = 0,
+        is_person: bool = True,
+    ) -> None:
+        self.name = name
+        self.tokens = tokens
+        self.gender = gender
+        self.role = role
+        self.role_rank = role_rank
+        self.mentions = mentions
+        self.first = first
+        self.is_person = is_person
+
     @property
     def surname(self) -> str:
         toks = [t for t in self.tokens if t.lower().rstrip(".") not in _SUFFIXES]
@@ -91,6 +113,16 @@ class Mention:
     person: int
     title: str | None = None  # title word(s) right before the name
     in_quote: bool = False  # said inside a quotation (not a narrative mention)
+
+    # Written out for mypyc (see PersonRecord).
+    def __init__(
+        self, start: int, end: int, person: int, title: str | None = None, in_quote: bool = False
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.person = person
+        self.title = title
+        self.in_quote = in_quote
 
 
 @dataclass(slots=True)

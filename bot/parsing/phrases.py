@@ -40,6 +40,23 @@ class NP:
     name: str | None = None  # a proper name inside a common-noun phrase
     head: str | None = None  # head word for common nouns / pronouns
 
+    # Written out for mypyc (see people.PersonRecord).
+    def __init__(
+        self,
+        kind: str,
+        text: str,
+        start: int,
+        end: int,
+        name: str | None = None,
+        head: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.name = name
+        self.head = head
+
 
 def _is_cap(w: str) -> bool:
     # _NAME_TOKEN needs a capital A-Z first: most tokens fail that without the regex

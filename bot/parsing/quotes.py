@@ -42,6 +42,25 @@ class Segment:
     end_para: int  # paragraph index where it closes
     mark: str = '"'
 
+    # Written out for mypyc (see people.PersonRecord).
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        open_mark: int,
+        close_mark: int | None,
+        para: int,
+        end_para: int,
+        mark: str = '"',
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.open_mark = open_mark
+        self.close_mark = close_mark
+        self.para = para
+        self.end_para = end_para
+        self.mark = mark
+
 
 def _mark_type(mark: str, left: str, right: str) -> int:
     """Opening or closing, judged from the characters around the mark."""

@@ -6,10 +6,11 @@ the slower reading it replaces, over windows built from the words those rules lo
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 
-from bot.parsing import not_people, people
+from bot.parsing import entities, model, names, not_people, people, phrases, quotes
 from bot.parsing.people import PeopleFinder
 
 _BEFORE_WORDS = ["a", "An", "another", "every", "Each", "the", "The", "named", "old", "xan"]
@@ -110,3 +111,34 @@ def test_a_common_word_is_a_surname_only_where_the_text_names_someone() -> None:
     text = "Gayle King spoke. King asked. He met the King. In May 5 ..."
     assert people._word_surname(text, text.index("King asked"), shape) is not None
     assert people._word_surname(text, text.index("King."), shape) is None
+
+
+# One value per field, in field order, each unlike the field's default.
+_RECORDS: list[tuple[type, list[object]]] = [
+    (people.Mention, [1, 2, 3, "Sen.", True]),
+    (people.PersonRecord, ["Ann Lee", ("Ann", "Lee"), "f", "mayor", 2, 3, 4, False]),
+    (entities.EntityMention, [1, 2, "US", "United States", "place"]),
+    (quotes.Segment, [1, 2, 3, 4, 5, 6, "‘"]),
+    (phrases.NP, ["noun", "the mayor", 1, 2, "Lee", "mayor"]),
+    (names.Attribution, ["Ann Lee", "mayor", "said", "after", 0, 7, "name", True]),
+    (model.Paragraph, [0, 1, 2, "text", "Section"]),
+    (model.Quote, [1, 2, "text", "Ann Lee", "mayor", "said", "partial", 3]),
+]
+
+
+def test_the_written_out_inits_take_the_fields_in_order_with_their_defaults() -> None:
+    # the records write their __init__ out for mypyc: it must take what @dataclass's would
+    for cls, values in _RECORDS:
+        fields = dataclasses.fields(cls)
+        assert len(fields) == len(values), cls.__name__
+        by_position = cls(*values)
+        by_name = cls(**{f.name: v for f, v in zip(fields, values, strict=True)})
+        for made in (by_position, by_name):
+            assert [getattr(made, f.name) for f in fields] == values, cls.__name__
+        required = [
+            v for f, v in zip(fields, values, strict=True) if f.default is dataclasses.MISSING
+        ]
+        defaulted = cls(*required)
+        for f in fields:
+            if f.default is not dataclasses.MISSING:
+                assert getattr(defaulted, f.name) == f.default, (cls.__name__, f.name)
