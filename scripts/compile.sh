@@ -15,6 +15,10 @@ if .venv/bin/python -c 'import sys; from pathlib import Path; from bot.compiled 
     exit 0
 fi
 echo "Compiling the parser with mypyc (a minute or two) ..." >&2
+# Python 3.12+ makes venvs without setuptools; the Dockerfile's build stage pins the same one.
+if ! .venv/bin/python -c 'import setuptools' 2>/dev/null; then
+    .venv/bin/python -m pip install --quiet "setuptools==80.9.0" >&2 || true
+fi
 rm -f bot/parsing/*.so bot/parsing/_compiled.txt
 if ! NEWSBOT_COMPILE=1 .venv/bin/python setup.py --quiet build_ext --inplace --parallel 2 \
     >.venv/compile.log 2>&1; then
