@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 # Verbs that introduce what someone said or wrote, as base forms. Inflections are
 # generated below; irregular past forms are listed in _IRREGULAR.
@@ -279,9 +280,14 @@ CLAUSE_GOERS = frozenset(
 )
 
 
+#: The parser's data files, found through importlib.resources: a compiled module (mypyc)
+#: has no usable ``__file__``.
+DATA_DIR: Traversable = resources.files("bot.parsing") / "data"
+
+
 @cache
 def _names(filename: str) -> frozenset[str]:
-    data = resources.files("bot.parsing").joinpath("data", filename).read_text("utf-8")
+    data = (DATA_DIR / filename).read_text("utf-8")
     lines = (line.split("#", 1)[0] for line in data.splitlines())
     return frozenset(w.lower() for line in lines for w in line.split())
 

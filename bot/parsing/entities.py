@@ -21,7 +21,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
-from importlib import resources
 
 from bot.parsing import cues
 from bot.parsing.tokens import trie_regex as _trie_regex
@@ -35,9 +34,6 @@ __all__ = [
     "place_country",
     "place_kind",
 ]
-
-# (through importlib.resources: a compiled module has no usable __file__)
-_DATA_DIR = resources.files("bot.parsing") / "data"
 
 
 @dataclass(slots=True)
@@ -95,7 +91,7 @@ def _load() -> tuple[dict[str, _Entry], dict[str, _Entry]]:
         # First definition wins: the files list the most common sense first.
         alias_map.setdefault(alias, entry)
 
-    for raw in (_DATA_DIR / "places.txt").read_text(encoding="utf-8").splitlines():
+    for raw in (cues.DATA_DIR / "places.txt").read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -112,7 +108,7 @@ def _load() -> tuple[dict[str, _Entry], dict[str, _Entry]]:
         for alias in _split_aliases(aliases):
             add(alias, entry)
 
-    for raw in (_DATA_DIR / "organisations.txt").read_text(encoding="utf-8").splitlines():
+    for raw in (cues.DATA_DIR / "organisations.txt").read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -231,7 +227,7 @@ _ACRONYM_RE = re.compile(r"(?<![\w&])[A-Z][A-Z&]{1,7}s?(?![\w&])")
 # Capitalised words that start sentences or headings, never part of a name.
 _STOP_CAPS = frozenset(
     word
-    for line in (_DATA_DIR / "stopcaps.txt").read_text(encoding="utf-8").splitlines()
+    for line in (cues.DATA_DIR / "stopcaps.txt").read_text(encoding="utf-8").splitlines()
     if not line.startswith("#")
     for word in line.split()
 )

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from importlib.resources.abc import Traversable
+
+from bot.parsing import cues
 
 
 def _load_word_lists(path: Traversable) -> dict[str, frozenset[str]]:
@@ -36,8 +37,7 @@ MIN_MENTIONS = 4
 #: ...or this many of one word.
 MIN_MENTIONS_ONE_WORD = 5
 
-# (through importlib.resources: a compiled module has no usable __file__)
-_WORDS = _load_word_lists(resources.files("bot.parsing") / "data" / "topic_names.txt")
+_WORDS = _load_word_lists(cues.DATA_DIR / "topic_names.txt")
 # Capitalised words before a name that do not make it part of a longer name.
 _OPEN_WORDS = _WORDS["open"]
 # Words after a place's name that make it another place or a street: not the place at all.

@@ -15,9 +15,9 @@ import re._constants as _C
 import re._parser as _sre_parser
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from bot.parsing import cues
 from bot.parsing.entities import (
     EntityMention,
     canonical_place,
@@ -38,8 +38,6 @@ from bot.parsing.topic_evidence import (
 
 __all__ = ["extract_topics", "normalise_topic", "topic_catalogue"]
 
-# (through importlib.resources: a compiled module has no usable __file__)
-_DATA_DIR = resources.files("bot.parsing") / "data"
 _MAX_TOPICS = 8
 _MIN_TOPICS = 3
 #: What a place's adjective ("Turkish") counts for next to its name, unless it acts.
@@ -64,7 +62,7 @@ def _load_taxonomy() -> tuple[list[_Topic], dict[str, str]]:
     """Topics in file order, and casefolded alias -> canonical name for normalising."""
     topics: list[_Topic] = []
     aliases: dict[str, str] = {}
-    for raw in (_DATA_DIR / "topics.txt").read_text(encoding="utf-8").splitlines():
+    for raw in (cues.DATA_DIR / "topics.txt").read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
